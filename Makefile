@@ -1,0 +1,52 @@
+# The two commands: `make demo` and `make test`. Everything else builds on `make install`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := DEBUG=1
+PYTEST_FLAGS ?=
+
+.PHONY: install install-dev demo serve test lint pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(DEMO_ENV) $(BIN)/zhenwu migrate --noinput
+	$(DEMO_ENV) $(BIN)/zhenwu demo
+	$(DEMO_ENV) $(BIN)/zhenwu serve 127.0.0.1:8000
+
+serve: install
+	$(DEMO_ENV) $(BIN)/zhenwu serve 127.0.0.1:8000
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+# The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one (as .ci/run does).
+pytest: install-dev
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_FLAGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_FLAGS); \
+	else \
+		echo "== TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)"; \
+	fi
+
+test: lint pytest
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,81 @@
+"""Reading the activity log, and acting as a user outside a web request.
+
+Every create, update and delete of a registered model is written by django-auditlog from model signals;
+inside a request its middleware names the actor. Commands and services run outside a request name the
+actor with `acting_as`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from auditlog.context import auditlog_value, set_actor
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from zhenwu.org import scope
+from zhenwu.org.models import User
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: "新增",
+    LogEntry.Action.UPDATE: "修改",
+    LogEntry.Action.DELETE: "删除",
+    LogEntry.Action.ACCESS: "查看",
+}
+ACTION_CLASSES = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+}
+
+
+@contextmanager
+def acting_as(actor: User | None) -> Iterator[None]:
+    """Attribute every write inside the block to `actor`, restoring the outer actor afterwards."""
+    outer = auditlog_value.get(None)
+    with set_actor(actor):
+        yield
+    if outer is not None:
+        auditlog_value.set(outer)
+
+
+def may_read_log(user: Any) -> bool:
+    return bool(user.is_authenticated) and scope.is_township_admin(user)
+
+
+def entries_for(user: Any) -> QuerySet[LogEntry]:
+    """The log entries a township admin may read: those made by users within their subtree."""
+    entries = LogEntry.objects.select_related("actor", "actor__org_unit", "content_type").order_by(
+        "-timestamp"
+    )
+    if not may_read_log(user):
+        return entries.none()
+    if scope.sees_everything(user):
+        return entries
+    root = scope.scope_root(user)
+    assert root is not None
+    return entries.filter(actor__org_unit__path__startswith=root.path)
+
+
+def history_of(user: Any, record: models.Model) -> QuerySet[LogEntry]:
+    """Every logged change of one record, newest first, for a user allowed to read the log."""
+    content_type = ContentType.objects.get_for_model(type(record))
+    if not may_read_log(user):
+        return LogEntry.objects.none()
+    return (
+        LogEntry.objects.select_related("actor")
+        .filter(Q(content_type=content_type) & Q(object_pk=str(record.pk)))
+        .order_by("-timestamp")
+    )
+
+
+def changes_of(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each changed field, with field names as the model shows them."""
+    rows = []
+    for field, (before, after) in (entry.changes_display_dict or {}).items():
+        rows.append((str(field), str(before), str(after)))
+    return rows

@@ -1,0 +1,14 @@
+"""`/api/v1/`: each app adds its routes here, and the OpenAPI schema describes them all."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from zhenwu.org import api as org_api
+
+router = SimpleRouter()
+router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
+
+urlpatterns = [
+    path("me/", org_api.me, name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,27 @@
+"""The `zhenwu` console script: Django's management commands, and the report checker.
+
+`zhenwu check FILE` checks a report's numbers; `zhenwu check` without a file runs Django's system checks.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] == "check" and _names_a_file(args[2:]):
+        from zhenwu.reader.cli import main as check_report
+
+        sys.exit(check_report(args[2:]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+def _names_a_file(rest: list[str]) -> bool:
+    return any(not arg.startswith("-") for arg in rest)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Data scope: the one way lists, detail pages, APIs and exports get their records.
+
+A user sees the records hanging in the subtree of their role's unit; office staff see, of the records an
+office owns, only their own office's. A record out of scope answers 404, exactly as one that does not
+exist, so that nobody learns what lies outside their scope by probing ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .models import OrgUnit, Role, ScopeRule, User
+
+M = TypeVar("M", bound=models.Model)
+
+NOTHING = Q(pk__in=[])
+
+
+def scope_root(user: Any) -> OrgUnit | None:
+    """The unit at the top of what `user` may see, or None when they may see nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not user.role or user.org_unit_id is None:
+        return None
+    return user.org_unit  # type: ignore[no-any-return]
+
+
+def sees_everything(user: Any) -> bool:
+    """System administrators (Django superusers) run the whole installation, across counties."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def rule_for(model: type[models.Model]) -> ScopeRule:
+    rule = getattr(model, "scope", None)
+    if not isinstance(rule, ScopeRule):
+        raise TypeError(f"{model.__name__} declares no ScopeRule: it cannot be listed through the scope.")
+    return rule
+
+
+def scope_q(user: Any, model: type[models.Model]) -> Q:
+    """The filter that keeps the records of `model` that `user` may see."""
+    if sees_everything(user):
+        return Q()
+    root = scope_root(user)
+    if root is None:
+        return NOTHING
+    rule = rule_for(model)
+    path_lookup = f"{rule.org_field}__path__startswith" if rule.org_field else "path__startswith"
+    condition = Q(**{path_lookup: root.path})
+    if user.role == Role.DEPARTMENT_STAFF and rule.department_field:
+        condition &= Q(**{f"{rule.department_field}_id": user.department_id})
+    return condition
+
+
+def scoped(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """`queryset` narrowed to what `user` may see."""
+    return queryset.filter(scope_q(user, queryset.model))
+
+
+def get_in_scope_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """One record by `lookup`, or 404 when it does not exist or lies outside the user's scope."""
+    try:
+        return scoped(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404("记录不存在或无权查看。") from exc
+
+
+def visible_units(user: Any) -> models.QuerySet[OrgUnit]:
+    return scoped(user, OrgUnit.objects.all())
+
+
+def unit_in_scope(user: Any, unit: OrgUnit) -> bool:
+    """Whether `unit` lies in the user's subtree, decided from the paths alone (no query)."""
+    if sees_everything(user):
+        return True
+    root = scope_root(user)
+    return root is not None and unit.is_within(root)
+
+
+def is_township_admin(user: User) -> bool:
+    return sees_everything(user) or (user.is_active and user.role == Role.TOWNSHIP_ADMIN)

@@ -1,0 +1,13 @@
+"""Settings for the test suite: safe values for what production takes from the environment."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "zhenwu-test-suite-only-key-0123456789abcdefghijklmnop")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+from zhenwu.settings import *  # noqa: F403
+
+# Argon2 is deliberately slow; the suite creates hundreds of accounts. Production keeps Argon2 first.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

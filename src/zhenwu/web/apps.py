@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "zhenwu.web"
+    label = "web"
+    verbose_name = "页面"
+
+    def ready(self) -> None:
+        from . import navigation
+
+        navigation.register(navigation.NavItem("首页", "web:home", order=0))
+        navigation.register(
+            navigation.NavItem("管理后台", "admin:index", order=99, visible=lambda user: bool(user.is_staff))
+        )
