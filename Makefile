@@ -32,8 +32,8 @@ serve: install
 	$(DEMO_ENV) $(BIN)/zhenwu serve 127.0.0.1:8000
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one (as .ci/run does).
