@@ -129,7 +129,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):  # type: ignore[misc]
         return super().get_fieldsets(request, obj)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        obj.is_staff = obj.role == "township_admin" or obj.is_superuser
+        obj.is_staff = obj.may_use_admin_site()
         super().save_model(request, obj, form, change)
 
     @admin.action(description="解除所选账户的登录锁定")

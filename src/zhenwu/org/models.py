@@ -200,6 +200,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def may_use_admin_site(self) -> bool:
+        """Township admins manage their tree, offices and accounts in the admin site."""
+        return self.role == Role.TOWNSHIP_ADMIN or self.is_superuser
+
     def clean(self) -> None:
         super().clean()
         if not self.role:

@@ -95,8 +95,7 @@ def create_user(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    # A township admin manages the tree, offices and users in the admin site.
-    user.is_staff = role == Role.TOWNSHIP_ADMIN or user.is_superuser
+    user.is_staff = user.may_use_admin_site()
     user.full_clean()
     user.save()
     return user
