@@ -43,11 +43,15 @@ def build_county(townships: int = 20, villages: int = 20, grids: int = 10) -> No
 
     county = unit(OrgKind.COUNTY, "B", None)
     county.save()
-    town_units = OrgUnit.objects.bulk_create([unit(OrgKind.TOWNSHIP, f"B{t:02d}", county) for t in range(townships)])
+    town_units = OrgUnit.objects.bulk_create(
+        [unit(OrgKind.TOWNSHIP, f"B{t:02d}", county) for t in range(townships)]
+    )
     village_units = OrgUnit.objects.bulk_create(
         [unit(OrgKind.VILLAGE, f"{t.code}{v:02d}", t) for t in town_units for v in range(villages)]
     )
-    OrgUnit.objects.bulk_create([unit(OrgKind.GRID, f"{v.code}{g:02d}", v) for v in village_units for g in range(grids)])
+    OrgUnit.objects.bulk_create(
+        [unit(OrgKind.GRID, f"{v.code}{g:02d}", v) for v in village_units for g in range(grids)]
+    )
 
 
 def timed(work: Callable[[], int]) -> tuple[float, int]:
@@ -93,7 +97,8 @@ def main() -> int:
         }
         print(
             f"{label:>9}: {rows} units in {len(ctx.captured_queries)} query, "
-            f"{subtree_time * 1000:.2f} ms; floor (same rows by primary key, {floor_rows}) {floor_time * 1000:.2f} ms; "
+            f"{subtree_time * 1000:.2f} ms; "
+            f"floor (same rows by primary key, {floor_rows}) {floor_time * 1000:.2f} ms; "
             f"ratio {subtree_time / floor_time:.2f}"
         )
     out = Path(__file__).parent / "results" / f"org_subtree_{connection.vendor}.json"

@@ -26,7 +26,7 @@ from zhenwu.org.models import OrgUnit, User
 ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
 
 # Pages that show no record, so there is nothing to be in or out of scope.
-NO_RECORD = {"web:home", "login", "logout", "api:me", "api-schema"}
+NO_RECORD = {"web:home", "web:number-check", "login", "logout", "api:me", "api-schema"}
 
 
 def registered_url_names() -> Iterator[str]:

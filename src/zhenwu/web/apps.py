@@ -10,6 +10,7 @@ class WebConfig(AppConfig):
         from . import navigation
 
         navigation.register(navigation.NavItem("首页", "web:home", order=0))
+        navigation.register(navigation.NavItem("核数", "web:number-check", order=60))
         navigation.register(
             navigation.NavItem("管理后台", "admin:index", order=99, visible=lambda user: bool(user.is_staff))
         )

@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from zhenwu.org import services as org_services
 from zhenwu.org.models import OrgKind
+
+from .number_check import NumberCheckForm, check
 
 
 @login_required
@@ -15,3 +19,17 @@ def home(request: HttpRequest) -> HttpResponse:
         if summary.count_of(kind.value)
     ]
     return render(request, "web/home.html", {"summary": summary, "kinds": kinds})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def number_check(request: HttpRequest) -> HttpResponse:
+    """核数: paste or upload a report, see its figures and what disagrees."""
+    form = NumberCheckForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context.update(check(form.report_text()))
+        except ValidationError as error:
+            form.add_error("upload", error)
+    return render(request, "web/number_check.html", context)

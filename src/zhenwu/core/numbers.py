@@ -1,0 +1,303 @@
+"""Chinese numbers as township reports write them: parsed to Decimal, and formatted back.
+
+Parsing covers Arabic and Chinese numerals and the mixed forms reports use ("4.9个亿",
+"2000多万", "3万余", "三百多", "两千万", "百余"). Money stays Decimal from end to end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = [
+    "CHINESE_NUMERAL_CHARS",
+    "MULTIPLIERS",
+    "Quantity",
+    "format_count",
+    "format_growth",
+    "format_money",
+    "format_percent",
+    "format_points",
+    "parse_chinese_integer",
+    "parse_number",
+    "parse_quantity",
+    "to_decimal",
+]
+
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10**4, "亿": 10**8}
+MULTIPLIERS: dict[str, int] = {**_SMALL_UNITS, **_BIG_UNITS}
+CHINESE_NUMERAL_CHARS = frozenset(_DIGITS) | frozenset(MULTIPLIERS)
+
+_APPROX_PREFIXES = ("大约", "将近", "接近", "超过", "约", "近", "超", "逾")
+_APPROX_SUFFIXES = frozenset("余多来")
+
+_ARABIC = re.compile(
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<a1>[余多来])?(?P<mult>(?:个(?=[亿万]))?[十百千万亿]*)(?P<a2>[余多])?"
+)
+_CHINESE = re.compile(
+    r"(?P<num>[零〇一二两三四五六七八九十百千万亿]+)(?P<a1>[余多来])?(?P<mult>[万亿]*)(?P<a2>[余多])?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A parsed number: its value, whether it was approximate, and the unit text left over.
+
+    `step` is the size of the last digit as written (0.1亿 for "4.9个亿", 100 for "三百"), which is
+    what a checker needs to decide whether two rounded figures agree.
+    """
+
+    value: Decimal
+    approx: bool
+    step: Decimal
+    unit: str
+
+
+def _positional_digits(text: str) -> int | None:
+    """'二〇二四' is read digit by digit, as in years and codes."""
+    if len(text) < 2 or not all(ch in _DIGITS for ch in text):
+        return None
+    return int("".join(str(_DIGITS[ch]) for ch in text))
+
+
+def parse_chinese_integer(text: str) -> int | None:
+    """Value of a Chinese numeral ('三百五十', '两千万', '一万二', '百'); None if it is not one."""
+    if not text or any(ch not in CHINESE_NUMERAL_CHARS for ch in text):
+        return None
+    positional = _positional_digits(text)
+    if positional is not None:
+        return positional
+    return _parse_grouped(text)
+
+
+def _parse_grouped(text: str) -> int | None:
+    total = 0  # everything already closed by 亿
+    wan = 0  # the group closed by 万
+    section = 0  # below 万
+    pending: int | None = None
+    last_small = 0
+    after_zero = False
+    for ch in text:
+        if ch in _DIGITS:
+            if pending is not None:
+                return None
+            digit = _DIGITS[ch]
+            if digit == 0:
+                after_zero = True
+                continue
+            pending = digit
+        elif ch in _SMALL_UNITS:
+            unit = _SMALL_UNITS[ch]
+            if last_small and unit >= last_small:
+                return None
+            section += (1 if pending is None else pending) * unit
+            pending, last_small, after_zero = None, unit, False
+        else:
+            big = _BIG_UNITS[ch]
+            group = section + (pending or 0)
+            if big == 10**8:
+                if group == 0 and wan == 0 and total == 0:
+                    group = 1
+                total = (total + wan + group) * big
+                wan = 0
+            else:
+                if group == 0 and total == 0:
+                    group = 1
+                wan = group * big
+            section, pending, last_small, after_zero = 0, None, 0, False
+    if pending is not None and last_small >= 100 and not after_zero:
+        # colloquial '三百五' means 350, '一万二' means 12000
+        pending *= last_small // 10
+    if pending is not None and last_small == 0 and wan and not after_zero:
+        pending *= 1000
+    return total + wan + section + (pending or 0)
+
+
+def to_decimal(text: str) -> Decimal | None:
+    """An Arabic number ('1,234.5', '-3.2') as Decimal, or None."""
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A bare number, Arabic or Chinese, with no multiplier suffix handling beyond the numeral."""
+    text = text.strip()
+    if not text:
+        return None
+    if text[0].isascii():
+        return to_decimal(text)
+    value = parse_chinese_integer(text)
+    return None if value is None else Decimal(value)
+
+
+def _decimal_step(number: str) -> Decimal:
+    _, _, fraction = number.partition(".")
+    return Decimal(1).scaleb(-len(fraction))
+
+
+def _trailing_zero_step(value: int) -> Decimal:
+    if value == 0:
+        return Decimal(1)
+    zeros = 0
+    while value % 10 == 0:
+        value //= 10
+        zeros += 1
+    return Decimal(1).scaleb(zeros)
+
+
+def _multiplier(text: str) -> int:
+    factor = 1
+    for ch in text:
+        if ch in MULTIPLIERS:
+            factor *= MULTIPLIERS[ch]
+    return factor
+
+
+def _strip_approx_prefix(text: str) -> tuple[str, bool]:
+    for prefix in _APPROX_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix) :], True
+    return text, False
+
+
+def _split_sign(text: str) -> tuple[str, int]:
+    if text[:1] in ("-", "－", "−"):
+        return text[1:], -1
+    if text[:1] in ("+", "＋"):
+        return text[1:], 1
+    return text, 1
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """Parse '4.9个亿', '2000多万元', '3万余平方米', '三百多人', '两千万' into value, approx, unit.
+
+    The unit is whatever follows the number and its multipliers ('元', '平方米', '人', '').
+    Returns None when the text does not start with a number.
+    """
+    body, approx = _strip_approx_prefix(text.strip())
+    body, sign = _split_sign(body)
+    if not body:
+        return None
+    if body[0].isdigit():
+        return _parse_arabic(body, sign, approx)
+    return _parse_chinese(body, sign, approx)
+
+
+def _parse_arabic(body: str, sign: int, approx: bool) -> Quantity | None:
+    match = _ARABIC.match(body)
+    if match is None:
+        return None
+    number = to_decimal(match["num"])
+    if number is None:
+        return None
+    factor = _multiplier(match["mult"])
+    approx = approx or bool(match["a1"] or match["a2"])
+    return Quantity(
+        value=sign * number * factor,
+        approx=approx,
+        step=_decimal_step(match["num"]) * factor,
+        unit=body[match.end() :],
+    )
+
+
+def _parse_chinese(body: str, sign: int, approx: bool) -> Quantity | None:
+    match = _CHINESE.match(body)
+    if match is None:
+        return None
+    base = parse_chinese_integer(match["num"])
+    if base is None:
+        return None
+    factor = _multiplier(match["mult"])
+    approx = approx or bool(match["a1"] or match["a2"])
+    return Quantity(
+        value=Decimal(sign * base * factor),
+        approx=approx,
+        step=_trailing_zero_step(base) * factor,
+        unit=body[match.end() :],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting, the way a township report writes figures.
+
+_YI = Decimal(10) ** 8
+_WAN = Decimal(10) ** 4
+
+
+def _plain(value: Decimal, places: int) -> str:
+    """Round half up to `places` and drop trailing zeros ('12.50' -> '12.5', '350.00' -> '350')."""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _fixed(value: Decimal, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    return text[1:] if text.startswith("-") and set(text[1:]) <= {"0", "."} else text
+
+
+def _as_decimal(value: Decimal | int | float | str) -> Decimal:
+    # float goes through str so that 48.6 stays 48.6 and not 48.599999…
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def format_money(yuan: Decimal | int) -> str:
+    """'4.90亿元' from 1亿 up (two decimals), '350万元' / '12.5万元' from 1万, else '850元'."""
+    amount = _as_decimal(yuan)
+    size = abs(amount)
+    if size >= _YI:
+        return f"{_fixed(amount / _YI, 2)}亿元"
+    if size >= _WAN:
+        return f"{_plain(amount / _WAN, 2)}万元"
+    return f"{_plain(amount, 2)}元"
+
+
+def format_percent(x: Decimal | int | float | str) -> str:
+    """'48.6%': one decimal, as reports give shares and rates."""
+    return f"{_fixed(_as_decimal(x), 1)}%"
+
+
+def format_growth(rate: Decimal | int | float | str) -> str:
+    """'同比增长28.0%' or '同比下降3.2%' from a signed percentage."""
+    value = _as_decimal(rate)
+    if _fixed(value, 1) in ("0.0", "-0.0"):
+        return "同比持平"
+    word = "增长" if value > 0 else "下降"
+    return f"同比{word}{format_percent(abs(value))}"
+
+
+def format_points(diff: Decimal | int | float | str) -> str:
+    """'提高2.1个百分点' or '降低2.1个百分点' from a signed difference of two rates."""
+    value = _as_decimal(diff)
+    if _fixed(value, 1) in ("0.0", "-0.0"):
+        return "持平"
+    word = "提高" if value > 0 else "降低"
+    return f"{word}{_fixed(abs(value), 1)}个百分点"
+
+
+def format_count(n: int | Decimal, measure: str) -> str:
+    """'12户': a count with its measure word."""
+    return f"{_plain(_as_decimal(n), 2)}{measure}"

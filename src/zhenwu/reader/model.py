@@ -1,0 +1,55 @@
+"""What the reader finds in a report: figures, findings, and the audit that holds both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["amount", "count", "percent", "growth", "share", "rate"]
+Severity = Literal["error", "warning", "info"]
+# How an approximate figure relates to its written value: 余/多/以上 mean at least, 近 means at most.
+ApproxMode = Literal["", "up", "down", "around"]
+
+
+@dataclass(slots=True)
+class Figure:
+    """One stated quantity: where it is, what it is worth in a base unit, and what it counts."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+    value: Decimal | None
+    unit: str | None
+    kind: Kind
+    subject: str | None
+    approx: bool
+    placeholder: bool
+    # Not part of the JSON: what the checks need to compare figures fairly.
+    dimension: str = ""
+    step: Decimal = Decimal(1)
+    approx_mode: ApproxMode = ""
+    sentence: int = 0
+    sign_word: str = ""
+    per: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    figures: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class Audit:
+    text: str
+    figures: list[Figure] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    def sentence_of(self, figure: Figure) -> str:
+        start, end = self.sentences[figure.sentence]
+        return self.text[start:end].strip()

@@ -1,0 +1,61 @@
+"""The number-check page: paste or upload a report, see the figures marked and the findings beside."""
+
+import io
+
+import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import Cast
+
+WRONG_SHARE = "全镇粮食播种面积10000亩，其中水稻播种面积6000亩，占全镇的48.6%。"
+
+
+def test_a_pasted_report_comes_back_with_its_figures_marked_and_the_error_shown(
+    cast: Cast, client: Client
+) -> None:
+    client.force_login(cast.user("leader"))
+    page = client.post(reverse("web:number-check"), {"text": WRONG_SHARE}).content.decode()
+    assert '<mark class="fig error"' in page
+    assert ">48.6%</mark>" in page
+    assert "错误" in page and "60" in page  # the arithmetic: 6000 ÷ 10000 = 60%, not 48.6%
+
+
+def test_an_uploaded_docx_is_read(cast: Cast, client: Client) -> None:
+    document = docx.Document()
+    document.add_paragraph(WRONG_SHARE)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = SimpleUploadedFile("report.docx", buffer.getvalue())
+    client.force_login(cast.user("cun01"))
+    page = client.post(reverse("web:number-check"), {"upload": upload}).content.decode()
+    assert ">10000亩</mark>" in page
+
+
+def test_a_file_that_is_not_a_report_is_refused_in_chinese(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("cun01"))
+    upload = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff")
+    page = client.post(reverse("web:number-check"), {"upload": upload}).content.decode()
+    assert "只能上传 .txt(UTF-8)或 .docx 文件" in page
+
+
+def test_a_broken_docx_is_refused_in_chinese(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("cun01"))
+    upload = SimpleUploadedFile("report.docx", b"not a zip")
+    page = client.post(reverse("web:number-check"), {"upload": upload}).content.decode()
+    assert "无法读取该 .docx 文件" in page
+
+
+def test_an_empty_form_asks_for_a_report(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("cun01"))
+    page = client.post(reverse("web:number-check"), {"text": "  "}).content.decode()
+    assert "请粘贴报告全文或上传文件" in page
+
+
+def test_text_with_markup_is_escaped(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("cun01"))
+    page = client.post(
+        reverse("web:number-check"), {"text": "<script>alert(1)</script>完成投资3亿元"}
+    ).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
