@@ -17,11 +17,13 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import factories
 from tests.conftest import Cast
 from zhenwu.activity.services import acting_as
+from zhenwu.indicators.models import ConsistencyRule, Indicator, RuleViolation, Target
 from zhenwu.org import admin as org_admin
 from zhenwu.org import services
-from zhenwu.org.models import OrgUnit, User
+from zhenwu.org.models import Department, OrgUnit, User
 
 ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
 
@@ -63,22 +65,31 @@ def placements(cast: Cast) -> dict[str, Placement]:
 
 @dataclass(frozen=True)
 class ScopeCase:
-    """How to make a record at a unit, find it in a list, and name it in a detail URL."""
+    """How to make a record at a unit and reach it: a `list` finds it in a page filtered by
+    `list_query`, a `detail` names it in the URL, a `unit` page takes the unit as ?org=."""
 
+    mode: str
     make: Callable[[Cast, OrgUnit], Any]
-    list_query: Callable[[Any], str]
-    appears: Callable[[str, Any], bool]
-    detail_kwargs: Callable[[Any], dict[str, Any]]
+    list_query: Callable[[Any], str] = lambda record: ""
+    appears: Callable[[str, Any], bool] = lambda body, record: True
+    detail_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {}
     usable_by: Callable[[User], bool] = lambda user: True
+    # A township's catalog is shared with everyone under it: what lies outside is another township's.
+    shared_downward: bool = False
 
 
-def unit_case(marker: Callable[[OrgUnit], str]) -> ScopeCase:
+def unit_case(mode: str, marker: Callable[[OrgUnit], str]) -> ScopeCase:
     return ScopeCase(
+        mode=mode,
         make=lambda cast, unit: unit,
         list_query=lambda unit: f"q={unit.code}",
         appears=lambda body, unit: marker(unit) in body,
         detail_kwargs=lambda unit: {"code": unit.code},
     )
+
+
+def unit_page(usable_by: Callable[[User], bool] = lambda user: True) -> ScopeCase:
+    return ScopeCase(mode="unit", make=lambda cast, unit: unit, usable_by=usable_by)
 
 
 def log_entry_at(cast: Cast, unit: OrgUnit) -> LogEntry:
@@ -90,7 +101,7 @@ def log_entry_at(cast: Cast, unit: OrgUnit) -> LogEntry:
     return LogEntry.objects.filter(object_pk=str(unit.pk)).latest("timestamp")
 
 
-LOG_CASE = ScopeCase(
+LOG_CASE = dict(
     make=log_entry_at,
     list_query=lambda entry: f"actor={entry.actor.username}",
     appears=lambda body, entry: f"/activity/{entry.pk}/" in body,
@@ -98,13 +109,70 @@ LOG_CASE = ScopeCase(
     usable_by=lambda user: user.role == "township_admin",
 )
 
+
+def indicator_at(cast: Cast, unit: OrgUnit) -> Indicator:
+    """An 经发办 indicator of `unit`'s township (office staff of 经发办 see it; of other offices, not)."""
+    township = unit.township() or cast.township
+    office, _ = Department.objects.get_or_create(township=township, code="jfb", defaults={"name": "经发办"})
+    return Indicator.objects.create(
+        township=township,
+        department=office,
+        code=f"i{unit.code}",
+        name="测试指标",
+        unit="万元",
+        by_village=True,
+    )
+
+
+def violation_at(cast: Cast, unit: OrgUnit) -> RuleViolation:
+    indicator = indicator_at(cast, unit)
+    rule = ConsistencyRule.objects.create(
+        township=indicator.township, name="测试规则", left=indicator, operator="<=", right=indicator
+    )
+    return RuleViolation.objects.create(rule=rule, org_unit=unit, year=2026, month=8)
+
+
+def detail_of(make: Callable[[Cast, OrgUnit], Any], shared_downward: bool = False) -> ScopeCase:
+    return ScopeCase(
+        mode="detail",
+        make=make,
+        detail_kwargs=lambda record: {"pk": record.pk},
+        shared_downward=shared_downward,
+    )
+
+
 SCOPE_CASES: dict[str, ScopeCase] = {
-    "org:unit-list": unit_case(lambda unit: f"/org/units/{unit.code}/"),
-    "org:unit-detail": unit_case(lambda unit: f"/org/units/{unit.code}/"),
-    "api:org-unit-list": unit_case(lambda unit: f'"code":"{unit.code}"'),
-    "api:org-unit-detail": unit_case(lambda unit: f'"code":"{unit.code}"'),
-    "activity:entry-list": LOG_CASE,
-    "activity:entry-detail": LOG_CASE,
+    "org:unit-list": unit_case("list", lambda unit: f"/org/units/{unit.code}/"),
+    "org:unit-detail": unit_case("detail", lambda unit: f"/org/units/{unit.code}/"),
+    "api:org-unit-list": unit_case("list", lambda unit: f'"code":"{unit.code}"'),
+    "api:org-unit-detail": unit_case("detail", lambda unit: f'"code":"{unit.code}"'),
+    "activity:entry-list": ScopeCase(mode="list", **LOG_CASE),  # type: ignore[arg-type]
+    "activity:entry-detail": ScopeCase(mode="detail", **LOG_CASE),  # type: ignore[arg-type]
+    "indicators:dashboard": unit_page(),
+    "indicators:entry": unit_page(),
+    "indicators:targets": unit_page(usable_by=lambda user: user.role == "township_admin"),
+    "indicators:template": unit_page(),
+    "indicators:upload": unit_page(),
+    "indicators:export": unit_page(),
+    "api:indicator-progress": unit_page(),
+    "indicators:indicator-detail": detail_of(indicator_at, shared_downward=True),
+    "indicators:violation-detail": detail_of(violation_at),
+}
+
+# For each model a township admin manages in the admin site: a record inside their township and one
+# outside it.
+ADMIN_CASES: dict[type, Callable[[Cast], tuple[Any, Any]]] = {
+    OrgUnit: lambda cast: (cast.village03, cast.other_village),
+    User: lambda cast: (cast.user("cun01"), cast.other_admin),
+    Department: lambda cast: (cast.jingfa_department, factories.department(cast.other_township)),
+    Indicator: lambda cast: (indicator_at(cast, cast.township), indicator_at(cast, cast.other_township)),
+    Target: lambda cast: tuple(  # type: ignore[return-value]
+        Target.objects.create(indicator=indicator_at(cast, unit), org_unit=unit, year=2026, value=1)
+        for unit in (cast.township, cast.other_township)
+    ),
+    ConsistencyRule: lambda cast: tuple(  # type: ignore[return-value]
+        violation_at(cast, unit).rule for unit in (cast.township, cast.other_township)
+    ),
 }
 
 
@@ -122,20 +190,19 @@ def test_every_registered_url_is_covered() -> None:
 def test_admin_site_shows_a_township_admin_only_their_subtree(cast: Cast, client: Client, model: Any) -> None:
     """Township admins use the admin site: a model there is either scoped or closed to them (403)."""
     client.force_login(cast.user("admin"))
-    changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    response = client.get(changelist)
+    names = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    response = client.get(reverse(f"{names}_changelist"))
     if not isinstance(admin.site._registry[model], org_admin.ScopedAdmin):
         assert response.status_code == 403
         return
-    assert response.status_code == 200
-    scoped = {OrgUnit: (cast.village03, cast.other_village), User: (cast.user("cun01"), cast.other_admin)}
-    inside, outside = scoped.get(model, (cast.jingfa_department, None))
-    assert f"/{inside.pk}/change/" in response.content.decode()
-    if outside is not None:
-        assert f"/{outside.pk}/change/" not in response.content.decode()
-        change = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[outside.pk])
-        missing = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[999_999])
-        assert client.get(change).status_code == client.get(missing).status_code == 302
+    assert model in ADMIN_CASES, f"add {model.__name__} to ADMIN_CASES in {__file__}"
+    inside, outside = ADMIN_CASES[model](cast)
+    page = client.get(reverse(f"{names}_changelist")).content.decode()
+    assert f"/{inside.pk}/change/" in page
+    assert f"/{outside.pk}/change/" not in page
+    change = client.get(reverse(f"{names}_change", args=[outside.pk]))
+    missing = client.get(reverse(f"{names}_change", args=[999_999]))
+    assert change.status_code == missing.status_code == 302
 
 
 def _get(client: Client, name: str, kwargs: dict[str, Any] | None = None, query: str = "") -> Any:
@@ -151,9 +218,10 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
     case = SCOPE_CASES[name]
     user = cast.user(role)
     place = placements(cast)[role]
-    inside, outside = case.make(cast, place.inside), case.make(cast, place.outside)
+    outside_unit = cast.other_grid if case.shared_downward else place.outside
+    inside, outside = case.make(cast, place.inside), case.make(cast, outside_unit)
     client.force_login(user)
-    if name.endswith("-list"):
+    if case.mode == "list":
         inside_page = _get(client, name, query=case.list_query(inside))
         outside_page = _get(client, name, query=case.list_query(outside))
         if not case.usable_by(user):
@@ -165,22 +233,32 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
         )
         assert outside_page.status_code == 200
         assert not case.appears(outside_page.content.decode(), outside), f"{role} sees an out-of-scope record"
+        return
+    if case.mode == "unit":
+        inside_page = _get(client, name, query=f"org={inside.code}")
+        outside_page = _get(client, name, query=f"org={outside.code}")
     else:
         inside_page = _get(client, name, kwargs=case.detail_kwargs(inside))
         outside_page = _get(client, name, kwargs=case.detail_kwargs(outside))
-        assert inside_page.status_code == (200 if case.usable_by(user) else 404)
-        assert outside_page.status_code == 404
+    assert inside_page.status_code == (200 if case.usable_by(user) else 404), f"{role} on {name}"
+    assert outside_page.status_code == 404, f"{role} reaches an out-of-scope record on {name}"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in SCOPE_CASES if n.endswith("-detail")))
+@pytest.mark.parametrize("name", sorted(n for n, c in SCOPE_CASES.items() if c.mode != "list"))
 def test_out_of_scope_and_missing_records_answer_alike(cast: Cast, client: Client, name: str) -> None:
     """Nobody can tell an out-of-scope record from a missing one: same status, same body."""
     case = SCOPE_CASES[name]
     outside = case.make(cast, cast.other_grid)
     client.force_login(cast.user("admin"))
-    kwargs = case.detail_kwargs(outside)
-    missing = {key: ("999999999" if isinstance(value, str) else 999_999_999) for key, value in kwargs.items()}
-    out_page, missing_page = _get(client, name, kwargs=kwargs), _get(client, name, kwargs=missing)
+    if case.mode == "unit":
+        out_page = _get(client, name, query=f"org={outside.code}")
+        missing_page = _get(client, name, query="org=999999999")
+    else:
+        kwargs = case.detail_kwargs(outside)
+        missing = {
+            key: ("999999999" if isinstance(value, str) else 999_999_999) for key, value in kwargs.items()
+        }
+        out_page, missing_page = _get(client, name, kwargs=kwargs), _get(client, name, kwargs=missing)
     assert out_page.status_code == missing_page.status_code == 404
     assert out_page.content == missing_page.content
 
@@ -189,7 +267,7 @@ def test_out_of_scope_and_missing_records_answer_alike(cast: Cast, client: Clien
 def test_anonymous_visitor_is_sent_to_login(cast: Cast, client: Client, name: str) -> None:
     case = SCOPE_CASES[name]
     record = case.make(cast, cast.village01)
-    kwargs = case.detail_kwargs(record) if name.endswith("-detail") else None
+    kwargs = case.detail_kwargs(record) if case.mode == "detail" else None
     response = _get(client, name, kwargs=kwargs)
     if name.startswith("api:"):
         assert response.status_code in (401, 403)

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from zhenwu.indicators import api as indicators_api
 from zhenwu.org import api as org_api
 
 router = SimpleRouter()
@@ -10,5 +11,6 @@ router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),
+    path("indicators/progress", indicators_api.progress, name="indicator-progress"),
     path("", include(router.urls)),
 ]

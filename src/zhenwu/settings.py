@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zhenwu.org",
     "zhenwu.activity",
     "zhenwu.web",
+    "zhenwu.indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

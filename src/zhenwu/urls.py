@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("zhenwu.org.urls")),
+    path("indicators/", include("zhenwu.indicators.urls")),
     path("activity/", include("zhenwu.activity.urls")),
     path("api/v1/", include(("zhenwu.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

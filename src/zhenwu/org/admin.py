@@ -18,7 +18,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from . import scope, services
-from .models import Department, OrgUnit, User
+from .models import Department, OrgUnit, ScopeRule, User
 
 # Read the activity log at /activity/: the library's admin would offer a delete button the database refuses.
 admin.site.unregister(LogEntry)
@@ -52,7 +52,8 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if isinstance(field, ModelChoiceField) and db_field.related_model in (OrgUnit, Department):
+        related_scope = getattr(db_field.related_model, "scope", None)
+        if isinstance(field, ModelChoiceField) and isinstance(related_scope, ScopeRule):
             field.queryset = scope.scoped(request.user, field.queryset)
         return field
 

@@ -44,11 +44,16 @@ class ScopeRule:
 
     `org_field` names the foreign key to OrgUnit ("" for OrgUnit itself); `department_field` names the
     foreign key to Department for records an office owns, so that office staff see only their own.
+    `shared_downward` is for catalogs kept at a unit for everyone under it (a township's indicator
+    catalog): users below the unit see them too, not only users above it.
     """
 
-    def __init__(self, org_field: str, department_field: str | None = None) -> None:
+    def __init__(
+        self, org_field: str, department_field: str | None = None, *, shared_downward: bool = False
+    ) -> None:
         self.org_field = org_field
         self.department_field = department_field
+        self.shared_downward = shared_downward
 
 
 class OrgUnit(models.Model):

@@ -49,11 +49,19 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
     if root is None:
         return NOTHING
     rule = rule_for(model)
-    path_lookup = f"{rule.org_field}__path__startswith" if rule.org_field else "path__startswith"
-    condition = Q(**{path_lookup: root.path})
+    path_field = f"{rule.org_field}__path" if rule.org_field else "path"
+    condition = Q(**{f"{path_field}__startswith": root.path})
+    if rule.shared_downward:
+        condition |= Q(**{f"{path_field}__in": ancestor_paths(root)})
     if user.role == Role.DEPARTMENT_STAFF and rule.department_field:
         condition &= Q(**{f"{rule.department_field}_id": user.department_id})
     return condition
+
+
+def ancestor_paths(unit: OrgUnit) -> list[str]:
+    """The paths of every unit above `unit`, read from its own path."""
+    codes = unit.path.split("/")[:-2]
+    return ["".join(f"{code}/" for code in codes[: n + 1]) for n in range(len(codes))]
 
 
 def scoped(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "zhenwu.indicators"
+    label = "indicators"
+    verbose_name = "指标与目标任务"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from zhenwu.web import navigation
+
+        from . import models
+
+        for model in (
+            models.Indicator,
+            models.Target,
+            models.Value,
+            models.ConsistencyRule,
+            models.RuleViolation,
+        ):
+            auditlog.register(model)
+        navigation.register(navigation.NavItem("指标", "indicators:dashboard", order=10))

@@ -1,0 +1,263 @@
+"""Excel 台账 for indicators: the monthly entry template, reading it back, and the progress table.
+
+The template is long-form, one row per indicator and unit, so that every error can name its row and
+column and a duplicated row is visible as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from zhenwu.core.numbers import parse_number
+from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.org.models import OrgUnit, User
+
+from . import services
+from .models import Indicator
+from .services import Entry, ProgressRow
+
+SHEET = "填报"
+HEADERS = [
+    "指标编码",
+    "指标名称",
+    "计量单位",
+    "单元编码",
+    "单元名称",
+    "上月数",
+    "去年同期",
+    "本月数值",
+    "备注",
+]
+COL = {name: index for index, name in enumerate(HEADERS, start=1)}
+FIRST_ROW = 4
+SIGNING_SALT = "zhenwu.indicators.import"
+PENDING_MAX_AGE = 60 * 60
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="EEF1F4")
+
+
+def _plain(value: Decimal | None) -> Any:
+    return float(value) if value is not None else None
+
+
+def entry_template(
+    user: User, indicators: list[Indicator], units: list[OrgUnit], period: Period, title: str
+) -> bytes:
+    """The month's template with this month's values (if any) and last month's and last year's beside."""
+    table = services.progress_table(indicators, units, period)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([f"{title} {period.full_label}指标填报表"])
+    sheet.append(["期间", period.key, "请只填写“本月数值”和“备注”两列；累计值低于上月时须在备注中说明原因。"])
+    sheet.append(HEADERS)
+    for unit in units:
+        for indicator in indicators:
+            row = table.get((indicator.pk, unit.pk))
+            if row is None or not services.may_enter(user, indicator, unit):
+                continue
+            own = next((v for v in row.sources if v.org_unit_id == unit.pk), None)
+            sheet.append(
+                [
+                    indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
+                    _plain(row.previous_value), _plain(row.progress.last_year),
+                    _plain(own.value) if own else None, own.note if own else "",
+                ]
+            )  # fmt: skip
+    _style_template(sheet)
+    return _save(book)
+
+
+def _style_template(sheet: Any) -> None:
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    for cell in sheet[3]:
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
+    for width, column in zip([12, 26, 10, 16, 14, 14, 14, 14, 30], range(1, 10), strict=True):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A4"
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ParsedUpload:
+    period: Period | None = None
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _cell_number(value: Any, where: str, label: str) -> Decimal | None:
+    """A number cell as Decimal; text that reads as a number is accepted, other text is an error."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"{where}：“{label}”应填数字。")
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().replace(",", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        number = parse_number(text)
+        if number is None:
+            raise ValidationError(f"{where}：“{label}”应填数字，而不是“{value}”。") from None
+        return number
+
+
+def read_upload(data: bytes, township: OrgUnit) -> ParsedUpload:
+    """Read a filled template: every problem is named by row and column, nothing is saved here."""
+    parsed = ParsedUpload()
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types (zip, XML, key errors) for a file that is not a workbook
+        parsed.errors.append("无法打开该文件：请上传用模板填写的 .xlsx 文件。")
+        return parsed
+    if SHEET not in book.sheetnames:
+        parsed.errors.append(f"找不到工作表“{SHEET}”(现有：{'、'.join(book.sheetnames)})，请使用下载的模板。")
+        return parsed
+    rows = list(book[SHEET].iter_rows(values_only=True))
+    if len(rows) < 3 or [str(c or "").strip() for c in rows[2][: len(HEADERS)]] != HEADERS:
+        parsed.errors.append(f"第3行应为表头：{'、'.join(HEADERS)}。请使用下载的模板。")
+        return parsed
+    try:
+        period = parse_period(str(rows[1][1] if len(rows[1]) > 1 else ""))
+    except PeriodError:
+        parsed.errors.append("第2行B列：期间应写作 2026-08 这样的年月，请使用下载的模板。")
+        return parsed
+    indicators = {i.code: i for i in Indicator.objects.filter(township=township).select_related("department")}
+    units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=township.path)}
+    for number, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
+        _read_row(parsed, number, list(row) + [None] * len(HEADERS), indicators, units)
+    parsed.period = period
+    return parsed
+
+
+def _read_row(
+    parsed: ParsedUpload,
+    number: int,
+    row: list[Any],
+    indicators: dict[str, Indicator],
+    units: dict[str, OrgUnit],
+) -> None:
+    code, unit_code = str(row[COL["指标编码"] - 1] or "").strip(), str(row[COL["单元编码"] - 1] or "").strip()
+    raw_value, note = row[COL["本月数值"] - 1], str(row[COL["备注"] - 1] or "").strip()
+    if not code and not unit_code and raw_value in (None, ""):
+        return  # a blank line
+    where = f"第{number}行"
+    indicator, unit = indicators.get(code), units.get(unit_code)
+    if indicator is None:
+        parsed.errors.append(f"{where}A列：未知的指标编码“{code}”。")
+    if unit is None:
+        parsed.errors.append(f"{where}D列：未知的单元编码“{unit_code}”。")
+    try:
+        value = _cell_number(raw_value, f"{where}H列", indicator.name if indicator else "本月数值")
+    except ValidationError as error:
+        parsed.errors.extend(error.messages)
+        return
+    if indicator is None or unit is None or value is None:
+        return
+    parsed.entries.append(Entry(indicator, unit, value, note, where))
+
+
+def sign_pending(parsed: ParsedUpload) -> str:
+    """The checked upload, signed, so that the confirmation saves exactly what the user saw."""
+    assert parsed.period is not None
+    rows = [[e.indicator.pk, e.org_unit.pk, str(e.value), e.note, e.where] for e in parsed.entries]
+    return signing.dumps({"period": parsed.period.key, "rows": rows}, salt=SIGNING_SALT, compress=True)
+
+
+def unsign_pending(token: str) -> ParsedUpload:
+    try:
+        payload = signing.loads(token, salt=SIGNING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature as error:
+        raise ValidationError("导入已过期或被改动，请重新上传文件。") from error
+    indicators = Indicator.objects.in_bulk({r[0] for r in payload["rows"]})
+    units = OrgUnit.objects.in_bulk({r[1] for r in payload["rows"]})
+    entries = [
+        Entry(indicators[i], units[u], Decimal(v), note, where)
+        for i, u, v, note, where in payload["rows"]
+        if i in indicators and u in units
+    ]
+    return ParsedUpload(period=parse_period(payload["period"]), entries=entries)
+
+
+PROGRESS_HEADERS = [
+    ("指标", None), ("计量单位", None), ("全年目标", None), ("完成情况", ["本期累计", "占全年%"]),
+    ("序时进度%", None), ("较序时(百分点)", None), ("同比", ["去年同期", "增减%"]), ("预警", None),
+]  # fmt: skip
+
+
+def progress_workbook(rows: list[ProgressRow], unit: OrgUnit, period: Period) -> bytes:
+    """The progress table as township staff lay out their 台账: title, units row, merged headers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标完成情况"
+    width = sum(len(sub) if sub else 1 for _, sub in PROGRESS_HEADERS)
+    sheet.append([f"{unit.name}{period.full_label}主要指标完成情况表"])
+    sheet.append([f"统计期间：{period.full_label}    制表：镇务平台"])
+    _merged_headers(sheet)
+    for row in rows:
+        p = row.progress
+        sheet.append(
+            [
+                row.indicator.name, row.indicator.unit, _plain(p.target), _plain(p.actual),
+                _pct(p.completion), _pct(p.time_progress), _round(p.gap_points), _plain(p.last_year),
+                _round(p.yoy) if row.indicator.is_rate else _pct(p.yoy),
+                "；".join(w.message for w in row.warnings),
+            ]
+        )  # fmt: skip
+    for r in (1, 2):
+        sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    for column, size in enumerate([24, 10, 14, 14, 10, 10, 12, 14, 10, 40], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = size
+    for line in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
+        for cell in line:
+            cell.border = BOX
+    return _save(book)
+
+
+def _merged_headers(sheet: Any) -> None:
+    top, bottom = [], []
+    for name, sub in PROGRESS_HEADERS:
+        top += [name] + [None] * (len(sub) - 1 if sub else 0)
+        bottom += sub if sub else [None]
+    sheet.append(top)
+    sheet.append(bottom)
+    column = 1
+    for _, sub in PROGRESS_HEADERS:
+        span = len(sub) if sub else 1
+        if sub:
+            sheet.merge_cells(start_row=3, start_column=column, end_row=3, end_column=column + span - 1)
+        else:
+            sheet.merge_cells(start_row=3, start_column=column, end_row=4, end_column=column)
+        column += span
+    for line in sheet.iter_rows(min_row=3, max_row=4):
+        for cell in line:
+            cell.font, cell.fill = Font(bold=True), HEAD_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+
+
+def _pct(share: Decimal | None) -> float | None:
+    return None if share is None else round(float(share * 100), 1)
+
+
+def _round(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 1)

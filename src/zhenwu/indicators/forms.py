@@ -1,0 +1,168 @@
+"""Forms that turn what a user typed into domain values, with messages in Chinese next to the field."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from zhenwu.core.numbers import parse_number
+from zhenwu.core.periods import Period, PeriodError, parse_period
+
+from .models import Indicator
+from .services import ProgressRow
+
+
+def parse_amount(raw: str, label: str) -> Decimal | None:
+    """A number as staff type it: "1,234.5", "１２３", "3.2万" are all accepted; blank is None."""
+    text = raw.strip().replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        value = parse_number(text)
+        if value is None:
+            raise ValidationError(f"“{label}”应填数字，而不是“{raw.strip()}”。") from None
+        return value
+
+
+class PeriodField(forms.CharField):
+    def to_python(self, value: object) -> Period | None:  # type: ignore[override]
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_period(text)
+        except PeriodError as error:
+            raise ValidationError(str(error)) from error
+
+
+class EntryForm(forms.Form):
+    """One field (and a note) per indicator the unit reports, with last month's and last year's value."""
+
+    def __init__(
+        self, *args: object, indicators: list[Indicator], rows: dict[int, ProgressRow], **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.indicators = indicators
+        self.rows = rows
+        for indicator in indicators:
+            row = rows.get(indicator.pk)
+            own = next((v for v in row.sources if v.org_unit_id == row.org_unit.pk), None) if row else None
+            self.fields[f"v{indicator.pk}"] = forms.CharField(
+                label=indicator.name, required=False, initial=_plain(own.value) if own else ""
+            )
+            self.fields[f"n{indicator.pk}"] = forms.CharField(
+                label="备注", required=False, max_length=200, initial=own.note if own else ""
+            )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        for indicator in self.indicators:
+            key = f"v{indicator.pk}"
+            try:
+                cleaned[key] = parse_amount(str(self.data.get(key, "")), indicator.name)
+            except ValidationError as error:
+                self.add_error(key, error)
+        return cleaned
+
+    def entries(self) -> list[tuple[Indicator, Decimal, str]]:
+        found = []
+        for indicator in self.indicators:
+            value = self.cleaned_data.get(f"v{indicator.pk}")
+            if value is not None:
+                found.append((indicator, value, str(self.cleaned_data.get(f"n{indicator.pk}") or "").strip()))
+        return found
+
+    def field_pairs(self) -> list[dict[str, object]]:
+        """What the template lays out per indicator: fields, last month, last year."""
+        pairs = []
+        for indicator in self.indicators:
+            row = self.rows.get(indicator.pk)
+            pairs.append(
+                {
+                    "indicator": indicator,
+                    "value": self[f"v{indicator.pk}"],
+                    "note": self[f"n{indicator.pk}"],
+                    "last_month": row.previous_value if row else None,
+                    "last_year": row.progress.last_year if row else None,
+                }
+            )
+        return pairs
+
+
+class TargetForm(forms.Form):
+    def __init__(
+        self, *args: object, indicators: list[Indicator], targets: dict[int, object], **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.indicators = indicators
+        for indicator in indicators:
+            target = targets.get(indicator.pk)
+            self.fields[f"t{indicator.pk}"] = forms.CharField(
+                label=indicator.name,
+                required=False,
+                initial=_plain(target.value) if target else "",  # type: ignore[attr-defined]
+            )
+            phasing = ",".join(target.phasing) if target and target.phasing else ""  # type: ignore[attr-defined]
+            self.fields[f"p{indicator.pk}"] = forms.CharField(
+                label="月度进度安排", required=False, initial=phasing
+            )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        for indicator in self.indicators:
+            try:
+                cleaned[f"t{indicator.pk}"] = parse_amount(
+                    str(self.data.get(f"t{indicator.pk}", "")), indicator.name
+                )
+            except ValidationError as error:
+                self.add_error(f"t{indicator.pk}", error)
+            raw = str(self.data.get(f"p{indicator.pk}", "")).strip()
+            try:
+                cleaned[f"p{indicator.pk}"] = _phasing(raw) if raw else None
+            except ValidationError as error:
+                self.add_error(f"p{indicator.pk}", error)
+        return cleaned
+
+    def targets(self) -> list[tuple[Indicator, Decimal, list[Decimal] | None]]:
+        return [
+            (i, value, self.cleaned_data.get(f"p{i.pk}"))  # type: ignore[misc]
+            for i in self.indicators
+            if (value := self.cleaned_data.get(f"t{i.pk}")) is not None
+        ]
+
+    def field_pairs(self) -> list[dict[str, object]]:
+        return [
+            {"indicator": i, "target": self[f"t{i.pk}"], "phasing": self[f"p{i.pk}"]} for i in self.indicators
+        ]
+
+
+def _phasing(raw: str) -> list[Decimal]:
+    parts = [p for p in raw.replace("，", ",").replace(" ", ",").split(",") if p]
+    try:
+        return [Decimal(p) for p in parts]
+    except InvalidOperation:
+        raise ValidationError("月度进度安排应为12个以逗号分隔的百分数，如 5,10,20,…,100。") from None
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="填好的 Excel 文件(.xlsx)")
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError("请上传 .xlsx 格式的 Excel 文件(可先下载模板)。")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("文件不能超过 10 MB。")
+        return upload
+
+
+class ExplainForm(forms.Form):
+    explanation = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

@@ -1,0 +1,527 @@
+"""Every figure about indicators, and every write of targets and values.
+
+A figure is returned with the records it came from (`ProgressRow.sources`), so that a report can link
+each number to its values and targets. Progress for many indicators and units is computed from a
+fixed number of queries, whatever their count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhenwu.core.numbers import format_growth, format_percent, format_points
+from zhenwu.core.periods import Period, time_progress_by_date, time_progress_by_month
+from zhenwu.core.progress import Progress, rank_competition
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+
+from .models import Indicator, IndicatorKind, Target, Value
+
+ENTRY_DEADLINE_DAY = 5
+RATE_LIMIT = Decimal(100)
+
+
+# --- which indicators a unit reports ------------------------------------------------------------
+
+
+def township_of(unit: OrgUnit) -> OrgUnit:
+    township = unit.township()
+    if township is None:
+        raise ValidationError("县级单元没有统一的指标目录，请选择乡镇/街道或村/社区。")
+    return township
+
+
+def indicators_for(user: Any, unit: OrgUnit) -> QuerySet[Indicator]:
+    """The active indicators `unit` reports, as far as `user` may see them."""
+    indicators = scope.scoped(user, Indicator.objects.filter(active=True, township=township_of(unit)))
+    if unit.kind != OrgKind.TOWNSHIP:
+        indicators = indicators.filter(by_village=True)
+    return indicators.select_related("department").order_by("position", "code")
+
+
+def applies_to(indicator: Indicator, unit: OrgUnit) -> bool:
+    return unit.kind == OrgKind.TOWNSHIP or (unit.kind == OrgKind.VILLAGE and indicator.by_village)
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str  # behind | yoy | decrease | missing
+    message: str
+
+
+@dataclass
+class ProgressRow:
+    """One indicator at one unit for one period: the figures and the records behind them."""
+
+    indicator: Indicator
+    org_unit: OrgUnit
+    period: Period
+    progress: Progress
+    target_record: Target | None
+    sources: list[Value] = field(default_factory=list)
+    last_year_sources: list[Value] = field(default_factory=list)
+    rolled_up: bool = False
+    warnings: list[Warning] = field(default_factory=list)
+    previous_value: Decimal | None = None  # the unit's own value last month, shown beside the entry field
+
+    @property
+    def actual(self) -> Decimal | None:
+        return self.progress.actual
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.progress.target
+
+
+@dataclass
+class _Loaded:
+    """Targets and values for a set of indicators and units, indexed for lookup without queries."""
+
+    targets: dict[tuple[int, int], Target]
+    values: dict[tuple[int, int, int, int], Value]
+    children: dict[int, list[OrgUnit]]
+
+    def value(self, indicator_id: int, unit_id: int, period: Period) -> Value | None:
+        return self.values.get((indicator_id, unit_id, period.year, period.month))
+
+
+def _load(indicators: Sequence[Indicator], units: Sequence[OrgUnit], period: Period) -> _Loaded:
+    """Three queries: child units, targets, and the values of this month, last month and last year."""
+    unit_ids = [u.pk for u in units]
+    children: dict[int, list[OrgUnit]] = defaultdict(list)
+    townships = [u.pk for u in units if u.kind == OrgKind.TOWNSHIP]
+    if townships:
+        for child in OrgUnit.objects.filter(parent_id__in=townships, kind=OrgKind.VILLAGE).order_by("code"):
+            children[child.parent_id].append(child)  # type: ignore[index]
+    all_unit_ids = unit_ids + [c.pk for kids in children.values() for c in kids]
+    indicator_ids = {i.pk for i in indicators}
+    indicator_ids |= {i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i}
+    targets = {
+        (t.indicator_id, t.org_unit_id): t
+        for t in Target.objects.filter(
+            indicator_id__in=indicator_ids, org_unit_id__in=unit_ids, year=period.year
+        )
+    }
+    months = {(period.year, period.month), (period.year - 1, period.month)}
+    if previous := period.previous_month():
+        months.add((previous.year, previous.month))
+    values: dict[tuple[int, int, int, int], Value] = {}
+    # Who entered a value and when is read only for the few records a detail page shows (`with_authors`).
+    rows = Value.objects.filter(
+        indicator_id__in=indicator_ids,
+        org_unit_id__in=all_unit_ids,
+        year__in={y for y, _ in months},
+        month__in={m for _, m in months},
+    ).only("indicator_id", "org_unit_id", "year", "month", "value", "note")
+    for v in rows:
+        if (v.year, v.month) in months:
+            values[(v.indicator_id, v.org_unit_id, v.year, v.month)] = v
+    return _Loaded(targets=targets, values=values, children=children)
+
+
+@dataclass(frozen=True)
+class _Actual:
+    value: Decimal | None
+    sources: list[Value]
+    rolled_up: bool = False
+    unreported: int = 0  # villages without a value in a rolled-up total
+
+
+NO_VALUE = _Actual(None, [])
+
+
+def _actual(
+    loaded: _Loaded, indicator: Indicator, unit: OrgUnit, period: Period, by_id: dict[int, Indicator]
+) -> _Actual:
+    """The unit's value: its own, or for a computed rate numerator ÷ denominator, or for a township
+    without its own value the sum of its villages (a recomputed ratio for rates)."""
+    if indicator.is_computed_rate:
+        num = _actual(loaded, by_id[indicator.numerator_id], unit, period, by_id)  # type: ignore[index]
+        den = _actual(loaded, by_id[indicator.denominator_id], unit, period, by_id)  # type: ignore[index]
+        rate = None if num.value is None or not den.value else num.value / den.value * 100
+        return _Actual(
+            rate,
+            num.sources + den.sources,
+            num.rolled_up or den.rolled_up,
+            max(num.unreported, den.unreported),
+        )
+    own = loaded.value(indicator.pk, unit.pk, period)
+    if own is not None:
+        return _Actual(own.value, [own])
+    if indicator.is_rate or not indicator.by_village:
+        return NO_VALUE
+    villages = loaded.children.get(unit.pk, [])
+    parts = [v for c in villages if (v := loaded.value(indicator.pk, c.pk, period))]
+    if not parts:
+        return NO_VALUE
+    return _Actual(sum((p.value for p in parts), Decimal(0)), parts, True, len(villages) - len(parts))
+
+
+def _time_progress(
+    indicator: Indicator, target: Target | None, period: Period, as_of: date | None
+) -> Decimal | None:
+    """Time progress applies to flows summed through the year; a stock or a rate has none."""
+    if indicator.kind != IndicatorKind.CUMULATIVE:
+        return None
+    phasing = target.phasing_shares() if target else None
+    if as_of is not None:
+        return time_progress_by_date(as_of, phasing)
+    return time_progress_by_month(period, phasing)
+
+
+def progress_table(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+) -> dict[tuple[int, int], ProgressRow]:
+    """Progress of every indicator that applies to every unit, keyed by (indicator id, unit id)."""
+    today = today or timezone.localdate()
+    loaded = _load(indicators, units, period)
+    by_id = {i.pk: i for i in indicators}
+    missing_parts = {
+        i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i and i not in by_id
+    }
+    if missing_parts:
+        by_id.update(Indicator.objects.in_bulk(missing_parts))
+    table: dict[tuple[int, int], ProgressRow] = {}
+    for unit in units:
+        for indicator in indicators:
+            if applies_to(indicator, unit):
+                table[(indicator.pk, unit.pk)] = _row(loaded, indicator, unit, period, by_id, as_of, today)
+    return table
+
+
+def _row(
+    loaded: _Loaded,
+    indicator: Indicator,
+    unit: OrgUnit,
+    period: Period,
+    by_id: dict[int, Indicator],
+    as_of: date | None,
+    today: date,
+) -> ProgressRow:
+    target = loaded.targets.get((indicator.pk, unit.pk))
+    actual = _actual(loaded, indicator, unit, period, by_id)
+    last_year = _actual(loaded, indicator, unit, period.same_period_last_year(), by_id)
+    progress = Progress(
+        actual=actual.value,
+        target=target.value if target else None,
+        time_progress=_time_progress(indicator, target, period, as_of),
+        last_year=last_year.value,
+        is_rate=indicator.is_rate,
+        direction=indicator.direction,
+    )
+    row = ProgressRow(
+        indicator, unit, period, progress, target, actual.sources, last_year.sources, actual.rolled_up
+    )
+    row.warnings = _warnings(row, loaded, today, actual.unreported)
+    previous = period.previous_month()
+    before = loaded.value(indicator.pk, unit.pk, previous) if previous else None
+    row.previous_value = before.value if before else None
+    return row
+
+
+def _warnings(row: ProgressRow, loaded: _Loaded, today: date, unreported: int) -> list[Warning]:
+    indicator, progress, found = row.indicator, row.progress, []
+    overdue = today > row.period.entry_deadline(ENTRY_DEADLINE_DAY)
+    if progress.behind_time_progress(indicator.warning_points):
+        points = -progress.gap_points if progress.gap_points is not None else Decimal(0)
+        found.append(Warning("behind", f"低于序时进度{format_percent(abs(points))[:-1]}个百分点"))
+    if progress.worse_than_last_year() and progress.yoy is not None:
+        found.append(Warning("yoy", _yoy_words(indicator, progress.yoy)))
+    previous = row.period.previous_month()
+    own = loaded.value(indicator.pk, row.org_unit.pk, row.period)
+    before = loaded.value(indicator.pk, row.org_unit.pk, previous) if previous else None
+    if indicator.kind == IndicatorKind.CUMULATIVE and own and before and own.value < before.value:
+        found.append(
+            Warning("decrease", f"累计值低于上月({_plain(before.value)}→{_plain(own.value)})：{own.note}")
+        )
+    deadline = f"{row.period.entry_deadline(ENTRY_DEADLINE_DAY):%m月%d日}"
+    if overdue and progress.actual is None and not indicator.is_computed_rate:
+        found.append(Warning("missing", f"{deadline}前应报未报"))
+    if overdue and unreported:
+        found.append(Warning("missing", f"{unreported}个村/社区{deadline}前未报，合计不全"))
+    return found
+
+
+def _yoy_words(indicator: Indicator, change: Decimal) -> str:
+    if indicator.is_rate:
+        return f"比去年同期{format_points(change)}"
+    return format_growth(change * 100)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def with_authors(values: list[Value]) -> list[Value]:
+    """The same value records, with who entered them and their unit, for showing as sources."""
+    by_pk = Value.objects.select_related("entered_by", "org_unit").in_bulk([v.pk for v in values])
+    return [by_pk[v.pk] for v in values if v.pk in by_pk]
+
+
+def progress_for_unit(
+    user: Any, unit: OrgUnit, period: Period, *, as_of: date | None = None, today: date | None = None
+) -> list[ProgressRow]:
+    """Every indicator the unit reports, warnings first, for the dashboard and the API."""
+    indicators = list(indicators_for(user, unit))
+    table = progress_table(indicators, [unit], period, as_of=as_of, today=today)
+    rows = [table[(i.pk, unit.pk)] for i in indicators if (i.pk, unit.pk) in table]
+    return sorted(rows, key=lambda r: (not r.warnings, r.indicator.position, r.indicator.code))
+
+
+def latest_period(user: Any, unit: OrgUnit) -> Period | None:
+    """The latest month for which the unit (or its villages) has any value the user may see."""
+    values = scope.scoped(user, Value.objects.filter(org_unit__path__startswith=unit.path))
+    latest = values.order_by("-year", "-month").values_list("year", "month").first()
+    return Period(*latest) if latest else None
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    rank: int | None
+    row: ProgressRow | None
+    org_unit: OrgUnit
+    note: str = ""
+
+
+def village_ranking(
+    user: Any, indicator: Indicator, period: Period, today: date | None = None
+) -> list[RankedUnit]:
+    """Villages ranked by completion (ties share a rank); villages without a target or value come
+    last, unranked, with the reason shown."""
+    villages = list(
+        scope.visible_units(user).filter(kind=OrgKind.VILLAGE, parent=indicator.township).order_by("code")
+    )
+    table = progress_table([indicator], villages, period, today=today)
+    rows = {v.pk: table.get((indicator.pk, v.pk)) for v in villages}
+    scores = [(str(pk), row.progress.completion if row else None) for pk, row in rows.items()]
+    ranked = rank_competition(scores, descending=indicator.direction == "higher")
+    by_pk = {v.pk: v for v in villages}
+    result = []
+    for key, rank in ranked:
+        row = rows[int(key)]
+        note = "" if rank is not None else ("未下达任务" if row is None or row.target is None else "未报数")
+        result.append(RankedUnit(rank, row, by_pk[int(key)], note))
+    return result
+
+
+def monthly_trend(indicator: Indicator, unit: OrgUnit, year: int) -> dict[str, list[Decimal | None]]:
+    """This year's and last year's value by month, for the trend chart (township: own or rolled up)."""
+    periods = [Period(y, m) for y in (year - 1, year) for m in range(1, 13)]
+    units = [unit]
+    by_id = {indicator.pk: indicator}
+    for part in (indicator.numerator, indicator.denominator):
+        if part is not None:
+            by_id[part.pk] = part
+    children = (
+        list(OrgUnit.objects.filter(parent=unit, kind=OrgKind.VILLAGE))
+        if unit.kind == OrgKind.TOWNSHIP
+        else []
+    )
+    values = {
+        (v.indicator_id, v.org_unit_id, v.year, v.month): v
+        for v in Value.objects.filter(
+            indicator_id__in=by_id, org_unit__in=units + children, year__in=[year - 1, year]
+        )
+    }
+    loaded = _Loaded(targets={}, values=values, children={unit.pk: children})
+    series = [_actual(loaded, indicator, unit, p, by_id).value for p in periods]
+    return {"last_year": series[:12], "this_year": series[12:]}
+
+
+# --- entry ---------------------------------------------------------------------------------------
+
+
+def may_enter(user: User, indicator: Indicator, unit: OrgUnit) -> bool:
+    """Office staff enter their office's indicators for the township and its villages; village staff
+    enter their own village's; the township admin may enter any. Leaders and viewers only read."""
+    if not scope.unit_in_scope(user, unit) or not applies_to(indicator, unit) or indicator.is_computed_rate:
+        return False
+    if scope.sees_everything(user) or user.role == Role.TOWNSHIP_ADMIN:
+        return True
+    if user.role == Role.DEPARTMENT_STAFF:
+        return indicator.department_id == user.department_id
+    return user.role == Role.VILLAGE_STAFF and unit.pk == user.org_unit_id
+
+
+def may_set_targets(user: User, unit: OrgUnit) -> bool:
+    return scope.is_township_admin(user) and scope.unit_in_scope(user, unit)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value as a user typed it, before it is saved."""
+
+    indicator: Indicator
+    org_unit: OrgUnit
+    value: Decimal
+    note: str = ""
+    where: str = ""  # how the user finds it again: a form field or "第5行"
+
+
+@dataclass
+class EntryCheck:
+    """The outcome of checking entries against the stored values, before anything is saved."""
+
+    errors: list[tuple[Entry | None, str]] = field(default_factory=list)
+    new: list[Entry] = field(default_factory=list)
+    changed: list[tuple[Entry, Value]] = field(default_factory=list)
+    unchanged: list[Entry] = field(default_factory=list)
+    warnings: list[tuple[Entry, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_entries(user: User, period: Period, entries: Iterable[Entry]) -> EntryCheck:
+    """Validate every entry, compare it with what is stored, and say what saving would do."""
+    entries = list(entries)
+    check = EntryCheck()
+    if not entries:
+        return check
+    stored = _stored_values(entries, period)
+    seen: dict[tuple[int, int], Entry] = {}
+    for entry in entries:
+        key = (entry.indicator.pk, entry.org_unit.pk)
+        if key in seen:
+            check.errors.append((entry, f"与{seen[key].where}重复：同一指标、同一单元只能填一次。"))
+            continue
+        seen[key] = entry
+        message = _entry_error(user, entry, stored, period)
+        if message:
+            check.errors.append((entry, message))
+            continue
+        current = stored.get((*key, period.month))
+        if current is None:
+            check.new.append(entry)
+        elif current.value == entry.value and current.note == entry.note:
+            check.unchanged.append(entry)
+        else:
+            check.changed.append((entry, current))
+        before = stored.get((*key, period.month - 1))
+        if entry.indicator.kind == IndicatorKind.CUMULATIVE and before and entry.value < before.value:
+            check.warnings.append((entry, f"累计值低于上月的{_plain(before.value)}，原因：{entry.note}"))
+    return check
+
+
+def _stored_values(entries: list[Entry], period: Period) -> dict[tuple[int, int, int], Value]:
+    values = Value.objects.filter(
+        indicator_id__in={e.indicator.pk for e in entries},
+        org_unit_id__in={e.org_unit.pk for e in entries},
+        year=period.year,
+        month__in=[period.month, period.month - 1],
+    )
+    return {(v.indicator_id, v.org_unit_id, v.month): v for v in values}
+
+
+def _entry_error(user: User, entry: Entry, stored: dict[tuple[int, int, int], Value], period: Period) -> str:
+    indicator = entry.indicator
+    if not may_enter(user, indicator, entry.org_unit):
+        return f"无权填报{entry.org_unit.name}的“{indicator.name}”。"
+    if entry.value < 0:
+        return f"“{indicator.name}”不能为负数。"
+    if indicator.is_rate and indicator.unit == "%" and entry.value > RATE_LIMIT:
+        return f"“{indicator.name}”是百分比，不能超过100。"
+    if entry.value != round(entry.value, indicator.decimals):
+        return f"“{indicator.name}”最多保留{indicator.decimals}位小数。"
+    if len(entry.note) > 200:
+        return "备注不能超过200字。"
+    before = stored.get((indicator.pk, entry.org_unit.pk, period.month - 1))
+    if (
+        indicator.kind == IndicatorKind.CUMULATIVE
+        and before
+        and entry.value < before.value
+        and not entry.note.strip()
+    ):
+        return f"累计值低于上月的{_plain(before.value)}，请在备注中说明原因。"
+    return ""
+
+
+@transaction.atomic
+def save_entries(user: User, period: Period, entries: Iterable[Entry]) -> EntryCheck:
+    """Save all entries or none: any error and nothing changes. Then re-check the township's rules."""
+    check = check_entries(user, period, entries)
+    if not check.ok:
+        return check
+    for entry in check.new:
+        Value.objects.create(
+            indicator=entry.indicator, org_unit=entry.org_unit, year=period.year, month=period.month,
+            value=entry.value, note=entry.note, entered_by=user,
+        )  # fmt: skip
+    for entry, current in check.changed:
+        current.value, current.note, current.entered_by = entry.value, entry.note, user
+        current.save()
+    from .rules import evaluate_rules  # rules read values through this module's figures
+
+    townships = {township_of(e.org_unit) for e in check.new + [e for e, _ in check.changed]}
+    for township in townships:
+        evaluate_rules(township, period)
+    return check
+
+
+def set_target(
+    user: User | None,
+    indicator: Indicator,
+    unit: OrgUnit,
+    year: int,
+    value: Decimal,
+    phasing: list[Decimal] | None,
+) -> Target:
+    if user is not None and not may_set_targets(user, unit):
+        raise PermissionDenied("无权为该单元下达目标任务。")
+    if not applies_to(indicator, unit):
+        raise ValidationError(f"“{indicator.name}”不按村填报，不能给{unit.name}下达任务。")
+    if value < 0:
+        raise ValidationError(f"“{indicator.name}”的目标不能为负数。")
+    _check_phasing(phasing)
+    target, _ = Target.objects.get_or_create(
+        indicator=indicator, org_unit=unit, year=year, defaults={"value": value}
+    )
+    target.value = value
+    target.phasing = [str(p) for p in phasing] if phasing else None
+    target.save()
+    return target
+
+
+def _check_phasing(phasing: list[Decimal] | None) -> None:
+    if not phasing:
+        return
+    if len(phasing) != 12:
+        raise ValidationError(f"月度进度安排应有12个数，现有{len(phasing)}个。")
+    if any(b < a for a, b in pairwise(phasing)) or phasing[0] < 0:
+        raise ValidationError("月度进度安排应为逐月不减的累计百分比。")
+    if phasing[-1] != 100:
+        raise ValidationError("月度进度安排的12月应为100。")
+
+
+def targets_for(unit: OrgUnit, year: int) -> QuerySet[Target]:
+    return Target.objects.filter(org_unit=unit, year=year).select_related("indicator")
+
+
+@transaction.atomic
+def set_targets(
+    user: User, unit: OrgUnit, year: int, targets: list[tuple[Indicator, Decimal, list[Decimal] | None]]
+) -> int:
+    """Set many targets at once, all or none."""
+    for indicator, value, phasing in targets:
+        set_target(user, indicator, unit, year, value, phasing)
+    return len(targets)

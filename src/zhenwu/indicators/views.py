@@ -1,0 +1,309 @@
+"""Indicator pages: the leaders' dashboard, one indicator's trend and ranking, monthly entry by form
+and by Excel, targets, and consistency-rule violations. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.org import scope
+from zhenwu.org.models import Department, OrgKind, OrgUnit, Role
+
+from . import excel, rules, services
+from .forms import EntryForm, ExplainForm, TargetForm, UploadForm
+from .models import Indicator, RuleViolation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit(request: HttpRequest) -> OrgUnit:
+    """The unit named by ?org=, or the user's own; 404 outside the user's scope."""
+    code = request.GET.get("org") or request.POST.get("org")
+    if code:
+        return scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
+    root = scope.scope_root(request.user)
+    if root is None:
+        raise Http404("记录不存在或无权查看。")
+    return root
+
+
+def _period(request: HttpRequest, unit: OrgUnit) -> Period:
+    raw = request.GET.get("period") or request.POST.get("period")
+    if raw:
+        try:
+            return parse_period(raw, default_year=timezone.localdate().year)
+        except PeriodError as error:
+            raise Http404(str(error)) from error
+    return services.latest_period(request.user, unit) or Period.latest_complete(timezone.localdate())
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _county_choice(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
+    townships = scope.visible_units(request.user).filter(kind=OrgKind.TOWNSHIP).order_by("code")
+    return render(request, "indicators/choose_township.html", {"unit": unit, "townships": townships})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    if unit.kind == OrgKind.COUNTY:
+        return _county_choice(request, unit)
+    period = _period(request, unit)
+    rows = services.progress_for_unit(request.user, unit, period)
+    chart = [
+        {
+            "name": r.indicator.name,
+            "completion": _pct(r.progress.completion),
+            "time_progress": _pct(r.progress.time_progress),
+        }
+        for r in rows
+        if r.progress.completion is not None
+    ]
+    context = {
+        "unit": unit,
+        "period": period,
+        "rows": rows,
+        "warned": sum(1 for r in rows if r.warnings),
+        "chart": json.dumps(chart, ensure_ascii=False),
+        "villages": scope.visible_units(request.user)
+        .filter(parent=unit, kind=OrgKind.VILLAGE)
+        .order_by("code")
+        if unit.kind == OrgKind.TOWNSHIP
+        else [],
+        "may_set_targets": services.may_set_targets(request.user, unit),  # type: ignore[arg-type]
+        "violations": rules.violations_for(request.user, unit, period)[:50],
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+def _pct(share: Decimal | None) -> float | None:
+    return None if share is None else round(float(share * 100), 1)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = scope.get_in_scope_or_404(request.user, Indicator.objects.select_related("department"), pk=pk)
+    unit = _unit(request) if request.GET.get("org") else indicator.township
+    if not scope.unit_in_scope(request.user, unit):
+        unit = _unit(request)  # a village reads its township's catalog, and sees its own figures
+    if unit.kind != OrgKind.COUNTY and unit.township() != indicator.township:
+        raise Http404("记录不存在或无权查看。")
+    period = _period(request, unit)
+    table = services.progress_table([indicator], [unit], period)
+    row = table.get((indicator.pk, unit.pk))
+    if row is not None:
+        row.sources, row.last_year_sources = (
+            services.with_authors(row.sources),
+            services.with_authors(row.last_year_sources),
+        )
+    trend = services.monthly_trend(indicator, unit, period.year)
+    context = {
+        "indicator": indicator,
+        "unit": unit,
+        "period": period,
+        "row": row,
+        "ranking": services.village_ranking(request.user, indicator, period) if indicator.by_village else [],
+        "trend": json.dumps({k: [_num(v) for v in vs] for k, vs in trend.items()}),
+        "year": period.year,
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _entry_indicators(request: HttpRequest, unit: OrgUnit) -> list[Indicator]:
+    indicators = [
+        i for i in services.indicators_for(request.user, unit) if services.may_enter(request.user, i, unit)
+    ]  # type: ignore[arg-type]
+    department = request.GET.get("department") or request.POST.get("department")
+    if department:
+        indicators = [i for i in indicators if i.department.code == department]
+    return indicators
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    if unit.kind == OrgKind.COUNTY:
+        return _county_choice(request, unit)
+    period = (
+        _period(request, unit)
+        if request.GET.get("period") or request.POST.get("period")
+        else (Period.latest_complete(timezone.localdate()))
+    )
+    indicators = _entry_indicators(request, unit)
+    table = services.progress_table(indicators, [unit], period)
+    rows = {i.pk: table[(i.pk, unit.pk)] for i in indicators if (i.pk, unit.pk) in table}
+    form = EntryForm(request.POST or None, indicators=indicators, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        entries = [services.Entry(i, unit, v, n, f"v{i.pk}") for i, v, n in form.entries()]
+        check = services.save_entries(request.user, period, entries)  # type: ignore[arg-type]
+        if check.ok:
+            saved = len(check.new) + len(check.changed)
+            messages.success(
+                request, f"已保存 {saved} 项(新增 {len(check.new)}，修改 {len(check.changed)})。"
+            )
+            return redirect(f"{reverse('indicators:entry')}?org={unit.code}&period={period.key}")
+        for failed, message in check.errors:
+            form.add_error(failed.where if failed else None, message)
+    context = {"unit": unit, "period": period, "form": form, "departments": _departments(request, unit)}
+    return render(request, "indicators/entry.html", context)
+
+
+def _departments(request: HttpRequest, unit: OrgUnit) -> list[Department]:
+    township = unit.township()
+    return list(scope.scoped(request.user, Department.objects.filter(township=township))) if township else []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    if not services.may_set_targets(request.user, unit) or unit.kind not in (
+        OrgKind.TOWNSHIP,
+        OrgKind.VILLAGE,
+    ):  # type: ignore[arg-type]
+        raise Http404("记录不存在或无权查看。")
+    year = _year(request)
+    indicators = list(services.indicators_for(request.user, unit))
+    existing = {t.indicator_id: t for t in services.targets_for(unit, year)}
+    form = TargetForm(request.POST or None, indicators=indicators, targets=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.set_targets(request.user, unit, year, form.targets())  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已保存 {saved} 项{year}年目标任务。")
+            return redirect(f"{reverse('indicators:targets')}?org={unit.code}&year={year}")
+    return render(request, "indicators/targets.html", {"unit": unit, "year": year, "form": form})
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or request.POST.get("year") or str(timezone.localdate().year)
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise Http404("年度不正确。")
+    return int(raw)
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    township = services.township_of(unit)
+    period = (
+        _period(request, unit) if request.GET.get("period") else Period.latest_complete(timezone.localdate())
+    )
+    units = [unit] if unit.kind == OrgKind.VILLAGE else [unit, *scope.visible_units(request.user).filter(
+        parent=unit, kind=OrgKind.VILLAGE
+    ).order_by("code")]  # fmt: skip
+    indicators = list(scope.scoped(request.user, Indicator.objects.filter(township=township, active=True)))
+    department = request.GET.get("department")
+    if department:
+        indicators = [i for i in indicators if i.department.code == department]
+    content = excel.entry_template(request.user, indicators, units, period, unit.name)  # type: ignore[arg-type]
+    return _xlsx(content, f"{unit.name}{period.full_label}指标填报模板.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a filled template: first a dry run shows what would change; only a confirmation saves."""
+    unit = _unit(request)
+    township = services.township_of(unit)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"unit": unit, "form": form}
+    if request.method == "POST" and "pending" in request.POST:
+        return _confirm_upload(request, unit, context)
+    if request.method == "POST" and form.is_valid():
+        parsed = excel.read_upload(form.cleaned_data["file"].read(), township)
+        errors = list(parsed.errors)
+        if parsed.period is not None:  # the sheet was readable: report every row's problem at once
+            check = services.check_entries(request.user, parsed.period, parsed.entries)  # type: ignore[arg-type]
+            errors += [f"{e.where}：{m}" if e else m for e, m in check.errors]
+            context.update({"check": check, "period": parsed.period})
+            if not errors:
+                context["pending"] = excel.sign_pending(parsed)
+        context["errors"] = errors
+    return render(request, "indicators/upload.html", context)
+
+
+def _confirm_upload(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]) -> HttpResponse:
+    try:
+        parsed = excel.unsign_pending(request.POST["pending"])
+    except ValidationError as error:
+        context["errors"] = error.messages
+        return render(request, "indicators/upload.html", context)
+    assert parsed.period is not None
+    check = services.save_entries(request.user, parsed.period, parsed.entries)  # type: ignore[arg-type]
+    if not check.ok:
+        context["errors"] = [f"{e.where}：{m}" if e else m for e, m in check.errors]
+        return render(request, "indicators/upload.html", context)
+    messages.success(
+        request,
+        f"导入完成：新增 {len(check.new)} 项，修改 {len(check.changed)} 项，未变 {len(check.unchanged)} 项。",
+    )
+    return redirect(f"{reverse('indicators:dashboard')}?org={unit.code}&period={parsed.period.key}")
+
+
+@login_required
+def export_progress(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    if unit.kind == OrgKind.COUNTY:
+        raise Http404("请选择乡镇/街道或村/社区。")
+    period = _period(request, unit)
+    rows = services.progress_for_unit(request.user, unit, period)
+    return _xlsx(
+        excel.progress_workbook(rows, unit, period), f"{unit.name}{period.full_label}指标完成情况.xlsx"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = scope.get_in_scope_or_404(
+        request.user,
+        RuleViolation.objects.select_related("rule", "rule__left", "rule__right", "org_unit"),
+        pk=pk,
+    )
+    form = ExplainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rules.explain_violation(request.user, violation, form.cleaned_data["explanation"])  # type: ignore[arg-type]
+        except PermissionDenied as error:
+            raise Http404("记录不存在或无权查看。") from error
+        except ValidationError as error:
+            form.add_error("explanation", error)
+        else:
+            messages.success(request, "情况说明已保存。")
+            return redirect("indicators:violation-detail", pk=violation.pk)
+    may_explain = request.user.role not in (Role.TOWNSHIP_LEADER, Role.COUNTY_VIEWER)  # type: ignore[union-attr]
+    return render(
+        request,
+        "indicators/violation_detail.html",
+        {"violation": violation, "form": form, "may_explain": may_explain},
+    )
