@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from tests import factories
-from zhenwu.org import demo
+from zhenwu.org import demo, services
 from zhenwu.org.models import Department, OrgUnit, Role, User
 
 
@@ -36,15 +38,48 @@ class Cast:
         return self.users[username]
 
 
+OUTSIDE = [("OUT", "外县"), ("OUT-T", "外镇"), ("OUT-V", "外村"), ("OUT-G", "外村网格")]
+
+
+def load_cast() -> None:
+    """The demo tree and accounts, and a county outside it with its own township admin."""
+    demo.load_tree()
+    demo.load_accounts()
+    parent = None
+    for code, name in OUTSIDE:
+        parent = OrgUnit.objects.filter(code=code).first() or factories.org_unit(parent, code=code, name=name)
+    if not User.objects.filter(username="outsider").exists():
+        township = OrgUnit.objects.get(code="OUT-T")
+        services.create_user(
+            username="outsider",
+            password=None,
+            role=Role.TOWNSHIP_ADMIN,
+            org_unit=township,
+            display_name="外镇管理员",
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the cast once per session; each test's transaction rolls back to it."""
+    with django_db_blocker.unblock():
+        load_cast()
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
-    township = demo.load_tree()
-    demo.load_accounts()
-    other_county = factories.org_unit(name="外县")
-    other_township = factories.org_unit(other_county, name="外镇")
-    other_village = factories.org_unit(other_township, name="外村")
-    other_grid = factories.org_unit(other_village, name="外村网格")
-    units = {u.code: u for u in OrgUnit.objects.all()}
+    if not User.objects.filter(username="outsider").exists():
+        load_cast()  # a transactional test before this one emptied the database
+    units = {
+        u.code: u
+        for u in OrgUnit.objects.filter(Q(path__startswith=demo.COUNTY[0]) | Q(code__startswith="OUT"))
+    }
+    township = units[demo.TOWNSHIP[0]]
+    departments = {d.code: d for d in Department.objects.filter(township=township)}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[a.username for a in demo.ACCOUNTS] + ["outsider"])
+    }
     return Cast(
         county=units[demo.COUNTY[0]],
         township=township,
@@ -53,14 +88,14 @@ def cast(db: None) -> Cast:
         village03=units[demo.village_code(3)],
         grid0101=units[demo.grid_code(1, 1)],
         grid0102=units[demo.grid_code(1, 2)],
-        jingfa_department=Department.objects.get(township=township, code="jfb"),
-        minzheng_department=Department.objects.get(township=township, code="mzb"),
-        other_county=other_county,
-        other_township=other_township,
-        other_village=other_village,
-        other_grid=other_grid,
-        other_admin=factories.user(Role.TOWNSHIP_ADMIN, other_township, display_name="外镇管理员"),
-        users={u.username: u for u in User.objects.filter(username__in=[a.username for a in demo.ACCOUNTS])},
+        jingfa_department=departments["jfb"],
+        minzheng_department=departments["mzb"],
+        other_county=units["OUT"],
+        other_township=units["OUT-T"],
+        other_village=units["OUT-V"],
+        other_grid=units["OUT-G"],
+        other_admin=users.pop("outsider"),
+        users=users,
     )
 
 
