@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -20,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from zhenwu.core.numbers import parse_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.org.models import OrgUnit, User
+from zhenwu.web import downloads
 
 from . import services
 from .models import Indicator
@@ -40,7 +40,6 @@ HEADERS = [
 COL = {name: index for index, name in enumerate(HEADERS, start=1)}
 FIRST_ROW = 4
 SIGNING_SALT = "zhenwu.indicators.import"
-PENDING_MAX_AGE = 60 * 60
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EEF1F4")
@@ -179,14 +178,11 @@ def sign_pending(parsed: ParsedUpload) -> str:
     """The checked upload, signed, so that the confirmation saves exactly what the user saw."""
     assert parsed.period is not None
     rows = [[e.indicator.pk, e.org_unit.pk, str(e.value), e.note, e.where] for e in parsed.entries]
-    return signing.dumps({"period": parsed.period.key, "rows": rows}, salt=SIGNING_SALT, compress=True)
+    return downloads.sign_pending({"period": parsed.period.key, "rows": rows}, SIGNING_SALT)
 
 
 def unsign_pending(token: str) -> ParsedUpload:
-    try:
-        payload = signing.loads(token, salt=SIGNING_SALT, max_age=PENDING_MAX_AGE)
-    except signing.BadSignature as error:
-        raise ValidationError("导入已过期或被改动，请重新上传文件。") from error
+    payload = downloads.unsign_pending(token, SIGNING_SALT)
     indicators = Indicator.objects.in_bulk({r[0] for r in payload["rows"]})
     units = OrgUnit.objects.in_bulk({r[1] for r in payload["rows"]})
     entries = [

@@ -19,12 +19,11 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role
+from zhenwu.web import downloads
 
 from . import excel, rules, services
 from .forms import EntryForm, ExplainForm, TargetForm, UploadForm
 from .models import Indicator, RuleViolation
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _unit(request: HttpRequest) -> OrgUnit:
@@ -49,15 +48,9 @@ def _period(request: HttpRequest, unit: OrgUnit) -> Period:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response = HttpResponse(content, content_type=downloads.XLSX)
+    response["Content-Disposition"] = downloads.attachment(filename)
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 def _county_choice(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
