@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from zhenwu.indicators import api as indicators_api
 from zhenwu.org import api as org_api
+from zhenwu.projects import api as projects_api
 
 router = SimpleRouter()
 router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
@@ -12,5 +13,6 @@ router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
 urlpatterns = [
     path("me/", org_api.me, name="me"),
     path("indicators/progress", indicators_api.progress, name="indicator-progress"),
+    path("projects", projects_api.project_list, name="project-list"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "zhenwu.projects"
+    label = "projects"
+    verbose_name = "重点项目与招商引资"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from zhenwu.web import navigation
+
+        from . import models
+
+        for model in (
+            models.Project, models.StageChange, models.InvestmentValue, models.Milestone, models.ProgressNote,
+            models.InvestmentLead, models.LeadFollowUp, models.ScheduleTemplate, models.ScheduleStep,
+        ):  # fmt: skip
+            auditlog.register(model)
+        navigation.register(navigation.NavItem("项目", "projects:dashboard", order=20))

@@ -1,0 +1,447 @@
+"""Every write and every figure about projects and investment leads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from zhenwu.core.numbers import format_percent
+from zhenwu.core.periods import Period, time_progress_by_month
+from zhenwu.core.schedule import back_schedule
+from zhenwu.org import scope
+from zhenwu.org.models import OrgUnit, Role, User
+from zhenwu.workcalendar.services import work_calendar
+
+from .models import (
+    ACTIVE_STAGES,
+    LEAD_ORDER,
+    STAGE_ORDER,
+    InvestmentLead,
+    InvestmentValue,
+    LeadFollowUp,
+    LeadStage,
+    Milestone,
+    MilestoneStatus,
+    ProgressNote,
+    Project,
+    ScheduleTemplate,
+    Stage,
+    StageChange,
+)
+
+BEHIND_POINTS = Decimal(10)  # investment this far behind time progress puts a project on the monthly review
+
+
+# --- who may do what ---------------------------------------------------------------------------------
+
+
+def may_edit(user: User, project: Project | InvestmentLead) -> bool:
+    """The responsible office and the township admin run a project; leaders and villages read it."""
+    if not scope.unit_in_scope(user, project.org_unit):
+        return False
+    if scope.sees_everything(user) or user.role == Role.TOWNSHIP_ADMIN:
+        return True
+    return user.role == Role.DEPARTMENT_STAFF and project.department_id == user.department_id
+
+
+def _require_edit(user: User, record: Project | InvestmentLead) -> None:
+    if not may_edit(user, record):
+        raise PermissionDenied("无权修改该项目。")
+
+
+def projects_for(user: Any) -> QuerySet[Project]:
+    return scope.scoped(user, Project.objects.select_related("department", "org_unit"))
+
+
+def leads_for(user: Any) -> QuerySet[InvestmentLead]:
+    return scope.scoped(user, InvestmentLead.objects.select_related("department", "org_unit", "project"))
+
+
+# --- projects and stages -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_project(user: User, project: Project, *, on: date | None = None) -> Project:
+    _require_edit(user, project)
+    project.full_clean()
+    project.save()
+    StageChange.objects.create(
+        project=project, to_stage=project.stage, date=on or timezone.localdate(), actor=user
+    )
+    return project
+
+
+def update_project(user: User, project: Project) -> Project:
+    _require_edit(user, project)
+    project.full_clean()
+    project.save()
+    return project
+
+
+def stage_step(from_stage: str, to_stage: str) -> int:
+    """How many stages a change moves: 1 is the next stage, more skips, 0 or less goes back."""
+    return STAGE_ORDER.index(to_stage) - STAGE_ORDER.index(from_stage)
+
+
+@transaction.atomic
+def change_stage(user: User, project: Project, to_stage: str, on: date, reason: str = "") -> StageChange:
+    """Move a project to another stage; skipping or going back needs a reason, and each change is kept."""
+    _require_edit(user, project)
+    if to_stage not in STAGE_ORDER:
+        raise ValidationError({"to_stage": "未知的阶段。"})
+    step = stage_step(project.stage, to_stage)
+    if step == 0:
+        raise ValidationError({"to_stage": f"项目已处于“{project.get_stage_display()}”阶段。"})
+    if step != 1 and not reason.strip():
+        what = "跨越阶段" if step > 1 else "退回到前面的阶段"
+        raise ValidationError({"reason": f"{what}须说明原因。"})
+    if on > timezone.localdate():
+        raise ValidationError({"date": "日期不能晚于今天。"})
+    change = StageChange.objects.create(
+        project=project,
+        from_stage=project.stage,
+        to_stage=to_stage,
+        date=on,
+        reason=reason.strip(),
+        actor=user,
+    )
+    project.stage = to_stage
+    project.save(update_fields=["stage"])
+    return change
+
+
+# --- investment ---------------------------------------------------------------------------------------
+
+
+def _investment_error(user: User, project: Project, period: Period, amount: Decimal, note: str) -> str:
+    if not may_edit(user, project):
+        return f"无权填报项目“{project.name}”。"
+    if amount < 0:
+        return f"项目“{project.name}”的完成投资不能为负数。"
+    if amount != amount.quantize(Decimal("0.01")):
+        return "金额最多精确到分。"
+    previous = (
+        InvestmentValue.objects.filter(project=project, year=period.year, month__lt=period.month)
+        .order_by("-month")
+        .first()
+    )
+    if previous and amount < previous.amount and not note.strip():
+        before = f"{previous.month}月的{previous.amount}元"
+        return f"项目“{project.name}”累计完成投资低于{before}，请在备注中说明原因。"
+    return ""
+
+
+def _save_investment(
+    user: User, project: Project, period: Period, amount: Decimal, note: str
+) -> InvestmentValue:
+    record, _ = InvestmentValue.objects.update_or_create(
+        project=project, year=period.year, month=period.month,
+        defaults={"amount": amount, "note": note.strip(), "entered_by": user},
+    )  # fmt: skip
+    return record
+
+
+def record_investment(
+    user: User, project: Project, period: Period, amount: Decimal, note: str = ""
+) -> InvestmentValue:
+    """This year's investment completed to the end of the month; lower than last month needs a reason."""
+    if not may_edit(user, project):
+        raise PermissionDenied("无权修改该项目。")
+    if message := _investment_error(user, project, period, amount, note):
+        raise ValidationError(message)
+    return _save_investment(user, project, period, amount, note)
+
+
+def check_investments(user: User, period: Period, rows: list[tuple[Project, Decimal, str, str]]) -> list[str]:
+    """The errors of an upload, each with its row; empty when every row may be saved."""
+    return [f"{where}：{m}" for project, amount, note, where in rows
+            if (m := _investment_error(user, project, period, amount, note))]  # fmt: skip
+
+
+@transaction.atomic
+def record_investments(user: User, period: Period, rows: list[tuple[Project, Decimal, str, str]]) -> int:
+    """Save every row or none."""
+    errors = check_investments(user, period, rows)
+    if errors:
+        raise ValidationError(errors)
+    for project, amount, note, _ in rows:
+        _save_investment(user, project, period, amount, note)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class InvestmentProgress:
+    """This year's investment against plan, with the records behind it."""
+
+    planned: Decimal
+    completed: Decimal | None
+    time_progress: Decimal
+    record: InvestmentValue | None
+
+    @property
+    def completion(self) -> Decimal | None:
+        if self.completed is None or not self.planned:
+            return None
+        return self.completed / self.planned
+
+    @property
+    def behind(self) -> bool:
+        completion = self.completion
+        return completion is not None and (self.time_progress - completion) * 100 > BEHIND_POINTS
+
+
+def investment_progress(project: Project, period: Period) -> InvestmentProgress:
+    """Uses prefetched `investments` when the caller loaded them, so a list costs no query per project."""
+    records = [v for v in project.investments.all() if v.year == period.year and v.month <= period.month]
+    latest = max(records, key=lambda v: v.month, default=None)
+    return InvestmentProgress(
+        planned=project.planned_investment if project.plan_year == period.year else Decimal(0),
+        completed=latest.amount if latest else None,
+        time_progress=time_progress_by_month(period),
+        record=latest,
+    )
+
+
+# --- milestones ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_backwards(
+    user: User, project: Project, template: ScheduleTemplate, completion: date
+) -> list[Milestone]:
+    """Replace the project's open milestones with the template's steps, dated back from `completion`."""
+    _require_edit(user, project)
+    steps = [(s.name, s.working_days) for s in template.steps.order_by("position")]
+    if not steps:
+        raise ValidationError("该模板没有步骤。")
+    total = sum(days for _, days in steps)
+    calendar = work_calendar(completion - timedelta(days=total * 2 + 60), completion)
+    planned = back_schedule(calendar, completion, steps)
+    project.milestones.filter(actual_date__isnull=True).delete()
+    project.completion_date = completion
+    project.save(update_fields=["completion_date"])
+    return [
+        Milestone.objects.create(project=project, name=name, position=n, planned_date=day)
+        for n, (name, day) in enumerate(planned, start=1)
+    ]
+
+
+def complete_milestone(user: User, milestone: Milestone, on: date, note: str = "") -> Milestone:
+    _require_edit(user, milestone.project)
+    if on > timezone.localdate():
+        raise ValidationError({"actual_date": "实际完成日期不能晚于今天。"})
+    milestone.actual_date = on
+    milestone.note = note.strip() or milestone.note
+    milestone.save()
+    return milestone
+
+
+def overdue_milestones(projects: list[Project], today: date) -> list[Milestone]:
+    """Uses prefetched `milestones`."""
+    return [m for p in projects for m in p.milestones.all() if m.status(today) == MilestoneStatus.OVERDUE]
+
+
+# --- weekly dispatch and monthly review ------------------------------------------------------------------
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def save_progress_note(
+    user: User, project: Project, week: date, this_week: str, next_week: str, problems: str
+) -> ProgressNote:
+    _require_edit(user, project)
+    if not this_week.strip():
+        raise ValidationError({"this_week": "请填写本周进展。"})
+    note, _ = ProgressNote.objects.update_or_create(
+        project=project, week=week_of(week),
+        defaults={
+            "this_week": this_week.strip(), "next_week": next_week.strip(), "problems": problems.strip(),
+            "author": user,
+        },
+    )  # fmt: skip
+    return note
+
+
+def with_details(projects: QuerySet[Project], week: date | None = None) -> list[Project]:
+    """Projects with their milestones, investments and (for `week`) progress notes, in four queries."""
+    prefetches: list[Any] = ["milestones", "investments"]
+    if week is not None:
+        prefetches.append(
+            Prefetch("progress_notes", ProgressNote.objects.filter(week=week_of(week)), to_attr="week_notes")
+        )
+    return list(projects.prefetch_related(*prefetches))
+
+
+@dataclass
+class DispatchLine:
+    project: Project
+    note: ProgressNote | None
+    overdue: list[Milestone]
+    investment: InvestmentProgress
+
+
+def dispatch_sheet(user: Any, week: date, today: date | None = None) -> list[DispatchLine]:
+    """Every active project's line for the week: progress, plan, problems, overdue milestones."""
+    today = today or timezone.localdate()
+    period = Period.latest_complete(today) if today.month > 1 else Period(today.year, 1)
+    projects = with_details(
+        projects_for(user).filter(stage__in=ACTIVE_STAGES).order_by("department__code", "name"), week
+    )
+    return [
+        DispatchLine(
+            project=p,
+            note=p.week_notes[0] if p.week_notes else None,  # type: ignore[attr-defined]
+            overdue=[m for m in p.milestones.all() if m.status(today) == MilestoneStatus.OVERDUE],
+            investment=investment_progress(p, period),
+        )
+        for p in projects
+    ]
+
+
+@dataclass
+class ReviewLine:
+    project: Project
+    reasons: list[str] = field(default_factory=list)
+
+
+def _overdue_reason(milestone: Milestone, today: date) -> str:
+    late = (today - milestone.planned_date).days
+    why = f"：{milestone.note}" if milestone.note else ""
+    return f"节点“{milestone.name}”计划{milestone.planned_date:%m月%d日}完成，已逾期{late}天{why}"
+
+
+def _investment_reason(money: InvestmentProgress) -> str:
+    assert money.completion is not None
+    why = f"：{money.record.note}" if money.record and money.record.note else ""
+    done, due = format_percent(money.completion * 100), format_percent(money.time_progress * 100)
+    return f"完成年度计划投资的{done}，低于序时进度{due}{why}"
+
+
+def monthly_review(user: Any, period: Period, today: date | None = None) -> list[ReviewLine]:
+    """月研判: projects behind schedule (overdue milestones) or behind their investment plan, with why."""
+    today = today or timezone.localdate()
+    lines = []
+    for project in with_details(projects_for(user).exclude(stage=Stage.PLANNED).order_by("name")):
+        reasons = [_overdue_reason(m, today) for m in project.milestones.all()
+                   if m.status(today) == MilestoneStatus.OVERDUE]  # fmt: skip
+        money = investment_progress(project, period)
+        if money.behind and money.completion is not None:
+            reasons.append(_investment_reason(money))
+        if reasons:
+            lines.append(ReviewLine(project, reasons))
+    return lines
+
+
+# --- the figures a report needs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectCounts:
+    """已落实谋划项目x个, 签约项目x个, 新开工项目x个, … with the projects behind each number."""
+
+    by_stage: dict[str, int]
+    planned_this_year: list[Project]
+    signed_this_year: list[Project]
+    started_this_year: list[Project]
+    completed_this_year: list[Project]
+    total_investment: Decimal
+    planned_investment: Decimal
+    completed_investment: Decimal
+
+
+def project_counts(user: Any, unit: OrgUnit, period: Period) -> ProjectCounts:
+    """One service for every count a report states about projects in `unit` for `period`."""
+    projects = with_details(projects_for(user).filter(org_unit__path__startswith=unit.path))
+    changes = StageChange.objects.filter(
+        project__in=projects, date__year=period.year, date__month__lte=period.month
+    ).values_list("project_id", "to_stage")
+    entered: dict[str, set[int]] = {s: set() for s in STAGE_ORDER}
+    for project_id, stage in changes:
+        entered[stage].add(project_id)
+    by_id = {p.pk: p for p in projects}
+
+    def reached(*stages: str) -> list[Project]:
+        ids = set().union(*(entered[s] for s in stages))
+        return sorted((by_id[i] for i in ids), key=lambda p: p.name)
+
+    this_year = [p for p in projects if p.plan_year == period.year]
+    completed = [investment_progress(p, period).completed or Decimal(0) for p in this_year]
+    return ProjectCounts(
+        by_stage=dict(Counter(p.stage for p in projects)),
+        planned_this_year=reached(Stage.PLANNED),
+        signed_this_year=reached(Stage.SIGNED),
+        started_this_year=reached(Stage.STARTED),
+        completed_this_year=reached(Stage.COMPLETED),
+        total_investment=sum((p.total_investment for p in projects), Decimal(0)),
+        planned_investment=sum((p.planned_investment for p in this_year), Decimal(0)),
+        completed_investment=sum(completed, Decimal(0)),
+    )
+
+
+def funnel(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Projects that have reached at least each stage: planned ≥ signed ≥ started ≥ completed."""
+    labels = dict(Stage.choices)
+    return [(labels[s], sum(n for stage, n in counts.items() if STAGE_ORDER.index(stage) >= i))
+            for i, s in enumerate(STAGE_ORDER)]  # fmt: skip
+
+
+# --- investment leads --------------------------------------------------------------------------------------
+
+
+def create_lead(user: User, lead: InvestmentLead) -> InvestmentLead:
+    _require_edit(user, lead)
+    lead.full_clean()
+    lead.save()
+    return lead
+
+
+@transaction.atomic
+def follow_up_lead(
+    user: User, lead: InvestmentLead, on: date, kind: str, note: str, to_stage: str = ""
+) -> LeadFollowUp:
+    """Log a visit or call; it may move the lead on (intent → negotiating → signed). Landing is
+    `land_lead`, which makes the project."""
+    _require_edit(user, lead)
+    if not note.strip():
+        raise ValidationError({"note": "请填写跟进情况。"})
+    if on > timezone.localdate():
+        raise ValidationError({"date": "日期不能晚于今天。"})
+    if to_stage == LeadStage.LANDED:
+        raise ValidationError({"to_stage": "落地请用“落地转为项目”，以便登记项目。"})
+    if to_stage and LEAD_ORDER.index(to_stage) <= LEAD_ORDER.index(lead.stage):
+        raise ValidationError({"to_stage": "线索只能向前推进。"})
+    follow_up = LeadFollowUp.objects.create(
+        lead=lead, date=on, kind=kind, note=note.strip(), author=user,
+        stage_from=lead.stage if to_stage else "", stage_to=to_stage,
+    )  # fmt: skip
+    if to_stage:
+        lead.stage = to_stage
+        lead.save(update_fields=["stage"])
+    return follow_up
+
+
+@transaction.atomic
+def land_lead(user: User, lead: InvestmentLead, project: Project, on: date) -> Project:
+    """A signed lead lands: it becomes a project (signed stage), and the lead keeps its history."""
+    _require_edit(user, lead)
+    if lead.stage != LeadStage.SIGNED:
+        raise ValidationError("只有已签约的线索可以落地转为项目。")
+    project.stage = Stage.SIGNED
+    create_project(user, project, on=on)
+    LeadFollowUp.objects.create(
+        lead=lead, date=on, kind="other", note=f"落地，转为项目“{project.name}”", author=user,
+        stage_from=lead.stage, stage_to=LeadStage.LANDED,
+    )  # fmt: skip
+    lead.stage, lead.project = LeadStage.LANDED, project
+    lead.save(update_fields=["stage", "project"])
+    return project
