@@ -577,10 +577,11 @@ def subsidy_figure(
         paid=Sum("amount", filter=Q(paid_on__isnull=False)),
         lines=Count("pk"),
     )
+    # SQLite adds decimals as floats: to the fen they are exact at any township's scale.
     return SubsidyFigure(
-        area=totals["area"] or Decimal(0),
-        due=totals["due"] or Decimal(0),
-        paid=totals["paid"] or Decimal(0),
+        area=Decimal(totals["area"] or 0).quantize(CENT),
+        due=Decimal(totals["due"] or 0).quantize(CENT),
+        paid=Decimal(totals["paid"] or 0).quantize(CENT),
         lines=totals["lines"],
         records=payments,
     )
