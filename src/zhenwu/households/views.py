@@ -67,7 +67,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         batches.append((batch, services.subsidy_figure(user, batch=batch, unit=unit)))
     context = {
         "unit": unit,
-        "villages": scope.visible_units(user).filter(kind="village"),
+        "root": scope.scope_root(user),
+        "villages": list(scope.visible_units(user).filter(kind="village")),
         "tags": services.tag_counts(user, today, unit),
         "breakdown": services.monitoring_breakdown(user, unit),
         "new_this_year": services.new_monitored(user, year_start, year_end, unit),
