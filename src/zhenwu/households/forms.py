@@ -18,7 +18,7 @@ TAGS = [
     ("left_behind_elderly", "留守老人"),
     ("left_behind_children", "留守儿童"),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input takes
 
 
 class HouseholdFilterForm(forms.Form):

@@ -539,7 +539,7 @@ def benefit_paid(user: Any, kind: str, start: date, end: date, unit: OrgUnit | N
     benefits = _in_unit(scope.scoped(user, Benefit.objects.filter(kind=kind)), unit, "household__org_unit")
     if kind == BenefitKind.TEMPORARY:
         rows = list(benefits.filter(starts_on__range=(start, end)))
-        return Money(sum((b.amount or Decimal(0) for b in rows), Decimal(0)), rows)
+        return Money(sum((b.amount or Decimal(0) for b in rows), Decimal(0)).quantize(CENT), rows)
     rows = list(benefits.filter(starts_on__lte=end).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start)))
     total = sum(((b.monthly_amount or Decimal(0)) * months_paid(b, start, end) for b in rows), Decimal(0))
     return Money(total.quantize(CENT), rows)

@@ -35,6 +35,11 @@ from .models import (
 )
 
 PER_PAGE = 50
+BENEFIT_MONEY = {
+    BenefitKind.DIBAO: "低保金",
+    BenefitKind.TEKUN: "特困供养金",
+    BenefitKind.TEMPORARY: "临时救助金",
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -79,7 +84,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 services.benefit_paid(user, kind, month_start, month_end, unit),
                 services.benefit_paid(user, kind, year_start, min(year_end, today), unit),
             )
-            for kind, label in BenefitKind.choices
+            for kind, label in BENEFIT_MONEY.items()
         ],
         "batches": batches,
         "may_edit": services.may_edit_register(user),
