@@ -34,6 +34,7 @@ def test_new_monitored_counts_households_and_their_people_in_the_period(cast: Ca
     assert figure.sentence() == "新增监测对象2户5人"
     assert set(figure.records) == set(inside)
     assert services.new_monitored(cast.user("cun01"), START, END).households == 1
+    assert services.by_village(figure) == {"东岗村": (1, 3), "西河村": (1, 2)}
 
 
 def test_closed_cases_count_only_approved_eliminations(cast: Cast) -> None:

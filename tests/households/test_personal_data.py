@@ -59,9 +59,19 @@ def test_search_by_full_number_finds_the_household_through_the_index(cast: Cast,
     other = factories.household(cast.grid0101)
     full = household.members.first().full_id_number()  # type: ignore[union-attr]
     client.force_login(cast.user("leader"))
-    body = client.get(reverse("households:household-list"), {"q": full.lower()}).content.decode()
+    body = client.post(reverse("households:household-list"), {"q": full.lower()}).content.decode()
     assert f"/households/{household.pk}/" in body and f"/households/{other.pk}/" not in body
     assert full not in body  # the search box is not echoed back
+
+
+def test_a_full_number_is_never_taken_from_a_url(cast: Cast, client: Client) -> None:
+    household = factories.household(cast.grid0101)
+    full = household.members.first().full_id_number()  # type: ignore[union-attr]
+    client.force_login(cast.user("leader"))
+    page = client.get(reverse("households:household-list"), {"q": full}).content.decode()
+    assert "请使用页面上的查找框" in page and full not in page
+    api = client.get(reverse("api:household-list"), {"q": full})
+    assert api.status_code == 400 and full not in api.content.decode()
 
 
 @pytest.mark.parametrize("username", ["leader", "wangge01", "jingfa", "xian", "admin"])

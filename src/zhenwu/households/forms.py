@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from . import services
 from .models import BenefitKind, MonitoringCategory, RiskCause, SubsidyKind
 
 TAGS = [
@@ -22,15 +23,31 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date
 
 
 class HouseholdFilterForm(forms.Form):
+    """Search and filters; a full identity number is taken only from a POST, so that it never stands in
+    a URL, and so in no browser history, proxy or server access log."""
+
     q = forms.CharField(label="户编号、姓名或完整身份证号", required=False, max_length=32)
     tag = forms.ChoiceField(label="标签", required=False, choices=TAGS)
     unit = forms.CharField(label="村/网格编码", required=False, max_length=32)
 
+    def __init__(self, *args: Any, posted: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posted = posted
+
+    def clean_q(self) -> str:
+        q: str = self.cleaned_data["q"].strip()
+        if not self.posted and services.index_of(q) is not None:
+            raise forms.ValidationError("按身份证号查找请使用页面上的查找框，号码不会出现在网址中。")
+        return q
+
     def query_string(self) -> str:
+        """The filters for the pager's links; a searched identity number is left out."""
         if not self.is_valid():
             return ""
-        # The search text is left out of the pager's links: it may be a full identity number.
-        return urlencode({k: v for k, v in self.cleaned_data.items() if v and k != "q"})
+        keep = {k: v for k, v in self.cleaned_data.items() if v}
+        if services.index_of(keep.get("q", "")) is not None:
+            keep.pop("q")
+        return urlencode(keep)
 
 
 class PeriodForm(forms.Form):

@@ -510,6 +510,25 @@ def new_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = None
     return HouseholdCount(households, people, cases)
 
 
+def by_village(count: HouseholdCount) -> dict[str, tuple[int, int]]:
+    """A count split by village (a grid's household counts for its village): name -> (户, 人)."""
+    people: dict[int, int] = {}
+    village_of: dict[int, str] = {}
+    cases = count.records.select_related("household__org_unit__parent").annotate(
+        people=Count("household__members")
+    )
+    for case in cases:
+        unit = case.household.org_unit
+        village = unit.parent if unit.kind == OrgKind.GRID and unit.parent else unit
+        village_of[case.household_id] = village.name
+        people[case.household_id] = case.people  # type: ignore[attr-defined]
+    result: dict[str, tuple[int, int]] = {}
+    for household, name in sorted(village_of.items(), key=lambda item: item[1]):
+        households, persons = result.get(name, (0, 0))
+        result[name] = (households + 1, persons + people[household])
+    return result
+
+
 def closed_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = None) -> HouseholdCount:
     """Households whose risk was eliminated (approved) with an elimination date in the period."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")

@@ -109,8 +109,10 @@ def _tagged(households: QuerySet[Household], tag: str, today: date) -> QuerySet[
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def household_list(request: HttpRequest) -> HttpResponse:
-    form = forms.HouseholdFilterForm(request.GET or None)
+    posted = request.method == "POST"
+    form = forms.HouseholdFilterForm((request.POST if posted else request.GET) or None, posted=posted)
     households = services.households_for(request.user)
     if form.is_valid():
         households = services.search_households(request.user, form.cleaned_data["q"])
@@ -194,12 +196,21 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "new": new,
         "closed": closed,
+        "villages": _village_rows(services.by_village(new), services.by_village(closed)),
         "new_cases": new.records.select_related(*related),
         "closed_cases": closed.records.select_related(*related),
         "open_cases": open_cases.select_related(*related)[:200],
         "open_count": open_cases.count(),
     }
     return render(request, "households/monitoring_list.html", context)
+
+
+def _village_rows(
+    new: dict[str, tuple[int, int]], closed: dict[str, tuple[int, int]]
+) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    return [
+        (name, new.get(name, (0, 0)), closed.get(name, (0, 0))) for name in sorted(set(new) | set(closed))
+    ]
 
 
 MONITORING_ACTIONS = {
