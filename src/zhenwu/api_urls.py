@@ -3,12 +3,15 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from zhenwu.households import api as households_api
 from zhenwu.indicators import api as indicators_api
 from zhenwu.org import api as org_api
 from zhenwu.projects import api as projects_api
 
 router = SimpleRouter()
 router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
+router.register("households", households_api.HouseholdViewSet, basename="household")
+router.register("monitoring-cases", households_api.MonitoringCaseViewSet, basename="monitoring-case")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),

@@ -37,7 +37,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def refuse_unsafe_production(debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
+def refuse_unsafe_production(
+    debug: bool, secret_key: str, allowed_hosts: list[str], field_encryption_key: str = ""
+) -> None:
     """Raise ImproperlyConfigured when a non-debug server would run with development defaults."""
     if debug:
         return
@@ -55,12 +57,23 @@ def refuse_unsafe_production(debug: bool, secret_key: str, allowed_hosts: list[s
             "DEBUG is off but ALLOWED_HOSTS is empty: set ALLOWED_HOSTS to the host names the server "
             "answers to, separated by commas (for example zhenwu.example.gov.cn,127.0.0.1)."
         )
+    if len(field_encryption_key) < 32:
+        raise ImproperlyConfigured(
+            "DEBUG is off but FIELD_ENCRYPTION_KEY is not set (or shorter than 32 characters): identity "
+            "numbers and phones are encrypted with it. Set it once to a long random value and keep it "
+            "safe: without it the stored numbers cannot be read back."
+        )
 
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
-refuse_unsafe_production(DEBUG, SECRET_KEY, ALLOWED_HOSTS)
+# Encrypts identity numbers and phones at rest (zhenwu.households.crypto); a development server derives
+# one from the secret key, so `make demo` needs no setup.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "") or (
+    f"development-only:{SECRET_KEY}" if DEBUG else ""
+)
+refuse_unsafe_production(DEBUG, SECRET_KEY, ALLOWED_HOSTS, FIELD_ENCRYPTION_KEY)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -82,6 +95,7 @@ INSTALLED_APPS = [
     "zhenwu.workcalendar",
     "zhenwu.indicators",
     "zhenwu.projects",
+    "zhenwu.households",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

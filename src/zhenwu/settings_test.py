@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "zhenwu-test-suite-only-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "zhenwu-test-suite-only-field-key-0123456789")
 
 from zhenwu.settings import *  # noqa: F403
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("indicators/", include("zhenwu.indicators.urls")),
     path("projects/", include("zhenwu.projects.urls")),
     path("activity/", include("zhenwu.activity.urls")),
+    path("households/", include("zhenwu.households.urls")),
     path("api/v1/", include(("zhenwu.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

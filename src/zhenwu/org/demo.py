@@ -51,6 +51,7 @@ ACCOUNTS = [
     DemoAccount("admin", "赵管理", Role.TOWNSHIP_ADMIN, TOWNSHIP[0]),
     DemoAccount("leader", "钱镇长", Role.TOWNSHIP_LEADER, TOWNSHIP[0]),
     DemoAccount("jingfa", "孙经发", Role.DEPARTMENT_STAFF, TOWNSHIP[0], "jfb"),
+    DemoAccount("minzheng", "王民政", Role.DEPARTMENT_STAFF, TOWNSHIP[0], "mzb"),
     DemoAccount("cun01", "李东岗", Role.VILLAGE_STAFF, village_code(1)),
     DemoAccount("cun02", "周西河", Role.VILLAGE_STAFF, village_code(2)),
     DemoAccount("wangge01", "吴网格", Role.GRID_WORKER, grid_code(1, 1)),

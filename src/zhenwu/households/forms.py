@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+
+from . import services
+from .models import BenefitKind, MonitoringCategory, RiskCause, SubsidyKind
+
+TAGS = [
+    ("", "全部"),
+    ("lifted_out", "脱贫户"),
+    ("monitored", "监测户"),
+    ("dibao", "低保户"),
+    ("tekun", "特困供养"),
+    ("left_behind_elderly", "留守老人"),
+    ("left_behind_children", "留守儿童"),
+]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input takes
+
+
+class HouseholdFilterForm(forms.Form):
+    """Search and filters; a full identity number is taken only from a POST, so that it never stands in
+    a URL, and so in no browser history, proxy or server access log."""
+
+    q = forms.CharField(label="户编号、姓名或完整身份证号", required=False, max_length=32)
+    tag = forms.ChoiceField(label="标签", required=False, choices=TAGS)
+    unit = forms.CharField(label="村/网格编码", required=False, max_length=32)
+
+    def __init__(self, *args: Any, posted: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posted = posted
+
+    def clean_q(self) -> str:
+        q: str = self.cleaned_data["q"].strip()
+        if not self.posted and services.index_of(q) is not None:
+            raise forms.ValidationError("按身份证号查找请使用页面上的查找框，号码不会出现在网址中。")
+        return q
+
+    def query_string(self) -> str:
+        """The filters for the pager's links; a searched identity number is left out."""
+        if not self.is_valid():
+            return ""
+        keep = {k: v for k, v in self.cleaned_data.items() if v}
+        if services.index_of(keep.get("q", "")) is not None:
+            keep.pop("q")
+        return urlencode(keep)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="起始日期", widget=DATE)
+    end = forms.DateField(label="截止日期", widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("截止日期不能早于起始日期。")
+        return data
+
+
+class IdentifyForm(forms.Form):
+    category = forms.ChoiceField(label="监测类型", choices=MonitoringCategory.choices)
+    identified_on = forms.DateField(label="识别日期", widget=DATE)
+    risk_causes = forms.MultipleChoiceField(
+        label="风险类型", choices=RiskCause.choices, widget=forms.CheckboxSelectMultiple
+    )
+    measures = forms.CharField(label="帮扶措施", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_identified_on(self) -> date:
+        value: date = self.cleaned_data["identified_on"]
+        if value > date.today():  # noqa: DTZ011 - a calendar date typed by the user
+            raise forms.ValidationError("识别日期不能晚于今天。")
+        return value
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label="走访日期", widget=DATE)
+    note = forms.CharField(label="走访情况", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeasuresForm(forms.Form):
+    measures = forms.CharField(label="帮扶措施", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IncomeForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    per_capita_income = forms.DecimalField(
+        label="人均纯收入(元)", min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+    checked_on = forms.DateField(label="核查日期", widget=DATE)
+
+
+class ProposeForm(forms.Form):
+    eliminated_on = forms.DateField(label="风险消除日期", widget=DATE)
+    reason = forms.CharField(label="风险消除理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BenefitForm(forms.Form):
+    kind = forms.ChoiceField(label="救助类型", choices=BenefitKind.choices)
+    starts_on = forms.DateField(label="起始日期(临时救助为发放日期)", widget=DATE)
+    ends_on = forms.DateField(label="终止日期", required=False, widget=DATE)
+    monthly_amount = forms.DecimalField(
+        label="月发放金额(元，低保/特困)", required=False, min_value=Decimal("0.01"), decimal_places=2
+    )
+    amount = forms.DecimalField(
+        label="金额(元，临时救助)", required=False, min_value=Decimal("0.01"), decimal_places=2
+    )
+    reason = forms.CharField(label="事由(临时救助)", required=False, max_length=128)
+
+
+class BatchForm(forms.Form):
+    name = forms.CharField(label="批次名称", max_length=64)
+    kind = forms.ChoiceField(label="补贴类型", choices=SubsidyKind.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    rate = forms.DecimalField(
+        label="补贴标准(元/亩)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label="发放日期", widget=DATE)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件(.xlsx)")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件。")
+        return upload

@@ -1,0 +1,682 @@
+"""Every write to households, monitoring, benefits and subsidies, every figure, and who sees what in full.
+
+Who sees identity numbers and phones in full: village staff (for their village) and the staff of the
+civil affairs office (民政办, for the whole township), and system administrators. Everyone else who may
+see a household at all (leaders, other offices, grid workers, county viewers) sees masked values only.
+Even those allowed see masked values on every page; the full value is shown by a deliberate POST, and
+each one is written to PersonalDataAccess (who, whose, when). Office staff see the households of the
+whole township (households have no owning office): 民政办 runs the register, 农业农村办 the subsidies.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from zhenwu.core import idcard
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+
+from . import crypto
+from .models import (
+    Benefit,
+    BenefitKind,
+    Household,
+    IncomeCheck,
+    Member,
+    MonitoringCase,
+    MonitoringState,
+    MonitoringVisit,
+    PersonalDataAccess,
+    RiskCause,
+    SubsidyBatch,
+    SubsidyPayment,
+)
+
+# The township offices that keep the register (民政办) and the subsidies (农业农村办), by code or name.
+CIVIL_AFFAIRS = {"mzb", "民政办"}
+AGRICULTURE = {"nyb", "农业农村办"}
+CENT = Decimal("0.01")
+
+
+# --- who may do what -------------------------------------------------------------------------------
+
+
+def _in_office(user: Any, office: set[str]) -> bool:
+    department = getattr(user, "department", None)
+    return bool(
+        user.role == Role.DEPARTMENT_STAFF and department and ({department.code, department.name} & office)
+    )
+
+
+def may_see_full(user: Any) -> bool:
+    """Whether `user` may reveal identity numbers and phones in full (and export them unmasked)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return scope.sees_everything(user) or user.role == Role.VILLAGE_STAFF or _in_office(user, CIVIL_AFFAIRS)
+
+
+def may_edit_register(user: Any) -> bool:
+    """Village staff keep their village's register and benefits; 民政办 and the township admin all of it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        scope.sees_everything(user)
+        or user.role in (Role.VILLAGE_STAFF, Role.TOWNSHIP_ADMIN)
+        or _in_office(user, CIVIL_AFFAIRS)
+    )
+
+
+def may_visit(user: Any) -> bool:
+    """Grid workers visit the households they look after, as do those who keep the register."""
+    return may_edit_register(user) or (user.is_authenticated and user.role == Role.GRID_WORKER)
+
+
+def may_approve_elimination(user: Any) -> bool:
+    """Risk elimination is decided at the township: 民政办 or a township leader approves it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return scope.sees_everything(user) or user.role == Role.TOWNSHIP_LEADER or _in_office(user, CIVIL_AFFAIRS)
+
+
+def may_manage_subsidies(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        scope.sees_everything(user)
+        or user.role == Role.TOWNSHIP_ADMIN
+        or _in_office(user, AGRICULTURE | CIVIL_AFFAIRS)
+    )
+
+
+def may_read_access_log(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return scope.is_township_admin(user) or _in_office(user, CIVIL_AFFAIRS)
+
+
+def _require(allowed: bool, actor: Any, unit: OrgUnit | None = None) -> None:
+    if actor is None:
+        return  # commands and the demo loader run as the system
+    if not allowed or (unit is not None and not scope.unit_in_scope(actor, unit)):
+        raise PermissionDenied("无权进行此操作。")
+
+
+# --- identity numbers and phones -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalNumbers:
+    """What a member stores for an identity number and a phone, derived once from the clear values."""
+
+    id_cipher: str
+    id_index: str
+    id_masked: str
+    birth_date: date
+    gender: str
+    phone_cipher: str
+    phone_masked: str
+
+
+def seal(raw_id: str, raw_phone: str = "") -> PersonalNumbers:
+    """Validate, then encrypt, index and mask; raises IdNumberError or ValueError with a Chinese message."""
+    parsed = idcard.parse(raw_id)
+    phone = idcard.validate_phone(raw_phone)
+    return PersonalNumbers(
+        id_cipher=crypto.encrypt(parsed.number),
+        id_index=crypto.blind_index(parsed.number),
+        id_masked=idcard.mask_id_number(parsed.number),
+        birth_date=parsed.birth_date,
+        gender=parsed.gender,
+        phone_cipher=crypto.encrypt(phone),
+        phone_masked=idcard.mask_phone(phone),
+    )
+
+
+def index_of(raw_id: str) -> str | None:
+    """The blind index of a typed number, or None when it is not a valid identity number."""
+    try:
+        return crypto.blind_index(idcard.parse(raw_id).number)
+    except idcard.IdNumberError:
+        return None
+
+
+def apply_numbers(member: Member, numbers: PersonalNumbers) -> Member:
+    member.id_number_cipher = numbers.id_cipher
+    member.id_number_index = numbers.id_index
+    member.id_number_masked = numbers.id_masked
+    member.birth_date = numbers.birth_date
+    member.gender = numbers.gender
+    member.phone_cipher = numbers.phone_cipher
+    member.phone_masked = numbers.phone_masked
+    return member
+
+
+@dataclass(frozen=True)
+class Revealed:
+    member: Member
+    id_number: str
+    phone: str
+
+
+def reveal_member(actor: User, member: Member) -> Revealed:
+    """The full identity number and phone of one member, for a user allowed to see them; logged."""
+    if not may_see_full(actor) or not scope.unit_in_scope(actor, member.household.org_unit):
+        raise PermissionDenied("无权查看完整身份证号和电话。")
+    PersonalDataAccess.objects.create(
+        actor=actor, member=member, org_unit=member.household.org_unit, what="查看完整身份证号和电话"
+    )
+    return Revealed(member=member, id_number=member.full_id_number(), phone=member.full_phone())
+
+
+def log_full_export(actor: User, unit: OrgUnit, rows: int) -> None:
+    PersonalDataAccess.objects.create(actor=actor, org_unit=unit, what=f"导出完整名册({rows}人)")
+
+
+# --- households and members ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    name: str
+    relation: str
+    id_number: str
+    phone: str = ""
+    disabled: bool = False
+    tags: str = ""
+
+
+def households_for(user: Any) -> QuerySet[Household]:
+    return scope.scoped(user, Household.objects.select_related("org_unit"))
+
+
+def search_households(user: Any, text: str) -> QuerySet[Household]:
+    """By household number, member name, or a full identity number (through the blind index only)."""
+    households = households_for(user)
+    text = text.strip()
+    if not text:
+        return households
+    index = index_of(text)
+    if index is not None:
+        return households.filter(members__id_number_index=index)
+    return households.filter(Q(number__startswith=text) | Q(members__name=text)).distinct()
+
+
+def _register_unit(unit: OrgUnit) -> None:
+    if unit.kind not in (OrgKind.VILLAGE, OrgKind.GRID):
+        raise ValidationError({"org_unit": "农户只能登记在村/社区或网格下。"})
+
+
+@transaction.atomic
+def create_household(
+    *,
+    org_unit: OrgUnit,
+    number: str,
+    address: str = "",
+    members: Iterable[MemberInput] = (),
+    lifted_out: bool = False,
+    left_behind_elderly: bool = False,
+    left_behind_children: bool = False,
+    actor: User | None = None,
+) -> Household:
+    _require(may_edit_register(actor) if actor else True, actor, org_unit)
+    _register_unit(org_unit)
+    household = Household(
+        org_unit=org_unit,
+        number=number.strip(),
+        address=address,
+        lifted_out=lifted_out,
+        left_behind_elderly=left_behind_elderly,
+        left_behind_children=left_behind_children,
+    )
+    household.full_clean()
+    household.save()
+    for member in members:
+        add_member(household, member, actor=actor)
+    return household
+
+
+def add_member(household: Household, data: MemberInput, *, actor: User | None = None) -> Member:
+    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    try:
+        numbers = seal(data.id_number, data.phone)
+    except ValueError as error:
+        raise ValidationError({"id_number": str(error)}) from None
+    if Member.objects.filter(id_number_index=numbers.id_index).exists():
+        raise ValidationError({"id_number": "此人已登记在其他户中：同一人不能属于两户。"})
+    if data.relation == "head" and household.members.filter(relation="head").exists():
+        raise ValidationError({"relation": "该户已有户主。"})
+    member = apply_numbers(
+        Member(
+            household=household,
+            name=data.name.strip(),
+            relation=data.relation,
+            disabled=data.disabled,
+            tags=data.tags,
+        ),
+        numbers,
+    )
+    member.full_clean()
+    member.save()
+    return member
+
+
+# --- monitoring ------------------------------------------------------------------------------------
+
+
+def _causes(causes: Iterable[str]) -> str:
+    chosen = [c for c in RiskCause.values if c in set(causes)]
+    if not chosen:
+        raise ValidationError({"risk_causes": "请至少选择一项风险类型。"})
+    return ",".join(chosen)
+
+
+@transaction.atomic
+def identify(
+    *,
+    household: Household,
+    category: str,
+    identified_on: date,
+    risk_causes: Iterable[str],
+    measures: str = "",
+    actor: User | None = None,
+) -> MonitoringCase:
+    """Identify a household as a monitoring object (识别纳入); one open case per household."""
+    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    if household.monitoring_cases.exclude(state=MonitoringState.ELIMINATED).exists():
+        raise ValidationError("该户已是监测对象，请在现有记录中更新。")
+    case = MonitoringCase(
+        household=household,
+        category=category,
+        identified_on=identified_on,
+        risk_causes=_causes(risk_causes),
+        measures=measures,
+    )
+    case.full_clean()
+    case.save()
+    return case
+
+
+def update_measures(case: MonitoringCase, measures: str, *, actor: User | None = None) -> MonitoringCase:
+    _require(may_edit_register(actor) if actor else True, actor, case.household.org_unit)
+    case.measures = measures
+    case.save(update_fields=["measures"])
+    return case
+
+
+def record_visit(case: MonitoringCase, *, visited_on: date, note: str, actor: User) -> MonitoringVisit:
+    _require(may_visit(actor), actor, case.household.org_unit)
+    if not note.strip():
+        raise ValidationError({"note": "请填写走访情况。"})
+    visit = MonitoringVisit(case=case, visited_on=visited_on, note=note.strip(), visitor=actor)
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+def record_income(
+    household: Household,
+    *,
+    year: int,
+    per_capita_income: Decimal,
+    checked_on: date,
+    actor: User | None = None,
+) -> IncomeCheck:
+    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    check, _ = IncomeCheck.objects.update_or_create(
+        household=household,
+        year=year,
+        defaults={"per_capita_income": per_capita_income, "checked_on": checked_on},
+    )
+    return check
+
+
+def propose_elimination(
+    case: MonitoringCase, *, eliminated_on: date, reason: str, actor: User | None = None
+) -> MonitoringCase:
+    """The village proposes 风险消除 with a date and reason; the township approves it."""
+    _require(may_edit_register(actor) if actor else True, actor, case.household.org_unit)
+    if case.state != MonitoringState.MONITORED:
+        raise ValidationError("只有监测中的对象可以提出风险消除。")
+    if not reason.strip():
+        raise ValidationError({"elimination_reason": "请填写风险消除理由。"})
+    if eliminated_on < case.identified_on:
+        raise ValidationError({"eliminated_on": "风险消除日期不能早于识别日期。"})
+    case.state = MonitoringState.ELIMINATION_PROPOSED
+    case.eliminated_on = eliminated_on
+    case.elimination_reason = reason.strip()
+    case.proposed_by = actor
+    case.save()
+    return case
+
+
+def decide_elimination(case: MonitoringCase, *, approve: bool, actor: User | None = None) -> MonitoringCase:
+    """Approve (the risk is eliminated from the proposed date) or send back to monitoring."""
+    _require(may_approve_elimination(actor) if actor else True, actor, case.household.org_unit)
+    if case.state != MonitoringState.ELIMINATION_PROPOSED:
+        raise ValidationError("该对象没有待审批的风险消除。")
+    if approve:
+        case.state = MonitoringState.ELIMINATED
+        case.approved_by = actor
+        case.approved_at = timezone.now()
+    else:
+        case.state = MonitoringState.MONITORED
+        case.eliminated_on = None
+        case.proposed_by = None
+    case.save()
+    return case
+
+
+# --- benefits --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_benefit(
+    *,
+    household: Household,
+    kind: str,
+    starts_on: date,
+    monthly_amount: Decimal | None = None,
+    ends_on: date | None = None,
+    amount: Decimal | None = None,
+    reason: str = "",
+    actor: User | None = None,
+) -> Benefit:
+    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    if kind == BenefitKind.TEMPORARY:
+        if amount is None or amount <= 0:
+            raise ValidationError({"amount": "临时救助须填写大于0的金额。"})
+        if not reason.strip():
+            raise ValidationError({"reason": "临时救助须填写事由。"})
+        monthly_amount, ends_on = None, starts_on
+    else:
+        if monthly_amount is None or monthly_amount <= 0:
+            raise ValidationError({"monthly_amount": "低保、特困须填写大于0的月发放金额。"})
+        amount = None
+        overlapping = household.benefits.filter(kind=kind).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+        )
+        if overlapping.exists():
+            raise ValidationError("该户已有未终止的同类救助，请先终止。")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "终止日期不能早于起始日期。"})
+    benefit = Benefit(
+        household=household,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        monthly_amount=monthly_amount,
+        amount=amount,
+        reason=reason.strip(),
+    )
+    benefit.full_clean()
+    benefit.save()
+    return benefit
+
+
+def end_benefit(benefit: Benefit, *, ends_on: date, actor: User | None = None) -> Benefit:
+    _require(may_edit_register(actor) if actor else True, actor, benefit.household.org_unit)
+    if ends_on < benefit.starts_on:
+        raise ValidationError({"ends_on": "终止日期不能早于起始日期。"})
+    benefit.ends_on = ends_on
+    benefit.save(update_fields=["ends_on"])
+    return benefit
+
+
+def months_paid(benefit: Benefit, start: date, end: date) -> int:
+    """Calendar months from `start` to `end` in which a monthly benefit was paid (any day of it active)."""
+    first = max(benefit.starts_on, start)
+    last = min(benefit.ends_on or end, end)
+    if last < first:
+        return 0
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+# --- subsidies -------------------------------------------------------------------------------------
+
+
+def subsidy_amount(area: Decimal, rate: Decimal) -> Decimal:
+    """Area × rate to the fen, rounded half up as the banks' payment files are."""
+    return (area * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def create_batch(
+    *, org_unit: OrgUnit, name: str, kind: str, year: int, rate: Decimal, actor: User | None = None
+) -> SubsidyBatch:
+    _require(may_manage_subsidies(actor) if actor else True, actor, org_unit)
+    batch = SubsidyBatch(org_unit=org_unit, name=name.strip(), kind=kind, year=year, rate=rate)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def add_payment(
+    batch: SubsidyBatch, household: Household, area: Decimal, *, actor: User | None = None
+) -> Any:
+    _require(may_manage_subsidies(actor) if actor else True, actor, household.org_unit)
+    if area <= 0:
+        raise ValidationError({"area": "面积应大于0。"})
+    payment = SubsidyPayment(
+        batch=batch, household=household, area=area, amount=subsidy_amount(area, batch.rate)
+    )
+    payment.full_clean()
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def pay_batch(batch: SubsidyBatch, *, paid_on: date, actor: User) -> int:
+    """Mark every unpaid line of the batch that `actor` can see as paid on `paid_on`; returns how many."""
+    _require(may_manage_subsidies(actor), actor)
+    unpaid = scope.scoped(actor, batch.payments.filter(paid_on__isnull=True))
+    count = 0
+    for payment in unpaid.select_for_update():
+        payment.paid_on = paid_on
+        payment.save(update_fields=["paid_on"])  # one by one, so the activity log records each
+        count += 1
+    return count
+
+
+# --- figures for the reports -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdCount:
+    """新增监测对象x户x人, with the cases counted."""
+
+    households: int
+    people: int
+    records: QuerySet[MonitoringCase]
+
+    def sentence(self) -> str:
+        return f"新增监测对象{self.households}户{self.people}人"
+
+
+def new_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = None) -> HouseholdCount:
+    """Households identified as monitoring objects from `start` to `end` inclusive, and their people."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    cases = cases.filter(identified_on__range=(start, end))
+    households = cases.values("household").distinct().count()
+    people = Member.objects.filter(household__in=cases.values("household")).count()
+    return HouseholdCount(households, people, cases)
+
+
+def by_village(count: HouseholdCount) -> dict[str, tuple[int, int]]:
+    """A count split by village (a grid's household counts for its village): name -> (户, 人)."""
+    people: dict[int, int] = {}
+    village_of: dict[int, str] = {}
+    cases = count.records.select_related("household__org_unit__parent").annotate(
+        people=Count("household__members")
+    )
+    for case in cases:
+        unit = case.household.org_unit
+        village = unit.parent if unit.kind == OrgKind.GRID and unit.parent else unit
+        village_of[case.household_id] = village.name
+        people[case.household_id] = case.people  # type: ignore[attr-defined]
+    result: dict[str, tuple[int, int]] = {}
+    for household, name in sorted(village_of.items(), key=lambda item: item[1]):
+        households, persons = result.get(name, (0, 0))
+        result[name] = (households + 1, persons + people[household])
+    return result
+
+
+def closed_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = None) -> HouseholdCount:
+    """Households whose risk was eliminated (approved) with an elimination date in the period."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    cases = cases.filter(state=MonitoringState.ELIMINATED, eliminated_on__range=(start, end))
+    households = cases.values("household").distinct().count()
+    people = Member.objects.filter(household__in=cases.values("household")).count()
+    return HouseholdCount(households, people, cases)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in 元 with the records it adds up."""
+
+    yuan: Decimal
+    records: list[Any] = field(default_factory=list)
+
+    @property
+    def wan(self) -> Decimal:
+        return (self.yuan / 10000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def sentence(self, what: str) -> str:
+        return f"发放{what}{self.wan}万元"
+
+
+def benefit_paid(user: Any, kind: str, start: date, end: date, unit: OrgUnit | None = None) -> Money:
+    """发放低保金/特困供养金 (monthly × months active) or 临时救助 (one-off) from `start` to `end`."""
+    benefits = _in_unit(scope.scoped(user, Benefit.objects.filter(kind=kind)), unit, "household__org_unit")
+    if kind == BenefitKind.TEMPORARY:
+        rows = list(benefits.filter(starts_on__range=(start, end)))
+        return Money(sum((b.amount or Decimal(0) for b in rows), Decimal(0)).quantize(CENT), rows)
+    rows = list(benefits.filter(starts_on__lte=end).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start)))
+    total = sum(((b.monthly_amount or Decimal(0)) * months_paid(b, start, end) for b in rows), Decimal(0))
+    return Money(total.quantize(CENT), rows)
+
+
+@dataclass(frozen=True)
+class SubsidyFigure:
+    """补贴面积x亩, 资金x元, 发放率x%: due and paid over the lines in scope."""
+
+    area: Decimal
+    due: Decimal
+    paid: Decimal
+    lines: int
+    records: QuerySet[SubsidyPayment]
+
+    @property
+    def paid_rate(self) -> Decimal:
+        if not self.due:
+            return Decimal(0)
+        return (self.paid * 100 / self.due).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def sentence(self) -> str:
+        return f"补贴面积{self.area}亩，资金{self.due}元，发放率{self.paid_rate}%"
+
+
+def subsidy_figure(
+    user: Any, batch: SubsidyBatch | None = None, unit: OrgUnit | None = None
+) -> SubsidyFigure:
+    payments = _in_unit(scope.scoped(user, SubsidyPayment.objects.all()), unit, "household__org_unit")
+    if batch is not None:
+        payments = payments.filter(batch=batch)
+    totals = payments.aggregate(
+        area=Sum("area"),
+        due=Sum("amount"),
+        paid=Sum("amount", filter=Q(paid_on__isnull=False)),
+        lines=Count("pk"),
+    )
+    # SQLite adds decimals as floats: to the fen they are exact at any township's scale.
+    return SubsidyFigure(
+        area=Decimal(totals["area"] or 0).quantize(CENT),
+        due=Decimal(totals["due"] or 0).quantize(CENT),
+        paid=Decimal(totals["paid"] or 0).quantize(CENT),
+        lines=totals["lines"],
+        records=payments,
+    )
+
+
+def batches_for(user: Any) -> list[SubsidyBatch]:
+    """The batches a user can see: set up in their scope, or paying households in their scope."""
+    own = scope.scoped(user, SubsidyBatch.objects.all()).values("pk")
+    paying = scope.scoped(user, SubsidyPayment.objects.all()).values("batch")
+    return list(SubsidyBatch.objects.filter(Q(pk__in=own) | Q(pk__in=paying)).order_by("-year", "-pk"))
+
+
+def batch_in_scope_or_404(user: Any, pk: int) -> SubsidyBatch:
+    from django.http import Http404
+
+    for batch in batches_for(user):
+        if batch.pk == pk:
+            return batch
+    raise Http404("记录不存在或无权查看。")
+
+
+@dataclass(frozen=True)
+class TagCounts:
+    households: int
+    people: int
+    lifted_out: int
+    monitored: int
+    dibao: int
+    tekun: int
+    left_behind_elderly: int
+    left_behind_children: int
+
+
+def tag_counts(user: Any, today: date, unit: OrgUnit | None = None) -> TagCounts:
+    households = _in_unit(households_for(user), unit, "org_unit")
+    totals = households.aggregate(
+        n=Count("pk"),
+        lifted=Count("pk", filter=Q(lifted_out=True)),
+        elderly=Count("pk", filter=Q(left_behind_elderly=True)),
+        children=Count("pk", filter=Q(left_behind_children=True)),
+    )
+    open_cases = MonitoringCase.objects.exclude(state=MonitoringState.ELIMINATED)
+    active = Benefit.objects.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    return TagCounts(
+        households=totals["n"],
+        people=Member.objects.filter(household__in=households).count(),
+        lifted_out=totals["lifted"],
+        monitored=households.filter(pk__in=open_cases.values("household")).count(),
+        dibao=households.filter(pk__in=active.filter(kind=BenefitKind.DIBAO).values("household")).count(),
+        tekun=households.filter(pk__in=active.filter(kind=BenefitKind.TEKUN).values("household")).count(),
+        left_behind_elderly=totals["elderly"],
+        left_behind_children=totals["children"],
+    )
+
+
+def monitoring_breakdown(user: Any, unit: OrgUnit | None = None) -> list[dict[str, Any]]:
+    """Monitoring cases by category and state: 户 and 人 for each pair that has any."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    rows = (
+        cases.values("category", "state")
+        .annotate(
+            households=Count("household", distinct=True), people=Count("household__members", distinct=True)
+        )
+        .order_by("category", "state")
+    )
+    return list(rows)
+
+
+def _in_unit(queryset: QuerySet[Any], unit: OrgUnit | None, org_field: str) -> QuerySet[Any]:
+    """Narrow a scoped queryset further to one unit's subtree (a village page inside a township view)."""
+    if unit is None:
+        return queryset
+    return queryset.filter(**{f"{org_field}__path__startswith": unit.path})
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "households"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("list/", views.household_list, name="household-list"),
+    path("<int:pk>/", views.household_detail, name="household-detail"),
+    path("<int:pk>/monitoring/new/", views.monitoring_identify, name="monitoring-identify"),
+    path("<int:pk>/benefits/new/", views.benefit_grant, name="benefit-grant"),
+    path("members/<int:pk>/reveal/", views.member_reveal, name="member-reveal"),
+    path("monitoring/", views.monitoring_list, name="monitoring-list"),
+    path("monitoring/<int:pk>/", views.monitoring_detail, name="monitoring-detail"),
+    path("subsidies/", views.batch_list, name="batch-list"),
+    path("subsidies/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("import/register/", views.import_register, name="import-register"),
+    path("import/subsidies/", views.import_roll, name="import-roll"),
+    path("import/templates/<str:kind>.xlsx", views.import_template, name="import-template"),
+    path("export/<str:code>.xlsx", views.export_register, name="export-register"),
+    path("access-log/", views.access_log, name="access-list"),
+]

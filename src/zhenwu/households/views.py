@@ -1,0 +1,410 @@
+"""Pages for households, monitoring, benefits and subsidies: thin, scoped, masked.
+
+Every page shows identity numbers and phones masked; the full values are on the reveal page, reached
+by a POST that households.services.reveal_member logs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zhenwu.org import scope
+from zhenwu.org.models import OrgUnit
+from zhenwu.org.services import validation_messages
+
+from . import excel, forms, services
+from .models import (
+    Benefit,
+    BenefitKind,
+    Household,
+    Member,
+    MonitoringCase,
+    MonitoringState,
+    PersonalDataAccess,
+)
+
+PER_PAGE = 50
+BENEFIT_MONEY = {
+    BenefitKind.DIBAO: "低保金",
+    BenefitKind.TEKUN: "特困供养金",
+    BenefitKind.TEMPORARY: "临时救助金",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _unit_or_none(request: HttpRequest, code: str) -> OrgUnit | None:
+    if not code:
+        return None
+    return scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
+
+
+def _deny_unless(allowed: bool) -> None:
+    # A page for an action the role cannot take answers like a missing page.
+    if not allowed:
+        raise Http404("记录不存在或无权查看。")
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The township's (or, with ?unit=, one village's) households by tag, monitoring, benefits, batches."""
+    unit = _unit_or_none(request, request.GET.get("unit", ""))
+    today = _today()
+    month_start, month_end = services.month_bounds(today)
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
+    user = request.user
+    batches = []
+    for batch in services.batches_for(user):
+        batches.append((batch, services.subsidy_figure(user, batch=batch, unit=unit)))
+    context = {
+        "unit": unit,
+        "root": scope.scope_root(user),
+        "villages": list(scope.visible_units(user).filter(kind="village")),
+        "tags": services.tag_counts(user, today, unit),
+        "breakdown": services.monitoring_breakdown(user, unit),
+        "new_this_year": services.new_monitored(user, year_start, year_end, unit),
+        "closed_this_year": services.closed_monitored(user, year_start, year_end, unit),
+        "benefits": [
+            (
+                label,
+                services.benefit_paid(user, kind, month_start, month_end, unit),
+                services.benefit_paid(user, kind, year_start, min(year_end, today), unit),
+            )
+            for kind, label in BENEFIT_MONEY.items()
+        ],
+        "batches": batches,
+        "may_edit": services.may_edit_register(user),
+        "may_see_full": services.may_see_full(user),
+        "today": today,
+    }
+    return render(request, "households/overview.html", context)
+
+
+def _tagged(households: QuerySet[Household], tag: str, today: date) -> QuerySet[Household]:
+    if tag in ("lifted_out", "left_behind_elderly", "left_behind_children"):
+        return households.filter(**{tag: True})
+    if tag == "monitored":
+        open_cases = MonitoringCase.objects.exclude(state=MonitoringState.ELIMINATED)
+        return households.filter(pk__in=open_cases.values("household"))
+    if tag in ("dibao", "tekun"):
+        active = Benefit.objects.filter(kind=tag, starts_on__lte=today).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        )
+        return households.filter(pk__in=active.values("household"))
+    return households
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_list(request: HttpRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    form = forms.HouseholdFilterForm((request.POST if posted else request.GET) or None, posted=posted)
+    households = services.households_for(request.user)
+    if form.is_valid():
+        households = services.search_households(request.user, form.cleaned_data["q"])
+        households = _tagged(households, form.cleaned_data["tag"], _today())
+        if unit := _unit_or_none(request, form.cleaned_data["unit"]):
+            households = households.filter(org_unit__path__startswith=unit.path)
+    households = households.select_related("org_unit").with_head_name().order_by("number")
+    page = Paginator(households, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": form.query_string(),
+        "may_edit": services.may_edit_register(request.user),
+    }
+    return render(request, "households/household_list.html", context)
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    context = {
+        "household": household,
+        "members": list(household.members.all()),
+        "cases": list(household.monitoring_cases.prefetch_related("visits__visitor")),
+        "income_checks": list(household.income_checks.all()),
+        "benefits": list(household.benefits.all()),
+        "payments": list(household.subsidy_payments.select_related("batch")),
+        "may_edit": services.may_edit_register(request.user),
+        "may_see_full": services.may_see_full(request.user),
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST shows the full values once and logs who saw whose, and when."""
+    _deny_unless(services.may_see_full(request.user))
+    member = scope.get_in_scope_or_404(
+        request.user, Member.objects.select_related("household__org_unit"), pk=pk
+    )
+    revealed = None
+    if request.method == "POST":
+        revealed = services.reveal_member(request.user, member)  # type: ignore[arg-type]
+    response = render(request, "households/member_reveal.html", {"member": member, "revealed": revealed})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring_identify(request: HttpRequest, pk: int) -> HttpResponse:
+    _deny_unless(services.may_edit_register(request.user))
+    household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    form = forms.IdentifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.identify(household=household, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, validation_messages(error))
+        else:
+            messages.success(request, "已纳入监测。")
+            return redirect("households:monitoring-detail", pk=case.pk)
+    return render(request, "households/monitoring_identify.html", {"household": household, "form": form})
+
+
+@login_required
+def monitoring_list(request: HttpRequest) -> HttpResponse:
+    """New and closed cases in a period, for the weekly report and the monthly review (周报告、月研判)."""
+    today = _today()
+    form = forms.PeriodForm(request.GET or {"start": services.month_bounds(today)[0], "end": today})
+    start, end = (form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else (today, today)
+    unit = _unit_or_none(request, request.GET.get("unit", ""))
+    new = services.new_monitored(request.user, start, end, unit)
+    closed = services.closed_monitored(request.user, start, end, unit)
+    open_cases = scope.scoped(request.user, MonitoringCase.objects.exclude(state=MonitoringState.ELIMINATED))
+    if unit is not None:
+        open_cases = open_cases.filter(household__org_unit__path__startswith=unit.path)
+    related = ("household__org_unit",)
+    context = {
+        "form": form,
+        "new": new,
+        "closed": closed,
+        "villages": _village_rows(services.by_village(new), services.by_village(closed)),
+        "new_cases": new.records.select_related(*related),
+        "closed_cases": closed.records.select_related(*related),
+        "open_cases": open_cases.select_related(*related)[:200],
+        "open_count": open_cases.count(),
+    }
+    return render(request, "households/monitoring_list.html", context)
+
+
+def _village_rows(
+    new: dict[str, tuple[int, int]], closed: dict[str, tuple[int, int]]
+) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    return [
+        (name, new.get(name, (0, 0)), closed.get(name, (0, 0))) for name in sorted(set(new) | set(closed))
+    ]
+
+
+MONITORING_ACTIONS = {
+    "visit": forms.VisitForm,
+    "measures": forms.MeasuresForm,
+    "income": forms.IncomeForm,
+    "propose": forms.ProposeForm,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = scope.get_in_scope_or_404(
+        request.user, MonitoringCase.objects.select_related("household__org_unit", "approved_by"), pk=pk
+    )
+    action = request.POST.get("action", "")
+    bound = {
+        name: form(request.POST if action == name else None) for name, form in MONITORING_ACTIONS.items()
+    }
+    if request.method == "POST":
+        try:
+            done = _monitoring_action(request, case, action, bound)
+        except PermissionDenied:
+            raise Http404("记录不存在或无权查看。") from None
+        except ValidationError as error:
+            messages.error(request, "；".join(validation_messages(error)))
+            done = False
+        if done:
+            return redirect("households:monitoring-detail", pk=case.pk)
+    context = {
+        "case": case,
+        "visits": list(case.visits.select_related("visitor")),
+        "income_checks": list(case.household.income_checks.all()),
+        "forms": bound,
+        "may_edit": services.may_edit_register(request.user),
+        "may_visit": services.may_visit(request.user),
+        "may_approve": services.may_approve_elimination(request.user),
+    }
+    return render(request, "households/monitoring_detail.html", context)
+
+
+def _monitoring_action(
+    request: HttpRequest, case: MonitoringCase, action: str, bound: dict[str, Any]
+) -> bool:
+    user: Any = request.user
+    if action in ("approve", "reject"):
+        services.decide_elimination(case, approve=action == "approve", actor=user)
+        messages.success(request, "已审批：风险消除。" if action == "approve" else "已退回，继续监测。")
+        return True
+    form = bound.get(action)
+    if form is None or not form.is_valid():
+        return False
+    data = form.cleaned_data
+    if action == "visit":
+        services.record_visit(case, visited_on=data["visited_on"], note=data["note"], actor=user)
+    elif action == "measures":
+        services.update_measures(case, data["measures"], actor=user)
+    elif action == "income":
+        services.record_income(case.household, actor=user, **data)
+    elif action == "propose":
+        services.propose_elimination(
+            case, eliminated_on=data["eliminated_on"], reason=data["reason"], actor=user
+        )
+    messages.success(request, "已保存。")
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benefit_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    _deny_unless(services.may_edit_register(request.user))
+    household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    form = forms.BenefitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_benefit(household=household, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, validation_messages(error))
+        else:
+            messages.success(request, "救助已登记。")
+            return redirect("households:household-detail", pk=household.pk)
+    return render(request, "households/benefit_grant.html", {"household": household, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_list(request: HttpRequest) -> HttpResponse:
+    may_manage = services.may_manage_subsidies(request.user)
+    form = forms.BatchForm(request.POST or None)
+    if request.method == "POST":
+        _deny_unless(may_manage)
+        root = scope.scope_root(request.user)
+        township = root.township() if root is not None else None
+        if form.is_valid() and township is not None:
+            batch = services.create_batch(org_unit=township, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, f"已新建批次：{batch.name}")
+            return redirect("households:batch-detail", pk=batch.pk)
+    query = request.GET.get("q", "").strip()
+    batches = [b for b in services.batches_for(request.user) if not query or query in b.name]
+    rows = [(b, services.subsidy_figure(request.user, batch=b)) for b in batches]
+    return render(
+        request, "households/batch_list.html", {"rows": rows, "form": form, "may_manage": may_manage}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = services.batch_in_scope_or_404(request.user, pk)
+    may_manage = services.may_manage_subsidies(request.user)
+    pay_form = forms.PayForm(request.POST or None, initial={"paid_on": _today()})
+    if request.method == "POST":
+        _deny_unless(may_manage)
+        if pay_form.is_valid():
+            count = services.pay_batch(batch, paid_on=pay_form.cleaned_data["paid_on"], actor=request.user)  # type: ignore[arg-type]
+            messages.success(request, f"已标记发放{count}户。")
+            return redirect("households:batch-detail", pk=batch.pk)
+    figure = services.subsidy_figure(request.user, batch=batch)
+    payments = figure.records.select_related("household__org_unit").order_by("household__number")
+    page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"batch": batch, "figure": figure, "page": page, "pay_form": pay_form, "may_manage": may_manage}
+    return render(request, "households/batch_detail.html", context)
+
+
+def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    allowed = services.may_edit_register if kind == "register" else services.may_manage_subsidies
+    _deny_unless(allowed(request.user))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    batches = [b for b in services.batches_for(request.user) if scope.unit_in_scope(request.user, b.org_unit)]
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        dry_run = "commit" not in request.POST
+        if kind == "register":
+            report = excel.import_register(request.user, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
+        else:
+            batch = next((b for b in batches if str(b.pk) == request.POST.get("batch")), None)
+            if batch is None:
+                form.add_error(None, "请选择补贴批次。")
+            else:
+                report = excel.import_roll(request.user, batch, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
+    context = {"form": form, "report": report, "kind": kind, "batches": batches}
+    return render(request, "households/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_register(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "register")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_roll(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "roll")
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in ("register", "roll"):
+        raise Http404("没有该模板。")
+    name = "农户名册模板.xlsx" if kind == "register" else "补贴清册模板.xlsx"
+    response = HttpResponse(excel.template(kind), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response
+
+
+@login_required
+def export_register(request: HttpRequest, code: str) -> HttpResponse:
+    unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
+    content, rows, full = excel.export_register(request.user, unit)  # type: ignore[arg-type]
+    if full:
+        services.log_full_export(request.user, unit, rows)  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(unit.name + '农户名册.xlsx')}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who saw whose full numbers, when: for the township admin and 民政办."""
+    _deny_unless(services.may_read_access_log(request.user))
+    entries = scope.scoped(
+        request.user, PersonalDataAccess.objects.select_related("actor", "member", "org_unit")
+    )
+    if actor := request.GET.get("actor", "").strip():
+        entries = entries.filter(actor__username=actor)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "households/access_log.html", {"page": page, "query": ""})
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
