@@ -19,14 +19,26 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import Cast
 from zhenwu.activity.services import acting_as
+from zhenwu.cases import catalog as case_catalog
+from zhenwu.cases import services as case_services
+from zhenwu.cases.models import Case, CasePhoto, Open311Key, Visit
 from zhenwu.org import admin as org_admin
 from zhenwu.org import services
-from zhenwu.org.models import OrgUnit, User
+from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 
 ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
 
 # Pages that show no record, so there is nothing to be in or out of scope.
-NO_RECORD = {"web:home", "login", "logout", "api:me", "api-schema"}
+NO_RECORD = {"web:home", "login", "logout", "api:me", "api-schema", "cases:case-create", "cases:report"}
+# Open311 GeoReport v2 is public by the standard (reading needs no login; posting needs an API key); it
+# publishes only case types marked open to Open311 and is tested in tests/cases/test_open311.py.
+NO_RECORD |= {
+    "open311:discovery",
+    "open311:service-list",
+    "open311:service-definition",
+    "open311:request-list",
+    "open311:request-detail",
+}
 
 
 def registered_url_names() -> Iterator[str]:
@@ -98,7 +110,106 @@ LOG_CASE = ScopeCase(
     usable_by=lambda user: user.role == "township_admin",
 )
 
+
+def case_at(cast: Cast, unit: OrgUnit) -> Case:
+    """A grid event happening at `unit`, reported by the system intake (as Open311 does)."""
+    case_catalog.install()
+    types = {t.code: t for t in case_catalog.install()}
+    category = types["grid_event"].categories.get(name="环境卫生")
+    return case_services.create_case(
+        None,
+        case_type=types["grid_event"],
+        category=category,
+        title=f"事件{unit.code}",
+        description="路口垃圾堆放",
+        org_unit=unit,
+    )
+
+
+def case_photo_at(cast: Cast, unit: OrgUnit) -> CasePhoto:
+    from tests.cases.conftest import image_upload
+
+    return case_at(cast, unit).photos.create(image=image_upload(), content_type="image/png", size=1)
+
+
+def notice_case_at(cast: Cast, unit: OrgUnit) -> Case:
+    """A hazard in `unit`'s township, accepted and given a rectification notice by that township's admin."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    types = {t.code: t for t in case_catalog.install()}
+    township = unit.township()
+    admin = cast.user("admin") if township == cast.township else cast.other_admin
+    case = case_services.create_case(
+        admin,
+        case_type=types["hazard"],
+        category=types["hazard"].categories.get(name="消防"),
+        title=f"隐患{unit.code}",
+        description="消防通道被占用",
+        org_unit=unit,
+    )
+    case = case_services.transition(admin, case.pk, "accept", case.version)
+    case_services.issue_rectification_notice(
+        admin,
+        case,
+        addressee="某商户",
+        requirements="清理通道",
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+    return case
+
+
+def visit_at(cast: Cast, unit: OrgUnit) -> Visit:
+    from tests import factories
+
+    grid = (
+        unit if unit.kind == OrgKind.GRID else OrgUnit.objects.subtree(unit).filter(kind=OrgKind.GRID).first()
+    )
+    assert grid is not None
+    worker = factories.user(Role.GRID_WORKER, grid)
+    return case_services.log_visit(worker, target_kind="household", target=f"户{unit.code}")
+
+
+CASE_CASE = ScopeCase(
+    make=case_at,
+    list_query=lambda case: f"q={case.title}",
+    appears=lambda body, case: f"/cases/{case.pk}/" in body,
+    detail_kwargs=lambda case: {"pk": case.pk},
+)
+API_CASE_CASE = ScopeCase(
+    make=case_at,
+    list_query=lambda case: f"unit={case.org_unit.code}",
+    appears=lambda body, case: f'"id":{case.pk},' in body,
+    detail_kwargs=lambda case: {"pk": case.pk},
+)
+
 SCOPE_CASES: dict[str, ScopeCase] = {
+    "cases:case-list": CASE_CASE,
+    "cases:case-detail": CASE_CASE,
+    "cases:notice-docx": ScopeCase(
+        make=notice_case_at,
+        list_query=lambda case: "",
+        appears=lambda body, case: False,
+        detail_kwargs=lambda case: {"pk": case.pk},
+    ),
+    "cases:photo": ScopeCase(
+        make=case_photo_at,
+        list_query=lambda photo: "",
+        appears=lambda body, photo: False,
+        detail_kwargs=lambda photo: {"pk": photo.pk},
+    ),
+    "cases:visit-list": ScopeCase(
+        make=visit_at,
+        list_query=lambda visit: f"q={visit.target}",
+        appears=lambda body, visit: f"· {visit.target}</td>" in body,
+        detail_kwargs=lambda visit: {},
+    ),
+    "cases:bulletin": unit_case(lambda unit: unit.name),
+    "cases:ranking": unit_case(lambda unit: unit.name),
+    "api:case-list": API_CASE_CASE,
+    "api:case-detail": API_CASE_CASE,
+    "api:case-transition": API_CASE_CASE,
     "org:unit-list": unit_case(lambda unit: f"/org/units/{unit.code}/"),
     "org:unit-detail": unit_case(lambda unit: f"/org/units/{unit.code}/"),
     "api:org-unit-list": unit_case(lambda unit: f'"code":"{unit.code}"'),
@@ -123,12 +234,21 @@ def test_admin_site_shows_a_township_admin_only_their_subtree(cast: Cast, client
     """Township admins use the admin site: a model there is either scoped or closed to them (403)."""
     client.force_login(cast.user("admin"))
     changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    keys = (
+        Open311Key.objects.create(township=cast.township, name="内"),
+        Open311Key.objects.create(township=cast.other_township, name="外"),
+    )
     response = client.get(changelist)
+    if isinstance(admin.site._registry[model], org_admin.SharedTableAdmin):
+        assert response.status_code == 200  # installation-wide tables: holidays, case types
+        return
     if not isinstance(admin.site._registry[model], org_admin.ScopedAdmin):
         assert response.status_code == 403
         return
     assert response.status_code == 200
     scoped = {OrgUnit: (cast.village03, cast.other_village), User: (cast.user("cun01"), cast.other_admin)}
+    if model is Open311Key:
+        scoped[model] = keys  # type: ignore[index]
     inside, outside = scoped.get(model, (cast.jingfa_department, None))
     assert f"/{inside.pk}/change/" in response.content.decode()
     if outside is not None:
@@ -189,7 +309,7 @@ def test_out_of_scope_and_missing_records_answer_alike(cast: Cast, client: Clien
 def test_anonymous_visitor_is_sent_to_login(cast: Cast, client: Client, name: str) -> None:
     case = SCOPE_CASES[name]
     record = case.make(cast, cast.village01)
-    kwargs = case.detail_kwargs(record) if name.endswith("-detail") else None
+    kwargs = None if name.endswith("-list") else case.detail_kwargs(record)
     response = _get(client, name, kwargs=kwargs)
     if name.startswith("api:"):
         assert response.status_code in (401, 403)

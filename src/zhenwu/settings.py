@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "zhenwu.org",
     "zhenwu.activity",
     "zhenwu.web",
+    "zhenwu.workcalendar",
+    "zhenwu.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("zhenwu.org.urls")),
     path("activity/", include("zhenwu.activity.urls")),
+    path("cases/", include("zhenwu.cases.urls")),
+    path("open311/v2/", include("zhenwu.cases.open311_urls")),
     path("api/v1/", include(("zhenwu.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -57,6 +57,28 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return field
 
 
+class SharedTableAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Installation-wide reference tables (holidays, case types) that every township admin keeps up.
+
+    They hang on no unit, so there is no subtree to narrow to; nobody deletes a row others rely on.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ScopedAdmin):
     list_display = ["name", "code", "kind", "parent"]
