@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InternalError, OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404
 
 from tests.cases.conftest import act, make_case
@@ -52,7 +52,7 @@ def test_an_illegal_transition_changes_nothing(cast: Cast, types: dict) -> None:
 
 
 def test_the_state_machine_gives_each_party_only_its_transitions() -> None:
-    assert [t.action for t in states.allowed(State.RESOLVED, frozenset({Party.HANDLER}))] == []
+    assert [t.action for t in states.allowed(State.RESOLVED, frozenset({Party.HANDLER}))] == ["follow_up"]
     assert {t.action for t in states.allowed(State.RESOLVED, frozenset({Party.VERIFIER}))} == {
         "verify",
         "reopen",
@@ -67,7 +67,7 @@ def test_case_events_cannot_be_edited_even_in_sql(cast: Cast, types: dict) -> No
     event = case.events.get()
     with pytest.raises(ValidationError):
         event.save()
-    with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         CaseEvent.objects.filter(pk=event.pk).update(note="改写")
-    with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         CaseEvent.objects.filter(pk=event.pk).delete()

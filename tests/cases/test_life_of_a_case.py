@@ -140,3 +140,12 @@ def test_rejecting_closes_without_fixing(cast: Cast, types: dict) -> None:
     case = make_case(cast.user("leader"), cast.village01, "petition", "其他")
     case = act(cast.user("leader"), case, "reject", note="属于诉讼渠道")
     assert case.state == State.REJECTED and not case.is_open and case.outcome == "not_fixed"
+
+
+def test_a_hazard_follow_up_is_recorded_without_changing_the_state(cast: Cast, types: dict) -> None:
+    admin = cast.user("admin")
+    case = make_case(cast.user("leader"), cast.village01, "hazard", "消防")
+    case = act(admin, case, "accept")
+    case = act(admin, case, "follow_up", note="复查：通道已清理一半")
+    assert case.state == State.ACCEPTED
+    assert case.events.last().note == "复查：通道已清理一半"

@@ -178,7 +178,10 @@ def _settle(ctx: Ctx, case: Case) -> None:
     # Time to resolve: mostly within the deadline, one in eight late.
     share = rng.uniform(0.1, 0.95) if rng.random() > 0.125 else rng.uniform(1.05, 2.0)
     resolve_after = allowed * share
-    case.accepted_at = case.received_at + timedelta(hours=rng.uniform(0.5, 20))
+    accept_after = min(
+        timedelta(hours=rng.uniform(0.5, 20)), timedelta(seconds=min(resolve_after, age) * 0.2)
+    )
+    case.accepted_at = case.received_at + accept_after
     stuck = rng.random() < 0.03  # some cases stall: these make the overdue list
     if resolve_after < age and not stuck:
         case.resolved_at = case.received_at + timedelta(seconds=resolve_after)
@@ -191,10 +194,13 @@ def _settle(ctx: Ctx, case: Case) -> None:
         return
     if getattr(case, "escalated", False) and rng.random() < 0.5:
         case.state = State.ESCALATED
+        case.accepted_at = None
         return
     case.state = rng.choices(
         [State.REPORTED, State.ACCEPTED, State.ASSIGNED, State.IN_PROGRESS], weights=[10, 15, 30, 45]
     )[0]
+    if case.state == State.REPORTED:
+        case.accepted_at = None
 
 
 def _mark_duplicates(ctx: Ctx, cases: list[Case]) -> None:
@@ -260,17 +266,20 @@ def _events(ctx: Ctx, case: Case) -> list[CaseEvent]:
                 "escalate",
                 State.REPORTED,
                 State.ESCALATED,
-                at + timedelta(hours=2),
+                at + ((case.accepted_at or ctx.now) - at) * 0.5,
                 "下级单元",
                 "超出处置能力，上报升级",
             )
         )
         if case.state == State.ESCALATED:
             return events
+    accepted = case.accepted_at or at
+    # Assignment and work start fall between acceptance and resolution (or now), so events stay in order.
+    span = (case.resolved_at or ctx.now) - accepted
     chain = [
         ("accept", State.ACCEPTED, case.accepted_at),
-        ("assign", State.ASSIGNED, (case.accepted_at or at) + timedelta(hours=1)),
-        ("start", State.IN_PROGRESS, (case.accepted_at or at) + timedelta(hours=3)),
+        ("assign", State.ASSIGNED, accepted + span * 0.1),
+        ("start", State.IN_PROGRESS, accepted + span * 0.25),
         ("resolve", State.RESOLVED, case.resolved_at),
         ("verify", State.VERIFIED, case.verified_at),
     ]

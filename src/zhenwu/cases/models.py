@@ -235,6 +235,9 @@ class Case(models.Model):
         return self.resolved_at is not None and (self.deadline is None or self.resolved_at <= self.deadline)
 
 
+EXTRA_ACTION_LABELS = {"report": "上报", "notice": "签发整改通知书"}
+
+
 class CaseEvent(models.Model):
     """One step in a case's life. Appended, never changed: a database trigger refuses updates."""
 
@@ -265,8 +268,8 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        if self.action == "report":
-            return "上报"
+        if self.action in EXTRA_ACTION_LABELS:
+            return EXTRA_ACTION_LABELS[self.action]
         transition = states.TRANSITIONS.get(self.action)
         return transition.label if transition else self.action
 

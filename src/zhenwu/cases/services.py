@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -396,14 +396,14 @@ def transition(
     """
     data = data or TransitionInput()
     checked_photos = _validated_photos(data.photos)
+    get_case(actor, case_pk)  # 404 when it is out of scope or missing
     with transaction.atomic():
-        # Claim the row first: on PostgreSQL a concurrent claim waits for this one's commit, then finds
-        # the version moved on and claims nothing.
-        claimed = Case.objects.filter(scope.scope_q(actor, Case), pk=case_pk, version=version).update(
-            version=version + 1
-        )
+        # Claim the row first, by primary key and version alone: on PostgreSQL a concurrent claim waits for
+        # this one's commit, re-reads the row, finds the version moved on and claims nothing. (A scope
+        # condition here would join other tables, turn the update into `id IN (subquery)`, and the
+        # re-check after the wait would no longer look at the version.)
+        claimed = Case.objects.filter(pk=case_pk, version=version).update(version=version + 1)
         if not claimed:
-            get_case(actor, case_pk)  # 404 when it is out of scope or missing
             raise StaleCase()
         case = cases_for(actor).select_related("case_type", "resolved_by").get(pk=case_pk)
         rule = states.check(action, case.state_enum, parties(actor, case))
@@ -520,7 +520,12 @@ def _apply_extend(actor: User, case: Case, data: TransitionInput) -> dict[str, A
     return {"old_deadline": old.isoformat(), "new_deadline": case.deadline.isoformat()}
 
 
+def _apply_follow_up(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    return {}
+
+
 APPLY = {
+    "follow_up": _apply_follow_up,
     "accept": _apply_accept,
     "reject": _apply_reject,
     "merge": _apply_merge,
@@ -906,7 +911,3 @@ def weekly_bulletin(user: Any, unit: OrgUnit, day: date, now: datetime | None = 
 
 def default_child_kind(unit: OrgUnit) -> str:
     return OrgKind.VILLAGE if unit.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP) else OrgKind.GRID
-
-
-def type_choices() -> Iterable[CaseType]:
-    return CaseType.objects.prefetch_related("categories").all()

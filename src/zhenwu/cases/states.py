@@ -129,6 +129,15 @@ TRANSITIONS: dict[str, Transition] = {
         _t("verify", "核查销号", {S.RESOLVED}, S.VERIFIED, {V}),
         _t("reopen", "重新办理", {S.RESOLVED, S.VERIFIED}, S.REOPENED, {V}, True, "重新办理的理由"),
         _t(
+            "follow_up",
+            "跟进记录",
+            (set(OPEN_STATES) - {S.REPORTED}) | {S.RESOLVED},
+            None,
+            {D, H},
+            True,
+            "跟进情况(如隐患整改复查)",
+        ),
+        _t(
             "extend",
             "延期",
             set(OPEN_STATES) - {S.REPORTED, S.ESCALATED},

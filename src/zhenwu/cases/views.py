@@ -94,8 +94,10 @@ def case_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记事件 {case.number}。")
             return redirect("cases:case-detail", pk=case.pk)
-    types = CaseType.objects.all()
-    return render(request, "cases/case_form.html", {"form": form, "types": types})
+    types = CaseType.objects.prefetch_related("categories")
+    categories_by_type = {str(t.pk): [c.pk for c in t.categories.all()] for t in types}
+    context = {"form": form, "types": types, "categories_by_type": categories_by_type}
+    return render(request, "cases/case_form.html", context)
 
 
 @login_required
