@@ -86,3 +86,47 @@ def test_the_schema_documents_the_case_api(cast: Cast, client: Client) -> None:
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "/api/v1/cases/" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/cases/{id}/transition/"]
+
+
+def test_a_petition_goes_through_its_whole_life_through_the_api(
+    cast: Cast, types: dict, client: Client
+) -> None:
+    def move(username: str, pk: int, action: str, **extra: object) -> dict:
+        client.force_login(cast.user(username))
+        url = reverse("api:case-transition", kwargs={"pk": pk})
+        version = client.get(url).json()["version"]
+        response = client.post(
+            url, {"action": action, "version": version, **extra}, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    client.force_login(cast.user("leader"))
+    created = client.post(
+        reverse("api:case-list"),
+        {
+            "case_type": "petition",
+            "category": "petition-labour",
+            "title": "工资拖欠",
+            "description": "某厂拖欠工资三个月",
+            "org_unit": cast.village01.code,
+            "reporter_name": "王某",
+        },
+        content_type="application/json",
+    ).json()
+    pk = created["id"]
+    assert created["handling_department"] == "综治中心" and created["acceptance_deadline"] is not None
+    move("leader", pk, "accept")
+    move("leader", pk, "assign", department=cast.jingfa_department.pk)
+    move("jingfa", pk, "start")
+    move("jingfa", pk, "resolve", note="已协调企业补发工资")
+    done = move("admin", pk, "verify")
+    assert done["state"] == "verified" and done["outcome"] == "fixed"
+    assert [e["action"] for e in done["events"]] == [
+        "report",
+        "accept",
+        "assign",
+        "start",
+        "resolve",
+        "verify",
+    ]

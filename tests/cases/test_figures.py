@@ -68,15 +68,21 @@ def test_the_ranking_puts_units_with_few_cases_apart(cast: Cast, types: dict) ->
     assert ranking.ranked[0].rank == 1
     assert "西河村" in [r.unit.name for r in ranking.too_few]
     assert all(r.rank is None for r in ranking.too_few)
+    grids = services.ranking(
+        cast.user("leader"), cast.township, *services.month_of(timezone.localdate()), "grid"
+    )
+    assert [(r.unit, r.figures.received) for r in grids.ranked] == [(cast.grid0101, 12)]
+    assert sum(r.figures.received for r in grids.too_few) == 0  # 西河村's cases hang on the village itself
 
 
 def test_the_bulletin_page_and_files_carry_the_same_figures(cast: Cast, types: dict, client: Client) -> None:
     build(cast)
     client.force_login(cast.user("leader"))
     url = reverse("cases:bulletin", kwargs={"code": cast.township.code})
-    page = client.get(url).content.decode()
+    this_week = {"date": timezone.localdate().isoformat()}
+    page = client.get(url, this_week).content.decode()
     assert "本周共收件 <strong>12</strong> 件，办结 <strong>6</strong> 件，办结率 50.0%" in page
-    docx = client.get(url, {"format": "docx"})
+    docx = client.get(url, {**this_week, "format": "docx"})
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     from io import BytesIO
 
@@ -85,7 +91,7 @@ def test_the_bulletin_page_and_files_carry_the_same_figures(cast: Cast, types: d
 
     text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
     assert "本周共收件12件，办结6件，办结率50.0%" in text
-    sheet = load_workbook(BytesIO(client.get(url, {"format": "xlsx"}).content))["各单元"]
+    sheet = load_workbook(BytesIO(client.get(url, {**this_week, "format": "xlsx"}).content))["各单元"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["东岗村"][1] == 9 and rows["西河村"][8] == 1
 

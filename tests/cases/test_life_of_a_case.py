@@ -149,3 +149,25 @@ def test_a_hazard_follow_up_is_recorded_without_changing_the_state(cast: Cast, t
     case = act(admin, case, "follow_up", note="复查：通道已清理一半")
     assert case.state == State.ACCEPTED
     assert case.events.last().note == "复查：通道已清理一半"
+
+
+def test_a_handler_returns_a_wrongly_assigned_case_and_it_is_assigned_again(cast: Cast, types: dict) -> None:
+    leader, jingfa = cast.user("leader"), cast.user("jingfa")
+    case = make_case(leader, cast.township, "petition", "土地征收")
+    case = act(leader, case, "accept")
+    case = act(leader, case, "assign", department=cast.jingfa_department)
+    with pytest.raises(ValidationError, match="退回理由"):
+        act(jingfa, case, "return")
+    case = act(jingfa, case, "return", note="征地事项不属经发办职责")
+    assert case.state == State.RETURNED and case.handling_department.code == "zzzx"
+    case = act(leader, case, "assign", unit=cast.village01)
+    assert case.state == State.ASSIGNED and case.handling_unit == cast.village01
+    assert case.events.last().details == {"handling_unit": "东岗村"}
+
+
+def test_a_petition_not_accepted_in_fifteen_days_is_marked(cast: Cast, types: dict) -> None:
+    received = timezone.now() - timedelta(days=20)
+    case = make_case(cast.user("leader"), cast.village01, "petition", "其他", received_at=received)
+    assert case.is_acceptance_overdue()
+    case = act(cast.user("leader"), case, "accept")
+    assert not case.is_acceptance_overdue()

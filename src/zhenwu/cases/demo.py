@@ -58,6 +58,7 @@ class Ctx:
     now: datetime
     calendar: WorkCalendar
     grids: list[OrgUnit]
+    grid_weights: list[float]
     township: OrgUnit
     departments: dict[str, Department]
 
@@ -71,11 +72,16 @@ def load() -> None:
         return
     now = timezone.now()
     today = timezone.localdate(now)
+    rng = random.Random(SEED)
+    grids = list(OrgUnit.objects.subtree(township).filter(kind=OrgKind.GRID).select_related("parent"))
     ctx = Ctx(
-        rng=random.Random(SEED),
+        rng=rng,
         now=now,
         calendar=work_calendar(today - timedelta(days=400), today + timedelta(days=60)),
-        grids=list(OrgUnit.objects.subtree(township).filter(kind=OrgKind.GRID).select_related("parent")),
+        grids=grids,
+        # Some grids are busy (a market street), some quiet: rankings then have units on both sides of
+        # the minimum.
+        grid_weights=[rng.uniform(0.15, 3.0) for _ in grids],
         township=township,
         departments={d.code: d for d in Department.objects.filter(township=township)},
     )
@@ -114,7 +120,7 @@ def _case(ctx: Ctx, types: dict[str, CaseType], categories: dict[str, list[CaseC
     type_code = _pick(rng, TYPE_SHARE)
     case_type = types[type_code]
     category = rng.choice(categories[type_code])
-    grid = rng.choice(ctx.grids)
+    grid = rng.choices(ctx.grids, weights=ctx.grid_weights)[0]
     # More cases lately: a platform in growing use.
     age_days = 365 * (1 - rng.random() ** 0.8)
     received = ctx.now - timedelta(days=age_days, minutes=rng.randrange(600))

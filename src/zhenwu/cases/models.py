@@ -231,6 +231,15 @@ class Case(models.Model):
             return False
         return (self.deadline - now).total_seconds() <= 24 * 3600
 
+    def is_acceptance_overdue(self, now: Any = None) -> bool:
+        """受理超期: neither accepted nor rejected by the acceptance deadline (petitions: 15 days)."""
+        waiting = self.state in (State.REPORTED, State.ESCALATED)
+        return (
+            waiting
+            and self.acceptance_deadline is not None
+            and (now or timezone.now()) > self.acceptance_deadline
+        )
+
     def on_time(self) -> bool:
         return self.resolved_at is not None and (self.deadline is None or self.resolved_at <= self.deadline)
 

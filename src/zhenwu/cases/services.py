@@ -103,8 +103,8 @@ def parties(user: Any, case: Case) -> frozenset[Party]:
         found.add(Party.DISPATCHER)
     if dispatcher or (case.assignee_id is not None and case.assignee_id == user.pk):
         found.add(Party.HANDLER)
-    # Closure is checked by someone other than the person who did the work.
-    if dispatcher and case.resolved_by_id != user.pk:
+    # Closure is checked by someone other than the person who did the work or was charged with it.
+    if dispatcher and user.pk not in (case.resolved_by_id, case.assignee_id):
         found.add(Party.VERIFIER)
     return frozenset(found)
 
@@ -772,6 +772,9 @@ def case_figures(
         | Q(state__in=[s.value for s in states.OPEN_STATES], deadline__lt=now)
     ).values_list(*FIGURE_FIELDS)
     children = _children(user, unit, child_kind)
+    # Children are all of one kind, so one depth: a case belongs to the child whose path is its own
+    # path cut to that many codes.
+    child_codes = children[0].depth + 1 if children else 0
     total = Figures()
     by_type: dict[str, Figures] = defaultdict(Figures)
     by_category: dict[str, Figures] = defaultdict(Figures)
@@ -781,7 +784,7 @@ def case_figures(
         _add(total, row, now, in_period)
         _add(by_type[row[1]], row, now, in_period)
         _add(by_category[row[2]], row, now, in_period)
-        child_path = _child_path(row[3], unit.path)
+        child_path = _path_prefix(row[3], child_codes)
         if child_path in by_child:
             _add(by_child[child_path], row, now, in_period)
     return FigureReport(
@@ -802,10 +805,10 @@ def _children(user: Any, unit: OrgUnit, child_kind: str | None) -> list[OrgUnit]
     return list(units.filter(parent=unit).order_by("path"))
 
 
-def _child_path(path: str, parent_path: str) -> str:
-    """The path of the child of `parent_path` that `path` lies under (one code further down)."""
-    rest = path[len(parent_path) :]
-    return parent_path + rest.split("/", 1)[0] + "/" if rest else ""
+def _path_prefix(path: str, codes: int) -> str:
+    """The first `codes` codes of a materialised path, as a path ("a/b/c/", 2 -> "a/b/")."""
+    parts = path.split("/")
+    return "/".join(parts[:codes]) + "/" if codes and len(parts) > codes else ""
 
 
 # --- bulletin and ranking -------------------------------------------------------------------------

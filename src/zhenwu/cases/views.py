@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -253,17 +253,19 @@ def _unit(request: HttpRequest, code: str) -> OrgUnit:
     return scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
 
 
-def _day(raw: str | None) -> date:
+def _day(raw: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
+        return date.fromisoformat(raw) if raw else default
     except ValueError:
-        return timezone.localdate()
+        return default
 
 
 @login_required
 def bulletin(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(request, code)
-    result = services.weekly_bulletin(request.user, unit, _day(request.GET.get("date")))
+    # By default the last complete week: a bulletin reports a week that is over.
+    last_week = timezone.localdate() - timedelta(days=7)
+    result = services.weekly_bulletin(request.user, unit, _day(request.GET.get("date"), last_week))
     fmt = request.GET.get("format")
     if fmt == "docx":
         return outputs.docx_response(
@@ -279,7 +281,8 @@ def bulletin(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def ranking(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(request, code)
-    start, end = services.month_of(_day(request.GET.get("date")))
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    start, end = services.month_of(_day(request.GET.get("date"), last_month))
     kind = request.GET.get("kind") or services.default_child_kind(unit)
     if kind not in (OrgKind.VILLAGE, OrgKind.GRID):
         kind = services.default_child_kind(unit)
