@@ -24,11 +24,14 @@ from tests import factories
 from tests.conftest import Cast
 from tests.households import factories as hh
 from zhenwu.activity.services import acting_as
+from zhenwu.cases import catalog as case_catalog
+from zhenwu.cases import services as case_services
+from zhenwu.cases.models import Case, CasePhoto, Open311Key, Visit
 from zhenwu.households import services as households
 from zhenwu.indicators.models import ConsistencyRule, Indicator, RuleViolation, Target
 from zhenwu.org import admin as org_admin
 from zhenwu.org import services
-from zhenwu.org.models import Department, OrgUnit, User
+from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.projects.models import InvestmentLead, Milestone, Project
 
 ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
@@ -38,6 +41,16 @@ NO_RECORD = {
     "web:home", "web:number-check", "login", "logout", "api:me", "api-schema",
     "projects:project-create", "projects:lead-create", "projects:investment-upload",
 }  # fmt: skip
+NO_RECORD |= {"cases:case-create", "cases:report"}
+# Open311 GeoReport v2 is public by the standard (reading needs no login; posting needs an API key); it
+# publishes only case types marked open to Open311 and is tested in tests/cases/test_open311.py.
+NO_RECORD |= {
+    "open311:discovery",
+    "open311:service-list",
+    "open311:service-definition",
+    "open311:request-list",
+    "open311:request-detail",
+}
 # Upload forms and blank templates show no record; the households overview shows only counts, whose
 # scope tests/households/test_figures.py proves.
 NO_RECORD |= {
@@ -243,6 +256,94 @@ ACCESS_CASE = ScopeCase(
     closed=True,
 )
 
+
+def case_at(cast: Cast, unit: OrgUnit) -> Case:
+    """A grid event happening at `unit`, reported by the system intake (as Open311 does)."""
+    types = {t.code: t for t in case_catalog.install()}
+    category = types["grid_event"].categories.get(name="环境卫生")
+    return case_services.create_case(
+        None,
+        case_type=types["grid_event"],
+        category=category,
+        title=f"事件{unit.code}",
+        description="路口垃圾堆放",
+        org_unit=unit,
+    )
+
+
+def case_photo_at(cast: Cast, unit: OrgUnit) -> CasePhoto:
+    from tests.cases.conftest import image_upload
+
+    return case_at(cast, unit).photos.create(image=image_upload(), content_type="image/png", size=1)
+
+
+def notice_case_at(cast: Cast, unit: OrgUnit) -> Case:
+    """A hazard in `unit`'s township, accepted and given a rectification notice by that township's admin."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    types = {t.code: t for t in case_catalog.install()}
+    township = unit.township()
+    admin_user = cast.user("admin") if township == cast.township else cast.other_admin
+    case = case_services.create_case(
+        admin_user,
+        case_type=types["hazard"],
+        category=types["hazard"].categories.get(name="消防"),
+        title=f"隐患{unit.code}",
+        description="消防通道被占用",
+        org_unit=unit,
+    )
+    case = case_services.transition(admin_user, case.pk, "accept", case.version)
+    case_services.issue_rectification_notice(
+        admin_user,
+        case,
+        addressee="某商户",
+        requirements="清理通道",
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+    return case
+
+
+def visit_at(cast: Cast, unit: OrgUnit) -> Visit:
+    grid = (
+        unit if unit.kind == OrgKind.GRID else OrgUnit.objects.subtree(unit).filter(kind=OrgKind.GRID).first()
+    )
+    assert grid is not None
+    worker = factories.user(Role.GRID_WORKER, grid)
+    return case_services.log_visit(worker, target_kind="household", target=f"户{unit.code}")
+
+
+def case_case(mode: str, api: bool = False) -> ScopeCase:
+    return ScopeCase(
+        mode=mode,
+        make=case_at,
+        list_query=(lambda case: f"unit={case.org_unit.code}") if api else (lambda case: f"q={case.title}"),
+        appears=(lambda body, case: f'"id":{case.pk},' in body)
+        if api
+        else (lambda body, c: f"/cases/{c.pk}/" in body),
+        detail_kwargs=lambda case: {"pk": case.pk},
+    )
+
+
+CASE_CASES: dict[str, ScopeCase] = {
+    "cases:case-list": case_case("list"),
+    "cases:case-detail": case_case("detail"),
+    "cases:notice-docx": detail_of(notice_case_at),
+    "cases:photo": detail_of(case_photo_at),
+    "cases:visit-list": ScopeCase(
+        mode="list",
+        make=visit_at,
+        list_query=lambda visit: f"q={visit.target}",
+        appears=lambda body, visit: f"· {visit.target}</td>" in body,
+    ),
+    "cases:bulletin": unit_case("detail", lambda unit: unit.name),
+    "cases:ranking": unit_case("detail", lambda unit: unit.name),
+    "api:case-list": case_case("list", api=True),
+    "api:case-detail": case_case("detail", api=True),
+    "api:case-transition": case_case("detail", api=True),
+}
+
 HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     "households:household-list": household_case("list", "/households/{h.pk}/"),
     "households:household-detail": household_case("detail", ""),
@@ -271,6 +372,7 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
 }
 
 SCOPE_CASES: dict[str, ScopeCase] = {
+    **CASE_CASES,
     **HOUSEHOLD_CASES,
     "org:unit-list": unit_case("list", lambda unit: f"/org/units/{unit.code}/"),
     "org:unit-detail": unit_case("detail", lambda unit: f"/org/units/{unit.code}/"),
@@ -317,6 +419,10 @@ ADMIN_CASES: dict[type, Callable[[Cast], tuple[Any, Any]]] = {
     Indicator: lambda cast: (indicator_at(cast, cast.township), indicator_at(cast, cast.other_township)),
     Project: lambda cast: (project_at(cast, cast.village01), project_at(cast, cast.other_village)),
     InvestmentLead: lambda cast: (lead_at(cast, cast.township), lead_at(cast, cast.other_township)),
+    Open311Key: lambda cast: (
+        Open311Key.objects.create(township=cast.township, name="内"),
+        Open311Key.objects.create(township=cast.other_township, name="外"),
+    ),
     Target: lambda cast: tuple(  # type: ignore[return-value]
         Target.objects.create(indicator=indicator_at(cast, unit), org_unit=unit, year=2026, value=1)
         for unit in (cast.township, cast.other_township)

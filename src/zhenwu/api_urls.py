@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from zhenwu.cases import api as cases_api
 from zhenwu.households import api as households_api
 from zhenwu.indicators import api as indicators_api
 from zhenwu.org import api as org_api
@@ -12,6 +13,7 @@ router = SimpleRouter()
 router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
 router.register("households", households_api.HouseholdViewSet, basename="household")
 router.register("monitoring-cases", households_api.MonitoringCaseViewSet, basename="monitoring-case")
+router.register("cases", cases_api.CaseViewSet, basename="case")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "zhenwu.activity",
     "zhenwu.web",
     "zhenwu.workcalendar",
+    "zhenwu.cases",
     "zhenwu.indicators",
     "zhenwu.projects",
     "zhenwu.households",

@@ -11,6 +11,16 @@ from django.db import transaction
 from zhenwu.org.demo import ACCOUNTS, DEMO_PASSWORD
 
 
+def demo_notes() -> list[str]:
+    """Lines an app's demo module offers (its `NOTES`), printed with the logins, e.g. an API key."""
+    notes: list[str] = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        if config.name.startswith("zhenwu.") and find_spec(module_name) is not None:
+            notes.extend(getattr(import_module(module_name), "NOTES", []))
+    return notes
+
+
 def demo_loaders() -> list[Any]:
     """Each zhenwu app's `demo.load`, in INSTALLED_APPS order (org first: the others hang on its tree)."""
     loaders = []
@@ -32,3 +42,5 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账户(密码均为 {DEMO_PASSWORD}):")
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<10} {account.role.label}")
+        for note in demo_notes():
+            self.stdout.write(note)

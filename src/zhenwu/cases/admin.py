@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from zhenwu.org.admin import ScopedAdmin, SharedTableAdmin
+
+from .models import CaseCategory, CaseType, Open311Key
+
+
+class CaseCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CaseCategory
+    extra = 1
+    fields = ["code", "name", "order"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CaseType)
+class CaseTypeAdmin(SharedTableAdmin):
+    list_display = [
+        "name",
+        "code",
+        "deadline_days",
+        "deadline_count",
+        "acceptance_days",
+        "extension_days",
+        "open311",
+    ]
+    inlines = [CaseCategoryInline]
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(ScopedAdmin):
+    list_display = ["name", "township", "active", "created_at"]
+    list_select_related = ["township"]
+    readonly_fields = ["key", "created_at"]
+    fields = ["township", "name", "key", "active", "created_at"]

@@ -1,0 +1,205 @@
+"""REST API for cases: `/api/v1/cases/` (list with filters, detail, create) and its transitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from zhenwu.org import scope
+from zhenwu.org.models import Department, OrgUnit, User
+
+from . import services, states
+from .models import Case, CaseCategory, CaseEvent, CaseType, Channel
+
+
+class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
+    class Meta:
+        model = CaseEvent
+        fields = ["action", "from_state", "to_state", "actor_name", "at", "note", "details"]
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    number = serializers.CharField(read_only=True)
+    case_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handling_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handling_department = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "case_type", "category", "title", "description", "org_unit", "place", "level",
+            "handling_unit", "handling_department", "assignee", "state", "is_open", "outcome", "overdue",
+            "channel", "external_number", "source", "received_at", "acceptance_deadline", "deadline",
+            "extended", "resolved_at", "verified_at", "resolution", "duplicate_of", "version",
+        ]  # fmt: skip
+
+    def get_overdue(self, case: Case) -> bool:
+        return case.is_overdue()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = CaseEventSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "events"]
+
+
+class CaseCreateSerializer(serializers.Serializer[Any]):
+    case_type = serializers.SlugRelatedField(slug_field="code", queryset=CaseType.objects.all())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=CaseCategory.objects.all())
+    title = serializers.CharField(max_length=80)
+    description = serializers.CharField()
+    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    place = serializers.CharField(max_length=120, required=False, default="")
+    level = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True, default=None)
+    deadline_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, allow_null=True, default=None
+    )
+    reporter_name = serializers.CharField(max_length=32, required=False, default="")
+    reporter_phone = serializers.CharField(max_length=20, required=False, default="")
+    external_number = serializers.CharField(max_length=40, required=False, default="")
+    source = serializers.CharField(max_length=40, required=False, default="")
+
+
+class TransitionSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=sorted(states.TRANSITIONS))
+    version = serializers.IntegerField(help_text="调用方看到的版本号；已被他人处理时返回 409")
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+    unit = serializers.SlugRelatedField(
+        slug_field="code", queryset=OrgUnit.objects.all(), required=False, default=None
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, default=None
+    )
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False, default=None
+    )
+    duplicate_of = serializers.IntegerField(required=False, default=None, allow_null=True)
+
+
+class AllowedSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField()
+    allowed = serializers.ListField(child=serializers.DictField())
+
+
+def _raise(error: ValidationError) -> None:
+    raise ApiValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+    )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("case_type", str, description="类型编码，如 grid_event"),
+        OpenApiParameter("state", str, description="状态，或 open 表示全部未办结"),
+        OpenApiParameter("unit", str, description="发生地单元编码(含下级)"),
+        OpenApiParameter("overdue", bool, description="只列出已超期的"),
+        OpenApiParameter("start", str, description="收到日期起(YYYY-MM-DD)"),
+        OpenApiParameter("end", str, description="收到日期止(YYYY-MM-DD)"),
+    ]
+)
+class CaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Case]
+):
+    """Cases in the caller's scope; out of scope answers 404 like a missing case."""
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "create":
+            return CaseCreateSerializer
+        if self.action == "retrieve":
+            return CaseDetailSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        return CaseSerializer
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        cases = services.cases_for(user)
+        if self.action == "retrieve":
+            return cases.prefetch_related("events")
+        params = self.request.query_params
+        unit = scope.visible_units(user).filter(code=params["unit"]).first() if params.get("unit") else None
+        if params.get("unit") and unit is None:
+            return cases.none()
+        return services.filter_cases(
+            cases,
+            services.CaseFilter(
+                case_type=CaseType.objects.filter(code=params["case_type"]).first()
+                if params.get("case_type")
+                else None,
+                state=params.get("state", ""),
+                unit=unit,
+                overdue=params.get("overdue") in ("1", "true"),
+                start=parse_date(params.get("start", "")) if params.get("start") else None,
+                end=parse_date(params.get("end", "")) if params.get("end") else None,
+            ),
+        )
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = CaseCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if not scope.unit_in_scope(request.user, incoming.validated_data["org_unit"]):
+            raise ApiValidationError({"org_unit": ["单元不存在或不在您的范围内。"]})
+        try:
+            case = services.create_case(request.user, channel=Channel.API, **incoming.validated_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _raise(error)
+        return Response(
+            CaseDetailSerializer(services.get_case(request.user, case.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        methods=["GET"], request=None, responses=AllowedSerializer, description="当前用户可对该事件执行的操作"
+    )
+    @extend_schema(methods=["POST"], request=TransitionSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def transition(self, request: Request, pk: str) -> Response:
+        case = services.get_case(request.user, pk)
+        if request.method == "GET":
+            allowed = services.allowed_transitions(request.user, case)
+            data = [{"action": t.action, "label": t.label, "needs_note": t.needs_note} for t in allowed]
+            return Response({"version": case.version, "allowed": data})
+        incoming = TransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        duplicate = None
+        if data["duplicate_of"] is not None:
+            duplicate = services.cases_for(request.user).filter(pk=data["duplicate_of"]).first()
+        try:
+            services.transition(
+                request.user,  # type: ignore[arg-type]
+                case.pk,
+                data["action"],
+                data["version"],
+                services.TransitionInput(
+                    note=data["note"],
+                    unit=data["unit"],
+                    department=data["department"],
+                    assignee=data["assignee"],
+                    duplicate_of=duplicate,
+                ),
+            )
+        except services.StaleCase as stale:
+            return Response({"detail": str(stale)}, status=status.HTTP_409_CONFLICT)
+        except states.IllegalTransition as refusal:
+            return Response({"detail": str(refusal)}, status=status.HTTP_400_BAD_REQUEST)
+        except ValidationError as error:
+            _raise(error)
+        fresh = services.cases_for(request.user).prefetch_related("events").get(pk=case.pk)
+        return Response(CaseDetailSerializer(fresh).data)

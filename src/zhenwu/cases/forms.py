@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from zhenwu.org import scope
+from zhenwu.org.models import Department, OrgKind, OrgUnit, User
+
+from . import states
+from .models import Case, CaseCategory, CaseType, VisitTarget
+
+STATE_CHOICES = [("", "全部状态"), ("open", "未办结(全部)")] + [
+    (s.value, states.LABELS[s]) for s in states.State
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; their content is checked by the services."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class CaseFilterForm(forms.Form):
+    case_type = forms.ModelChoiceField(
+        CaseType.objects.all(), label="类型", required=False, empty_label="全部类型"
+    )
+    state = forms.ChoiceField(label="状态", choices=STATE_CHOICES, required=False)
+    unit = forms.CharField(label="单元编码", required=False, max_length=32)
+    overdue = forms.BooleanField(label="已超期", required=False)
+    due_soon = forms.BooleanField(label="即将超期", required=False)
+    start = forms.DateField(label="收到自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label="关键词", required=False, max_length=40)
+    mine = forms.BooleanField(label="我上报的", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "结束日期不能早于开始日期。")
+        return data
+
+
+def unit_choices(user: Any) -> Any:
+    return scope.visible_units(user).filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID])
+
+
+class CaseForm(forms.Form):
+    case_type = forms.ModelChoiceField(CaseType.objects.all(), label="事件类型", empty_label=None)
+    category = forms.ModelChoiceField(CaseCategory.objects.select_related("case_type"), label="类别")
+    title = forms.CharField(label="标题", max_length=80)
+    description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}))
+    org_unit = forms.ModelChoiceField(OrgUnit.objects.none(), label="发生地(乡镇/村/网格)")
+    place = forms.CharField(label="具体地点", max_length=120, required=False)
+    level = forms.TypedChoiceField(
+        label="级别(网格事件)",
+        choices=[("", "按发生地"), (1, "一级：网格内处置"), (2, "二级：村处置"), (3, "三级：乡镇处置")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    deadline_days = forms.IntegerField(
+        label="办理期限(天，热线工单必填)", min_value=1, max_value=365, required=False
+    )
+    reporter_name = forms.CharField(label="反映人", max_length=32, required=False)
+    reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    external_number = forms.CharField(label="外部工单号", max_length=40, required=False)
+    source = forms.CharField(label="来源", max_length=40, required=False)
+    photos = PhotosField(label="照片(JPEG/PNG，每张不超过 5 MB)", required=False)
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = unit_choices(user)
+        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["org_unit"].label_from_instance = lambda u: f"{'　' * max(u.depth - 1, 0)}{u.name}"  # type: ignore[attr-defined]
+        self.fields["category"].label_from_instance = lambda c: f"{c.case_type.name} · {c.name}"  # type: ignore[attr-defined]
+        if user.org_unit is not None:
+            self.fields["org_unit"].initial = user.org_unit
+
+
+class QuickReportForm(forms.Form):
+    """The grid worker's phone form: category, what is wrong, a photo; the grid is theirs."""
+
+    category = forms.ModelChoiceField(
+        CaseCategory.objects.filter(case_type__code="grid_event"), label="类别", empty_label=None
+    )
+    description = forms.CharField(
+        label="情况描述",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：3组路口垃圾堆放两天未清运"}),
+    )
+    place = forms.CharField(label="地点(可不填)", max_length=120, required=False)
+    photos = PhotosField(label="照片", required=False)
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    unit = forms.ModelChoiceField(OrgUnit.objects.none(), label="分派到下级单元", required=False)
+    department = forms.ModelChoiceField(Department.objects.none(), label="分派到站所", required=False)
+    assignee = forms.ModelChoiceField(User.objects.none(), label="指定承办人", required=False)
+    duplicate_of = forms.ModelChoiceField(Case.objects.none(), label="原事件", required=False)
+    photos = PhotosField(label="照片", required=False)
+
+    def __init__(self, user: User, case: Case, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        below = (
+            scope.visible_units(user)
+            .filter(path__startswith=case.handling_unit.path)
+            .exclude(pk=case.handling_unit_id)
+        )
+        self.fields["unit"].queryset = below.filter(kind__in=[OrgKind.VILLAGE, OrgKind.GRID])  # type: ignore[attr-defined]
+        township = case.handling_unit if case.handling_unit.kind == OrgKind.TOWNSHIP else None
+        self.fields["department"].queryset = (  # type: ignore[attr-defined]
+            Department.objects.filter(township=township) if township else Department.objects.none()
+        )
+        self.fields["assignee"].queryset = scope.scoped(  # type: ignore[attr-defined]
+            user, User.objects.filter(is_active=True, org_unit__path__startswith=case.handling_unit.path)
+        ).exclude(role__in=["county_viewer", ""])
+        self.fields["duplicate_of"].queryset = scope.scoped(user, Case.objects.exclude(pk=case.pk))  # type: ignore[attr-defined]
+
+
+class NoticeForm(forms.Form):
+    addressee = forms.CharField(label="被通知单位/个人", max_length=80)
+    requirements = forms.CharField(label="整改要求", widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VisitForm(forms.Form):
+    target_kind = forms.ChoiceField(label="对象类型", choices=VisitTarget.choices)
+    target = forms.CharField(label="走访对象", max_length=80)
+    note = forms.CharField(label="情况记录", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form when no field matches)."""
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,403 @@
+"""The case engine: case types and categories (data), cases, their immutable events, photos,
+rectification notices, grid workers' visits, and Open311 API keys."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from zhenwu.org.models import Department, OrgUnit, ScopeRule
+
+from . import states
+from .states import State
+
+
+class DayCountChoice(models.TextChoices):
+    CALENDAR = "calendar", "自然日"
+    WORKING = "working", "工作日"
+
+
+class CaseType(models.Model):
+    """A kind of case with its deadline rules: grid event, hazard, petition, hotline, disclosure.
+
+    Installation-wide data, edited in the admin site: the statutes behind the deadlines are national.
+    """
+
+    code = models.SlugField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=32, unique=True)
+    prefix = models.CharField("编号前缀", max_length=4, help_text="事件编号的字母前缀，如 WG")
+    deadline_days = models.PositiveSmallIntegerField(
+        "办理期限(天)", null=True, blank=True, help_text="留空表示逐件设定期限(如热线工单)"
+    )
+    deadline_count = models.CharField(
+        "期限计算", max_length=8, choices=DayCountChoice.choices, default=DayCountChoice.CALENDAR
+    )
+    acceptance_days = models.PositiveSmallIntegerField(
+        "受理期限(天)", null=True, blank=True, help_text="收到后须在此期限内决定是否受理"
+    )
+    extension_days = models.PositiveSmallIntegerField(
+        "可延期(天)", default=0, help_text="0 表示不得延期；延期只能一次"
+    )
+    has_levels = models.BooleanField("分级处置", default=False, help_text="一级网格内、二级村、三级乡镇")
+    intake_department_code = models.CharField(
+        "乡镇受理站所编码", max_length=32, blank=True, help_text="乡镇一级收件的站所编码，如综治中心 zzzx"
+    )
+    open311 = models.BooleanField("对外开放(Open311)", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "事件类型"
+        verbose_name_plural = "事件类型"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension_allowed(self) -> bool:
+        return self.extension_days > 0
+
+
+class CaseCategory(models.Model):
+    case_type = models.ForeignKey(
+        CaseType, verbose_name="事件类型", on_delete=models.PROTECT, related_name="categories"
+    )
+    code = models.SlugField("编码", max_length=48, unique=True, help_text="也是 Open311 的 service_code")
+    name = models.CharField("名称", max_length=32)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "事件类别"
+        verbose_name_plural = "事件类别"
+        ordering = ["case_type__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "name"], name="case_category_name_unique_in_type")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "平台录入"
+    GRID_APP = "grid_app", "网格员上报"
+    API = "api", "接口"
+    OPEN311 = "open311", "Open311"
+    HOTLINE = "hotline", "热线转办"
+    VISIT = "visit", "来信来访"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        return self.filter(state__in=[s.value for s in states.OPEN_STATES])
+
+    def overdue(self, now: Any = None) -> CaseQuerySet:
+        return self.open().filter(deadline__lt=now or timezone.now())
+
+    def received_between(self, start: Any, end: Any) -> CaseQuerySet:
+        return self.filter(received_at__gte=start, received_at__lt=end).exclude(state=State.MERGED)
+
+
+class Case(models.Model):
+    """One thing to be handled. It happens at `org_unit` (scope) and is handled by `handling_unit`.
+
+    Scope: everyone whose subtree holds the place sees the case. Office staff see their township's cases
+    (no department field narrows it), because the 综治中心 dispatches everything and an office must find
+    a case handed to it; who may *act* on a case is narrower and decided in `services.parties`.
+    """
+
+    case_type = models.ForeignKey(
+        CaseType, verbose_name="类型", on_delete=models.PROTECT, related_name="cases"
+    )
+    category = models.ForeignKey(
+        CaseCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="cases"
+    )
+    title = models.CharField("标题", max_length=80)
+    description = models.TextField("内容")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="发生地", on_delete=models.PROTECT, related_name="cases"
+    )
+    place = models.CharField("地点", max_length=120, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    level = models.PositiveSmallIntegerField("级别", default=1)
+    handling_unit = models.ForeignKey(
+        OrgUnit, verbose_name="承办单元", on_delete=models.PROTECT, related_name="handled_cases"
+    )
+    handling_department = models.ForeignKey(
+        Department,
+        verbose_name="承办站所",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    state = models.CharField("状态", max_length=16, choices=[(s.value, states.LABELS[s]) for s in State])
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices, default=Channel.WEB)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上报人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField("反映人", max_length=32, blank=True)
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    external_number = models.CharField("外部工单号", max_length=40, blank=True)
+    source = models.CharField("来源", max_length=40, blank=True, help_text="如：12345 市民热线")
+    received_at = models.DateTimeField("收到时间", default=timezone.now)
+    acceptance_deadline = models.DateTimeField("受理期限", null=True, blank=True)
+    deadline = models.DateTimeField("办理期限", null=True, blank=True)
+    extended = models.BooleanField("已延期", default=False)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办结人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolved_cases",
+    )
+    verified_at = models.DateTimeField("销号时间", null=True, blank=True)
+    resolution = models.TextField("办理结果/答复", blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="重复于",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = CaseQuerySet.as_manager()
+    scope = ScopeRule(org_field="org_unit", department_field=None)
+
+    class Meta:
+        verbose_name = "事件"
+        verbose_name_plural = "事件"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["received_at"], name="case_received"),
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            models.Index(fields=["org_unit", "category", "received_at"], name="case_place_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.case_type.prefix}{self.pk:07d}" if self.pk else "(新)"
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def state_label(self) -> str:
+        return states.LABELS[self.state_enum]
+
+    @property
+    def is_open(self) -> bool:
+        return states.is_open(self.state_enum)
+
+    @property
+    def outcome(self) -> str:
+        return states.outcome(self.state_enum).value
+
+    def is_overdue(self, now: Any = None) -> bool:
+        return self.is_open and self.deadline is not None and (now or timezone.now()) > self.deadline
+
+    def is_due_soon(self, now: Any = None) -> bool:
+        """即将超期: open, not yet overdue, and due within 24 hours."""
+        now = now or timezone.now()
+        if not self.is_open or self.deadline is None or now > self.deadline:
+            return False
+        return (self.deadline - now).total_seconds() <= 24 * 3600
+
+    def is_acceptance_overdue(self, now: Any = None) -> bool:
+        """受理超期: neither accepted nor rejected by the acceptance deadline (petitions: 15 days)."""
+        waiting = self.state in (State.REPORTED, State.ESCALATED)
+        return (
+            waiting
+            and self.acceptance_deadline is not None
+            and (now or timezone.now()) > self.acceptance_deadline
+        )
+
+    def on_time(self) -> bool:
+        return self.resolved_at is not None and (self.deadline is None or self.resolved_at <= self.deadline)
+
+
+EXTRA_ACTION_LABELS = {"report": "上报", "notice": "签发整改通知书"}
+
+
+class CaseEvent(models.Model):
+    """One step in a case's life. Appended, never changed: a database trigger refuses updates."""
+
+    case = models.ForeignKey(Case, verbose_name="事件", on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("操作", max_length=16)
+    from_state = models.CharField("原状态", max_length=16, blank=True)
+    to_state = models.CharField("新状态", max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_name = models.CharField("操作人姓名", max_length=64, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+    details = models.JSONField("明细", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "事件记录"
+        verbose_name_plural = "事件记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("事件记录不可修改。")
+        super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        if self.action in EXTRA_ACTION_LABELS:
+            return EXTRA_ACTION_LABELS[self.action]
+        transition = states.TRANSITIONS.get(self.action)
+        return transition.label if transition else self.action
+
+    @property
+    def to_state_label(self) -> str:
+        return states.LABELS[State(self.to_state)]
+
+
+def photo_path(instance: CasePhoto, filename: str) -> str:
+    # The stored name is random: the uploader's file name says nothing we trust, and guessing none helps.
+    extension = "png" if instance.content_type == "image/png" else "jpg"
+    return f"cases/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(Case, verbose_name="事件", on_delete=models.PROTECT, related_name="photos")
+    event = models.ForeignKey(
+        CaseEvent,
+        verbose_name="事件记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    image = models.FileField("照片", upload_to=photo_path)
+    content_type = models.CharField("类型", max_length=16)
+    size = models.PositiveIntegerField("大小(字节)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    scope = ScopeRule(org_field="case__org_unit")
+
+    class Meta:
+        verbose_name = "事件照片"
+        verbose_name_plural = "事件照片"
+        ordering = ["uploaded_at", "pk"]
+
+
+class RectificationNotice(models.Model):
+    """整改通知书 for a safety hazard: numbered per township and year, with a deadline."""
+
+    case = models.OneToOneField(Case, verbose_name="事件", on_delete=models.PROTECT, related_name="notice")
+    township = models.ForeignKey(OrgUnit, verbose_name="乡镇", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    serial = models.PositiveIntegerField("序号")
+    addressee = models.CharField("被通知单位/个人", max_length=80)
+    requirements = models.TextField("整改要求")
+    deadline = models.DateField("整改期限")
+    issued_at = models.DateTimeField("签发时间", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "整改通知书"
+        verbose_name_plural = "整改通知书"
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year", "serial"], name="notice_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"安整改〔{self.year}〕{self.serial}号"
+
+
+class VisitTarget(models.TextChoices):
+    HOUSEHOLD = "household", "农户"
+    PLACE = "place", "场所"
+
+
+class Visit(models.Model):
+    """A grid worker's visit (走访) to a household or a place in their grid."""
+
+    grid = models.ForeignKey(OrgUnit, verbose_name="网格", on_delete=models.PROTECT, related_name="visits")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="走访人", on_delete=models.PROTECT, related_name="visits"
+    )
+    target_kind = models.CharField("对象类型", max_length=16, choices=VisitTarget.choices)
+    target = models.CharField("走访对象", max_length=80)
+    note = models.TextField("情况记录", blank=True)
+    visited_at = models.DateTimeField("走访时间", default=timezone.now)
+
+    scope = ScopeRule(org_field="grid")
+
+    class Meta:
+        verbose_name = "走访记录"
+        verbose_name_plural = "走访记录"
+        ordering = ["-visited_at", "-pk"]
+        indexes = [models.Index(fields=["grid", "visited_at"], name="visit_grid_time")]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.visited_at:%Y-%m-%d}"
+
+
+def new_api_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Open311Key(models.Model):
+    """An Open311 client's key: requests posted with it become cases of `township`."""
+
+    township = models.ForeignKey(
+        OrgUnit, verbose_name="乡镇", on_delete=models.PROTECT, related_name="open311_keys"
+    )
+    name = models.CharField("客户端名称", max_length=64)
+    key = models.CharField("API key", max_length=64, unique=True, default=new_api_key)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    scope = ScopeRule(org_field="township")
+
+    class Meta:
+        verbose_name = "Open311 接口密钥"
+        verbose_name_plural = "Open311 接口密钥"
+
+    def __str__(self) -> str:
+        return f"{self.township} · {self.name}"

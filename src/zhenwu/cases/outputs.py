@@ -1,0 +1,218 @@
+"""The bulletin, the ranking and the rectification notice as .docx and .xlsx files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .models import RectificationNotice
+from .services import Bulletin, Figures, Ranking
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FIGURE_HEADERS = [
+    "收件",
+    "办结",
+    "办结率(%)",
+    "按期办结",
+    "按期办结率(%)",
+    "平均用时(小时)",
+    "中位用时(小时)",
+    "当前超期",
+]
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}"
+
+
+def figure_cells(f: Figures) -> list[object]:
+    return [
+        f.received,
+        f.resolved,
+        _pct(f.resolution_rate),
+        f.on_time,
+        _pct(f.on_time_rate),
+        _pct(f.average_hours),
+        _pct(f.median_hours),
+        f.overdue,
+    ]
+
+
+def _document() -> Document:  # type: ignore[valid-type]
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "仿宋_GB2312"
+    style.font.size = Pt(16)  # 三号, as GB/T 9704 sets the body text
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+    return document
+
+
+def _title(document: Document, text: str) -> None:  # type: ignore[valid-type]
+    paragraph = document.add_paragraph()  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.font.size = Pt(22)  # 二号 for the title
+    run.font.name = "方正小标宋简体"
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
+
+
+def _table(document: Document, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[valid-type]
+    table = document.add_table(rows=1, cols=len(headers))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = header
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(10.5)
+
+
+def _bytes(document: Document) -> bytes:  # type: ignore[valid-type]
+    buffer = BytesIO()
+    document.save(buffer)  # type: ignore[attr-defined]
+    return buffer.getvalue()
+
+
+def bulletin_docx(bulletin: Bulletin) -> bytes:
+    document = _document()
+    _title(document, f"{bulletin.unit.name}事件办理一周一通报")
+    document.add_paragraph(f"({bulletin.start:%Y年%m月%d日}—{bulletin.end:%Y年%m月%d日})")
+    t = bulletin.report.total
+    document.add_paragraph(
+        f"本周共收件{t.received}件，办结{t.resolved}件，办结率{_pct(t.resolution_rate)}%，"
+        f"按期办结率{_pct(t.on_time_rate)}%；截至目前超期未办结{t.overdue}件。"
+    )
+    document.add_paragraph("一、各单元办理情况")
+    _table(
+        document, ["单元", *FIGURE_HEADERS], [[u.name, *figure_cells(f)] for u, f in bulletin.report.by_child]
+    )
+    document.add_paragraph("二、分类型情况")
+    _table(document, ["类型", *FIGURE_HEADERS], [[n, *figure_cells(f)] for n, f in bulletin.report.by_type])
+    document.add_paragraph("三、超期未办结事件")
+    _table(
+        document,
+        ["编号", "标题", "承办单元", "期限"],
+        [
+            [c.number, c.title, c.handling_unit.name, f"{timezone.localtime(c.deadline):%Y-%m-%d}"]
+            for c in bulletin.overdue
+        ],
+    )
+    document.add_paragraph("四、网格员走访情况")
+    _table(document, ["网格", "走访次数"], [[v.label, v.count] for v in bulletin.visits_by_grid])
+    return _bytes(document)
+
+
+def ranking_docx(ranking: Ranking) -> bytes:
+    document = _document()
+    _title(document, f"{ranking.unit.name}事件办理一月一排名")
+    document.add_paragraph(
+        f"({ranking.start:%Y年%m月})按按期办结率排序，收件不足{ranking.minimum}件的单元另列。"
+    )
+    headers = ["名次", "单元", *FIGURE_HEADERS]
+    _table(document, headers, [[r.rank, r.unit.name, *figure_cells(r.figures)] for r in ranking.ranked])
+    document.add_paragraph(f"收件不足{ranking.minimum}件、不参与排名的单元")
+    _table(document, headers[1:], [[r.unit.name, *figure_cells(r.figures)] for r in ranking.too_few])
+    return _bytes(document)
+
+
+def notice_docx(notice: RectificationNotice) -> bytes:
+    case = notice.case
+    document = _document()
+    _title(document, "安全生产隐患整改通知书")
+    number = document.add_paragraph(notice.number)
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"{notice.addressee}：")
+    document.add_paragraph(
+        f"经检查，你单位(个人)在{case.place or case.org_unit.name}存在以下安全隐患："
+        f"{case.description}(隐患类别：{case.category.name}，事件编号{case.number})。"
+    )
+    document.add_paragraph(f"整改要求：{notice.requirements}")
+    document.add_paragraph(
+        f"请于{notice.deadline:%Y年%m月%d日}前整改完毕，并将整改情况书面报告。逾期未整改的，依法依规处理。"
+    )
+    signature = document.add_paragraph(
+        f"{notice.township.name}人民政府\n{timezone.localtime(notice.issued_at):%Y年%m月%d日}"
+    )
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return _bytes(document)
+
+
+def _sheet_bytes(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write(sheet: object, headers: list[str], rows: list[list[object]]) -> None:
+    sheet.append(headers)  # type: ignore[attr-defined]
+    for cell in sheet[1]:  # type: ignore[index]
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])  # type: ignore[attr-defined]
+
+
+def bulletin_xlsx(bulletin: Bulletin) -> bytes:
+    workbook = Workbook()
+    units = workbook.active
+    units.title = "各单元"
+    _write(
+        units, ["单元", *FIGURE_HEADERS], [[u.name, *figure_cells(f)] for u, f in bulletin.report.by_child]
+    )
+    _write(
+        workbook.create_sheet("分类型"),
+        ["类型", *FIGURE_HEADERS],
+        [[n, *figure_cells(f)] for n, f in bulletin.report.by_type],
+    )
+    _write(
+        workbook.create_sheet("超期事件"),
+        ["编号", "标题", "承办单元", "期限"],
+        [
+            [c.number, c.title, c.handling_unit.name, f"{timezone.localtime(c.deadline):%Y-%m-%d}"]
+            for c in bulletin.overdue
+        ],
+    )
+    _write(
+        workbook.create_sheet("走访"),
+        ["网格", "走访次数"],
+        [[v.label, v.count] for v in bulletin.visits_by_grid],
+    )
+    return _sheet_bytes(workbook)
+
+
+def ranking_xlsx(ranking: Ranking) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "排名"
+    headers = ["名次", "单元", *FIGURE_HEADERS]
+    rows = [[r.rank, r.unit.name, *figure_cells(r.figures)] for r in ranking.ranked]
+    rows += [["不参与排名", r.unit.name, *figure_cells(r.figures)] for r in ranking.too_few]
+    _write(sheet, headers, rows)
+    return _sheet_bytes(workbook)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def docx_response(content: bytes, filename: str) -> HttpResponse:
+    return _download(content, DOCX, filename)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    return _download(content, XLSX, filename)

@@ -1,0 +1,916 @@
+"""Every write to cases and every figure computed from them.
+
+Views, the REST API, Open311, commands and other apps call these functions; none of them saves a case
+itself. A transition claims the case by its version first, so two people acting at once cannot both
+succeed: the second is told "已被他人处理，请刷新" and nothing of the first is lost.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from zhenwu.core.similarity import similarity
+from zhenwu.core.workdays import DayCount
+from zhenwu.org import scope
+from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
+from zhenwu.org.services import ancestors_of
+from zhenwu.workcalendar.services import work_calendar
+
+from . import states
+from .models import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CasePhoto,
+    CaseType,
+    Channel,
+    RectificationNotice,
+    Visit,
+    VisitTarget,
+)
+from .states import IllegalTransition, Party, State
+
+STALE_MESSAGE = "已被他人处理，请刷新"
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 6
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+ACTING_ROLES = {
+    Role.TOWNSHIP_ADMIN,
+    Role.TOWNSHIP_LEADER,
+    Role.DEPARTMENT_STAFF,
+    Role.VILLAGE_STAFF,
+    Role.GRID_WORKER,
+}
+LEVEL_KIND = {1: OrgKind.GRID, 2: OrgKind.VILLAGE, 3: OrgKind.TOWNSHIP}
+KIND_LEVEL = {OrgKind.GRID: 1, OrgKind.MICROGRID: 1, OrgKind.VILLAGE: 2, OrgKind.TOWNSHIP: 3}
+DUPLICATE_WINDOW = timedelta(days=7)
+SIMILAR_TEXT = 0.2
+
+
+class StaleCase(IllegalTransition):
+    """Someone else changed the case since the user loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE)
+
+
+# --- who may do what ------------------------------------------------------------------------------
+
+
+def may_report_at(user: Any, unit: OrgUnit) -> bool:
+    """Whoever works in a unit's subtree may report a case there; the county only looks."""
+    if scope.sees_everything(user):
+        return True
+    return bool(user.is_authenticated and user.role in ACTING_ROLES and scope.unit_in_scope(user, unit))
+
+
+def is_dispatcher(user: Any, case: Case) -> bool:
+    """Acts for the case's handling unit: its own staff, or the staff of a unit above it.
+
+    Office staff act only on cases their office holds at the township; the township admin and leader
+    may take over any case in the township.
+    """
+    if scope.sees_everything(user):
+        return True
+    if not user.is_authenticated or user.role not in ACTING_ROLES:
+        return False
+    if not scope.unit_in_scope(user, case.handling_unit):
+        return False
+    if user.role == Role.DEPARTMENT_STAFF:
+        return (
+            case.handling_unit.kind == OrgKind.TOWNSHIP and case.handling_department_id == user.department_id
+        )
+    return True
+
+
+def parties(user: Any, case: Case) -> frozenset[Party]:
+    found: set[Party] = set()
+    dispatcher = is_dispatcher(user, case)
+    if dispatcher:
+        found.add(Party.DISPATCHER)
+    if dispatcher or (case.assignee_id is not None and case.assignee_id == user.pk):
+        found.add(Party.HANDLER)
+    # Closure is checked by someone other than the person who did the work or was charged with it.
+    if dispatcher and user.pk not in (case.resolved_by_id, case.assignee_id):
+        found.add(Party.VERIFIER)
+    return frozenset(found)
+
+
+def allowed_transitions(user: Any, case: Case) -> list[states.Transition]:
+    allowed = states.allowed(case.state_enum, parties(user, case))
+    return [t for t in allowed if _precondition(case, t.action) is None]
+
+
+def _precondition(case: Case, action: str) -> str | None:
+    """Why a transition the state machine allows cannot be made on this particular case, if it cannot."""
+    if action == "escalate" and case.handling_unit.kind not in (
+        OrgKind.GRID,
+        OrgKind.MICROGRID,
+        OrgKind.VILLAGE,
+    ):
+        return "事件已在乡镇一级承办，不能再上报升级。"
+    if action == "extend":
+        if not case.case_type.extension_allowed:
+            return f"{case.case_type.name}不可延期。"
+        if case.extended:
+            return "该事件已延期过一次，不能再延期。"
+        if case.deadline is None:
+            return "该事件没有办理期限。"
+    return None
+
+
+# --- cases in scope -------------------------------------------------------------------------------
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    return scope.scoped(
+        user,
+        Case.objects.select_related(
+            "case_type", "category", "org_unit", "handling_unit", "handling_department", "assignee"
+        ),
+    )
+
+
+def get_case(user: Any, pk: Any) -> Case:
+    return scope.get_in_scope_or_404(user, cases_for(user), pk=pk)
+
+
+@dataclass
+class CaseFilter:
+    case_type: CaseType | None = None
+    state: str = ""
+    unit: OrgUnit | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    start: date | None = None
+    end: date | None = None
+    q: str = ""
+    reported_by: User | None = None
+    category: CaseCategory | None = None
+
+
+def filter_cases(cases: QuerySet[Case], f: CaseFilter, now: datetime | None = None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    if f.case_type is not None:
+        cases = cases.filter(case_type=f.case_type)
+    if f.category is not None:
+        cases = cases.filter(category=f.category)
+    if f.state == "open":
+        cases = cases.open()
+    elif f.state:
+        cases = cases.filter(state=f.state)
+    if f.unit is not None:
+        cases = cases.filter(org_unit__path__startswith=f.unit.path)
+    if f.overdue:
+        cases = cases.overdue(now)
+    if f.due_soon:
+        cases = cases.open().filter(deadline__gte=now, deadline__lte=now + timedelta(hours=24))
+    if f.start is not None:
+        cases = cases.filter(received_at__gte=start_of_day(f.start))
+    if f.end is not None:
+        cases = cases.filter(received_at__lt=start_of_day(f.end + timedelta(days=1)))
+    if f.q:
+        cases = cases.filter(Q(title__contains=f.q) | Q(description__contains=f.q) | Q(place__contains=f.q))
+    if f.reported_by is not None:
+        cases = cases.filter(reported_by=f.reported_by)
+    return cases
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+
+def start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def end_of_day(day: date) -> datetime:
+    """Deadlines end at midnight, Beijing time, of their last day."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def due_after(start: datetime, days: int, count: str) -> datetime:
+    first = timezone.localdate(start)
+    calendar = work_calendar(first, first + timedelta(days=days * 2 + 14))
+    return end_of_day(calendar.add_days(first, days, DayCount(count)))
+
+
+# --- creating a case ------------------------------------------------------------------------------
+
+
+def validate_photo(upload: UploadedFile) -> str:
+    """The photo's content type, read from its content (not its name), or a ValidationError."""
+    name = upload.name or "照片"
+    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError({"photos": f"照片“{name}”超过 5 MB，请压缩后再上传。"})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({"photos": f"文件“{name}”不是有效的 JPEG 或 PNG 图片。"}) from exc
+    finally:
+        upload.seek(0)
+    if kind not in PHOTO_FORMATS:
+        raise ValidationError({"photos": f"文件“{name}”不是 JPEG 或 PNG 图片，请上传照片。"})
+    return PHOTO_FORMATS[kind]
+
+
+def _validated_photos(photos: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"一次最多上传 {MAX_PHOTOS} 张照片。"})
+    return [(p, validate_photo(p)) for p in photos]
+
+
+def _save_photos(
+    case: Case, photos: list[tuple[UploadedFile, str]], actor: User | None, event: CaseEvent | None
+) -> None:
+    for upload, content_type in photos:
+        photo = CasePhoto(
+            case=case, event=event, content_type=content_type, size=upload.size or 0, uploaded_by=actor
+        )
+        photo.image.save(upload.name or "photo", upload, save=False)
+        photo.save()
+
+
+def _unit_at_level(place: OrgUnit, level: int) -> OrgUnit:
+    wanted = LEVEL_KIND[level]
+    if place.kind == wanted:
+        return place
+    for unit in ancestors_of(place):
+        if unit.kind == wanted:
+            return unit
+    raise ValidationError({"level": "发生地不在该级别的单元之下。"})
+
+
+def intake_department(case_type: CaseType, township: OrgUnit) -> Department | None:
+    if not case_type.intake_department_code:
+        return None
+    return Department.objects.filter(township=township, code=case_type.intake_department_code).first()
+
+
+def _routing(
+    case_type: CaseType, place: OrgUnit, level: int | None
+) -> tuple[int, OrgUnit, Department | None]:
+    """The level, handling unit and office a new case starts with."""
+    if place.kind == OrgKind.COUNTY:
+        raise ValidationError({"org_unit": "请选择乡镇、村或网格作为发生地。"})
+    if case_type.has_levels:
+        lowest = KIND_LEVEL[OrgKind(place.kind)]
+        level = max(level or lowest, lowest)
+        if level not in LEVEL_KIND:
+            raise ValidationError({"level": "级别只能是 1、2 或 3。"})
+    else:
+        level = 3
+    unit = _unit_at_level(place, level)
+    department = intake_department(case_type, unit) if unit.kind == OrgKind.TOWNSHIP else None
+    return level, unit, department
+
+
+@transaction.atomic
+def create_case(
+    actor: User | None,
+    *,
+    case_type: CaseType,
+    category: CaseCategory,
+    title: str,
+    description: str,
+    org_unit: OrgUnit,
+    level: int | None = None,
+    place: str = "",
+    deadline_days: int | None = None,
+    channel: str = Channel.WEB,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    external_number: str = "",
+    source: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    photos: Sequence[UploadedFile] = (),
+    received_at: datetime | None = None,
+) -> Case:
+    """Report a case. `actor` None is a system intake (Open311) already checked by its caller."""
+    if actor is not None and not may_report_at(actor, org_unit):
+        raise ValidationError({"org_unit": "您无权在该单元上报事件。"})
+    if category.case_type_id != case_type.pk:
+        raise ValidationError({"category": f"类别“{category.name}”不属于{case_type.name}。"})
+    title, description = title.strip(), description.strip()
+    if not title:
+        raise ValidationError({"title": "请填写标题。"})
+    if not description:
+        raise ValidationError({"description": "请填写事件内容。"})
+    days = deadline_days if deadline_days is not None else case_type.deadline_days
+    if days is None or days <= 0:
+        raise ValidationError({"deadline_days": f"{case_type.name}须逐件设定办理期限(天)，请填写。"})
+    checked_photos = _validated_photos(photos)
+    level, handling_unit, department = _routing(case_type, org_unit, level)
+    received_at = received_at or timezone.now()
+    case = Case(
+        case_type=case_type,
+        category=category,
+        title=title,
+        description=description,
+        org_unit=org_unit,
+        place=place.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        level=level,
+        handling_unit=handling_unit,
+        handling_department=department,
+        state=State.REPORTED,
+        channel=channel,
+        reported_by=actor,
+        reporter_name=reporter_name.strip() or (str(actor) if actor else ""),
+        reporter_phone=reporter_phone.strip(),
+        external_number=external_number.strip(),
+        source=source.strip(),
+        received_at=received_at,
+        deadline=due_after(received_at, days, case_type.deadline_count),
+        acceptance_deadline=(
+            due_after(received_at, case_type.acceptance_days, DayCount.CALENDAR)
+            if case_type.acceptance_days
+            else None
+        ),
+    )
+    case.full_clean()
+    case.save()
+    event = _append_event(case, actor, "report", "", State.REPORTED, description[:200], {})
+    _save_photos(case, checked_photos, actor, event)
+    return case
+
+
+def _append_event(
+    case: Case,
+    actor: User | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str,
+    details: dict[str, Any],
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_name=str(actor) if actor else "系统",
+        note=note,
+        details=details,
+    )
+
+
+# --- transitions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TransitionInput:
+    note: str = ""
+    assignee: User | None = None
+    department: Department | None = None
+    unit: OrgUnit | None = None
+    duplicate_of: Case | None = None
+    photos: Sequence[UploadedFile] = ()
+
+
+def transition(
+    actor: User, case_pk: int, action: str, version: int, data: TransitionInput | None = None
+) -> Case:
+    """Make one transition on a case the actor has in scope, as of the `version` they saw.
+
+    Raises StaleCase when the case changed since, IllegalTransition when the state or the actor's part
+    does not allow it, ValidationError for bad input; in every case nothing is written.
+    """
+    data = data or TransitionInput()
+    checked_photos = _validated_photos(data.photos)
+    get_case(actor, case_pk)  # 404 when it is out of scope or missing
+    with transaction.atomic():
+        # Claim the row first, by primary key and version alone: on PostgreSQL a concurrent claim waits for
+        # this one's commit, re-reads the row, finds the version moved on and claims nothing. (A scope
+        # condition here would join other tables, turn the update into `id IN (subquery)`, and the
+        # re-check after the wait would no longer look at the version.)
+        claimed = Case.objects.filter(pk=case_pk, version=version).update(version=version + 1)
+        if not claimed:
+            raise StaleCase()
+        case = cases_for(actor).select_related("case_type", "resolved_by").get(pk=case_pk)
+        rule = states.check(action, case.state_enum, parties(actor, case))
+        if reason := _precondition(case, action):
+            raise IllegalTransition(reason)
+        note = data.note.strip()
+        if rule.needs_note and not note:
+            raise ValidationError({"note": f"请填写{rule.note_label}。"})
+        from_state = case.state
+        details = APPLY[action](actor, case, data)
+        if rule.target is not None:
+            case.state = rule.target
+        case.full_clean()
+        case.save()
+        event = _append_event(case, actor, action, from_state, case.state, note, details)
+        _save_photos(case, checked_photos, actor, event)
+    return case
+
+
+def _apply_accept(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    case.accepted_at = case.accepted_at or timezone.now()
+    return {}
+
+
+def _apply_reject(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    case.resolution = data.note.strip()
+    return {}
+
+
+def _apply_merge(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    original = data.duplicate_of
+    if original is None:
+        raise ValidationError({"duplicate_of": "请选择要合并到的原事件。"})
+    if original.pk == case.pk or original.state == State.MERGED:
+        raise ValidationError({"duplicate_of": "不能合并到自身或已合并的事件。"})
+    if not scope.scoped(actor, Case.objects.filter(pk=original.pk)).exists():
+        raise ValidationError({"duplicate_of": "原事件不存在或无权查看。"})
+    case.duplicate_of = original
+    return {"duplicate_of": original.pk, "duplicate_of_number": original.number}
+
+
+def _apply_assign(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    targets = [t for t in (data.assignee, data.department, data.unit) if t is not None]
+    if len(targets) != 1:
+        raise ValidationError({"assignee": "请选择一个承办对象：下级单元、站所或承办人之一。"})
+    if data.unit is not None:
+        unit = data.unit
+        if not unit.is_within(case.handling_unit) or unit.kind in (OrgKind.COUNTY,):
+            raise ValidationError({"unit": f"只能分派给{case.handling_unit.name}或其下级单元。"})
+        case.handling_unit, case.handling_department, case.assignee = unit, None, None
+        return {"handling_unit": unit.name}
+    if data.department is not None:
+        department = data.department
+        township = case.handling_unit if case.handling_unit.kind == OrgKind.TOWNSHIP else None
+        if township is None or department.township_id != township.pk:
+            raise ValidationError({"department": "只有乡镇一级承办的事件可以分派给站所。"})
+        case.handling_department, case.assignee = department, None
+        return {"department": department.name}
+    person = data.assignee
+    assert person is not None
+    if not person.is_active or person.org_unit is None or not person.org_unit.is_within(case.handling_unit):
+        raise ValidationError({"assignee": f"承办人须是{case.handling_unit.name}或其下级单元的在职人员。"})
+    case.assignee = person
+    if person.role == Role.DEPARTMENT_STAFF:
+        case.handling_department = person.department
+    return {"assignee": person.username, "assignee_name": str(person)}
+
+
+def _apply_start(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    return {}
+
+
+def _apply_resolve(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    case.resolved_at = timezone.now()
+    case.resolved_by = actor
+    case.resolution = data.note.strip()
+    return {"on_time": case.on_time()}
+
+
+def _apply_return(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    case.assignee = None
+    if case.handling_unit.kind == OrgKind.TOWNSHIP:
+        case.handling_department = intake_department(case.case_type, case.handling_unit)
+    return {}
+
+
+def _apply_escalate(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    parent = case.handling_unit.parent
+    assert parent is not None
+    case.handling_unit = parent
+    case.level = min(case.level + 1, 3)
+    case.assignee = None
+    case.handling_department = (
+        intake_department(case.case_type, parent) if parent.kind == OrgKind.TOWNSHIP else None
+    )
+    return {"handling_unit": parent.name, "level": case.level}
+
+
+def _apply_verify(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    case.verified_at = timezone.now()
+    return {}
+
+
+def _apply_reopen(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    case.resolved_at = case.resolved_by = case.verified_at = None
+    return {}
+
+
+def _apply_extend(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    assert case.deadline is not None
+    old = case.deadline
+    case.deadline = due_after(old, case.case_type.extension_days, case.case_type.deadline_count)
+    case.extended = True
+    return {"old_deadline": old.isoformat(), "new_deadline": case.deadline.isoformat()}
+
+
+def _apply_follow_up(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
+    return {}
+
+
+APPLY = {
+    "follow_up": _apply_follow_up,
+    "accept": _apply_accept,
+    "reject": _apply_reject,
+    "merge": _apply_merge,
+    "assign": _apply_assign,
+    "start": _apply_start,
+    "resolve": _apply_resolve,
+    "return": _apply_return,
+    "escalate": _apply_escalate,
+    "verify": _apply_verify,
+    "reopen": _apply_reopen,
+    "extend": _apply_extend,
+}
+
+
+# --- duplicates -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    case: Case
+    score: float
+
+    @property
+    def similar_text(self) -> bool:
+        return self.score >= SIMILAR_TEXT
+
+
+def similar_open_cases(user: Any, case: Case, limit: int = 5) -> list[SimilarCase]:
+    """Open cases at the same place and of the same category from the 7 days before, most alike first."""
+    candidates = (
+        cases_for(user)
+        .open()
+        .filter(
+            org_unit=case.org_unit,
+            category=case.category,
+            received_at__gte=case.received_at - DUPLICATE_WINDOW,
+            received_at__lte=case.received_at,
+        )
+        .exclude(pk=case.pk)
+        .exclude(state=State.MERGED)
+        .order_by("-received_at")[:50]
+    )
+    text = f"{case.title} {case.description}"
+    scored = [SimilarCase(c, similarity(text, f"{c.title} {c.description}")) for c in candidates]
+    scored.sort(key=lambda s: (-s.score, -s.case.received_at.timestamp()))
+    return scored[:limit]
+
+
+# --- rectification notices ------------------------------------------------------------------------
+
+
+def may_issue_notice(user: Any, case: Case) -> bool:
+    return case.case_type.code == "hazard" and case.is_open and Party.HANDLER in parties(user, case)
+
+
+@transaction.atomic
+def issue_rectification_notice(
+    actor: User, case: Case, *, addressee: str, requirements: str, deadline: date
+) -> RectificationNotice:
+    if not may_issue_notice(actor, case):
+        raise IllegalTransition("只有隐患事件的承办人可以签发整改通知书。")
+    if hasattr(case, "notice"):
+        raise ValidationError({"addressee": f"该隐患已签发整改通知书({case.notice.number})。"})
+    if not addressee.strip():
+        raise ValidationError({"addressee": "请填写被通知单位或个人。"})
+    if not requirements.strip():
+        raise ValidationError({"requirements": "请填写整改要求。"})
+    if deadline <= timezone.localdate():
+        raise ValidationError({"deadline": "整改期限须晚于今天。"})
+    township = case.handling_unit.township() or case.handling_unit
+    year = timezone.localdate().year
+    # The serial is per township and year; the unique constraint catches a concurrent issue.
+    last = RectificationNotice.objects.filter(township=township, year=year).order_by("-serial").first()
+    notice = RectificationNotice.objects.create(
+        case=case,
+        township=township,
+        year=year,
+        serial=(last.serial + 1) if last else 1,
+        addressee=addressee.strip(),
+        requirements=requirements.strip(),
+        deadline=deadline,
+        issued_by=actor,
+    )
+    _append_event(
+        case,
+        actor,
+        "notice",
+        case.state,
+        case.state,
+        f"签发{notice.number}，限{deadline:%Y年%m月%d日}前整改",
+        {"notice": notice.number, "deadline": deadline.isoformat()},
+    )
+    return notice
+
+
+# --- visits ---------------------------------------------------------------------------------------
+
+
+def log_visit(
+    actor: User, *, target_kind: str, target: str, note: str = "", visited_at: datetime | None = None
+) -> Visit:
+    if actor.role != Role.GRID_WORKER or actor.org_unit is None:
+        raise ValidationError({"target": "只有网格员可以登记走访。"})
+    if target_kind not in VisitTarget.values:
+        raise ValidationError({"target_kind": "请选择走访对象类型：农户或场所。"})
+    if not target.strip():
+        raise ValidationError({"target": "请填写走访对象，如户主姓名或场所名称。"})
+    visit = Visit(
+        grid=actor.org_unit,
+        visitor=actor,
+        target_kind=target_kind,
+        target=target.strip(),
+        note=note.strip(),
+        visited_at=visited_at or timezone.now(),
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+def visits_for(user: Any) -> QuerySet[Visit]:
+    return scope.scoped(user, Visit.objects.select_related("grid", "visitor"))
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+PERCENT = Decimal("0.1")
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole as a percentage to one decimal, or None when there is nothing to divide by."""
+    if whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Figures:
+    """The case figures of one unit and period, with the ids of the cases behind each number."""
+
+    received_ids: list[int] = field(default_factory=list)
+    resolved_ids: list[int] = field(default_factory=list)
+    on_time_ids: list[int] = field(default_factory=list)
+    overdue_ids: list[int] = field(default_factory=list)
+    hours: list[float] = field(default_factory=list)
+
+    @property
+    def received(self) -> int:
+        return len(self.received_ids)
+
+    @property
+    def resolved(self) -> int:
+        return len(self.resolved_ids)
+
+    @property
+    def on_time(self) -> int:
+        return len(self.on_time_ids)
+
+    @property
+    def overdue(self) -> int:
+        return len(self.overdue_ids)
+
+    @property
+    def resolution_rate(self) -> Decimal | None:
+        return rate(self.resolved, self.received)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.on_time, self.received)
+
+    @property
+    def average_hours(self) -> Decimal | None:
+        if not self.hours:
+            return None
+        return Decimal(str(statistics.fmean(self.hours))).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def median_hours(self) -> Decimal | None:
+        if not self.hours:
+            return None
+        return Decimal(str(statistics.median(self.hours))).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class FigureReport:
+    """Figures for a unit and a period: overall, by type, by category and by child unit."""
+
+    unit: OrgUnit
+    start: date
+    end: date  # inclusive
+    total: Figures
+    by_type: list[tuple[str, Figures]]
+    by_category: list[tuple[str, Figures]]
+    by_child: list[tuple[OrgUnit, Figures]]
+
+
+FIGURE_FIELDS = (
+    "pk",
+    "case_type__name",
+    "category__name",
+    "org_unit__path",
+    "received_at",
+    "resolved_at",
+    "deadline",
+    "state",
+)
+
+
+def _add(figures: Figures, row: tuple[Any, ...], now: datetime, in_period: bool) -> None:
+    pk, _, _, _, received_at, resolved_at, deadline, state = row
+    if in_period:
+        figures.received_ids.append(pk)
+        if resolved_at is not None and state in states.FIXED_STATES:
+            figures.resolved_ids.append(pk)
+            figures.hours.append((resolved_at - received_at).total_seconds() / 3600)
+            if deadline is None or resolved_at <= deadline:
+                figures.on_time_ids.append(pk)
+    if state in states.OPEN_STATES and deadline is not None and deadline < now:
+        figures.overdue_ids.append(pk)
+
+
+def case_figures(
+    user: Any,
+    unit: OrgUnit,
+    start: date,
+    end: date,
+    *,
+    now: datetime | None = None,
+    child_kind: str | None = None,
+) -> FigureReport:
+    """Received, resolved, 办结率, 按期办结率, handling hours and overdue-now for `unit`'s subtree.
+
+    Received: cases received in [start, end] (Beijing dates), merged duplicates left out as they are
+    counted in their original. Resolved: of those, the ones resolved or verified now; on time: resolved
+    by their deadline. Overdue: open cases past their deadline now, whenever received.
+    """
+    now = now or timezone.now()
+    period_start, period_end = start_of_day(start), start_of_day(end + timedelta(days=1))
+    cases = scope.scoped(user, Case.objects.filter(org_unit__path__startswith=unit.path)).exclude(
+        state=State.MERGED
+    )
+    rows = cases.filter(
+        Q(received_at__gte=period_start, received_at__lt=period_end)
+        | Q(state__in=[s.value for s in states.OPEN_STATES], deadline__lt=now)
+    ).values_list(*FIGURE_FIELDS)
+    children = _children(user, unit, child_kind)
+    # Children are all of one kind, so one depth: a case belongs to the child whose path is its own
+    # path cut to that many codes.
+    child_codes = children[0].depth + 1 if children else 0
+    total = Figures()
+    by_type: dict[str, Figures] = defaultdict(Figures)
+    by_category: dict[str, Figures] = defaultdict(Figures)
+    by_child = {child.path: Figures() for child in children}
+    for row in rows.order_by():
+        in_period = period_start <= row[4] < period_end
+        _add(total, row, now, in_period)
+        _add(by_type[row[1]], row, now, in_period)
+        _add(by_category[row[2]], row, now, in_period)
+        child_path = _path_prefix(row[3], child_codes)
+        if child_path in by_child:
+            _add(by_child[child_path], row, now, in_period)
+    return FigureReport(
+        unit=unit,
+        start=start,
+        end=end,
+        total=total,
+        by_type=sorted(by_type.items(), key=lambda item: -item[1].received),
+        by_category=sorted(by_category.items(), key=lambda item: -item[1].received),
+        by_child=[(child, by_child[child.path]) for child in children],
+    )
+
+
+def _children(user: Any, unit: OrgUnit, child_kind: str | None) -> list[OrgUnit]:
+    units = scope.visible_units(user).filter(path__startswith=unit.path)
+    if child_kind:
+        return list(units.filter(kind=child_kind).order_by("path"))
+    return list(units.filter(parent=unit).order_by("path"))
+
+
+def _path_prefix(path: str, codes: int) -> str:
+    """The first `codes` codes of a materialised path, as a path ("a/b/c/", 2 -> "a/b/")."""
+    parts = path.split("/")
+    return "/".join(parts[:codes]) + "/" if codes and len(parts) > codes else ""
+
+
+# --- bulletin and ranking -------------------------------------------------------------------------
+
+MIN_CASES_TO_RANK = 10
+
+
+@dataclass
+class RankedUnit:
+    unit: OrgUnit
+    figures: Figures
+    rank: int | None
+
+
+@dataclass
+class Ranking:
+    unit: OrgUnit
+    start: date
+    end: date
+    child_kind: str
+    ranked: list[RankedUnit]
+    too_few: list[RankedUnit]
+    minimum: int
+
+
+def ranking(
+    user: Any, unit: OrgUnit, start: date, end: date, child_kind: str, now: datetime | None = None
+) -> Ranking:
+    """Units under `unit` ranked by 按期办结率, then 办结率, then cases received.
+
+    A unit with fewer than MIN_CASES_TO_RANK cases is listed apart: two cases handled on time say
+    little, and must not put a unit above one that handled three hundred.
+    """
+    report = case_figures(user, unit, start, end, now=now, child_kind=child_kind)
+    rows = [RankedUnit(child, figures, None) for child, figures in report.by_child]
+    enough = [r for r in rows if r.figures.received >= MIN_CASES_TO_RANK]
+    few = [r for r in rows if r.figures.received < MIN_CASES_TO_RANK]
+    enough.sort(
+        key=lambda r: (
+            -(r.figures.on_time_rate or Decimal(0)),
+            -(r.figures.resolution_rate or Decimal(0)),
+            -r.figures.received,
+            r.unit.path,
+        )
+    )
+    for position, row in enumerate(enough, start=1):
+        row.rank = position
+    few.sort(key=lambda r: (-r.figures.received, r.unit.path))
+    return Ranking(unit, start, end, child_kind, enough, few, MIN_CASES_TO_RANK)
+
+
+@dataclass
+class VisitCount:
+    label: str
+    count: int
+
+
+@dataclass
+class Bulletin:
+    unit: OrgUnit
+    start: date
+    end: date
+    report: FigureReport
+    overdue: list[Case]
+    visits_by_worker: list[VisitCount]
+    visits_by_grid: list[VisitCount]
+
+
+def week_of(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def month_of(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def weekly_bulletin(user: Any, unit: OrgUnit, day: date, now: datetime | None = None) -> Bulletin:
+    start, end = week_of(day)
+    report = case_figures(user, unit, start, end, now=now)
+    overdue = list(cases_for(user).filter(pk__in=report.total.overdue_ids).order_by("deadline")[:30])
+    visits = visits_for(user).filter(
+        grid__path__startswith=unit.path,
+        visited_at__gte=start_of_day(start),
+        visited_at__lt=start_of_day(end + timedelta(days=1)),
+    )
+    by_worker = [
+        VisitCount(row["visitor__display_name"] or row["visitor__username"], row["n"])
+        for row in visits.values("visitor__username", "visitor__display_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    ]
+    by_grid = [
+        VisitCount(row["grid__name"], row["n"])
+        for row in visits.values("grid__name", "grid__path")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "grid__path")
+    ]
+    return Bulletin(unit, start, end, report, overdue, by_worker, by_grid)
+
+
+def default_child_kind(unit: OrgUnit) -> str:
+    return OrgKind.VILLAGE if unit.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP) else OrgKind.GRID
