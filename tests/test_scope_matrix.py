@@ -400,6 +400,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "projects:project-investment": detail_of(project_at, mode="post"),
     "projects:project-schedule": detail_of(project_at, mode="post"),
     "projects:project-progress": detail_of(project_at, mode="post"),
+    "projects:project-problem": detail_of(project_at, mode="post"),
     "projects:milestone-done": detail_of(
         lambda cast, unit: project_at(cast, unit).milestones.get(), mode="post"
     ),

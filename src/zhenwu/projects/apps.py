@@ -16,6 +16,7 @@ class ProjectsConfig(AppConfig):
         for model in (
             models.Project, models.StageChange, models.InvestmentValue, models.Milestone, models.ProgressNote,
             models.InvestmentLead, models.LeadFollowUp, models.ScheduleTemplate, models.ScheduleStep,
+            models.ProjectProblem,
         ):  # fmt: skip
             auditlog.register(model)
         navigation.register(navigation.NavItem("项目", "projects:dashboard", order=20))

@@ -33,7 +33,7 @@ from .models import (
     Stage,
     StageChange,
 )
-from .services import week_of
+from .services import raise_problem, week_of
 
 WAN = Decimal(10000)
 STEPS = [
@@ -117,6 +117,7 @@ def load() -> None:
         projects.append(project)
     _progress_notes(projects, today, author)
     _leads(township, offices, projects, today, author)
+    _problems(projects, today)
 
 
 def _template() -> ScheduleTemplate:
@@ -252,3 +253,21 @@ def _leads(
                 stage_to=step if k else "", author=author,
             )  # fmt: skip
             previous = step
+
+
+PROBLEMS = [
+    ("华邦保和食品加工项目", "land", "征地补偿未谈妥", "3户对补偿标准有异议，影响场地平整。", 12),
+    ("综合交通客运服务站", "approval", "施工许可未办结", "消防设计审查意见尚未回复。", 20),
+    ("安置房二期", "funds", "专项债资金未到位", "二期专项债第二批资金尚未拨付。", 30),
+]
+
+
+def _problems(projects: list[Project], today: date) -> None:
+    """A few open problems, raised by the responsible office as cases of the case engine."""
+    by_name = {p.name: p for p in projects}
+    admin = User.objects.get(username="admin")
+    for name, category, title, description, days in PROBLEMS:
+        raise_problem(
+            admin, by_name[name], title=title, description=description, category=category,
+            due=today + timedelta(days=days),
+        )  # fmt: skip

@@ -156,7 +156,10 @@ DISPATCH_HEADERS = ["序号", "项目名称", "责任站所", "责任领导", "�
 def _dispatch_cells(line: services.DispatchLine) -> list[Any]:
     project, note = line.project, line.note
     overdue = "；".join(f"{m.name}(计划{m.planned_date:%m-%d})" for m in line.overdue)
-    progress = [note.this_week, note.next_week, note.problems] if note else ["未填报", "", ""]
+    problems = "；".join(
+        [*([note.problems] if note and note.problems else []), *(c.title for c in line.problems)]
+    )
+    progress = [note.this_week if note else "未填报", note.next_week if note else "", problems]
     money = [_wan(line.investment.planned), _wan(line.investment.completed)]
     return [
         project.name,

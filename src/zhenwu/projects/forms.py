@@ -11,6 +11,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind
 
 from .models import FollowUpKind, InvestmentLead, LeadStage, Project, ScheduleTemplate, Stage
+from .services import PROBLEM_CATEGORIES
 
 WAN = Decimal(10000)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
@@ -116,3 +117,10 @@ class FollowUpForm(forms.Form):
         label="推进到", required=False,
         choices=[("", "不变"), *[(s.value, s.label) for s in LeadStage if s != LeadStage.LANDED]],
     )  # fmt: skip
+
+
+class ProblemForm(forms.Form):
+    title = forms.CharField(label="问题", max_length=60)
+    description = forms.CharField(label="具体情况", widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label="类别", choices=[(code, name) for code, name in PROBLEM_CATEGORIES])
+    due = forms.DateField(label="解决时限", widget=DATE)

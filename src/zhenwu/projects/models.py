@@ -267,3 +267,17 @@ class LeadFollowUp(models.Model):
         verbose_name = "跟进记录"
         verbose_name_plural = "跟进记录"
         ordering = ["-date", "-pk"]
+
+
+class ProjectProblem(models.Model):
+    """A problem holding a project up (遗留问题/难点). It is a case of the case engine, so it has an owner,
+    a deadline, escalation and an uneditable history; this row only ties it to its project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="problems")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="project_problem")
+
+    scope = ScopeRule(org_field="project__org_unit", department_field="project__department")
+
+    class Meta:
+        verbose_name = "项目问题"
+        verbose_name_plural = "项目问题"

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from zhenwu.cases.models import Case, CaseCategory, CaseType
+from zhenwu.cases.services import create_case
 from zhenwu.core.numbers import format_percent
 from zhenwu.core.periods import Period, time_progress_by_month
 from zhenwu.core.schedule import back_schedule
@@ -32,6 +34,7 @@ from .models import (
     MilestoneStatus,
     ProgressNote,
     Project,
+    ProjectProblem,
     ScheduleTemplate,
     Stage,
     StageChange,
@@ -288,6 +291,7 @@ class DispatchLine:
     note: ProgressNote | None
     overdue: list[Milestone]
     investment: InvestmentProgress
+    problems: list[Case] = field(default_factory=list)
 
 
 def dispatch_sheet(user: Any, week: date, today: date | None = None) -> list[DispatchLine]:
@@ -297,12 +301,14 @@ def dispatch_sheet(user: Any, week: date, today: date | None = None) -> list[Dis
     projects = with_details(
         projects_for(user).filter(stage__in=ACTIVE_STAGES).order_by("department__code", "name"), week
     )
+    problems = open_problems(projects)
     return [
         DispatchLine(
             project=p,
             note=p.week_notes[0] if p.week_notes else None,  # type: ignore[attr-defined]
             overdue=[m for m in p.milestones.all() if m.status(today) == MilestoneStatus.OVERDUE],
             investment=investment_progress(p, period),
+            problems=problems[p.pk],
         )
         for p in projects
     ]
@@ -331,9 +337,17 @@ def monthly_review(user: Any, period: Period, today: date | None = None) -> list
     """月研判: projects behind schedule (overdue milestones) or behind their investment plan, with why."""
     today = today or timezone.localdate()
     lines = []
-    for project in with_details(projects_for(user).exclude(stage=Stage.PLANNED).order_by("name")):
+    projects = with_details(projects_for(user).exclude(stage=Stage.PLANNED).order_by("name"))
+    problems = open_problems(projects)
+    now = timezone.now()
+    for project in projects:
         reasons = [_overdue_reason(m, today) for m in project.milestones.all()
                    if m.status(today) == MilestoneStatus.OVERDUE]  # fmt: skip
+        reasons += [
+            f"问题“{case.title}”({case.number})已超期未解决"
+            for case in problems[project.pk]
+            if case.is_overdue(now)
+        ]
         money = investment_progress(project, period)
         if money.behind and money.completion is not None:
             reasons.append(_investment_reason(money))
@@ -445,3 +459,64 @@ def land_lead(user: User, lead: InvestmentLead, project: Project, on: date) -> P
     lead.stage, lead.project = LeadStage.LANDED, project
     lead.save(update_fields=["stage", "project"])
     return project
+
+
+# --- problems, as cases of the case engine ---------------------------------------------------------------
+
+PROBLEM_TYPE = "project_problem"
+PROBLEM_CATEGORIES = [
+    ("land", "用地"),
+    ("funds", "资金"),
+    ("approval", "手续审批"),
+    ("site", "施工协调"),
+    ("other", "其他"),
+]
+
+
+def problem_type() -> CaseType:
+    """The case type of project problems: deadlines set per problem, received by 经发办."""
+    case_type, _ = CaseType.objects.get_or_create(
+        code=PROBLEM_TYPE,
+        defaults={
+            "name": "项目问题",
+            "prefix": "XM",
+            "deadline_days": None,
+            "intake_department_code": "jfb",
+            "order": 90,
+        },
+    )
+    for position, (code, name) in enumerate(PROBLEM_CATEGORIES, start=1):
+        CaseCategory.objects.get_or_create(
+            code=f"{PROBLEM_TYPE}-{code}", defaults={"case_type": case_type, "name": name, "order": position}
+        )
+    return case_type
+
+
+@transaction.atomic
+def raise_problem(
+    user: User, project: Project, *, title: str, description: str, category: str, due: date
+) -> ProjectProblem:
+    """Register a problem of the project as a case, due on `due`, handled through the case engine."""
+    _require_edit(user, project)
+    today = timezone.localdate()
+    if due <= today:
+        raise ValidationError({"due": "解决时限应晚于今天。"})
+    case_type = problem_type()
+    found = case_type.categories.filter(code=f"{PROBLEM_TYPE}-{category}").first()
+    if found is None:
+        raise ValidationError({"category": "未知的问题类别。"})
+    case = create_case(
+        user, case_type=case_type, category=found, title=f"{project.name}：{title.strip()}"[:80],
+        description=description, org_unit=project.org_unit, deadline_days=(due - today).days,
+    )  # fmt: skip
+    return ProjectProblem.objects.create(project=project, case=case)
+
+
+def open_problems(projects: list[Project]) -> dict[int, list[Case]]:
+    """Each project's open problems, in one query."""
+    found: dict[int, list[Case]] = {p.pk: [] for p in projects}
+    links = ProjectProblem.objects.filter(project__in=projects).select_related("case", "case__case_type")
+    for link in links:
+        if link.case.is_open:
+            found[link.project_id].append(link.case)
+    return found

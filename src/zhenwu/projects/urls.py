@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/investment/", views.project_investment, name="project-investment"),
     path("<int:pk>/schedule/", views.project_schedule, name="project-schedule"),
     path("<int:pk>/progress/", views.project_note, name="project-progress"),
+    path("<int:pk>/problems/", views.project_problem, name="project-problem"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("leads/", views.lead_list, name="lead-list"),
     path("leads/new/", views.lead_create, name="lead-create"),

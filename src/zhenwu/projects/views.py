@@ -25,6 +25,7 @@ from .forms import (
     InvestmentForm,
     LeadForm,
     MilestoneDoneForm,
+    ProblemForm,
     ProgressNoteForm,
     ProjectForm,
     ScheduleForm,
@@ -135,6 +136,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "schedule_form": ScheduleForm(initial={"completion": project.completion_date}),
         "note_form": ProgressNoteForm(),
         "done_form": MilestoneDoneForm(initial={"actual_date": today}),
+        "problem_form": ProblemForm(),
+        "problems": [
+            link.case for link in project.problems.select_related("case", "case__handling_department")
+        ],
         "period": period,
     }
     return render(request, "projects/project_detail.html", context)
@@ -235,6 +240,18 @@ def project_note(request: HttpRequest, pk: int) -> HttpResponse:
         return "本周进展已保存。"
 
     return _act(request, project, ProgressNoteForm(request.POST), action)
+
+
+@login_required
+@require_POST
+def project_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+
+    def action(data: dict[str, Any]) -> str:
+        problem = services.raise_problem(request.user, project, **data)  # type: ignore[arg-type]
+        return f"已登记问题 {problem.case.number}，将按期限督办。"
+
+    return _act(request, project, ProblemForm(request.POST), action)
 
 
 @login_required
