@@ -133,8 +133,6 @@ def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
     return [by_code[c] for c in codes if c in by_code]
 
 
-KIND_ORDER = [OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID, OrgKind.MICROGRID]
-
 
 def validation_messages(error: ValidationError) -> list[str]:
     """A ValidationError as the sentences a form shows, field names dropped."""
