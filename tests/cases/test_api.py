@@ -130,3 +130,40 @@ def test_a_petition_goes_through_its_whole_life_through_the_api(
         "resolve",
         "verify",
     ]
+
+
+def test_photos_come_with_a_multipart_report_and_a_fake_one_is_refused(
+    cast: Cast, types: dict, client: Client, settings: object, tmp_path: object
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.conftest import image_upload
+    from zhenwu.cases.models import Case
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    client.force_login(cast.user("wangge01"))
+    body = {
+        "case_type": "grid_event",
+        "category": "grid_event-sanitation",
+        "title": "垃圾",
+        "description": "路口垃圾",
+        "org_unit": cast.grid0101.code,
+    }
+    fake = SimpleUploadedFile("a.jpg", b"not a photo", content_type="image/jpeg")
+    refused = client.post(reverse("api:case-list"), {**body, "photos": [fake]})
+    assert refused.status_code == 400 and "不是有效的 JPEG 或 PNG 图片" in str(refused.json())
+    assert Case.objects.count() == 0
+    created = client.post(reverse("api:case-list"), {**body, "photos": [image_upload("JPEG")]})
+    assert created.status_code == 201
+    assert Case.objects.get().photos.get().content_type == "image/jpeg"
+
+
+def test_the_api_list_is_a_fixed_number_of_queries(
+    cast: Cast, types: dict, client: Client, django_assert_max_num_queries: object
+) -> None:
+    for n in range(25):
+        make_case(cast.user("wangge01"), cast.grid0101, title=f"事件{n}")
+    client.force_login(cast.user("leader"))
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        response = client.get(reverse("api:case-list"))
+    assert response.json()["count"] == 25

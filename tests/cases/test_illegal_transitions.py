@@ -71,3 +71,16 @@ def test_case_events_cannot_be_edited_even_in_sql(cast: Cast, types: dict) -> No
         CaseEvent.objects.filter(pk=event.pk).update(note="改写")
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_office_staff_see_the_townships_cases_and_can_narrow_to_their_office(cast, types, client) -> None:  # type: ignore[no-untyped-def]
+    leader = cast.user("leader")
+    ours = make_case(leader, cast.township, "petition", "劳动保障", title="经发办的")
+    act(leader, ours, "accept")
+    act(leader, ours, "assign", department=cast.jingfa_department)
+    make_case(leader, cast.village01, "petition", "土地征收", title="综治中心的")
+    client.force_login(cast.user("jingfa"))
+    everything = client.get("/cases/").content.decode()
+    assert "经发办的" in everything and "综治中心的" in everything
+    mine = client.get("/cases/", {"my_office": "on"}).content.decode()
+    assert "经发办的" in mine and "综治中心的" not in mine

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from zhenwu.org import scope
 from zhenwu.org.admin import ScopedAdmin, SharedTableAdmin
 
 from .models import CaseCategory, CaseType, Open311Key
@@ -10,7 +14,17 @@ class CaseCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 1
     fields = ["code", "name", "order"]
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    # Township admins keep categories with their type (Django's model permissions are not used).
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

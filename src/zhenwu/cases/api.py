@@ -73,6 +73,9 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     reporter_phone = serializers.CharField(max_length=20, required=False, default="")
     external_number = serializers.CharField(max_length=40, required=False, default="")
     source = serializers.CharField(max_length=40, required=False, default="")
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="JPEG/PNG，multipart 上传"
+    )
 
 
 class TransitionSerializer(serializers.Serializer[Any]):

@@ -42,6 +42,7 @@ class CaseFilterForm(forms.Form):
     end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="关键词", required=False, max_length=40)
     mine = forms.BooleanField(label="我上报的", required=False)
+    my_office = forms.BooleanField(label="本站所承办", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

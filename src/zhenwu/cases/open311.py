@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services, states
-from .models import Case, CaseCategory, Channel, Open311Key
+from .models import Case, CaseCategory, CaseEvent, Channel, Open311Key
 
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
@@ -122,10 +123,7 @@ def _public_cases() -> Any:
 
 
 def _with_updates(cases: list[Case]) -> list[dict[str, Any]]:
-    from django.db.models import Max
-
-    from .models import CaseEvent
-
+    """Each case as Open311 shows it, updated_datetime being its latest event (one query for all)."""
     latest = dict(
         CaseEvent.objects.filter(case__in=cases)
         .values("case")

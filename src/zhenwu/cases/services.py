@@ -160,6 +160,7 @@ class CaseFilter:
     q: str = ""
     reported_by: User | None = None
     category: CaseCategory | None = None
+    department: Department | None = None
 
 
 def filter_cases(cases: QuerySet[Case], f: CaseFilter, now: datetime | None = None) -> QuerySet[Case]:
@@ -186,6 +187,8 @@ def filter_cases(cases: QuerySet[Case], f: CaseFilter, now: datetime | None = No
         cases = cases.filter(Q(title__contains=f.q) | Q(description__contains=f.q) | Q(place__contains=f.q))
     if f.reported_by is not None:
         cases = cases.filter(reported_by=f.reported_by)
+    if f.department is not None:
+        cases = cases.filter(handling_department=f.department)
     return cases
 
 

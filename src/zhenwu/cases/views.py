@@ -56,6 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 end=data["end"],
                 q=data["q"].strip(),
                 reported_by=request.user if data["mine"] else None,  # type: ignore[arg-type]
+                department=request.user.department if data["my_office"] else None,  # type: ignore[union-attr]
             ),
         )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))

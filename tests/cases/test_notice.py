@@ -1,0 +1,74 @@
+"""A hazard's rectification notice: numbered per township and year, checked input, and a .docx to print."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+
+from tests.cases.conftest import act, make_case
+from tests.conftest import Cast
+from zhenwu.cases import services
+from zhenwu.cases.states import IllegalTransition
+
+
+def accepted_hazard(cast: Cast, place: str = "东岗村3组") -> object:
+    case = make_case(
+        cast.user("leader"), cast.village01, "hazard", "消防", place=place, description="消防通道堆放杂物"
+    )
+    return act(cast.user("admin"), case, "accept")
+
+
+def test_notices_are_numbered_in_order_and_printed_as_docx(cast: Cast, types: dict, client: Client) -> None:
+    admin, deadline = cast.user("admin"), timezone.localdate() + timedelta(days=7)
+    first, second = accepted_hazard(cast), accepted_hazard(cast, "东岗村5组")
+    services.issue_rectification_notice(
+        admin, first, addressee="张某超市", requirements="清理通道", deadline=deadline
+    )
+    notice = services.issue_rectification_notice(
+        admin, second, addressee="李某", requirements="清理", deadline=deadline
+    )
+    assert notice.serial == 2
+    client.force_login(cast.user("cun01"))
+    response = client.get(reverse("cases:notice-docx", kwargs={"pk": second.pk}))
+    text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+    assert "安全生产隐患整改通知书" in text and notice.number in text and "李某：" in text
+    assert f"请于{deadline:%Y年%m月%d日}前整改完毕" in text and "消防通道堆放杂物" in text
+    assert second.events.last().action_label == "签发整改通知书"
+
+
+def test_a_notice_needs_a_future_deadline_and_only_one_per_hazard(cast: Cast, types: dict) -> None:
+    admin, case = cast.user("admin"), accepted_hazard(cast)
+    with pytest.raises(ValidationError, match="整改期限须晚于今天"):
+        services.issue_rectification_notice(
+            admin, case, addressee="张某", requirements="清理", deadline=timezone.localdate()
+        )
+    services.issue_rectification_notice(
+        admin, case, addressee="张某", requirements="清理", deadline=timezone.localdate() + timedelta(days=3)
+    )
+    with pytest.raises(ValidationError, match="已签发整改通知书"):
+        services.issue_rectification_notice(
+            admin,
+            case,
+            addressee="张某",
+            requirements="清理",
+            deadline=timezone.localdate() + timedelta(days=3),
+        )
+
+
+def test_only_a_hazards_handler_issues_a_notice(cast: Cast, types: dict) -> None:
+    case = accepted_hazard(cast)
+    with pytest.raises(IllegalTransition):
+        services.issue_rectification_notice(
+            cast.user("cun01"),
+            case,
+            addressee="x",
+            requirements="y",
+            deadline=timezone.localdate() + timedelta(days=3),
+        )
