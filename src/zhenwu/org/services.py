@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, F, Func, Value
 
 from . import scope
-from .models import PATH_SEPARATOR, Department, OrgKind, OrgUnit, Role, User
+from .models import PATH_SEPARATOR, Department, OrgUnit, Role, User
 
 
 def _require_admin_over(actor: User | None, unit: OrgUnit) -> None:
@@ -131,7 +131,6 @@ def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
     codes = unit.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]
     by_code = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
     return [by_code[c] for c in codes if c in by_code]
-
 
 
 def validation_messages(error: ValidationError) -> list[str]:
