@@ -180,6 +180,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "households:monitoring-detail": monitoring_case(""),
     "households:batch-list": batch_case("/households/subsidies/{b.pk}/"),
     "households:batch-detail": batch_case(""),
+    "households:batch-export": batch_case(""),
     "households:access-list": ACCESS_CASE,
     "api:household-list": household_case('"number":"{h.number}"'),
     "api:household-detail": household_case(""),

@@ -178,8 +178,10 @@ def reveal_member(actor: User, member: Member) -> Revealed:
     return Revealed(member=member, id_number=member.full_id_number(), phone=member.full_phone())
 
 
-def log_full_export(actor: User, unit: OrgUnit, rows: int) -> None:
-    PersonalDataAccess.objects.create(actor=actor, org_unit=unit, what=f"导出完整名册({rows}人)")
+def log_full_export(actor: User, unit: OrgUnit, rows: int, what: str = "名册") -> None:
+    PersonalDataAccess.objects.create(
+        actor=actor, org_unit=unit, what=f"导出含完整身份证号的{what}({rows}行)"
+    )
 
 
 # --- households and members ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitoring/<int:pk>/", views.monitoring_detail, name="monitoring-detail"),
     path("subsidies/", views.batch_list, name="batch-list"),
     path("subsidies/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("subsidies/<int:pk>/export.xlsx", views.export_batch, name="batch-export"),
     path("import/register/", views.import_register, name="import-register"),
     path("import/subsidies/", views.import_roll, name="import-roll"),
     path("import/templates/<str:kind>.xlsx", views.import_template, name="import-template"),

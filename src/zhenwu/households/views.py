@@ -6,7 +6,7 @@ by a POST that households.services.reveal_member logs.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -201,6 +201,8 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
         "closed_cases": closed.records.select_related(*related),
         "open_cases": open_cases.select_related(*related)[:200],
         "open_count": open_cases.count(),
+        "this_week": (today - timedelta(days=today.weekday()), today),
+        "this_month": (services.month_bounds(today)[0], today),
     }
     return render(request, "households/monitoring_list.html", context)
 
@@ -284,6 +286,15 @@ def _monitoring_action(
 def benefit_grant(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(services.may_edit_register(request.user))
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    if "end" in request.POST:
+        benefit = get_object_or_404(household.benefits.all(), pk=request.POST.get("end"))
+        try:
+            services.end_benefit(benefit, ends_on=_today(), actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, "；".join(validation_messages(error)))
+        else:
+            messages.success(request, f"{benefit.get_kind_display()}已于今日终止。")
+        return redirect("households:household-detail", pk=household.pk)
     form = forms.BenefitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -387,6 +398,20 @@ def export_register(request: HttpRequest, code: str) -> HttpResponse:
         services.log_full_export(request.user, unit, rows)  # type: ignore[arg-type]
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(unit.name + '农户名册.xlsx')}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = services.batch_in_scope_or_404(request.user, pk)
+    content, rows, full = excel.export_batch(request.user, batch)  # type: ignore[arg-type]
+    if full:
+        root = scope.scope_root(request.user)
+        assert root is not None
+        services.log_full_export(request.user, root, rows, what="补贴发放清册")  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(batch.name + '.xlsx')}"
     response["Cache-Control"] = "no-store"
     return response
 
