@@ -29,13 +29,14 @@ ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
 
 # Pages that show no record, so there is nothing to be in or out of scope.
 NO_RECORD = {"web:home", "login", "logout", "api:me", "api-schema"}
-# Upload forms and blank templates show no record; the households overview shows only counts, whose
-# scope tests/households/test_figures.py proves.
+# Forms (their unit choices come from the scope) and blank templates show no record; the households
+# overview shows only counts, whose scope tests/households/test_figures.py proves.
 NO_RECORD |= {
     "households:overview",
     "households:import-register",
     "households:import-roll",
     "households:import-template",
+    "households:household-add",
 }
 
 
@@ -158,6 +159,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "households:household-detail": household_case(""),
     "households:monitoring-identify": household_case("", usable_by=households.may_edit_register),
     "households:benefit-grant": household_case("", usable_by=households.may_edit_register),
+    "households:member-add": household_case("", usable_by=households.may_edit_register),
     "households:member-reveal": ScopeCase(
         make=lambda cast, unit: hh.member(unit),
         list_query=lambda m: "",
