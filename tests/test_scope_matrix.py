@@ -58,6 +58,7 @@ NO_RECORD |= {
     "households:import-register",
     "households:import-roll",
     "households:import-template",
+    "households:household-add",
 }
 
 
@@ -349,6 +350,7 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     "households:household-detail": household_case("detail", ""),
     "households:monitoring-identify": household_case("detail", "", usable_by=households.may_edit_register),
     "households:benefit-grant": household_case("detail", "", usable_by=households.may_edit_register),
+    "households:member-add": household_case("detail", "", usable_by=households.may_edit_register),
     "households:member-reveal": ScopeCase(
         mode="detail",
         make=lambda cast, unit: hh.member(unit),
@@ -364,6 +366,7 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     "households:monitoring-detail": monitoring_case("detail", ""),
     "households:batch-list": batch_case("list", "/households/subsidies/{b.pk}/"),
     "households:batch-detail": batch_case("detail", ""),
+    "households:batch-export": batch_case("detail", ""),
     "households:access-list": ACCESS_CASE,
     "api:household-list": household_case("list", '"number":"{h.number}"'),
     "api:household-detail": household_case("detail", ""),

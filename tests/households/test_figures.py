@@ -163,3 +163,22 @@ def test_the_overview_counts_only_what_the_user_may_see(cast: Cast, client: Clie
     tags = client.get(reverse("households:overview")).context["tags"]
     assert (tags.households, tags.monitored, tags.lifted_out) == (2, 1, 1)
     assert MonitoringCase.objects.count() == 1
+
+
+def test_ending_a_benefit_from_the_household_page_stops_it_today(cast: Cast, client: Client) -> None:
+    household = factories.household(cast.grid0101)
+    benefit = services.grant_benefit(
+        household=household, kind="dibao", starts_on=date(2025, 1, 1), monthly_amount=Decimal(500)
+    )
+    client.force_login(cast.user("cun01"))
+    client.post(reverse("households:benefit-grant", args=[household.pk]), {"end": benefit.pk})
+    benefit.refresh_from_db()
+    assert benefit.ends_on is not None and benefit.ends_on >= date(2025, 1, 1)
+    client.force_login(cast.user("leader"))
+    other = services.grant_benefit(
+        household=household, kind="tekun", starts_on=date(2025, 1, 1), monthly_amount=Decimal(500)
+    )
+    assert (
+        client.post(reverse("households:benefit-grant", args=[household.pk]), {"end": other.pk}).status_code
+        == 404
+    )

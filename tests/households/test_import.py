@@ -18,7 +18,7 @@ from tests.conftest import Cast
 from tests.households import factories
 from zhenwu.core import idcard
 from zhenwu.households import excel
-from zhenwu.households.models import Household, Member, RegisterImport, SubsidyPayment
+from zhenwu.households.models import Household, Member, PersonalDataAccess, RegisterImport, SubsidyPayment
 
 
 def workbook(columns: list[str], rows: list[list[Any]]) -> BytesIO:
@@ -220,3 +220,23 @@ def test_the_export_reads_back_as_a_register(cast: Cast, client: Client) -> None
 def good_id(value: str) -> str:
     idcard.parse(value)
     return value
+
+
+def test_the_batch_export_lists_heads_masked_unless_allowed_and_logs_a_full_one(
+    cast: Cast, client: Client
+) -> None:
+    batch = factories.batch_paying(cast.grid0101, area=Decimal("2"))
+    head = batch.payments.get().household.members.get(relation="head")
+    client.force_login(cast.user("leader"))
+    sheet = load_workbook(
+        BytesIO(client.get(reverse("households:batch-export", args=[batch.pk])).content)
+    ).active
+    row = [c.value for c in sheet[2]]
+    assert row[1:7] == [head.household.number, head.name, head.id_number_masked, 2, 95.5, 191]
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(cast.user("minzheng"))
+    sheet = load_workbook(
+        BytesIO(client.get(reverse("households:batch-export", args=[batch.pk])).content)
+    ).active
+    assert sheet["D2"].value == head.full_id_number()
+    assert PersonalDataAccess.objects.get().actor == cast.user("minzheng")

@@ -153,3 +153,15 @@ def test_a_development_server_derives_a_key_by_itself() -> None:
 
 def test_a_department_staff_account_for_civil_affairs_is_in_the_demo(cast: Cast) -> None:
     assert cast.user("minzheng").role == Role.DEPARTMENT_STAFF
+
+
+def test_no_page_or_api_shows_a_birth_date_beside_a_masked_number(cast: Cast, client: Client) -> None:
+    """Region and last four digits are shown; with the birth date they would be the whole number."""
+    household = factories.household(cast.grid0101)
+    member = household.members.get(relation="head")
+    born = f"{member.birth_date:%Y-%m-%d}"
+    client.force_login(cast.user("leader"))
+    page = client.get(reverse("households:household-detail", args=[household.pk])).content.decode()
+    api = client.get(reverse("api:household-detail", args=[household.pk])).content.decode()
+    assert member.id_number_masked in page and born not in page
+    assert member.id_number_masked in api and born not in api and f'"age":{member.age}' in api

@@ -20,10 +20,12 @@ from .models import Household, Member, MonitoringCase
 class MemberSerializer(serializers.ModelSerializer[Member]):
     id_number = serializers.CharField(source="id_number_masked", read_only=True, help_text="脱敏身份证号")
     phone = serializers.CharField(source="phone_masked", read_only=True, help_text="脱敏电话")
+    age = serializers.IntegerField(read_only=True, help_text="周岁")
 
     class Meta:
         model = Member
-        fields = ["id", "name", "relation", "gender", "birth_date", "id_number", "phone", "disabled", "tags"]
+        # The age, not the birth date: with the masked number, the birth date gives the whole number back.
+        fields = ["id", "name", "relation", "gender", "age", "id_number", "phone", "disabled", "tags"]
 
 
 class HouseholdSerializer(serializers.ModelSerializer[Household]):

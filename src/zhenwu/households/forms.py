@@ -7,8 +7,11 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from zhenwu.core import idcard
+from zhenwu.org.models import OrgUnit
+
 from . import services
-from .models import BenefitKind, MonitoringCategory, RiskCause, SubsidyKind
+from .models import BenefitKind, MonitoringCategory, Relation, RiskCause, SubsidyKind
 
 TAGS = [
     ("", "全部"),
@@ -48,6 +51,51 @@ class HouseholdFilterForm(forms.Form):
         if services.index_of(keep.get("q", "")) is not None:
             keep.pop("q")
         return urlencode(keep)
+
+
+class NoEchoInput(forms.TextInput):
+    """A typed identity number is not written back into the page when the form comes back with errors."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=32)
+    relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
+    id_number = forms.CharField(
+        label="身份证号", max_length=24, widget=NoEchoInput, help_text="出生日期和性别由身份证号得出"
+    )
+    phone = forms.CharField(label="电话", max_length=24, required=False)
+    disabled = forms.BooleanField(label="残疾", required=False)
+    tags = forms.CharField(label="其他标签", max_length=64, required=False)
+
+    def clean_id_number(self) -> str:
+        try:
+            return idcard.parse(self.cleaned_data["id_number"]).number
+        except idcard.IdNumberError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_phone(self) -> str:
+        try:
+            return idcard.validate_phone(self.cleaned_data["phone"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class HouseholdForm(forms.Form):
+    """A new household with its head; further members are added on the household's page."""
+
+    org_unit = forms.ModelChoiceField(label="所属村/网格", queryset=OrgUnit.objects.none())
+    number = forms.CharField(label="户编号", max_length=32)
+    address = forms.CharField(label="住址", max_length=128, required=False)
+    lifted_out = forms.BooleanField(label="脱贫户", required=False)
+    left_behind_elderly = forms.BooleanField(label="留守老人", required=False)
+    left_behind_children = forms.BooleanField(label="留守儿童", required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class PeriodForm(forms.Form):

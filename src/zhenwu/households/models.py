@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from zhenwu.org.models import OrgUnit, ScopeRule
 
@@ -103,6 +104,14 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def age(self) -> int:
+        """Whole years today. Pages show the age, never the birth date: with the masked number's region
+        and last four digits, the birth date would give the whole identity number back."""
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     def full_id_number(self) -> str:
         """The identity number in clear: only for households.services.reveal_member, which logs it."""

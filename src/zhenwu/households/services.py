@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from zhenwu.core import idcard
@@ -178,8 +179,10 @@ def reveal_member(actor: User, member: Member) -> Revealed:
     return Revealed(member=member, id_number=member.full_id_number(), phone=member.full_phone())
 
 
-def log_full_export(actor: User, unit: OrgUnit, rows: int) -> None:
-    PersonalDataAccess.objects.create(actor=actor, org_unit=unit, what=f"导出完整名册({rows}人)")
+def log_full_export(actor: User, unit: OrgUnit, rows: int, what: str = "名册") -> None:
+    PersonalDataAccess.objects.create(
+        actor=actor, org_unit=unit, what=f"导出含完整身份证号的{what}({rows}行)"
+    )
 
 
 # --- households and members ------------------------------------------------------------------------
@@ -513,19 +516,19 @@ def new_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = None
 def by_village(count: HouseholdCount) -> dict[str, tuple[int, int]]:
     """A count split by village (a grid's household counts for its village): name -> (户, 人)."""
     people: dict[int, int] = {}
-    village_of: dict[int, str] = {}
+    village_of: dict[int, OrgUnit] = {}
     cases = count.records.select_related("household__org_unit__parent").annotate(
         people=Count("household__members")
     )
     for case in cases:
         unit = case.household.org_unit
-        village = unit.parent if unit.kind == OrgKind.GRID and unit.parent else unit
-        village_of[case.household_id] = village.name
+        village_of[case.household_id] = unit.parent if unit.kind == OrgKind.GRID and unit.parent else unit
         people[case.household_id] = case.people  # type: ignore[attr-defined]
     result: dict[str, tuple[int, int]] = {}
-    for household, name in sorted(village_of.items(), key=lambda item: item[1]):
-        households, persons = result.get(name, (0, 0))
-        result[name] = (households + 1, persons + people[household])
+    # In the tree's order (by path), as the township lists its villages.
+    for household, village in sorted(village_of.items(), key=lambda item: item[1].path):
+        households, persons = result.get(village.name, (0, 0))
+        result[village.name] = (households + 1, persons + people[household])
     return result
 
 
@@ -614,8 +617,6 @@ def batches_for(user: Any) -> list[SubsidyBatch]:
 
 
 def batch_in_scope_or_404(user: Any, pk: int) -> SubsidyBatch:
-    from django.http import Http404
-
     for batch in batches_for(user):
         if batch.pk == pk:
             return batch

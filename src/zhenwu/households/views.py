@@ -6,16 +6,17 @@ by a POST that households.services.reveal_member logs.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -148,6 +149,56 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def household_add(request: HttpRequest) -> HttpResponse:
+    """A new household and its head, typed in; a register of many is imported from Excel instead."""
+    _deny_unless(services.may_edit_register(request.user))
+    units = scope.visible_units(request.user).filter(kind__in=["village", "grid"]).order_by("path")
+    form = forms.HouseholdForm(request.POST or None, units=units, prefix="household")
+    head = forms.MemberForm(request.POST or None, prefix="head", initial={"relation": "head"})
+    if request.method == "POST" and form.is_valid() and head.is_valid():
+        member = services.MemberInput(**{**head.cleaned_data, "relation": "head"})
+        try:
+            with transaction.atomic():
+                household = services.create_household(
+                    members=[member], actor=request.user, **form.cleaned_data
+                )  # type: ignore[arg-type]
+        except ValidationError as error:
+            _errors_to(form, head, error)
+        else:
+            messages.success(request, f"已登记农户{household.number}。")
+            return redirect("households:household-detail", pk=household.pk)
+    return render(request, "households/household_add.html", {"form": form, "head": head})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _deny_unless(services.may_edit_register(request.user))
+    household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(household, services.MemberInput(**form.cleaned_data), actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _errors_to(form, form, error)
+        else:
+            messages.success(request, "成员已登记。")
+            return redirect("households:household-detail", pk=household.pk)
+    return render(request, "households/member_add.html", {"household": household, "form": form})
+
+
+def _errors_to(form: Any, member_form: Any, error: ValidationError) -> None:
+    """A service's errors shown beside the field they name (the member's fields on the member form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, validation_messages(error))
+        return
+    for field, errors in error.message_dict.items():
+        target = member_form if field in member_form.fields else form
+        target.add_error(field if field in target.fields else None, errors)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks to confirm; POST shows the full values once and logs who saw whose, and when."""
     _deny_unless(services.may_see_full(request.user))
@@ -196,21 +247,27 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "new": new,
         "closed": closed,
-        "villages": _village_rows(services.by_village(new), services.by_village(closed)),
+        "villages": _village_rows(
+            services.by_village(new),
+            services.by_village(closed),
+            list(scope.visible_units(request.user).order_by("path").values_list("name", flat=True)),
+        ),
         "new_cases": new.records.select_related(*related),
         "closed_cases": closed.records.select_related(*related),
         "open_cases": open_cases.select_related(*related)[:200],
         "open_count": open_cases.count(),
+        "this_week": (today - timedelta(days=today.weekday()), today),
+        "this_month": (services.month_bounds(today)[0], today),
     }
     return render(request, "households/monitoring_list.html", context)
 
 
 def _village_rows(
-    new: dict[str, tuple[int, int]], closed: dict[str, tuple[int, int]]
+    new: dict[str, tuple[int, int]], closed: dict[str, tuple[int, int]], order: list[str]
 ) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
-    return [
-        (name, new.get(name, (0, 0)), closed.get(name, (0, 0))) for name in sorted(set(new) | set(closed))
-    ]
+    """One row per village with a new or closed case, in the tree's order."""
+    names = [name for name in order if name in new or name in closed]
+    return [(name, new.get(name, (0, 0)), closed.get(name, (0, 0))) for name in names]
 
 
 MONITORING_ACTIONS = {
@@ -284,6 +341,15 @@ def _monitoring_action(
 def benefit_grant(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(services.may_edit_register(request.user))
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    if "end" in request.POST:
+        benefit = get_object_or_404(household.benefits.all(), pk=request.POST.get("end"))
+        try:
+            services.end_benefit(benefit, ends_on=_today(), actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, "；".join(validation_messages(error)))
+        else:
+            messages.success(request, f"{benefit.get_kind_display()}已于今日终止。")
+        return redirect("households:household-detail", pk=household.pk)
     form = forms.BenefitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -387,6 +453,20 @@ def export_register(request: HttpRequest, code: str) -> HttpResponse:
         services.log_full_export(request.user, unit, rows)  # type: ignore[arg-type]
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(unit.name + '农户名册.xlsx')}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = services.batch_in_scope_or_404(request.user, pk)
+    content, rows, full = excel.export_batch(request.user, batch)  # type: ignore[arg-type]
+    if full:
+        root = scope.scope_root(request.user)
+        assert root is not None
+        services.log_full_export(request.user, root, rows, what="补贴发放清册")  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(batch.name + '.xlsx')}"
     response["Cache-Control"] = "no-store"
     return response
 
