@@ -1,0 +1,90 @@
+"""Every figure a work report states, gathered from the other apps' services, and the writes of
+narrative entries and drafts.
+
+`gather` reads only through `indicators.services`, `projects.services`, `cases.services` and
+`households.services`; `compose.compose` turns the result into a document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from zhenwu.cases import services as cases
+from zhenwu.households import services as households
+from zhenwu.households.models import BenefitKind
+from zhenwu.indicators import services as indicators
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.projects import services as projects
+
+from .compose import Coming, Entry, ReportFigures, compose
+from .document import Document
+from .kinds import ReportSpec
+
+BENEFITS = [
+    (BenefitKind.DIBAO, "低保金"),
+    (BenefitKind.TEKUN, "特困供养金"),
+    (BenefitKind.TEMPORARY, "临时救助金"),
+]
+
+
+def find_unit(user: Any, text: str) -> OrgUnit:
+    """A township or village in the user's scope by its code or its exact name."""
+    units = scope.scoped(user, OrgUnit.objects.filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE]))
+    found = list(units.filter(code=text.strip())) or list(units.filter(name=text.strip()))
+    if len(found) != 1:
+        why = "有多个同名单位，请用编码" if found else "找不到该单位或无权查看"
+        raise LookupError(f"“{text}”：{why}。")
+    return found[0]
+
+
+def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> ReportFigures:
+    """Every figure the report of `unit` for `spec` states, as `user` may see them."""
+    period = spec.period
+    counts = projects.project_counts(user, unit, period)
+    review = [line for line in projects.monthly_review(user, period, today=spec.end)
+              if line.project.org_unit.path.startswith(unit.path)]  # fmt: skip
+    return ReportFigures(
+        spec=spec,
+        unit_name=unit.name,
+        unit_code=unit.code,
+        indicators=indicators.progress_for_unit(user, unit, period, today=_today(spec)),
+        projects=counts,
+        review=review,
+        coming=coming_milestones(user, unit, spec),
+        cases=cases.case_figures(user, unit, spec.start, spec.end),
+        new_monitored=households.new_monitored(user, spec.start, spec.end, unit),
+        eliminated=households.closed_monitored(user, spec.start, spec.end, unit),
+        benefits=[
+            (label, households.benefit_paid(user, kind, spec.start, spec.end, unit))
+            for kind, label in BENEFITS
+        ],
+        subsidies=[
+            (b.pk, b.name, households.subsidy_figure(user, b, unit))
+            for b in households.batches_for(user)
+            if b.year == spec.year
+        ],
+        entries=entries or [],
+    )
+
+
+def _today(spec: ReportSpec) -> date:
+    """Warnings as on the day after the period's entry deadline: 'not reported' means late by then."""
+    return spec.period.entry_deadline(indicators.ENTRY_DEADLINE_DAY)
+
+
+def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming]:
+    start, end = spec.next_span
+    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
+    coming = [
+        Coming(p.pk, p.name, m.name, m.planned_date)
+        for p in found
+        for m in p.milestones.all()
+        if m.actual_date is None and start <= m.planned_date <= end
+    ]
+    return sorted(coming, key=lambda c: (c.planned, c.project))
+
+
+def report(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> Document:
+    return compose(gather(user, unit, spec, entries))
