@@ -409,6 +409,9 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     ),
     "projects:lead-detail": detail_of(lead_at),
     "projects:lead-land": detail_of(lead_at, usable_by=may_edit_projects),
+    # a report is written for a unit (?org=): any unit in scope answers, others 404
+    "reports:report": unit_page(),
+    "reports:download": unit_page(),
 }
 
 # For each model a township admin manages in the admin site: a record inside their township and one

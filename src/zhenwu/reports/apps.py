@@ -4,4 +4,10 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "zhenwu.reports"
+    label = "reports"
     verbose_name = "工作报告"
+
+    def ready(self) -> None:
+        from zhenwu.web import navigation
+
+        navigation.register(navigation.NavItem("报告", "reports:report", order=50))
