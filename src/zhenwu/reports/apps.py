@@ -8,6 +8,13 @@ class ReportsConfig(AppConfig):
     verbose_name = "工作报告"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from zhenwu.web import navigation
+
+        from .models import NarrativeEntry, ReportDraft
+
+        auditlog.register(NarrativeEntry)
+        auditlog.register(ReportDraft)
 
         navigation.register(navigation.NavItem("报告", "reports:report", order=50))

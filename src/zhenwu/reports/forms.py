@@ -3,7 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from zhenwu.org.models import Department
+
 from .kinds import KINDS
+from .models import NarrativeEntry
 
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
@@ -14,4 +17,16 @@ class ReportChoiceForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class EntryForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = NarrativeEntry
+        fields = ["department", "year", "kind", "section", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: object, township: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["department"].queryset = Department.objects.filter(township=township)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year

@@ -10,17 +10,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
 from zhenwu.cases import services as cases
 from zhenwu.households import services as households
 from zhenwu.households.models import BenefitKind
 from zhenwu.indicators import services as indicators
 from zhenwu.org import scope
-from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 from zhenwu.projects import services as projects
 
 from .compose import Coming, Entry, ReportFigures, compose
 from .document import Document
 from .kinds import ReportSpec
+from .models import NarrativeEntry, ReportDraft
 
 BENEFITS = [
     (BenefitKind.DIBAO, "低保金"),
@@ -88,3 +93,69 @@ def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming
 
 def report(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> Document:
     return compose(gather(user, unit, spec, entries))
+
+
+# --- narrative entries and drafts ---------------------------------------------------------------------
+
+
+def may_write_entries(user: Any, unit: OrgUnit) -> bool:
+    """Office staff write their office's entries; the township admin writes for any office."""
+    if not scope.unit_in_scope(user, unit) or unit.township() is None:
+        return False
+    return scope.sees_everything(user) or user.role in (Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_STAFF)
+
+
+def may_compile(user: Any, unit: OrgUnit) -> bool:
+    """Whoever compiles the report (the township admin, in 党政办) picks and orders the entries."""
+    return scope.unit_in_scope(user, unit) and (
+        scope.sees_everything(user) or user.role == Role.TOWNSHIP_ADMIN
+    )
+
+
+def entries_for(user: Any, unit: OrgUnit, spec: ReportSpec) -> QuerySet[NarrativeEntry]:
+    entries = NarrativeEntry.objects.filter(org_unit=unit, year=spec.year, kind=spec.kind.code)
+    return scope.scoped(user, entries.select_related("department"))
+
+
+def save_entry(user: User, entry: NarrativeEntry) -> NarrativeEntry:
+    if not may_write_entries(user, entry.org_unit):
+        raise PermissionDenied("无权填写该单位的报告素材。")
+    if user.role == Role.DEPARTMENT_STAFF and entry.department_id != user.department_id:
+        raise PermissionDenied("只能填写本站所的报告素材。")
+    entry.author = user
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def draft_of(unit: OrgUnit, spec: ReportSpec) -> ReportDraft | None:
+    return ReportDraft.objects.filter(org_unit=unit, year=spec.year, kind=spec.kind.code).first()
+
+
+@transaction.atomic
+def choose_entries(user: User, unit: OrgUnit, spec: ReportSpec, entry_ids: list[int]) -> ReportDraft:
+    """Keep the compiler's choice and order; ids of entries the user cannot see are refused."""
+    if not may_compile(user, unit):
+        raise PermissionDenied("只有党政办(乡镇管理员)可以编排报告。")
+    known = set(entries_for(user, unit, spec).values_list("pk", flat=True))
+    unknown = [i for i in entry_ids if i not in known]
+    if unknown:
+        raise ValidationError(f"素材 {unknown} 不属于本报告。")
+    draft, _ = ReportDraft.objects.update_or_create(
+        org_unit=unit, year=spec.year, kind=spec.kind.code,
+        defaults={"entry_ids": list(dict.fromkeys(entry_ids)), "updated_by": user},
+    )  # fmt: skip
+    return draft
+
+
+def chosen_entries(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Entry]:
+    """The entries the compiler chose, in their order; all entries, in order, until a choice is saved."""
+    entries = {e.pk: e for e in entries_for(user, unit, spec)}
+    draft = draft_of(unit, spec)
+    ids = [i for i in draft.entry_ids if i in entries] if draft else list(entries)
+    return [Entry(e.pk, e.section, e.title, e.text, e.department.name) for e in (entries[i] for i in ids)]
+
+
+def compiled_report(user: Any, unit: OrgUnit, spec: ReportSpec) -> Document:
+    """The report with the chosen narrative entries: what the web page and the download give."""
+    return report(user, unit, spec, chosen_entries(user, unit, spec))

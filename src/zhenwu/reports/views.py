@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
@@ -17,8 +20,9 @@ from zhenwu.web.downloads import DOCX, attachment
 from . import services, text
 from .document import Source
 from .docx import render as render_docx
-from .forms import ReportChoiceForm
+from .forms import EntryForm, ReportChoiceForm
 from .kinds import ReportSpec, spec_for
+from .models import NarrativeEntry
 
 FORMATS = {"docx": DOCX, "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
 
@@ -62,8 +66,15 @@ def report(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"unit": unit, "form": form, "reportable": reportable(unit)}
     if reportable(unit) and form.is_valid():
         spec = _spec(form)
-        document = services.report(request.user, unit, spec)
-        context |= {"spec": spec, "document": document, "preview": text.html_body(document, link)}
+        document = services.compiled_report(request.user, unit, spec)
+        entries = list(services.entries_for(request.user, unit, spec))
+        draft = services.draft_of(unit, spec)
+        chosen = [e.id for e in services.chosen_entries(request.user, unit, spec)]
+        context |= {
+            "spec": spec, "document": document, "preview": text.html_body(document, link),
+            "entries": [(e, chosen.index(e.pk) + 1 if e.pk in chosen else "") for e in entries],
+            "draft": draft, "may_compile": services.may_compile(request.user, unit),
+        }  # fmt: skip
     return render(request, "reports/report.html", context)
 
 
@@ -74,7 +85,7 @@ def download(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("format", "docx")
     if not reportable(unit) or not form.is_valid() or kind not in FORMATS:
         raise Http404("请选择乡镇或村、报告类型和年度。")
-    document = services.report(request.user, unit, _spec(form))
+    document = services.compiled_report(request.user, unit, _spec(form))
     if kind == "docx":
         content: bytes = render_docx(document)
     else:
@@ -82,3 +93,70 @@ def download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=FORMATS[kind])
     response["Content-Disposition"] = attachment(f"{document.title}.{kind}")
     return response
+
+
+# --- narrative entries and the compiler's choice ------------------------------------------------------
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """The entries in scope, and a form to write one for the unit named by ?org=."""
+    unit = _unit(request)
+    township = unit.township()
+    may_write = services.may_write_entries(request.user, unit)
+    form = EntryForm(request.POST or None, township=township)
+    if request.method == "POST" and may_write and form.is_valid():
+        entry = form.save(commit=False)
+        entry.org_unit = unit
+        try:
+            services.save_entry(request.user, entry)  # type: ignore[arg-type]
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"已保存素材“{entry.title}”。")
+            return redirect(f"{reverse('reports:entry-list')}?org={unit.code}")
+    entries = scope.scoped(request.user, NarrativeEntry.objects.select_related("department", "org_unit"))
+    entries = entries.filter(org_unit__path__startswith=unit.path).order_by("-year", "kind", "section", "pk")
+    context = {"unit": unit, "form": form, "may_write": may_write, "entries": entries[:200]}
+    return render(request, "reports/entry_list.html", context)
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = scope.get_in_scope_or_404(request.user, NarrativeEntry.objects.select_related("org_unit"), pk=pk)
+    may_write = services.may_write_entries(request.user, entry.org_unit)
+    form = EntryForm(request.POST or None, instance=entry, township=entry.org_unit.township())
+    if request.method == "POST" and may_write and form.is_valid():
+        try:
+            services.save_entry(request.user, form.save(commit=False))  # type: ignore[arg-type]
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, "素材已更新。")
+            return redirect(f"{reverse('reports:entry-list')}?org={entry.org_unit.code}")
+    return render(request, "reports/entry_edit.html", {"entry": entry, "form": form, "may_write": may_write})
+
+
+@login_required
+@require_POST
+def choose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save which entries the report of unit `pk` uses, in the order given by each entry's number."""
+    unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), pk=pk)
+    form = ReportChoiceForm(request.POST)
+    back = reverse("reports:report")
+    if not form.is_valid():
+        messages.error(request, "请选择报告类型和年度。")
+        return redirect(f"{back}?org={unit.code}")
+    spec = _spec(form)
+    chosen = []
+    for raw in request.POST.getlist("entry"):
+        order = request.POST.get(f"order_{raw}", "")
+        if raw.isdigit():
+            chosen.append((int(order) if order.isdigit() else 999, int(raw)))
+    try:
+        services.choose_entries(request.user, unit, spec, [pk for _, pk in sorted(chosen)])  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, "已保存素材的选用和顺序；重新生成时保留。")
+    return redirect(f"{back}?org={unit.code}&kind={spec.kind.code}&year={spec.year}")
