@@ -422,6 +422,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     # a report is written for a unit (?org=): any unit in scope answers, others 404
     "reports:report": unit_page(),
     "reports:download": unit_page(),
+    "reports:check": unit_page(),
     "reports:entry-list": ScopeCase(mode="list", make=entry_at, appears=lambda body, e: e.title in body),
     "reports:entry-edit": detail_of(entry_at),
     "reports:choose": detail_of(lambda cast, unit: unit, mode="post"),

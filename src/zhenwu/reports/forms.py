@@ -30,3 +30,15 @@ class EntryForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["department"].queryset = Department.objects.filter(township=township)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+
+
+class CheckBackForm(ReportChoiceForm):
+    draft = forms.FileField(label="修改后的报告(.docx)")
+
+    def clean_draft(self) -> object:
+        upload = self.cleaned_data["draft"]
+        if not upload.name.lower().endswith((".docx", ".txt")):
+            raise forms.ValidationError("请上传 .docx 文件(或 UTF-8 文本 .txt)。")
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("文件超过 5 MB。")
+        return upload

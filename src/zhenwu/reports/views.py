@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.reader import read_bytes
 from zhenwu.web.downloads import DOCX, attachment
 
 from . import services, text
+from .checkback import check_back
 from .document import Source
 from .docx import render as render_docx
-from .forms import EntryForm, ReportChoiceForm
+from .forms import CheckBackForm, EntryForm, ReportChoiceForm
 from .kinds import ReportSpec, spec_for
 from .models import NarrativeEntry
 
@@ -160,3 +162,27 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已保存素材的选用和顺序；重新生成时保留。")
     return redirect(f"{back}?org={unit.code}&kind={spec.kind.code}&year={spec.year}")
+
+
+@login_required
+def check(request: HttpRequest) -> HttpResponse:
+    """Upload an edited draft: flag each figure that no longer matches the data or that the reader's
+    checks reject. Nothing is saved."""
+    unit = _unit(request)
+    form = CheckBackForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"unit": unit, "form": form, "reportable": reportable(unit)}
+    if request.method == "POST" and reportable(unit) and form.is_valid():
+        upload = form.cleaned_data["draft"]
+        try:
+            draft_text = read_bytes(upload.read(), upload.name)
+        except Exception:  # a damaged or mislabelled file: python-docx raises several kinds
+            form.add_error("draft", "无法读取该文件，请确认是 Word(.docx) 文件。")
+        else:
+            document = services.compiled_report(request.user, unit, _spec(form))
+            result = check_back(document, draft_text)
+            rows = [
+                (m, link(m.figure.sources[0]) if m.figure and m.figure.sources else "")
+                for m in result.mismatches
+            ]
+            context |= {"result": result, "rows": rows, "document": document}
+    return render(request, "reports/check.html", context)
