@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("full_demo")
 @pytest.fixture
 def report(db: None) -> Document:
     admin = User.objects.get(username="admin")
-    return services.report(admin, services.find_unit(admin, "示范镇"), spec_for("half-year", 2026))
+    return services.compiled_report(admin, services.find_unit(admin, "示范镇"), spec_for("half-year", 2026))
 
 
 def by_key(document: Document) -> dict[str, str]:

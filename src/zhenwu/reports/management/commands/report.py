@@ -35,7 +35,7 @@ class Command(BaseCommand):
         kind = options["format"] or (Path(out).suffix.lstrip(".") if out else "md")
         if kind not in ("docx", "md", "html"):
             raise CommandError("输出格式应为 docx、md 或 html。")
-        document = services.report(user, unit, spec)
+        document = services.compiled_report(user, unit, spec)
         if kind == "docx":
             if not out:
                 raise CommandError("docx 需要 --out 文件名。")
