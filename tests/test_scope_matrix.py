@@ -33,6 +33,7 @@ from zhenwu.org import admin as org_admin
 from zhenwu.org import services
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.projects.models import InvestmentLead, Milestone, Project
+from zhenwu.reports.models import NarrativeEntry
 
 ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
 
@@ -198,6 +199,15 @@ def lead_at(cast: Cast, unit: OrgUnit) -> InvestmentLead:
     return InvestmentLead.objects.create(
         investor=f"投资方{unit.code}", sector="制造", intended_investment=1, stage="signed", leader="钱镇长",
         department=office_of(cast, unit), org_unit=unit,
+    )  # fmt: skip
+
+
+def entry_at(cast: Cast, unit: OrgUnit) -> NarrativeEntry:
+    """An 经发办 narrative entry for `unit`'s half-year report."""
+    author = cast.user("admin") if unit.township() == cast.township else cast.other_admin
+    return NarrativeEntry.objects.create(
+        department=office_of(cast, unit), org_unit=unit, year=2026, kind="half-year", section="methods",
+        title=f"素材{unit.code}", text="坚持项目为王。", author=author,
     )  # fmt: skip
 
 
@@ -412,6 +422,13 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     ),
     "projects:lead-detail": detail_of(lead_at),
     "projects:lead-land": detail_of(lead_at, usable_by=may_edit_projects),
+    # a report is written for a unit (?org=): any unit in scope answers, others 404
+    "reports:report": unit_page(),
+    "reports:download": unit_page(),
+    "reports:check": unit_page(),
+    "reports:entry-list": ScopeCase(mode="list", make=entry_at, appears=lambda body, e: e.title in body),
+    "reports:entry-edit": detail_of(entry_at),
+    "reports:choose": detail_of(lambda cast, unit: unit, mode="post"),
 }
 
 # For each model a township admin manages in the admin site: a record inside their township and one

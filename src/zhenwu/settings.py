@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "zhenwu.indicators",
     "zhenwu.projects",
     "zhenwu.households",
+    "zhenwu.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "zhenwu.reports"
+    label = "reports"
+    verbose_name = "工作报告"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from zhenwu.web import navigation
+
+        from .models import NarrativeEntry, ReportDraft
+
+        auditlog.register(NarrativeEntry)
+        auditlog.register(ReportDraft)
+
+        navigation.register(navigation.NavItem("报告", "reports:report", order=50))

@@ -1,0 +1,478 @@
+"""Compose a work report from figures the other apps' services computed.
+
+No queries here: `ReportFigures` carries what `services.gather` loaded, and `compose` turns it into a
+`Document` in the wording township reports use. Every number is a `Figure` with its computation and
+sources, so the preview can link it and a returned draft can be compared back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from zhenwu.core.numbers import format_count, format_growth, format_money, format_percent, format_points
+
+from .document import Document, Figure, Piece, Source, Style
+from .kinds import ReportSpec
+
+if TYPE_CHECKING:
+    from zhenwu.cases.services import FigureReport, Figures
+    from zhenwu.households.services import HouseholdCount, Money, SubsidyFigure
+    from zhenwu.indicators.services import ProgressRow
+    from zhenwu.projects.services import ProjectCounts, ReviewLine
+
+SECTION_WORDS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+MONEY_UNITS = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4}
+STAGE_LABELS = {
+    "planned": "谋划",
+    "signed": "签约",
+    "started": "开工",
+    "under_construction": "在建",
+    "completed": "竣工",
+    "in_production": "投产",
+}
+SECTIONS = ("highlights", "methods", "problems", "plans")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A narrative entry an office wrote for the period, as the compiler chose it."""
+
+    id: int
+    section: str  # highlights | methods | problems | plans
+    title: str
+    text: str
+    office: str = ""
+
+
+@dataclass(frozen=True)
+class Coming:
+    """A milestone due in the coming span."""
+
+    project_id: int
+    project: str
+    milestone: str
+    planned: date
+
+
+@dataclass
+class ReportFigures:
+    spec: ReportSpec
+    unit_name: str
+    unit_code: str
+    indicators: list[ProgressRow] = field(default_factory=list)
+    projects: ProjectCounts | None = None
+    review: list[ReviewLine] = field(default_factory=list)
+    coming: list[Coming] = field(default_factory=list)
+    cases: FigureReport | None = None
+    new_monitored: HouseholdCount | None = None
+    eliminated: HouseholdCount | None = None
+    benefits: list[tuple[str, Money]] = field(default_factory=list)  # (label, money)
+    subsidies: list[tuple[int, str, SubsidyFigure]] = field(default_factory=list)  # (batch id, name, fig)
+    entries: list[Entry] = field(default_factory=list)
+
+
+def chinese_ordinal(n: int) -> str:
+    return SECTION_WORDS[n - 1] if n <= len(SECTION_WORDS) else str(n)
+
+
+# --- figures ------------------------------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def quantity_text(value: Decimal, unit: str) -> str:
+    """An indicator's value as a report writes it: money in 万元/亿元, rates in %, else a count."""
+    if unit in MONEY_UNITS:
+        return format_money(value * MONEY_UNITS[unit])
+    if unit == "%":
+        return format_percent(value)
+    return format_count(value, unit)
+
+
+def _indicator_source(row: ProgressRow, code: str) -> Source:
+    n = len(row.sources)
+    return Source(
+        f"{row.indicator.name}：{n}条填报值与全年任务",
+        "indicators:indicator-detail",
+        (row.indicator.pk,),
+        (("org", code), ("period", row.period.key)),
+    )
+
+
+def indicator_pieces(row: ProgressRow, code: str) -> list[Piece]:
+    """'固定资产投资完成4.90亿元，占全年任务的52.1%，同比增长28.0%，超序时进度2.1个百分点'."""
+    indicator, progress = row.indicator, row.progress
+    assert progress.actual is not None
+    source = (_indicator_source(row, code),)
+    key = f"indicator:{indicator.code}"
+    unit = indicator.unit
+    actual = Figure(
+        quantity_text(progress.actual, unit),
+        progress.actual,
+        f"{row.period.full_label}累计值{_plain(progress.actual)}{unit}"
+        + ("(各村汇总)" if row.rolled_up else ""),
+        source,
+        f"{key}:actual",
+    )
+    if indicator.is_rate:
+        pieces: list[Piece] = [indicator.name, "达", actual]
+        if progress.yoy is not None:
+            same = format_points(progress.yoy) == "持平"
+            pieces += [
+                "，与去年同期" if same else "，比去年同期",
+                _points_figure(progress.yoy, progress, unit, source, key),
+            ]
+        return pieces
+    lower = indicator.direction == "lower"
+    verb = "完成" if indicator.kind == "cumulative" else "达"
+    pieces = [indicator.name, actual] if lower else [indicator.name, verb, actual]
+    if not lower and progress.completion is not None and progress.target:
+        share = progress.completion * 100
+        how = f"{_plain(progress.actual)} ÷ 全年任务{_plain(progress.target)}{unit}"
+        pieces += ["，占全年任务的", Figure(format_percent(share), share, how, source, f"{key}:completion")]
+    if progress.yoy is not None and progress.last_year:
+        growth = progress.yoy * 100
+        how = f"{_plain(progress.actual)} ÷ 去年同期{_plain(progress.last_year)}{unit} − 1"
+        pieces += ["，", Figure(format_growth(growth), growth, how, source, f"{key}:yoy")]
+    if not lower and progress.gap_points is not None and progress.time_progress is not None:
+        points = progress.gap_points
+        how = f"完成率 − 序时进度{format_percent(progress.time_progress * 100)}"
+        text = f"{format_percent(abs(points))[:-1]}个百分点"
+        if text == "0.0个百分点":
+            pieces += ["，与序时进度持平"]
+        else:
+            words = "超序时进度" if points > 0 else "低于序时进度"
+            pieces += ["，", words, Figure(text, points, how, source, f"{key}:gap")]
+    return pieces
+
+
+def _points_figure(change: Decimal, progress: Any, unit: str, source: tuple[Source, ...], key: str) -> Figure:
+    how = f"{_plain(progress.actual)}{unit} − 去年同期{_plain(progress.last_year)}{unit}"
+    return Figure(format_points(change), change, how, source, f"{key}:yoy")
+
+
+def count_figure(n: int, measure: str, how: str, sources: tuple[Source, ...], key: str) -> Figure:
+    return Figure(format_count(n, measure), Decimal(n), how, sources, key)
+
+
+def money_figure(yuan: Decimal, how: str, sources: tuple[Source, ...], key: str) -> Figure:
+    return Figure(format_money(yuan), yuan, how, sources, key)
+
+
+def rate_figure(rate: Decimal, how: str, sources: tuple[Source, ...], key: str) -> Figure:
+    return Figure(format_percent(rate), rate, how, sources, key)
+
+
+def _join(parts: Sequence[list[Piece]], separator: str = "；", end: str = "。") -> list[Piece]:
+    pieces: list[Piece] = []
+    for n, part in enumerate(parts):
+        if n:
+            pieces.append(separator)
+        pieces += part
+    return [*pieces, end] if pieces else []
+
+
+# --- the document -------------------------------------------------------------------------------------
+
+
+def compose(figures: ReportFigures) -> Document:
+    spec = figures.spec
+    document = Document(spec.title(figures.unit_name))
+    _opening(document, figures)
+    document.add(Style.HEADING1, "一、工作成效")
+    _results(document, figures)
+    document.add(Style.HEADING1, "二、主要做法")
+    _methods(document, figures)
+    document.add(Style.HEADING1, "三、存在问题")
+    _problems(document, figures)
+    document.add(Style.HEADING1, f"四、{spec.next_words}工作计划")
+    _plans(document, figures)
+    return document
+
+
+def _reported(figures: ReportFigures) -> list[ProgressRow]:
+    return [row for row in figures.indicators if row.progress.actual is not None]
+
+
+def _opening(document: Document, figures: ReportFigures) -> None:
+    spec, rows = figures.spec, _reported(figures)
+    timed = [r for r in rows if r.progress.time_progress is not None and r.indicator.direction != "lower"]
+    ahead = [r for r in timed if (r.progress.gap_points or Decimal(0)) >= 0]
+    source = (
+        Source(
+            "指标完成情况",
+            "indicators:dashboard",
+            (),
+            (("org", figures.unit_code), ("period", spec.period.key)),
+        ),
+    )
+    pieces: list[Piece] = [
+        f"{spec.span_words}，{figures.unit_name}围绕年度目标任务，统筹推进经济发展、项目建设、"
+        "基层治理和民生保障各项工作，经济社会发展总体平稳。"
+    ]
+    if timed:
+        pieces += [
+            "按序时进度考核的",
+            count_figure(len(timed), "项", "有全年任务的累计指标", source, "opening:timed"),
+            "主要指标中，",
+            count_figure(len(ahead), "项", "完成率不低于序时进度的指标", source, "opening:ahead"),
+            "达到或超过序时进度。",
+        ]
+    document.add(Style.BODY, *pieces)
+
+
+def _results(document: Document, figures: ReportFigures) -> None:
+    number = 0
+
+    def heading(text: str) -> str:
+        nonlocal number
+        number += 1
+        return f"（{chinese_ordinal(number)}）{text}"
+
+    rows = _reported(figures)
+    if rows:
+        document.add(Style.HEADING2, heading("主要指标完成情况"))
+        by_office: dict[str, list[ProgressRow]] = defaultdict(list)
+        for row in sorted(rows, key=lambda r: (r.indicator.position, r.indicator.code)):
+            by_office[row.indicator.department.name].append(row)
+        for office_rows in by_office.values():
+            document.add(Style.BODY, *_join([indicator_pieces(r, figures.unit_code) for r in office_rows]))
+    if figures.projects is not None and figures.projects.by_stage:
+        document.add(Style.HEADING2, heading("重点项目建设情况"))
+        _projects(document, figures)
+    if figures.cases is not None and figures.cases.total.received:
+        document.add(Style.HEADING2, heading("基层治理情况"))
+        _cases(document, figures)
+    if _has_livelihood(figures):
+        document.add(Style.HEADING2, heading("民生保障情况"))
+        _livelihood(document, figures)
+    highlights = [e for e in figures.entries if e.section == "highlights"]
+    if highlights:
+        document.add(Style.HEADING2, heading("其他重点工作"))
+        for entry in highlights:
+            document.add(Style.BODY, entry.text, lead=_entry_lead(entry.title))
+
+
+def _entry_lead(title: str) -> str:
+    title = title.strip().rstrip("。")
+    return f"{title}。" if title else ""
+
+
+def _projects(document: Document, figures: ReportFigures) -> None:
+    counts, spec = figures.projects, figures.spec
+    assert counts is not None
+    source = (Source("重点项目", "projects:dashboard", (), (("org", figures.unit_code),)),)
+    total = sum(counts.by_stage.values())
+    stages = [(s, counts.by_stage.get(s, 0)) for s in STAGE_LABELS if counts.by_stage.get(s, 0)]
+    pieces: list[Piece] = [
+        "纳入项目库的重点项目共",
+        count_figure(total, "个", "项目库中各阶段项目之和", source, "projects:total"),
+        "，其中",
+    ]
+    for n, (stage, count) in enumerate(stages):
+        label = STAGE_LABELS[stage]
+        pieces += [
+            "、" if n else "",
+            f"{label}项目",
+            count_figure(count, "个", f"当前处于{label}阶段", source, f"projects:stage:{stage}"),
+        ]
+    pieces.append("。")
+    moved = [
+        ("新签约项目", counts.signed_this_year, "signed"),
+        ("新开工项目", counts.started_this_year, "started"),
+        ("竣工项目", counts.completed_this_year, "completed"),
+    ]
+    moved_parts: list[list[Piece]] = []
+    for label, projects, key in moved:
+        if projects:
+            how = f"{spec.year}年1-{spec.kind.last_month}月进入该阶段的项目"
+            sources = tuple(Source(p.name, "projects:project-detail", (p.pk,)) for p in projects)
+            moved_parts.append([label, count_figure(len(projects), "个", how, sources, f"projects:{key}")])
+    if moved_parts:
+        pieces += [f"{spec.year}年以来，", *_join(moved_parts, "，")]
+    if counts.planned_investment:
+        share = counts.completed_investment * 100 / counts.planned_investment
+        pieces += [
+            "重点项目年度计划投资",
+            money_figure(
+                counts.planned_investment, "今年计划项目的年度计划投资之和", source, "projects:planned"
+            ),
+            "，累计完成投资",
+            money_figure(
+                counts.completed_investment, "各项目截至期末的完成投资之和", source, "projects:completed"
+            ),
+            "，完成年度计划的",
+            rate_figure(share, "完成投资 ÷ 年度计划投资", source, "projects:completion"),
+            "。",
+        ]
+    document.add(Style.BODY, *pieces)
+
+
+def _case_source(figures: ReportFigures) -> tuple[Source, ...]:
+    spec = figures.spec
+    query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.end.isoformat()))
+    return (Source(f"{figures.spec.span_words}受理的事件", "cases:case-list", (), query),)
+
+
+def _cases(document: Document, figures: ReportFigures) -> None:
+    report = figures.cases
+    assert report is not None
+    total, source = report.total, _case_source(figures)
+    pieces: list[Piece] = [
+        f"{figures.spec.span_words}共受理各类事件",
+        count_figure(total.received, "件", "期内受理的事件(合并的重复件不计)", source, "cases:received"),
+    ]
+    types = [(name, f) for name, f in report.by_type if f.received]
+    if len(types) > 1:
+        pieces.append("，其中")
+        for n, (name, f) in enumerate(types):
+            pieces += [
+                "、" if n else "",
+                _name(name),
+                count_figure(f.received, "件", f"{name}受理数", source, f"cases:type:{name}"),
+            ]
+    pieces += _rates(total, source)
+    document.add(Style.BODY, *pieces)
+
+
+def _name(name: str) -> str:
+    """A name that ends in digits ("市长热线/12345") is quoted, or its count would run into them."""
+    return f"“{name}”" if name[-1:].isdigit() else name
+
+
+def _rates(total: Figures, source: tuple[Source, ...]) -> list[Piece]:
+    pieces: list[Piece] = [
+        "。已办结",
+        count_figure(total.resolved, "件", "期内受理且已办结或核查销号", source, "cases:resolved"),
+    ]
+    if total.resolution_rate is not None:
+        pieces += ["，办结率", rate_figure(total.resolution_rate, "办结数 ÷ 受理数", source, "cases:rate")]
+    pieces += ["；按期办结", count_figure(total.on_time, "件", "在办理期限内办结", source, "cases:on_time")]
+    if total.on_time_rate is not None:
+        pieces += [
+            "，按期办结率",
+            rate_figure(total.on_time_rate, "按期办结数 ÷ 受理数", source, "cases:on_time_rate"),
+        ]
+    return [*pieces, "。"]
+
+
+def _has_livelihood(figures: ReportFigures) -> bool:
+    return bool(
+        (figures.new_monitored and figures.new_monitored.households)
+        or any(m.yuan for _, m in figures.benefits)
+        or figures.subsidies
+    )
+
+
+def _livelihood(document: Document, figures: ReportFigures) -> None:
+    code = figures.unit_code
+    monitoring = (Source("防返贫监测对象", "households:monitoring-list", (), (("org", code),)),)
+    parts: list[list[Piece]] = []
+    for label, count, key in (
+        ("新增防返贫监测对象", figures.new_monitored, "new"),
+        ("消除风险", figures.eliminated, "eliminated"),
+    ):
+        if count is not None and count.households:
+            parts.append([
+                label,
+                count_figure(count.households, "户", f"期内{label}", monitoring, f"households:{key}"),
+                count_figure(count.people, "人", "这些户的家庭成员", monitoring, f"households:{key}:people"),
+            ])  # fmt: skip
+    benefit_source = (Source("救助与补贴", "households:overview", (), (("org", code),)),)
+    for label, money in figures.benefits:
+        if money.yuan:
+            how = f"{len(money.records)}条救助记录：月标准 × 期内享受月数(临时救助按次)"
+            parts.append([f"发放{label}", money_figure(money.yuan, how, benefit_source, f"benefits:{label}")])
+    for batch_id, name, subsidy in figures.subsidies:
+        source = (Source(name, "households:batch-detail", (batch_id,)),)
+        key = f"subsidy:{batch_id}"
+        parts.append([
+            f"{name}涉及面积",
+            Figure(format_count(subsidy.area, "亩"), subsidy.area, f"{subsidy.lines}户补贴面积之和", source,
+                   f"{key}:area"),
+            "，应发资金",
+            money_figure(subsidy.due, "面积 × 补贴标准，逐户相加", source, f"{key}:due"),
+            "，发放率",
+            rate_figure(subsidy.paid_rate, "已发放金额 ÷ 应发资金", source, f"{key}:rate"),
+        ])  # fmt: skip
+    document.add(Style.BODY, *_join(parts))
+
+
+def _numbered(document: Document, entries: Iterable[Entry]) -> int:
+    """'一是……。二是……。' paragraphs, one per entry; returns how many were written."""
+    n = 0
+    for n, entry in enumerate(entries, start=1):
+        title = _entry_lead(entry.title)
+        document.add(Style.BODY, f"{chinese_ordinal(n)}是{title}{entry.text.strip()}")
+    return n
+
+
+def _methods(document: Document, figures: ReportFigures) -> None:
+    if not _numbered(document, (e for e in figures.entries if e.section == "methods")):
+        document.add(Style.BODY, "（各站所尚未填报本期主要做法。）")
+
+
+def _problems(document: Document, figures: ReportFigures) -> None:
+    sentences: list[list[Piece]] = []
+    behind = [(r, w) for r in figures.indicators for w in r.warnings if w.code == "behind"]
+    if behind:
+        sentences.append(["部分指标完成进度偏慢：", *_warning_list(behind, figures.unit_code)])
+    falling = [(r, w) for r in figures.indicators for w in r.warnings if w.code == "yoy"]
+    if falling:
+        sentences.append(["部分指标同比回落：", *_warning_list(falling, figures.unit_code)])
+    missing = [(r, w) for r in figures.indicators for w in r.warnings if w.code in ("missing", "decrease")]
+    if missing:
+        sentences.append(["部分数据报送不及时或需核实：", *_warning_list(missing, figures.unit_code)])
+    if figures.review:
+        lines = [[line.project.name, "：", "；".join(line.reasons)] for line in figures.review[:5]]
+        sentences.append(["部分项目推进滞后，", *_join(lines, "；", "")])
+    if figures.cases is not None and figures.cases.total.overdue:
+        sentences.append([
+            "部分事件办理超期，目前仍有",
+            count_figure(figures.cases.total.overdue, "件", "未办结且已过办理期限", _case_source(figures),
+                         "cases:overdue"),
+            "事件超期未办结",
+        ])  # fmt: skip
+    for entry in (e for e in figures.entries if e.section == "problems"):
+        sentences.append(
+            [_entry_lead(entry.title).rstrip("。"), "。" if entry.title else "", entry.text.strip()]
+        )
+    for n, pieces in enumerate(sentences, start=1):
+        text_end = "" if str(pieces[-1]).endswith("。") else "。"
+        document.add(Style.BODY, f"{chinese_ordinal(n)}是", *pieces, text_end)
+    if not sentences:
+        document.add(Style.BODY, "本期各项指标均达到序时进度，重点项目未出现滞后。")
+
+
+def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece]:
+    pieces: list[Piece] = []
+    for n, (row, warning) in enumerate(items):
+        source = (_indicator_source(row, code),)
+        pieces += [
+            "；" if n else "",
+            row.indicator.name,
+            Figure(warning.message, None, "指标预警", source, f"warning:{row.indicator.code}:{warning.code}"),
+        ]
+    return pieces
+
+
+def _plans(document: Document, figures: ReportFigures) -> None:
+    n = _numbered(document, (e for e in figures.entries if e.section == "plans"))
+    if figures.coming:
+        items = [
+            f"{c.project}{c.planned.month}月{c.planned.day}日前完成“{c.milestone}”"
+            for c in figures.coming[:8]
+        ]
+        document.add(
+            Style.BODY,
+            f"{chinese_ordinal(n + 1)}是抓好重点项目节点。倒排工期、挂图作战，确保" + "，".join(items) + "。",
+        )
+    elif not n:
+        document.add(Style.BODY, "（各站所尚未填报下阶段工作计划。）")

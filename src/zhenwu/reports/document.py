@@ -1,0 +1,76 @@
+"""The document model of a work report: paragraphs made of text and figures, each figure with the
+computation and the records behind it. Renderers (HTML, Markdown, .docx) read only this model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Style(StrEnum):
+    TITLE = "title"
+    BODY = "body"
+    HEADING1 = "heading1"  # 一、 黑体
+    HEADING2 = "heading2"  # （一） 楷体
+    SIGNATURE = "signature"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page that shows records behind a figure: a URL name with its arguments and query."""
+
+    label: str
+    route: str
+    args: tuple[int | str, ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as the report writes it, its value, how it was computed and where it came from."""
+
+    text: str
+    value: Decimal | None
+    how: str
+    sources: tuple[Source, ...] = ()
+    key: str = ""  # a stable name ("indicator:gdzctz:actual") to compare a draft's figures back
+
+
+Piece = str | Figure
+
+
+@dataclass
+class Paragraph:
+    style: Style
+    pieces: list[Piece] = field(default_factory=list)
+    # a level-2 heading run in at the start of a body paragraph, as 公文 often writes "（一）…。正文"
+    lead: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.lead + "".join(p if isinstance(p, str) else p.text for p in self.pieces)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [p for p in self.pieces if isinstance(p, Figure)]
+
+
+@dataclass
+class Document:
+    title: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Plain text, one paragraph a line, title first: what the reader checks."""
+        return "\n".join([self.title, *(p.text for p in self.paragraphs)])
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for p in self.paragraphs for f in p.figures]
+
+    def add(self, style: Style, *pieces: Piece, lead: str = "") -> Paragraph:
+        paragraph = Paragraph(style, [p for p in pieces if p != ""], lead)
+        self.paragraphs.append(paragraph)
+        return paragraph

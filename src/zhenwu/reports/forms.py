@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from zhenwu.org.models import Department
+
+from .kinds import KINDS
+from .models import NarrativeEntry
+
+KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
+
+
+class ReportChoiceForm(forms.Form):
+    kind = forms.ChoiceField(label="报告类型", choices=KIND_CHOICES, initial="half-year")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class EntryForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = NarrativeEntry
+        fields = ["department", "year", "kind", "section", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: object, township: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["department"].queryset = Department.objects.filter(township=township)  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class CheckBackForm(ReportChoiceForm):
+    draft = forms.FileField(label="修改后的报告(.docx)")
+
+    def clean_draft(self) -> object:
+        upload = self.cleaned_data["draft"]
+        if not upload.name.lower().endswith((".docx", ".txt")):
+            raise forms.ValidationError("请上传 .docx 文件(或 UTF-8 文本 .txt)。")
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("文件超过 5 MB。")
+        return upload

@@ -1,0 +1,59 @@
+"""zhenwu report half-year --org 示范镇 --year 2026 --out report.docx"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhenwu.org.models import User
+from zhenwu.reports import services, text
+from zhenwu.reports.docx import render
+from zhenwu.reports.kinds import KINDS, spec_for
+
+
+class Command(BaseCommand):
+    help = "写出工作总结：季度(q1…q4)、上半年(half-year)或年度(annual)，docx/md/html。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(KINDS), help="报告类型")
+        parser.add_argument("--org", required=True, help="乡镇/村的编码或名称")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--format", choices=["docx", "md", "html"], default=None)
+        parser.add_argument("--out", help="输出文件；不给则 md/html 打印到屏幕")
+        parser.add_argument("--user", help="以该账号的数据范围写报告；不给则读全部数据")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = self._user(options["user"])
+        try:
+            unit = services.find_unit(user, options["org"])
+            spec = spec_for(options["kind"], options["year"])
+        except (LookupError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        out = options["out"]
+        kind = options["format"] or (Path(out).suffix.lstrip(".") if out else "md")
+        if kind not in ("docx", "md", "html"):
+            raise CommandError("输出格式应为 docx、md 或 html。")
+        document = services.compiled_report(user, unit, spec)
+        if kind == "docx":
+            if not out:
+                raise CommandError("docx 需要 --out 文件名。")
+            Path(out).write_bytes(render(document))
+        else:
+            content = text.markdown(document) if kind == "md" else text.html(document)
+            if out:
+                Path(out).write_text(content, encoding="utf-8")
+            else:
+                self.stdout.write(content)
+        if out:
+            self.stdout.write(f"已写出 {out}：{document.title}")
+
+    def _user(self, username: str | None) -> User:
+        if username is None:
+            # the operator of the installation reads every unit, as a superuser would
+            return User(username="report-cli", is_superuser=True, is_active=True)
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"没有账号“{username}”。")
+        return user

@@ -1,0 +1,68 @@
+"""Narrative entries offices write for a report period, and the compiler's choice of them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from zhenwu.org.models import Department, OrgUnit, ScopeRule
+
+from .kinds import KINDS
+
+
+class Section(models.TextChoices):
+    HIGHLIGHTS = "highlights", "工作亮点"
+    METHODS = "methods", "主要做法"
+    PROBLEMS = "problems", "存在问题"
+    PLANS = "plans", "下阶段计划"
+
+
+KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
+
+
+class NarrativeEntry(models.Model):
+    """A short titled paragraph an office writes for one unit's report of one period."""
+
+    department = models.ForeignKey(
+        Department, verbose_name="站所", on_delete=models.PROTECT, related_name="narrative_entries"
+    )
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("报告类型", max_length=16, choices=KIND_CHOICES)
+    section = models.CharField("部分", max_length=16, choices=Section.choices)
+    title = models.CharField("标题", max_length=60)
+    text = models.TextField("内容", max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填写人", on_delete=models.PROTECT)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeRule(org_field="org_unit", department_field="department")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告素材"
+        ordering = ["section", "department__code", "pk"]
+        indexes = [models.Index(fields=["org_unit", "year", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportDraft(models.Model):
+    """The compiler's choice and order of entries for one report: kept when the draft is regenerated."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("报告类型", max_length=16, choices=KIND_CHOICES)
+    entry_ids = models.JSONField("选用的素材(按顺序)", default=list)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编写人", on_delete=models.PROTECT)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeRule(org_field="org_unit")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告稿"
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "year", "kind"], name="one_draft_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.year} {self.kind}"

@@ -1,0 +1,161 @@
+"""Every figure a work report states, gathered from the other apps' services, and the writes of
+narrative entries and drafts.
+
+`gather` reads only through `indicators.services`, `projects.services`, `cases.services` and
+`households.services`; `compose.compose` turns the result into a document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from zhenwu.cases import services as cases
+from zhenwu.households import services as households
+from zhenwu.households.models import BenefitKind
+from zhenwu.indicators import services as indicators
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+from zhenwu.projects import services as projects
+
+from .compose import Coming, Entry, ReportFigures, compose
+from .document import Document
+from .kinds import ReportSpec
+from .models import NarrativeEntry, ReportDraft
+
+BENEFITS = [
+    (BenefitKind.DIBAO, "低保金"),
+    (BenefitKind.TEKUN, "特困供养金"),
+    (BenefitKind.TEMPORARY, "临时救助金"),
+]
+
+
+def find_unit(user: Any, text: str) -> OrgUnit:
+    """A township or village in the user's scope by its code or its exact name."""
+    units = scope.scoped(user, OrgUnit.objects.filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE]))
+    found = list(units.filter(code=text.strip())) or list(units.filter(name=text.strip()))
+    if len(found) != 1:
+        why = "有多个同名单位，请用编码" if found else "找不到该单位或无权查看"
+        raise LookupError(f"“{text}”：{why}。")
+    return found[0]
+
+
+def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> ReportFigures:
+    """Every figure the report of `unit` for `spec` states, as `user` may see them."""
+    period = spec.period
+    counts = projects.project_counts(user, unit, period)
+    review = [line for line in projects.monthly_review(user, period, today=spec.end)
+              if line.project.org_unit.path.startswith(unit.path)]  # fmt: skip
+    return ReportFigures(
+        spec=spec,
+        unit_name=unit.name,
+        unit_code=unit.code,
+        indicators=indicators.progress_for_unit(user, unit, period, today=_today(spec)),
+        projects=counts,
+        review=review,
+        coming=coming_milestones(user, unit, spec),
+        cases=cases.case_figures(user, unit, spec.start, spec.end),
+        new_monitored=households.new_monitored(user, spec.start, spec.end, unit),
+        eliminated=households.closed_monitored(user, spec.start, spec.end, unit),
+        benefits=[
+            (label, households.benefit_paid(user, kind, spec.start, spec.end, unit))
+            for kind, label in BENEFITS
+        ],
+        subsidies=[
+            (b.pk, b.name, households.subsidy_figure(user, b, unit))
+            for b in households.batches_for(user)
+            if b.year == spec.year
+        ],
+        entries=entries or [],
+    )
+
+
+def _today(spec: ReportSpec) -> date:
+    """Warnings as on the day after the period's entry deadline: 'not reported' means late by then."""
+    return spec.period.entry_deadline(indicators.ENTRY_DEADLINE_DAY)
+
+
+def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming]:
+    start, end = spec.next_span
+    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
+    coming = [
+        Coming(p.pk, p.name, m.name, m.planned_date)
+        for p in found
+        for m in p.milestones.all()
+        if m.actual_date is None and start <= m.planned_date <= end
+    ]
+    return sorted(coming, key=lambda c: (c.planned, c.project))
+
+
+def report(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> Document:
+    return compose(gather(user, unit, spec, entries))
+
+
+# --- narrative entries and drafts ---------------------------------------------------------------------
+
+
+def may_write_entries(user: Any, unit: OrgUnit) -> bool:
+    """Office staff write their office's entries; the township admin writes for any office."""
+    if not scope.unit_in_scope(user, unit) or unit.township() is None:
+        return False
+    return scope.sees_everything(user) or user.role in (Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_STAFF)
+
+
+def may_compile(user: Any, unit: OrgUnit) -> bool:
+    """Whoever compiles the report (the township admin, in 党政办) picks and orders the entries."""
+    return scope.unit_in_scope(user, unit) and (
+        scope.sees_everything(user) or user.role == Role.TOWNSHIP_ADMIN
+    )
+
+
+def entries_for(user: Any, unit: OrgUnit, spec: ReportSpec) -> QuerySet[NarrativeEntry]:
+    entries = NarrativeEntry.objects.filter(org_unit=unit, year=spec.year, kind=spec.kind.code)
+    return scope.scoped(user, entries.select_related("department"))
+
+
+def save_entry(user: User, entry: NarrativeEntry) -> NarrativeEntry:
+    if not may_write_entries(user, entry.org_unit):
+        raise PermissionDenied("无权填写该单位的报告素材。")
+    if user.role == Role.DEPARTMENT_STAFF and entry.department_id != user.department_id:
+        raise PermissionDenied("只能填写本站所的报告素材。")
+    entry.author = user
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def draft_of(unit: OrgUnit, spec: ReportSpec) -> ReportDraft | None:
+    return ReportDraft.objects.filter(org_unit=unit, year=spec.year, kind=spec.kind.code).first()
+
+
+@transaction.atomic
+def choose_entries(user: User, unit: OrgUnit, spec: ReportSpec, entry_ids: list[int]) -> ReportDraft:
+    """Keep the compiler's choice and order; ids of entries the user cannot see are refused."""
+    if not may_compile(user, unit):
+        raise PermissionDenied("只有党政办(乡镇管理员)可以编排报告。")
+    known = set(entries_for(user, unit, spec).values_list("pk", flat=True))
+    unknown = [i for i in entry_ids if i not in known]
+    if unknown:
+        raise ValidationError(f"素材 {unknown} 不属于本报告。")
+    draft, _ = ReportDraft.objects.update_or_create(
+        org_unit=unit, year=spec.year, kind=spec.kind.code,
+        defaults={"entry_ids": list(dict.fromkeys(entry_ids)), "updated_by": user},
+    )  # fmt: skip
+    return draft
+
+
+def chosen_entries(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Entry]:
+    """The entries the compiler chose, in their order; all entries, in order, until a choice is saved."""
+    entries = {e.pk: e for e in entries_for(user, unit, spec)}
+    draft = draft_of(unit, spec)
+    ids = [i for i in draft.entry_ids if i in entries] if draft else list(entries)
+    return [Entry(e.pk, e.section, e.title, e.text, e.department.name) for e in (entries[i] for i in ids)]
+
+
+def compiled_report(user: Any, unit: OrgUnit, spec: ReportSpec) -> Document:
+    """The report with the chosen narrative entries: what the web page and the download give."""
+    return report(user, unit, spec, chosen_entries(user, unit, spec))

@@ -1,0 +1,55 @@
+"""Markdown and standalone HTML renderings of a report (the web preview has its own template)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from .document import Document, Figure, Paragraph, Source, Style
+
+Link = Callable[[Source], str]
+
+
+def markdown(document: Document) -> str:
+    lines = [f"# {document.title}", ""]
+    for paragraph in document.paragraphs:
+        if paragraph.style == Style.HEADING1:
+            lines.append(f"## {paragraph.text}")
+        elif paragraph.style == Style.HEADING2:
+            lines.append(f"### {paragraph.text}")
+        else:
+            lead = f"**{paragraph.lead}**" if paragraph.lead else ""
+            lines.append(lead + paragraph.text[len(paragraph.lead) :])
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _pieces_html(paragraph: Paragraph, link: Link | None) -> str:
+    out = [f"<strong>{escape(paragraph.lead)}</strong>"] if paragraph.lead else []
+    for piece in paragraph.pieces:
+        if isinstance(piece, Figure):
+            title = escape(piece.how)
+            if link is not None and piece.sources:
+                out.append(f'<a class="figure" href="{escape(link(piece.sources[0]))}" title="{title}">'
+                           f"{escape(piece.text)}</a>")  # fmt: skip
+            else:
+                out.append(f'<span class="figure" title="{title}">{escape(piece.text)}</span>')
+        else:
+            out.append(escape(piece))
+    return "".join(out)
+
+
+def html_body(document: Document, link: Link | None = None) -> str:
+    tags = {Style.HEADING1: "h2", Style.HEADING2: "h3"}
+    parts = [f"<h1>{escape(document.title)}</h1>"]
+    for paragraph in document.paragraphs:
+        tag = tags.get(paragraph.style, "p")
+        parts.append(f"<{tag}>{_pieces_html(paragraph, link)}</{tag}>")
+    return "\n".join(parts)
+
+
+def html(document: Document) -> str:
+    return (
+        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(document.title)}</title></head><body>\n{html_body(document)}\n</body></html>\n"
+    )

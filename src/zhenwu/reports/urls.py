@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("download/", views.download, name="download"),
+    path("check/", views.check, name="check"),
+    path("entries/", views.entry_list, name="entry-list"),
+    path("entries/<int:pk>/", views.entry_edit, name="entry-edit"),
+    path("units/<int:pk>/choose/", views.choose, name="choose"),
+]

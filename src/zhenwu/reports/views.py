@@ -1,0 +1,188 @@
+"""Choose a report, preview it with every figure linked to its records, download it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.reader import read_bytes
+from zhenwu.web.downloads import DOCX, attachment
+
+from . import services, text
+from .checkback import check_back
+from .document import Source
+from .docx import render as render_docx
+from .forms import CheckBackForm, EntryForm, ReportChoiceForm
+from .kinds import ReportSpec, spec_for
+from .models import NarrativeEntry
+
+FORMATS = {"docx": DOCX, "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+def _unit(request: HttpRequest) -> OrgUnit:
+    """The unit named by ?org=, or the user's own; 404 outside the user's scope."""
+    code = request.GET.get("org") or request.POST.get("org")
+    if code:
+        return scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
+    root = scope.scope_root(request.user)
+    if root is None:
+        raise Http404("记录不存在或无权查看。")
+    return root
+
+
+def reportable(unit: OrgUnit) -> bool:
+    """A township or anything under it (a county has no single indicator catalog)."""
+    return unit.kind != OrgKind.COUNTY and unit.township() is not None
+
+
+def _choice(request: HttpRequest) -> ReportChoiceForm:
+    """The kind and year asked for; the half-year report of this year when none is given."""
+    data = {"kind": request.GET.get("kind", "half-year"), "year": request.GET.get("year", "")}
+    data["year"] = data["year"] or str(timezone.localdate().year)
+    return ReportChoiceForm(data)
+
+
+def link(source: Source) -> str:
+    url = reverse(source.route, args=source.args)
+    return f"{url}?{urlencode(source.query)}" if source.query else url
+
+
+def _spec(form: ReportChoiceForm) -> ReportSpec:
+    return spec_for(form.cleaned_data["kind"], form.cleaned_data["year"])
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    form = _choice(request) if "kind" in request.GET else ReportChoiceForm()
+    context: dict[str, object] = {"unit": unit, "form": form, "reportable": reportable(unit)}
+    if reportable(unit) and form.is_valid():
+        spec = _spec(form)
+        document = services.compiled_report(request.user, unit, spec)
+        entries = list(services.entries_for(request.user, unit, spec))
+        draft = services.draft_of(unit, spec)
+        chosen = [e.id for e in services.chosen_entries(request.user, unit, spec)]
+        context |= {
+            "spec": spec, "document": document, "preview": text.html_body(document, link),
+            "entries": [(e, chosen.index(e.pk) + 1 if e.pk in chosen else "") for e in entries],
+            "draft": draft, "may_compile": services.may_compile(request.user, unit),
+        }  # fmt: skip
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+def download(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    form = _choice(request)
+    kind = request.GET.get("format", "docx")
+    if not reportable(unit) or not form.is_valid() or kind not in FORMATS:
+        raise Http404("请选择乡镇或村、报告类型和年度。")
+    document = services.compiled_report(request.user, unit, _spec(form))
+    if kind == "docx":
+        content: bytes = render_docx(document)
+    else:
+        content = (text.markdown(document) if kind == "md" else text.html(document)).encode()
+    response = HttpResponse(content, content_type=FORMATS[kind])
+    response["Content-Disposition"] = attachment(f"{document.title}.{kind}")
+    return response
+
+
+# --- narrative entries and the compiler's choice ------------------------------------------------------
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """The entries in scope, and a form to write one for the unit named by ?org=."""
+    unit = _unit(request)
+    township = unit.township()
+    may_write = services.may_write_entries(request.user, unit)
+    form = EntryForm(request.POST or None, township=township)
+    if request.method == "POST" and may_write and form.is_valid():
+        entry = form.save(commit=False)
+        entry.org_unit = unit
+        try:
+            services.save_entry(request.user, entry)  # type: ignore[arg-type]
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"已保存素材“{entry.title}”。")
+            return redirect(f"{reverse('reports:entry-list')}?org={unit.code}")
+    entries = scope.scoped(request.user, NarrativeEntry.objects.select_related("department", "org_unit"))
+    entries = entries.filter(org_unit__path__startswith=unit.path).order_by("-year", "kind", "section", "pk")
+    context = {"unit": unit, "form": form, "may_write": may_write, "entries": entries[:200]}
+    return render(request, "reports/entry_list.html", context)
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = scope.get_in_scope_or_404(request.user, NarrativeEntry.objects.select_related("org_unit"), pk=pk)
+    may_write = services.may_write_entries(request.user, entry.org_unit)
+    form = EntryForm(request.POST or None, instance=entry, township=entry.org_unit.township())
+    if request.method == "POST" and may_write and form.is_valid():
+        try:
+            services.save_entry(request.user, form.save(commit=False))  # type: ignore[arg-type]
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, "素材已更新。")
+            return redirect(f"{reverse('reports:entry-list')}?org={entry.org_unit.code}")
+    return render(request, "reports/entry_edit.html", {"entry": entry, "form": form, "may_write": may_write})
+
+
+@login_required
+@require_POST
+def choose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save which entries the report of unit `pk` uses, in the order given by each entry's number."""
+    unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), pk=pk)
+    form = ReportChoiceForm(request.POST)
+    back = reverse("reports:report")
+    if not form.is_valid():
+        messages.error(request, "请选择报告类型和年度。")
+        return redirect(f"{back}?org={unit.code}")
+    spec = _spec(form)
+    chosen = []
+    for raw in request.POST.getlist("entry"):
+        order = request.POST.get(f"order_{raw}", "")
+        if raw.isdigit():
+            chosen.append((int(order) if order.isdigit() else 999, int(raw)))
+    try:
+        services.choose_entries(request.user, unit, spec, [pk for _, pk in sorted(chosen)])  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, "已保存素材的选用和顺序；重新生成时保留。")
+    return redirect(f"{back}?org={unit.code}&kind={spec.kind.code}&year={spec.year}")
+
+
+@login_required
+def check(request: HttpRequest) -> HttpResponse:
+    """Upload an edited draft: flag each figure that no longer matches the data or that the reader's
+    checks reject. Nothing is saved."""
+    unit = _unit(request)
+    form = CheckBackForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"unit": unit, "form": form, "reportable": reportable(unit)}
+    if request.method == "POST" and reportable(unit) and form.is_valid():
+        upload = form.cleaned_data["draft"]
+        try:
+            draft_text = read_bytes(upload.read(), upload.name)
+        except Exception:  # a damaged or mislabelled file: python-docx raises several kinds
+            form.add_error("draft", "无法读取该文件，请确认是 Word(.docx) 文件。")
+        else:
+            document = services.compiled_report(request.user, unit, _spec(form))
+            result = check_back(document, draft_text)
+            rows = [
+                (m, link(m.figure.sources[0]) if m.figure and m.figure.sources else "")
+                for m in result.mismatches
+            ]
+            context |= {"result": result, "rows": rows, "document": document}
+    return render(request, "reports/check.html", context)

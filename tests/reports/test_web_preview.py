@@ -1,0 +1,48 @@
+"""The web page: choose kind, unit and year; the preview links each figure to its records; the
+download is the GB/T 9704 .docx."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import docx
+import pytest
+from django.test import Client
+
+from zhenwu.org.models import User
+from zhenwu.web.downloads import DOCX
+
+pytestmark = pytest.mark.usefixtures("full_demo")
+
+QUERY = "?org=990101001&kind=half-year&year=2026"
+
+
+@pytest.fixture
+def admin_client(db: None, client: Client) -> Client:
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
+def test_the_preview_links_every_figure_to_the_page_of_its_records(admin_client: Client) -> None:
+    page = admin_client.get(f"/reports/{QUERY}").content.decode()
+    assert "<h1>示范镇2026年上半年工作总结及下半年工作计划</h1>" in page
+    links = re.findall(r'<a class="figure" href="([^"]+)" title="([^"]+)">', page)
+    assert len(links) > 80
+    targets = {href.split("?")[0].split("/")[1] for href, _ in links}
+    assert {"indicators", "projects", "cases", "households"} <= targets
+    for href, _ in links[:40:7]:
+        assert admin_client.get(href.replace("&amp;", "&")).status_code == 200, href
+
+
+def test_the_download_is_a_docx_named_after_the_report(admin_client: Client) -> None:
+    response = admin_client.get(f"/reports/download/{QUERY}&format=docx")
+    assert response["Content-Type"] == DOCX
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    document = docx.Document(BytesIO(response.content))
+    assert document.paragraphs[0].text == "示范镇2026年上半年工作总结及下半年工作计划"
+
+
+def test_the_menu_has_a_reports_entry(admin_client: Client) -> None:
+    page = admin_client.get("/reports/").content.decode()
+    assert 'href="/reports/"' in page and "报告" in page
