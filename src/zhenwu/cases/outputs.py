@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from zhenwu.reports.document import Style
+from zhenwu.reports.docx import add_table, add_text, add_title, official_document, to_bytes
 
 from .models import RectificationNotice
 from .services import Bulletin, Figures, Ranking
@@ -49,61 +51,30 @@ def figure_cells(f: Figures) -> list[object]:
     ]
 
 
-def _document() -> Document:  # type: ignore[valid-type]
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "仿宋_GB2312"
-    style.font.size = Pt(16)  # 三号, as GB/T 9704 sets the body text
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
-    return document
-
-
-def _title(document: Document, text: str) -> None:  # type: ignore[valid-type]
-    paragraph = document.add_paragraph()  # type: ignore[attr-defined]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.font.size = Pt(22)  # 二号 for the title
-    run.font.name = "方正小标宋简体"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
-
-
-def _table(document: Document, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[valid-type]
-    table = document.add_table(rows=1, cols=len(headers))  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(10.5)
-
-
-def _bytes(document: Document) -> bytes:  # type: ignore[valid-type]
-    buffer = BytesIO()
-    document.save(buffer)  # type: ignore[attr-defined]
-    return buffer.getvalue()
+# The bulletin, the ranking and the notice are official documents: they use the work reports' GB/T 9704
+# renderer (page, fonts, page numbers), with tables for the figures.
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
-    document = _document()
-    _title(document, f"{bulletin.unit.name}事件办理一周一通报")
-    document.add_paragraph(f"({bulletin.start:%Y年%m月%d日}—{bulletin.end:%Y年%m月%d日})")
+    document = official_document()
+    add_title(document, f"{bulletin.unit.name}事件办理一周一通报")
+    _centred(document, f"({bulletin.start:%Y年%m月%d日}—{bulletin.end:%Y年%m月%d日})")
     t = bulletin.report.total
-    document.add_paragraph(
+    add_text(
+        document,
         f"本周共收件{t.received}件，办结{t.resolved}件，办结率{_pct(t.resolution_rate)}%，"
-        f"按期办结率{_pct(t.on_time_rate)}%；截至目前超期未办结{t.overdue}件。"
+        f"按期办结率{_pct(t.on_time_rate)}%；截至目前超期未办结{t.overdue}件。",
     )
-    document.add_paragraph("一、各单元办理情况")
-    _table(
+    add_text(document, "一、各单元办理情况", Style.HEADING1)
+    add_table(
         document, ["单元", *FIGURE_HEADERS], [[u.name, *figure_cells(f)] for u, f in bulletin.report.by_child]
     )
-    document.add_paragraph("二、分类型情况")
-    _table(document, ["类型", *FIGURE_HEADERS], [[n, *figure_cells(f)] for n, f in bulletin.report.by_type])
-    document.add_paragraph("三、超期未办结事件")
-    _table(
+    add_text(document, "二、分类型情况", Style.HEADING1)
+    add_table(
+        document, ["类型", *FIGURE_HEADERS], [[n, *figure_cells(f)] for n, f in bulletin.report.by_type]
+    )
+    add_text(document, "三、超期未办结事件", Style.HEADING1)
+    add_table(
         document,
         ["编号", "标题", "承办单元", "期限"],
         [
@@ -111,44 +82,45 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             for c in bulletin.overdue
         ],
     )
-    document.add_paragraph("四、网格员走访情况")
-    _table(document, ["网格", "走访次数"], [[v.label, v.count] for v in bulletin.visits_by_grid])
-    return _bytes(document)
+    add_text(document, "四、网格员走访情况", Style.HEADING1)
+    add_table(document, ["网格", "走访次数"], [[v.label, v.count] for v in bulletin.visits_by_grid])
+    return to_bytes(document)
 
 
 def ranking_docx(ranking: Ranking) -> bytes:
-    document = _document()
-    _title(document, f"{ranking.unit.name}事件办理一月一排名")
-    document.add_paragraph(
-        f"({ranking.start:%Y年%m月})按按期办结率排序，收件不足{ranking.minimum}件的单元另列。"
-    )
+    document = official_document()
+    add_title(document, f"{ranking.unit.name}事件办理一月一排名")
+    add_text(document, f"({ranking.start:%Y年%m月})按按期办结率排序，收件不足{ranking.minimum}件的单元另列。")
     headers = ["名次", "单元", *FIGURE_HEADERS]
-    _table(document, headers, [[r.rank, r.unit.name, *figure_cells(r.figures)] for r in ranking.ranked])
-    document.add_paragraph(f"收件不足{ranking.minimum}件、不参与排名的单元")
-    _table(document, headers[1:], [[r.unit.name, *figure_cells(r.figures)] for r in ranking.too_few])
-    return _bytes(document)
+    add_table(document, headers, [[r.rank, r.unit.name, *figure_cells(r.figures)] for r in ranking.ranked])
+    add_text(document, f"收件不足{ranking.minimum}件、不参与排名的单元", Style.HEADING1)
+    add_table(document, headers[1:], [[r.unit.name, *figure_cells(r.figures)] for r in ranking.too_few])
+    return to_bytes(document)
 
 
 def notice_docx(notice: RectificationNotice) -> bytes:
     case = notice.case
-    document = _document()
-    _title(document, "安全生产隐患整改通知书")
-    number = document.add_paragraph(notice.number)
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"{notice.addressee}：")
-    document.add_paragraph(
+    document = official_document()
+    add_title(document, "安全生产隐患整改通知书")
+    _centred(document, notice.number)
+    add_text(document, f"{notice.addressee}：").paragraph_format.first_line_indent = Pt(0)
+    add_text(
+        document,
         f"经检查，你单位(个人)在{case.place or case.org_unit.name}存在以下安全隐患："
-        f"{case.description}(隐患类别：{case.category.name}，事件编号{case.number})。"
+        f"{case.description}(隐患类别：{case.category.name}，事件编号{case.number})。",
     )
-    document.add_paragraph(f"整改要求：{notice.requirements}")
-    document.add_paragraph(
-        f"请于{notice.deadline:%Y年%m月%d日}前整改完毕，并将整改情况书面报告。逾期未整改的，依法依规处理。"
+    add_text(document, f"整改要求：{notice.requirements}")
+    add_text(
+        document,
+        f"请于{notice.deadline:%Y年%m月%d日}前整改完毕，并将整改情况书面报告。逾期未整改的，依法依规处理。",
     )
-    signature = document.add_paragraph(
-        f"{notice.township.name}人民政府\n{timezone.localtime(notice.issued_at):%Y年%m月%d日}"
-    )
-    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _bytes(document)
+    for line in (f"{notice.township.name}人民政府", f"{timezone.localtime(notice.issued_at):%Y年%m月%d日}"):
+        add_text(document, line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return to_bytes(document)
+
+
+def _centred(document: Any, text: str) -> None:
+    add_text(document, text).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _sheet_bytes(workbook: Workbook) -> bytes:

@@ -32,6 +32,7 @@ PAGE_NUMBER_FONT = "宋体"
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
+TABLE_SIZE = Pt(12)  # 小四, so that a table of figures fits the 156 mm text block
 LINE_PITCH = Pt(28.95)  # 225 mm ÷ 22 lines
 LINE_PITCH_TWIPS = 579
 # 156 mm ÷ 28 characters = 15.79 pt a character: 16 pt characters condensed by 0.25 pt fit 28 to a
@@ -188,7 +189,7 @@ def _footers(document: Any) -> None:
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _paragraph(document: Any, paragraph: Paragraph) -> None:
+def _paragraph(document: Any, paragraph: Paragraph) -> Any:
     out = document.add_paragraph(style=document.styles[STYLE_NAMES[paragraph.style]])
     if paragraph.style == Style.SIGNATURE:
         out.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -197,6 +198,7 @@ def _paragraph(document: Any, paragraph: Paragraph) -> None:
     body = "".join(p if isinstance(p, str) else p.text for p in paragraph.pieces)
     font = {Style.HEADING1: HEADING1_FONT, Style.HEADING2: HEADING2_FONT}.get(paragraph.style, BODY_FONT)
     _run(out, body, font)
+    return out
 
 
 def _run(paragraph: Any, text: str, font: str) -> None:
@@ -204,17 +206,51 @@ def _run(paragraph: Any, text: str, font: str) -> None:
     set_fonts(run._r, font)
 
 
-def render(model: Document) -> bytes:
-    """The .docx bytes of a report."""
+def official_document() -> Any:
+    """A blank GB/T 9704 document (page, styles, page numbers): every zhenwu .docx starts from it."""
     document = new_document()
     _page(document)
     _styles(document)
     _footers(document)
+    return document
+
+
+def add_title(document: Any, text: str) -> Any:
     title = document.add_paragraph(style=document.styles[STYLE_NAMES[Style.TITLE]])
-    _run(title, model.title, TITLE_FONT)
-    for paragraph in model.paragraphs:
-        _paragraph(document, paragraph)
-    # the default template's empty first paragraph, if any, would come before the title
+    _run(title, text, TITLE_FONT)
+    return title
+
+
+def add_text(document: Any, text: str, style: Style = Style.BODY) -> Any:
+    """A paragraph in the body, a level-1 or a level-2 heading style, with its Chinese font."""
+    return _paragraph(document, Paragraph(style, [text]))
+
+
+def add_table(document: Any, headers: list[str], rows: list[list[object]]) -> Any:
+    """A plain grid table in 仿宋, 小四, single-spaced and without the body's first-line indent."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cells, values in ((table.rows[0].cells, headers), *((table.add_row().cells, row) for row in rows)):
+        for cell, value in zip(cells, values, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            run = paragraph.add_run(str(value))
+            run.font.size = TABLE_SIZE
+            set_fonts(run._r, BODY_FONT)
+    return table
+
+
+def to_bytes(document: Any) -> bytes:
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render(model: Document) -> bytes:
+    """The .docx bytes of a report."""
+    document = official_document()
+    add_title(document, model.title)
+    for paragraph in model.paragraphs:
+        _paragraph(document, paragraph)
+    return to_bytes(document)
