@@ -77,6 +77,16 @@ def get_in_scope_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) 
         raise Http404("记录不存在或无权查看。") from exc
 
 
+def requested_unit_or_404(user: Any, code: str | None) -> OrgUnit:
+    """The unit a page was asked for by its code, or the user's own unit; 404 outside the scope."""
+    if code:
+        return get_in_scope_or_404(user, OrgUnit.objects.all(), code=code)
+    root = scope_root(user)
+    if root is None:
+        raise Http404("记录不存在或无权查看。")
+    return root
+
+
 def visible_units(user: Any) -> models.QuerySet[OrgUnit]:
     return scoped(user, OrgUnit.objects.all())
 

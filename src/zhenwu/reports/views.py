@@ -31,13 +31,7 @@ FORMATS = {"docx": DOCX, "md": "text/markdown; charset=utf-8", "html": "text/htm
 
 def _unit(request: HttpRequest) -> OrgUnit:
     """The unit named by ?org=, or the user's own; 404 outside the user's scope."""
-    code = request.GET.get("org") or request.POST.get("org")
-    if code:
-        return scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
-    root = scope.scope_root(request.user)
-    if root is None:
-        raise Http404("记录不存在或无权查看。")
-    return root
+    return scope.requested_unit_or_404(request.user, request.GET.get("org") or request.POST.get("org"))
 
 
 def reportable(unit: OrgUnit) -> bool:
