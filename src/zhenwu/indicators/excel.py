@@ -12,12 +12,12 @@ from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from zhenwu.core.numbers import parse_number
-from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.core.periods import Period, parse_period
 from zhenwu.org.models import OrgUnit, User
 from zhenwu.web import downloads
 
@@ -123,21 +123,9 @@ def read_upload(data: bytes, township: OrgUnit) -> ParsedUpload:
     """Read a filled template: every problem is named by row and column, nothing is saved here."""
     parsed = ParsedUpload()
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types (zip, XML, key errors) for a file that is not a workbook
-        parsed.errors.append("无法打开该文件：请上传用模板填写的 .xlsx 文件。")
-        return parsed
-    if SHEET not in book.sheetnames:
-        parsed.errors.append(f"找不到工作表“{SHEET}”(现有：{'、'.join(book.sheetnames)})，请使用下载的模板。")
-        return parsed
-    rows = list(book[SHEET].iter_rows(values_only=True))
-    if len(rows) < 3 or [str(c or "").strip() for c in rows[2][: len(HEADERS)]] != HEADERS:
-        parsed.errors.append(f"第3行应为表头：{'、'.join(HEADERS)}。请使用下载的模板。")
-        return parsed
-    try:
-        period = parse_period(str(rows[1][1] if len(rows[1]) > 1 else ""))
-    except PeriodError:
-        parsed.errors.append("第2行B列：期间应写作 2026-08 这样的年月，请使用下载的模板。")
+        period, rows = downloads.read_template(data, SHEET, HEADERS)
+    except ValidationError as error:
+        parsed.errors.extend(error.messages)
         return parsed
     indicators = {i.code: i for i in Indicator.objects.filter(township=township).select_related("department")}
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=township.path)}

@@ -8,13 +8,14 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from zhenwu.core.periods import Period, PeriodError, parse_period
-from zhenwu.web.downloads import XLSX, attachment
+from zhenwu.core.periods import Period, parse_period
+from zhenwu.web.downloads import XLSX, attachment, read_template
 from zhenwu.web.downloads import sign_pending as _sign
 from zhenwu.web.downloads import unsign_pending as _unsign
 
@@ -85,21 +86,9 @@ def read_investments(data: bytes, projects: QuerySet[Project]) -> ParsedInvestme
     """Every problem named by row and column; unknown projects and projects out of scope look alike."""
     parsed = ParsedInvestments()
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a file that is not a workbook
-        parsed.errors.append("无法打开该文件：请上传用模板填写的 .xlsx 文件。")
-        return parsed
-    if SHEET not in book.sheetnames:
-        parsed.errors.append(f"找不到工作表“{SHEET}”，请使用下载的模板。")
-        return parsed
-    rows = list(book[SHEET].iter_rows(values_only=True))
-    if len(rows) < 3 or [str(c or "").strip() for c in rows[2][: len(HEADERS)]] != HEADERS:
-        parsed.errors.append(f"第3行应为表头：{'、'.join(HEADERS)}。请使用下载的模板。")
-        return parsed
-    try:
-        parsed.period = parse_period(str(rows[1][1] if len(rows[1]) > 1 else ""))
-    except PeriodError:
-        parsed.errors.append("第2行B列：期间应写作 2026-08 这样的年月。")
+        parsed.period, rows = read_template(data, SHEET, HEADERS)
+    except ValidationError as error:
+        parsed.errors.extend(error.messages)
         return parsed
     by_pk = {p.pk: p for p in projects}
     seen: dict[int, int] = {}
