@@ -27,8 +27,8 @@ admin.site.site_title = "镇务管理后台"
 admin.site.index_title = "组织机构、站所与用户"
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Township admins see and edit only their subtree; nobody deletes."""
+class TownshipAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Township admins (and system administrators) open it; nobody deletes."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return scope.is_township_admin(request.user)  # type: ignore[arg-type]
@@ -44,6 +44,10 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ScopedAdmin(TownshipAdminOnly):
+    """Township admins see and edit only their subtree."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return scope.scoped(request.user, super().get_queryset(request))
@@ -58,26 +62,11 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return field
 
 
-class SharedTableAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SharedTableAdmin(TownshipAdminOnly):
     """Installation-wide reference tables (holidays, case types) that every township admin keeps up.
 
     They hang on no unit, so there is no subtree to narrow to; nobody deletes a row others rely on.
     """
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(OrgUnit)
