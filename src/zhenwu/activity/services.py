@@ -7,12 +7,13 @@ actor with `acting_as`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -79,3 +80,14 @@ def changes_of(entry: LogEntry) -> list[tuple[str, str, str]]:
     for field, (before, after) in (entry.changes_display_dict or {}).items():
         rows.append((str(field), str(before), str(after)))
     return rows
+
+
+def record_changes(model: type[models.Model], exclude: Iterable[str] = ()) -> None:
+    """Write every create, update and delete of `model` to the activity log.
+
+    The log holds the record's own fields. Relations that point at the record from other tables are
+    left out: auditlog would read each of them (a query apiece) on every save, and their changes are
+    logged with the records that hold them.
+    """
+    pointing_here = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+    auditlog.register(model, exclude_fields=[*pointing_here, *exclude])

@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = "事件"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from zhenwu.activity.services import record_changes
 
         from . import models
 
@@ -20,8 +20,8 @@ class CasesConfig(AppConfig):
             models.RectificationNotice,
             models.Visit,
         ):
-            auditlog.register(model)
-        auditlog.register(models.Open311Key, exclude_fields=["key"])
+            record_changes(model)
+        record_changes(models.Open311Key, exclude=["key"])
 
         from zhenwu.web import navigation
 

@@ -283,6 +283,9 @@ def _routing(
     return level, unit, department
 
 
+REPORT_RELATIONS = ["case_type", "category", "org_unit", "handling_unit", "handling_department", "reported_by"]
+
+
 @transaction.atomic
 def create_case(
     actor: User | None,
@@ -348,7 +351,8 @@ def create_case(
             else None
         ),
     )
-    case.full_clean()
+    # Every related record was read in this request: checking that each exists would cost a query apiece.
+    case.full_clean(exclude=REPORT_RELATIONS)
     case.save()
     event = _append_event(case, actor, "report", "", State.REPORTED, description[:200], {})
     _save_photos(case, checked_photos, actor, event)

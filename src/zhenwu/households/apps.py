@@ -7,21 +7,21 @@ class HouseholdsConfig(AppConfig):
     verbose_name = "农户与救助"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from zhenwu.activity.services import record_changes
 
         from . import models
 
         # The encrypted values and the blind index never reach the log; the masked copies do.
         secret = ["id_number_cipher", "id_number_index", "phone_cipher"]
-        auditlog.register(models.Household)
-        auditlog.register(models.Member, exclude_fields=secret)
-        auditlog.register(models.MonitoringCase)
-        auditlog.register(models.MonitoringVisit)
-        auditlog.register(models.IncomeCheck)
-        auditlog.register(models.Benefit)
-        auditlog.register(models.SubsidyBatch)
-        auditlog.register(models.SubsidyPayment)
-        auditlog.register(models.RegisterImport)
+        record_changes(models.Household)
+        record_changes(models.Member, exclude=secret)
+        record_changes(models.MonitoringCase)
+        record_changes(models.MonitoringVisit)
+        record_changes(models.IncomeCheck)
+        record_changes(models.Benefit)
+        record_changes(models.SubsidyBatch)
+        record_changes(models.SubsidyPayment)
+        record_changes(models.RegisterImport)
 
         from zhenwu.web import navigation
 

@@ -7,8 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标与目标任务"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
+        from zhenwu.activity.services import record_changes
         from zhenwu.web import navigation
 
         from . import models
@@ -20,5 +19,5 @@ class IndicatorsConfig(AppConfig):
             models.ConsistencyRule,
             models.RuleViolation,
         ):
-            auditlog.register(model)
+            record_changes(model)
         navigation.register(navigation.NavItem("指标", "indicators:dashboard", order=10))

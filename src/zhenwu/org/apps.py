@@ -7,13 +7,13 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构与用户"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from zhenwu.activity.services import record_changes
 
         from . import models
 
-        auditlog.register(models.OrgUnit)
-        auditlog.register(models.Department)
-        auditlog.register(models.User, exclude_fields=["password", "last_login"])
+        record_changes(models.OrgUnit)
+        record_changes(models.Department)
+        record_changes(models.User, exclude=["password", "last_login"])
 
         from zhenwu.web import navigation
 

@@ -7,8 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "重点项目与招商引资"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
+        from zhenwu.activity.services import record_changes
         from zhenwu.web import navigation
 
         from . import models
@@ -18,5 +17,5 @@ class ProjectsConfig(AppConfig):
             models.InvestmentLead, models.LeadFollowUp, models.ScheduleTemplate, models.ScheduleStep,
             models.ProjectProblem,
         ):  # fmt: skip
-            auditlog.register(model)
+            record_changes(model)
         navigation.register(navigation.NavItem("项目", "projects:dashboard", order=20))

@@ -8,13 +8,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "工作报告"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
+        from zhenwu.activity.services import record_changes
         from zhenwu.web import navigation
 
         from .models import NarrativeEntry, ReportDraft
 
-        auditlog.register(NarrativeEntry)
-        auditlog.register(ReportDraft)
+        record_changes(NarrativeEntry)
+        record_changes(ReportDraft)
 
         navigation.register(navigation.NavItem("报告", "reports:report", order=50))

@@ -7,8 +7,8 @@ class WorkCalendarConfig(AppConfig):
     verbose_name = "节假日与调休"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from zhenwu.activity.services import record_changes
 
         from . import models
 
-        auditlog.register(models.CalendarDay)
+        record_changes(models.CalendarDay)

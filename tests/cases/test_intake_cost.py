@@ -1,0 +1,42 @@
+"""Taking in a case costs a fixed, small number of queries: intake is the busiest write of the county.
+
+Each query named here is one the intake needs; a new one (say, auditlog reading the relations that point
+at a case, or full_clean re-reading records the request already holds) fails the count.
+"""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.test import Client
+
+from tests.cases.conftest import make_case
+from tests.conftest import Cast
+from zhenwu.cases.models import Case, Open311Key
+
+# key, category, routing department, work calendar; insert case + its log entry, insert event + its log
+# entry; a savepoint's begin and release.
+OPEN311_QUERIES = 10
+
+
+def test_an_open311_request_costs_a_fixed_number_of_queries(
+    cast: Cast, types: dict, client: Client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    Open311Key.objects.create(township=cast.township, name="客户端", key="intake-key")
+    data = {
+        "api_key": "intake-key",
+        "service_code": "grid_event-sanitation",
+        "address_string": "示范镇政府门口",
+        "description": "门口垃圾桶满了",
+    }
+    client.post("/open311/v2/requests.json", data)  # fills the per-process content-type cache
+    with django_assert_max_num_queries(OPEN311_QUERIES):
+        response = client.post("/open311/v2/requests.json", data)
+    assert response.status_code == 200
+    assert Case.objects.filter(pk=int(response.json()[0]["service_request_id"])).exists()
+
+
+def test_the_activity_log_keeps_a_cases_own_fields_not_what_points_at_it(cast: Cast, types: dict) -> None:
+    case = make_case(cast.user("wangge01"), cast.grid0101)
+    entry = LogEntry.objects.get_for_object(case).get(action=LogEntry.Action.CREATE)
+    assert {"title", "state", "org_unit"} <= set(entry.changes_dict)
+    assert not {"notice", "project_problem", "events", "photos"} & set(entry.changes_dict)
