@@ -39,7 +39,7 @@ ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
 
 # Pages that show no record, so there is nothing to be in or out of scope.
 NO_RECORD = {
-    "web:home", "web:number-check", "login", "logout", "api:me", "api-schema",
+    "web:home", "web:number-check", "web:healthz", "login", "logout", "api:me", "api-schema",
     "projects:project-create", "projects:lead-create", "projects:investment-upload",
 }  # fmt: skip
 NO_RECORD |= {"cases:case-create", "cases:report"}

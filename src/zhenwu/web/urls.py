@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("check/", views.number_check, name="number-check"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -16,8 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+        parser.add_argument(
+            "--threads", type=int, default=1, help="每个进程的线程数；大于 1 时保持连接(keep-alive)"
+        )
 
-    def handle(self, *args: Any, addrport: str, workers: int, **options: Any) -> None:
+    def handle(self, *args: Any, addrport: str, workers: int, threads: int, **options: Any) -> None:
         self.stdout.write(f"镇务已启动：http://{addrport}/  (按 Ctrl+C 停止)")
         if settings.DEBUG:
             call_command("runserver", addrport, use_reloader=False)
@@ -25,4 +28,5 @@ class Command(BaseCommand):
         gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
         if not os.path.exists(gunicorn):
             raise CommandError("找不到 gunicorn：请先运行 make install。")
-        os.execv(gunicorn, [gunicorn, "zhenwu.wsgi", "--bind", addrport, "--workers", str(workers)])
+        command = [gunicorn, "zhenwu.wsgi", "--bind", addrport, "--workers", str(workers)]
+        os.execv(gunicorn, [*command, "--threads", str(threads)])
