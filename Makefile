@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1
 PYTEST_FLAGS ?=
 
-.PHONY: install install-dev demo serve test lint pytest clean
+.PHONY: install install-dev demo serve test lint pytest bench bench-county clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ pytest: install-dev
 	fi
 
 test: lint pytest
+
+# Benchmarks (bench/README in README.md): one township on SQLite in a few minutes, or the county on
+# PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/zhenwu_county).
+bench: install
+	$(BIN)/python bench/run.py quick
+
+bench-county: install
+	$(BIN)/python bench/run.py county
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,134 @@
+"""The README's table of the latest results, from bench/results/*.json.
+
+    python bench/summary.py [--readme]
+
+Prints one table per scale (the labels `bench/run.py` gives: township_sqlite, county_postgresql);
+with --readme, replaces the block between the bench markers in README.md with them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from _setup import RESULTS
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+LABELS = {"county_postgresql": "county, PostgreSQL", "township_sqlite": "one township, SQLite (`make bench`)"}
+
+
+def read(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def verdict(met: bool | None) -> str:
+    return "—" if met is None else ("met" if met else "**not met**")
+
+
+def http_rows(result: dict[str, Any]) -> list[str]:
+    floor = result["floor"]["pages"]
+    rows = [
+        f"| floor: `/healthz` (constant, same server) | p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms "
+        "| — | 1 | — |"
+    ]
+    for page in result["pages"]:
+        rows.append(
+            f"| {page['page']} | p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms | p95 < 200 ms "
+            f"| {page['p95_ratio_to_floor']} | {verdict(page['met'])} |"
+        )
+    for intake in result["intake"]:
+        floor_rate = result["floor"][f"clients_{intake['clients']}"]["per_second"]
+        target = "≥ 300/s, p95 < 50 ms, none lost" if intake["clients"] == 8 else "none lost"
+        met = intake.get("met", intake["lost"] == 0)
+        rows.append(
+            f"| case intake, {intake['channel']}, {intake['clients']} clients | {intake['per_second']}/s, "
+            f"p95 {intake['p95_ms']} ms, p99 {intake['p99_ms']} ms, {intake['acknowledged']} acknowledged, "
+            f"{intake['lost']} lost | {target} | {round(floor_rate / intake['per_second'], 1)} "
+            f"| {verdict(met)} |"
+        )
+    return rows
+
+
+def other_rows(label: str) -> list[str]:
+    rows = []
+    if report := read(f"report_{label}"):
+        rows.append(
+            f"| half-year report of {report.get('township', 'a township')} as .docx | "
+            f"{report['report_seconds']} s, {report['queries']} queries | < 2 s | {report['ratio']} "
+            f"| {verdict(report['report_seconds'] < 2)} |"
+        )
+    if imported := read(f"households_import_{label}"):
+        rows.append(
+            f"| Excel import, {imported['rows']:,} member rows | {imported['import_seconds']} s "
+            f"| < 60 s | {imported['ratio']} | {verdict(imported['met'])} |"
+        )
+    return rows
+
+
+def table(label: str) -> list[str]:
+    http = read(f"http_{label}")
+    if http is None:
+        return []
+    scale = http["scale"]
+    machine = http["machine"]
+    lines = [
+        f"**{LABELS.get(label, label)}**: {scale['townships']} townships, {scale['villages']} villages, "
+        f"{scale['cases']:,} cases, {scale['indicator_values']:,} indicator values, "
+        f"{scale['projects']:,} projects, {scale['households']:,} households; gunicorn "
+        f"{http['server']['workers']} workers, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"run {machine['run_at'][:10]}.",
+        "",
+        "| what | result | target | ratio to its floor | target |",
+        "|---|---|---|---|---|",
+        *http_rows(http),
+        *other_rows(label),
+    ]
+    return lines
+
+
+def reader_rows() -> list[str]:
+    reader = read("reader")
+    if reader is None:
+        return []
+    return [
+        f"Reader on {reader['megabytes']:.0f} MB of report text: {reader['reader_mb_per_s']:.1f} MB/s "
+        f"(target ≥ 1 MB/s: {verdict(reader['reader_mb_per_s'] >= 1)}); a plain `\\d+` pass over the same "
+        f"text is {reader['reader_over_scan_ratio']}× faster.",
+    ]
+
+
+def summary() -> str:
+    parts = [table(label) for label in LABELS]
+    lines: list[str] = []
+    for part in parts:
+        if part:
+            lines += [*part, ""]
+    lines += reader_rows()
+    lines.append("")
+    lines.append(
+        "Ratios: a page's p95 over the floor's p95; intake, the floor's requests per second over the "
+        "intake's at the same number of clients; the report, over python-docx writing the same paragraphs; "
+        "the import, over openpyxl reading the same file."
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    text = summary()
+    print(text)
+    if "--readme" in sys.argv:
+        readme = README.read_text()
+        if START not in readme or END not in readme:
+            sys.exit(f"README.md has no {START} … {END} block")
+        head, rest = readme.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        README.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
