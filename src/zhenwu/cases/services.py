@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -283,7 +284,14 @@ def _routing(
     return level, unit, department
 
 
-REPORT_RELATIONS = ["case_type", "category", "org_unit", "handling_unit", "handling_department", "reported_by"]
+REPORT_RELATIONS = [
+    "case_type",
+    "category",
+    "org_unit",
+    "handling_unit",
+    "handling_department",
+    "reported_by",
+]
 
 
 @transaction.atomic
@@ -774,10 +782,14 @@ def case_figures(
     cases = scope.scoped(user, Case.objects.filter(org_unit__path__startswith=unit.path)).exclude(
         state=State.MERGED
     )
-    rows = cases.filter(
-        Q(received_at__gte=period_start, received_at__lt=period_end)
-        | Q(state__in=[s.value for s in states.OPEN_STATES], deadline__lt=now)
-    ).values_list(*FIGURE_FIELDS)
+    received = Q(received_at__gte=period_start, received_at__lt=period_end)
+    overdue = Q(state__in=[s.value for s in states.OPEN_STATES], deadline__lt=now)
+    # Two queries, not one with OR: each half is read through its own index (place and time received;
+    # state and deadline), where the OR made the database read every case of the subtree.
+    rows = chain(
+        cases.filter(received).values_list(*FIGURE_FIELDS).order_by(),
+        cases.filter(overdue).exclude(received).values_list(*FIGURE_FIELDS).order_by(),
+    )
     children = _children(user, unit, child_kind)
     # Children are all of one kind, so one depth: a case belongs to the child whose path is its own
     # path cut to that many codes.
@@ -786,7 +798,7 @@ def case_figures(
     by_type: dict[str, Figures] = defaultdict(Figures)
     by_category: dict[str, Figures] = defaultdict(Figures)
     by_child = {child.path: Figures() for child in children}
-    for row in rows.order_by():
+    for row in rows:
         in_period = period_start <= row[4] < period_end
         _add(total, row, now, in_period)
         _add(by_type[row[1]], row, now, in_period)
