@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhenwu.core.numbers import format_growth, format_percent, format_points
@@ -63,20 +63,36 @@ class Warning:
     message: str
 
 
-@dataclass
 class ProgressRow:
-    """One indicator at one unit for one period: the figures and the records behind them."""
+    """One indicator at one unit for one period: the figures and the records behind them.
 
-    indicator: Indicator
-    org_unit: OrgUnit
-    period: Period
-    progress: Progress
-    target_record: Target | None
-    sources: list[Value] = field(default_factory=list)
-    last_year_sources: list[Value] = field(default_factory=list)
-    rolled_up: bool = False
-    warnings: list[Warning] = field(default_factory=list)
-    previous_value: Decimal | None = None  # the unit's own value last month, shown beside the entry field
+    The target and value records are made from the rows read only when a page asks for them: a
+    table of thousands of rows shows figures, and a detail page the few records behind one of them.
+    """
+
+    def __init__(
+        self,
+        indicator: Indicator,
+        org_unit: OrgUnit,
+        period: Period,
+        progress: Progress,
+        target_record: Target | None = None,
+        sources: Sequence[Value] = (),
+        last_year_sources: Sequence[Value] = (),
+        rolled_up: bool = False,
+        warnings: list[Warning] | None = None,
+        previous_value: Decimal | None = None,
+    ) -> None:
+        self.indicator = indicator
+        self.org_unit = org_unit
+        self.period = period
+        self.progress = progress
+        self._target: Target | _TargetRow | None = target_record
+        self._sources: Sequence[Value] | tuple[_ValueRow, ...] = sources
+        self._last_year_sources: Sequence[Value] | tuple[_ValueRow, ...] = last_year_sources
+        self.rolled_up = rolled_up
+        self.warnings = warnings if warnings is not None else []
+        self.previous_value = previous_value  # the unit's own value last month, shown beside the entry field
 
     @property
     def actual(self) -> Decimal | None:
@@ -86,72 +102,137 @@ class ProgressRow:
     def target(self) -> Decimal | None:
         return self.progress.target
 
+    @property
+    def target_record(self) -> Target | None:
+        if isinstance(self._target, tuple):
+            self._target = Target.from_db(Target.objects.db, _TARGET_FIELDS, self._target)
+        return self._target
+
+    @property
+    def sources(self) -> list[Value]:
+        self._sources = _records(self._sources)
+        return self._sources
+
+    @sources.setter
+    def sources(self, records: Sequence[Value]) -> None:
+        self._sources = records
+
+    @property
+    def last_year_sources(self) -> list[Value]:
+        self._last_year_sources = _records(self._last_year_sources)
+        return self._last_year_sources
+
+    @last_year_sources.setter
+    def last_year_sources(self, records: Sequence[Value]) -> None:
+        self._last_year_sources = records
+
+
+# Rows are read as tuples in the order of the models' fields, so that the few a page shows become
+# records (`Model.from_db`) without another query, and the many it does not show cost no model.
+_VALUE_FIELDS = ["id", "indicator_id", "org_unit_id", "year", "month", "value", "note"]
+_TARGET_FIELDS = ["id", "indicator_id", "org_unit_id", "year", "value", "phasing"]
+_ValueRow = tuple[int, int, int, int, int, Decimal, str]
+_TargetRow = tuple[int, int, int, int, Decimal, Any]
+_VALUE, _NOTE = 5, 6
+_TARGET_VALUE, _PHASING = 4, 5
+
+
+def _records(rows: Sequence[Value] | tuple[_ValueRow, ...]) -> list[Value]:
+    if isinstance(rows, list):
+        return rows
+    db = Value.objects.db
+    return [r if isinstance(r, Value) else Value.from_db(db, _VALUE_FIELDS, r) for r in rows]
+
 
 @dataclass
 class _Loaded:
     """Targets and values for a set of indicators and units, indexed for lookup without queries."""
 
-    targets: dict[tuple[int, int], Target]
-    values: dict[tuple[int, int, int, int], Value]
-    children: dict[int, list[OrgUnit]]
-
-    def value(self, indicator_id: int, unit_id: int, period: Period) -> Value | None:
-        return self.values.get((indicator_id, unit_id, period.year, period.month))
+    targets: dict[tuple[int, int], _TargetRow]
+    values: dict[tuple[int, int, int, int], _ValueRow]
+    children: dict[int, list[int]]  # a township's villages' ids, by code
 
 
 def _load(indicators: Sequence[Indicator], units: Sequence[OrgUnit], period: Period) -> _Loaded:
     """Three queries: child units, targets, and the values of this month, last month and last year."""
     unit_ids = [u.pk for u in units]
-    children: dict[int, list[OrgUnit]] = defaultdict(list)
+    children: dict[int, list[int]] = defaultdict(list)
     townships = [u.pk for u in units if u.kind == OrgKind.TOWNSHIP]
     if townships:
-        for child in OrgUnit.objects.filter(parent_id__in=townships, kind=OrgKind.VILLAGE).order_by("code"):
-            children[child.parent_id].append(child)  # type: ignore[index]
-    all_unit_ids = unit_ids + [c.pk for kids in children.values() for c in kids]
+        villages = OrgUnit.objects.filter(parent_id__in=townships, kind=OrgKind.VILLAGE).order_by("code")
+        for child, parent in villages.values_list("pk", "parent_id"):
+            children[parent].append(child)
+    all_unit_ids = unit_ids + [c for kids in children.values() for c in kids]
     indicator_ids = {i.pk for i in indicators}
     indicator_ids |= {i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i}
-    targets = {
-        (t.indicator_id, t.org_unit_id): t
-        for t in Target.objects.filter(
-            indicator_id__in=indicator_ids, org_unit_id__in=unit_ids, year=period.year
-        )
-    }
-    months = {(period.year, period.month), (period.year - 1, period.month)}
+    target_rows = Target.objects.filter(
+        indicator_id__in=indicator_ids, org_unit_id__in=unit_ids, year=period.year
+    ).values_list(*_TARGET_FIELDS)
+    targets = {(t[1], t[2]): t for t in target_rows}
+    months = [period, period.same_period_last_year()]
     if previous := period.previous_month():
-        months.add((previous.year, previous.month))
-    values: dict[tuple[int, int, int, int], Value] = {}
-    # Who entered a value and when is read only for the few records a detail page shows (`with_authors`).
-    rows = Value.objects.filter(
-        indicator_id__in=indicator_ids,
-        org_unit_id__in=all_unit_ids,
-        year__in={y for y, _ in months},
-        month__in={m for _, m in months},
-    ).only("indicator_id", "org_unit_id", "year", "month", "value", "note")
-    for v in rows:
-        if (v.year, v.month) in months:
-            values[(v.indicator_id, v.org_unit_id, v.year, v.month)] = v
-    return _Loaded(targets=targets, values=values, children=children)
+        months.append(previous)
+    value_rows = Value.objects.filter(
+        _months_filter(months), indicator_id__in=indicator_ids, org_unit_id__in=all_unit_ids
+    ).values_list(*_VALUE_FIELDS)
+    values = {(v[1], v[2], v[3], v[4]): v for v in value_rows}
+    return _Loaded(targets=targets, values=values, children=children)  # type: ignore[arg-type]
+
+
+def _months_filter(periods: Iterable[Period]) -> Q:
+    """Exactly these months (not every month of every year named), one condition a year."""
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for p in periods:
+        by_year[p.year].add(p.month)
+    condition = Q()
+    for year, months in sorted(by_year.items()):
+        condition |= Q(year=year, month__in=sorted(months))
+    return condition
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What progress asks of an indicator, read once a table rather than once a row."""
+
+    pk: int
+    rate: bool
+    computed: bool
+    rolls_up: bool  # a township without its own value sums its villages'
+    cumulative: bool
+    numerator: int | None
+    denominator: int | None
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> _Facts:
+        rate = indicator.is_rate
+        return cls(
+            pk=indicator.pk,
+            rate=rate,
+            computed=indicator.is_computed_rate,
+            rolls_up=indicator.by_village and not rate,
+            cumulative=indicator.kind == IndicatorKind.CUMULATIVE,
+            numerator=indicator.numerator_id,
+            denominator=indicator.denominator_id,
+        )
 
 
 @dataclass(frozen=True)
 class _Actual:
     value: Decimal | None
-    sources: list[Value]
+    sources: tuple[_ValueRow, ...]
     rolled_up: bool = False
     unreported: int = 0  # villages without a value in a rolled-up total
 
 
-NO_VALUE = _Actual(None, [])
+NO_VALUE = _Actual(None, ())
 
 
-def _actual(
-    loaded: _Loaded, indicator: Indicator, unit: OrgUnit, period: Period, by_id: dict[int, Indicator]
-) -> _Actual:
+def _actual(loaded: _Loaded, facts: dict[int, _Facts], f: _Facts, unit_id: int, period: Period) -> _Actual:
     """The unit's value: its own, or for a computed rate numerator ÷ denominator, or for a township
     without its own value the sum of its villages (a recomputed ratio for rates)."""
-    if indicator.is_computed_rate:
-        num = _actual(loaded, by_id[indicator.numerator_id], unit, period, by_id)  # type: ignore[index]
-        den = _actual(loaded, by_id[indicator.denominator_id], unit, period, by_id)  # type: ignore[index]
+    if f.computed:
+        num = _actual(loaded, facts, facts[f.numerator], unit_id, period)  # type: ignore[index]
+        den = _actual(loaded, facts, facts[f.denominator], unit_id, period)  # type: ignore[index]
         rate = None if num.value is None or not den.value else num.value / den.value * 100
         return _Actual(
             rate,
@@ -159,28 +240,49 @@ def _actual(
             num.rolled_up or den.rolled_up,
             max(num.unreported, den.unreported),
         )
-    own = loaded.value(indicator.pk, unit.pk, period)
+    values = loaded.values
+    own = values.get((f.pk, unit_id, period.year, period.month))
     if own is not None:
-        return _Actual(own.value, [own])
-    if indicator.is_rate or not indicator.by_village:
+        return _Actual(own[_VALUE], (own,))
+    if not f.rolls_up:
         return NO_VALUE
-    villages = loaded.children.get(unit.pk, [])
-    parts = [v for c in villages if (v := loaded.value(indicator.pk, c.pk, period))]
+    villages = loaded.children.get(unit_id, ())
+    key = (f.pk, period.year, period.month)
+    parts = tuple(v for c in villages if (v := values.get((key[0], c, *key[1:]))) is not None)
     if not parts:
         return NO_VALUE
-    return _Actual(sum((p.value for p in parts), Decimal(0)), parts, True, len(villages) - len(parts))
+    total = sum((p[_VALUE] for p in parts), Decimal(0))
+    return _Actual(total, parts, True, len(villages) - len(parts))
 
 
-def _time_progress(
-    indicator: Indicator, target: Target | None, period: Period, as_of: date | None
-) -> Decimal | None:
-    """Time progress applies to flows summed through the year; a stock or a rate has none."""
-    if indicator.kind != IndicatorKind.CUMULATIVE:
-        return None
-    phasing = target.phasing_shares() if target else None
-    if as_of is not None:
-        return time_progress_by_date(as_of, phasing)
-    return time_progress_by_month(period, phasing)
+@dataclass
+class _Table:
+    """What every row of a table shares: the periods, the deadline, time progress by phasing."""
+
+    loaded: _Loaded
+    facts: dict[int, _Facts]
+    period: Period
+    last_year: Period
+    previous: Period | None
+    as_of: date | None
+    overdue: bool
+    deadline: str
+    time_progress: dict[tuple[str, ...] | None, Decimal] = field(default_factory=dict)
+
+    def time_progress_for(self, f: _Facts, target: _TargetRow | None) -> Decimal | None:
+        """Time progress applies to flows summed through the year; a stock or a rate has none."""
+        if not f.cumulative:
+            return None
+        phasing = target[_PHASING] if target else None
+        key = tuple(str(p) for p in phasing) if phasing else None
+        if key not in self.time_progress:
+            shares = [Decimal(p) / 100 for p in key] if key else None
+            self.time_progress[key] = (
+                time_progress_by_date(self.as_of, shares)
+                if self.as_of is not None
+                else time_progress_by_month(self.period, shares)
+            )
+        return self.time_progress[key]
 
 
 def progress_table(
@@ -193,71 +295,86 @@ def progress_table(
 ) -> dict[tuple[int, int], ProgressRow]:
     """Progress of every indicator that applies to every unit, keyed by (indicator id, unit id)."""
     today = today or timezone.localdate()
-    loaded = _load(indicators, units, period)
     by_id = {i.pk: i for i in indicators}
     missing_parts = {
         i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i and i not in by_id
     }
     if missing_parts:
         by_id.update(Indicator.objects.in_bulk(missing_parts))
+    deadline = period.entry_deadline(ENTRY_DEADLINE_DAY)
+    context = _Table(
+        loaded=_load(indicators, units, period),
+        facts={pk: _Facts.of(i) for pk, i in by_id.items()},
+        period=period,
+        last_year=period.same_period_last_year(),
+        previous=period.previous_month(),
+        as_of=as_of,
+        overdue=today > deadline,
+        deadline=f"{deadline:%m月%d日}",
+    )
+    by_village = [i for i in indicators if i.by_village]
     table: dict[tuple[int, int], ProgressRow] = {}
     for unit in units:
-        for indicator in indicators:
-            if applies_to(indicator, unit):
-                table[(indicator.pk, unit.pk)] = _row(loaded, indicator, unit, period, by_id, as_of, today)
+        applying = indicators if unit.kind == OrgKind.TOWNSHIP else by_village
+        if unit.kind not in (OrgKind.TOWNSHIP, OrgKind.VILLAGE):
+            continue
+        for indicator in applying:
+            table[(indicator.pk, unit.pk)] = _row(context, indicator, unit)
     return table
 
 
-def _row(
-    loaded: _Loaded,
-    indicator: Indicator,
-    unit: OrgUnit,
-    period: Period,
-    by_id: dict[int, Indicator],
-    as_of: date | None,
-    today: date,
-) -> ProgressRow:
-    target = loaded.targets.get((indicator.pk, unit.pk))
-    actual = _actual(loaded, indicator, unit, period, by_id)
-    last_year = _actual(loaded, indicator, unit, period.same_period_last_year(), by_id)
+def _row(context: _Table, indicator: Indicator, unit: OrgUnit) -> ProgressRow:
+    loaded, f, unit_id, period = context.loaded, context.facts[indicator.pk], unit.pk, context.period
+    target = loaded.targets.get((f.pk, unit_id))
+    actual = _actual(loaded, context.facts, f, unit_id, period)
+    last_year = _actual(loaded, context.facts, f, unit_id, context.last_year)
     progress = Progress(
         actual=actual.value,
-        target=target.value if target else None,
-        time_progress=_time_progress(indicator, target, period, as_of),
+        target=target[_TARGET_VALUE] if target else None,
+        time_progress=context.time_progress_for(f, target),
         last_year=last_year.value,
-        is_rate=indicator.is_rate,
+        is_rate=f.rate,
         direction=indicator.direction,
     )
+    own = loaded.values.get((f.pk, unit_id, period.year, period.month))
+    previous = context.previous
+    before = loaded.values.get((f.pk, unit_id, previous.year, previous.month)) if previous else None
     row = ProgressRow(
-        indicator, unit, period, progress, target, actual.sources, last_year.sources, actual.rolled_up
+        indicator,
+        unit,
+        period,
+        progress,
+        target,  # type: ignore[arg-type]  # made a record when asked for
+        actual.sources,  # type: ignore[arg-type]
+        last_year.sources,  # type: ignore[arg-type]
+        actual.rolled_up,
+        previous_value=before[_VALUE] if before else None,
     )
-    row.warnings = _warnings(row, loaded, today, actual.unreported)
-    previous = period.previous_month()
-    before = loaded.value(indicator.pk, unit.pk, previous) if previous else None
-    row.previous_value = before.value if before else None
+    row.warnings = _warnings(row, context, f, actual.unreported, own, before)
     return row
 
 
-def _warnings(row: ProgressRow, loaded: _Loaded, today: date, unreported: int) -> list[Warning]:
+def _warnings(
+    row: ProgressRow,
+    context: _Table,
+    f: _Facts,
+    unreported: int,
+    own: _ValueRow | None,
+    before: _ValueRow | None,
+) -> list[Warning]:
     indicator, progress, found = row.indicator, row.progress, []
-    overdue = today > row.period.entry_deadline(ENTRY_DEADLINE_DAY)
     if progress.behind_time_progress(indicator.warning_points):
         points = -progress.gap_points if progress.gap_points is not None else Decimal(0)
         found.append(Warning("behind", f"低于序时进度{format_percent(abs(points))[:-1]}个百分点"))
     if progress.worse_than_last_year() and progress.yoy is not None:
         found.append(Warning("yoy", _yoy_words(indicator, progress.yoy)))
-    previous = row.period.previous_month()
-    own = loaded.value(indicator.pk, row.org_unit.pk, row.period)
-    before = loaded.value(indicator.pk, row.org_unit.pk, previous) if previous else None
-    if indicator.kind == IndicatorKind.CUMULATIVE and own and before and own.value < before.value:
-        found.append(
-            Warning("decrease", f"累计值低于上月({_plain(before.value)}→{_plain(own.value)})：{own.note}")
-        )
-    deadline = f"{row.period.entry_deadline(ENTRY_DEADLINE_DAY):%m月%d日}"
-    if overdue and progress.actual is None and not indicator.is_computed_rate:
-        found.append(Warning("missing", f"{deadline}前应报未报"))
-    if overdue and unreported:
-        found.append(Warning("missing", f"{unreported}个村/社区{deadline}前未报，合计不全"))
+    if f.cumulative and own and before and own[_VALUE] < before[_VALUE]:
+        was, now = _plain(before[_VALUE]), _plain(own[_VALUE])
+        found.append(Warning("decrease", f"累计值低于上月({was}→{now})：{own[_NOTE]}"))
+    if context.overdue and progress.actual is None and not f.computed:
+        found.append(Warning("missing", f"{context.deadline}前应报未报"))
+    if context.overdue and unreported:
+        found.append(Warning("missing", f"{unreported}个村/社区{context.deadline}前未报，合计不全"))
     return found
 
 
@@ -326,24 +443,26 @@ def village_ranking(
 def monthly_trend(indicator: Indicator, unit: OrgUnit, year: int) -> dict[str, list[Decimal | None]]:
     """This year's and last year's value by month, for the trend chart (township: own or rolled up)."""
     periods = [Period(y, m) for y in (year - 1, year) for m in range(1, 13)]
-    units = [unit]
     by_id = {indicator.pk: indicator}
     for part in (indicator.numerator, indicator.denominator):
         if part is not None:
             by_id[part.pk] = part
     children = (
-        list(OrgUnit.objects.filter(parent=unit, kind=OrgKind.VILLAGE))
+        list(
+            OrgUnit.objects.filter(parent=unit, kind=OrgKind.VILLAGE)
+            .order_by("code")
+            .values_list("pk", flat=True)
+        )
         if unit.kind == OrgKind.TOWNSHIP
         else []
     )
-    values = {
-        (v.indicator_id, v.org_unit_id, v.year, v.month): v
-        for v in Value.objects.filter(
-            indicator_id__in=by_id, org_unit__in=units + children, year__in=[year - 1, year]
-        )
-    }
-    loaded = _Loaded(targets={}, values=values, children={unit.pk: children})
-    series = [_actual(loaded, indicator, unit, p, by_id).value for p in periods]
+    rows = Value.objects.filter(
+        indicator_id__in=by_id, org_unit_id__in=[unit.pk, *children], year__in=[year - 1, year]
+    ).values_list(*_VALUE_FIELDS)
+    values = {(v[1], v[2], v[3], v[4]): v for v in rows}
+    loaded = _Loaded(targets={}, values=values, children={unit.pk: children})  # type: ignore[arg-type]
+    facts = {pk: _Facts.of(i) for pk, i in by_id.items()}
+    series = [_actual(loaded, facts, facts[indicator.pk], unit.pk, p).value for p in periods]
     return {"last_year": series[:12], "this_year": series[12:]}
 
 
