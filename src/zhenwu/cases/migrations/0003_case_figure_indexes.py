@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_events_are_append_only'),
-        ('org', '0001_initial'),
+        ("cases", "0002_events_are_append_only"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_state_deadline',
+            model_name="case",
+            name="case_state_deadline",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_place_category',
+            model_name="case",
+            name="case_place_category",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'deadline', 'org_unit'], name='case_state_deadline_place'),
+            model_name="case",
+            index=models.Index(fields=["state", "deadline", "org_unit"], name="case_state_deadline_place"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['org_unit', 'received_at'], name='case_place_received'),
+            model_name="case",
+            index=models.Index(fields=["org_unit", "received_at"], name="case_place_received"),
         ),
     ]
