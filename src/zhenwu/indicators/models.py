@@ -163,7 +163,10 @@ class Value(models.Model):
                 fields=["indicator", "org_unit", "year", "month"], name="one_value_a_month"
             )
         ]
-        indexes = [models.Index(fields=["year", "month", "indicator"], name="value_period_idx")]
+        indexes = [
+            models.Index(fields=["year", "month", "indicator"], name="value_period_idx"),
+            models.Index(fields=["org_unit", "year", "month"], name="value_unit_period_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.year}-{self.month:02d} {self.indicator}: {self.value}"

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from zhenwu.core.numbers import format_growth, format_percent, format_points
@@ -406,9 +406,13 @@ def progress_for_unit(
 
 def latest_period(user: Any, unit: OrgUnit) -> Period | None:
     """The latest month for which the unit (or its villages) has any value the user may see."""
-    values = scope.scoped(user, Value.objects.filter(org_unit__path__startswith=unit.path))
-    latest = values.order_by("-year", "-month").values_list("year", "month").first()
-    return Period(*latest) if latest else None
+    # One step down the (unit, year, month) index per unit of the subtree. Ordering the subtree's values
+    # by period alone walked the values of every township's latest month until it met one of this unit.
+    of_unit = scope.scoped(user, Value.objects.filter(org_unit=OuterRef("pk"))).order_by("-year", "-month")
+    month_key = of_unit.annotate(key=F("year") * 100 + F("month")).values("key")[:1]
+    units = scope.visible_units(user).filter(path__startswith=unit.path)
+    latest = units.annotate(latest=Subquery(month_key)).aggregate(Max("latest"))["latest__max"]
+    return Period(latest // 100, latest % 100) if latest else None
 
 
 @dataclass(frozen=True)
