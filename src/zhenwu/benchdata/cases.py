@@ -31,7 +31,18 @@ CASE_COLUMNS = [
     "acceptance_deadline", "deadline", "extended", "accepted_at", "resolved_at", "resolved_by_id",
     "verified_at", "resolution", "duplicate_of_id", "version",
 ]  # fmt: skip
-EVENT_COLUMNS = ["id", "case_id", "action", "from_state", "to_state", "actor_id", "actor_name", "at", "note", "details"]
+EVENT_COLUMNS = [
+    "id",
+    "case_id",
+    "action",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "actor_name",
+    "at",
+    "note",
+    "details",
+]
 OPEN_WEIGHTS = {State.REPORTED: 10, State.ACCEPTED: 15, State.ASSIGNED: 30, State.IN_PROGRESS: 45}
 CHANNELS = {"grid_event": Channel.GRID_APP, "hotline": Channel.HOTLINE, "petition": Channel.VISIT}
 SURNAMES = "张王李赵刘陈杨黄周吴"
@@ -83,21 +94,34 @@ class _Case:
     resolution: str = ""
 
 
-def generate(sink: Sink, clock: Clock, county: County, catalog: Catalog, per_township: int, seed: int) -> None:
+def generate(
+    sink: Sink, clock: Clock, county: County, catalog: Catalog, per_township: int, seed: int
+) -> None:
     deadlines = Deadlines(catalog.calendar)
     for township in county.townships:
-        _Township(sink, clock, township, catalog, deadlines, random.Random(f"{seed}:cases:{township.number}")).run(
-            per_township
-        )
+        _Township(
+            sink, clock, township, catalog, deadlines, random.Random(f"{seed}:cases:{township.number}")
+        ).run(per_township)
 
 
 class _Township:
     def __init__(
-        self, sink: Sink, clock: Clock, township: Township, catalog: Catalog, deadlines: Deadlines, rng: random.Random
+        self,
+        sink: Sink,
+        clock: Clock,
+        township: Township,
+        catalog: Catalog,
+        deadlines: Deadlines,
+        rng: random.Random,
     ) -> None:
         self.sink, self.clock, self.township, self.catalog, self.deadlines, self.rng = (
-            sink, clock, township, catalog, deadlines, rng,
-        )  # fmt: skip
+            sink,
+            clock,
+            township,
+            catalog,
+            deadlines,
+            rng,
+        )
         self.grids = township.grids
         # Some grids are busy (a market street), some quiet: rankings then have units on both sides.
         self.weights = [rng.uniform(0.15, 3.0) for _ in self.grids]
@@ -111,7 +135,10 @@ class _Township:
         # More cases lately: a platform in growing use.
         ages = sorted((span * (1 - rng.random() ** 0.8) for _ in range(count)), reverse=True)
         ids = self.sink.ids(Case, count)
-        drawn = [self._draw(case_id, self.clock.now - timedelta(seconds=age)) for case_id, age in zip(ids, ages, strict=True)]
+        drawn = [
+            self._draw(case_id, self.clock.now - timedelta(seconds=age))
+            for case_id, age in zip(ids, ages, strict=True)
+        ]
         self._merge_some(drawn)
         self.sink.write(Case, CASE_COLUMNS, (self._row(c) for c in drawn))
         events = [e for c in drawn for e in self._events(c)]
@@ -127,9 +154,16 @@ class _Township:
         handling, department = self._handling(case_type, grid, level)
         days = case_type.deadline_days or rng.choice([3, 5, 10])  # a hotline ticket's days are set per ticket
         case = _Case(
-            case_id, case_type, rng.choice(self.catalog.categories[type_code]), grid, level, handling, department,
-            received, self.deadlines.after(received, days, case_type.deadline_count),
-        )  # fmt: skip
+            case_id,
+            case_type,
+            rng.choice(self.catalog.categories[type_code]),
+            grid,
+            level,
+            handling,
+            department,
+            received,
+            self.deadlines.after(received, days, case_type.deadline_count),
+        )
         self._settle(case)
         return case
 
@@ -191,7 +225,9 @@ class _Township:
     def _handler(self, case: _Case) -> int | None:
         if case.department is not None:
             return self.office_staff[case.department]
-        return self.township.grid_workers.get(case.handling.id) or self.township.village_staff.get(case.handling.id)
+        return self.township.grid_workers.get(case.handling.id) or self.township.village_staff.get(
+            case.handling.id
+        )
 
     def _text(self, case: _Case) -> str:
         code = case.case_type.code
@@ -210,14 +246,38 @@ class _Township:
             else None
         )
         return (
-            case.id, case.case_type.pk, case.category.pk, text[:30], f"{case.grid.name}：{text}。", case.grid.id,
-            f"{self.village_of[case.grid.id].name}{rng.randint(1, 9)}组", None, None, case.level, case.handling.id,
-            case.department, handler, case.state.value, CHANNELS.get(code, Channel.WEB).value, reporter,
-            rng.choice(SURNAMES) + rng.choice(["某", "先生", "女士"]), "",
-            f"12345-{rng.randrange(10**7):07d}" if code == "hotline" else "", PRESSED if code == "hotline" else "",
-            case.received, acceptance, case.deadline, False, case.accepted, case.resolved,
-            handler if case.resolved else None, case.verified, case.resolution, case.duplicate_of, 1,
-        )  # fmt: skip
+            case.id,
+            case.case_type.pk,
+            case.category.pk,
+            text[:30],
+            f"{case.grid.name}：{text}。",
+            case.grid.id,
+            f"{self.village_of[case.grid.id].name}{rng.randint(1, 9)}组",
+            None,
+            None,
+            case.level,
+            case.handling.id,
+            case.department,
+            handler,
+            case.state.value,
+            CHANNELS.get(code, Channel.WEB).value,
+            reporter,
+            rng.choice(SURNAMES) + rng.choice(["某", "先生", "女士"]),
+            "",
+            f"12345-{rng.randrange(10**7):07d}" if code == "hotline" else "",
+            PRESSED if code == "hotline" else "",
+            case.received,
+            acceptance,
+            case.deadline,
+            False,
+            case.accepted,
+            case.resolved,
+            handler if case.resolved else None,
+            case.verified,
+            case.resolution,
+            case.duplicate_of,
+            1,
+        )
 
     def _events(self, case: _Case) -> list[Row]:
         """(case, action, from, to, actor, actor name, at, note, details) from report to the case's state."""
@@ -230,11 +290,29 @@ class _Township:
             events.append((case.id, action, before.value, after.value, handler, name, moment, note, "{}"))
 
         if case.state == State.REJECTED:
-            step("reject", State.REPORTED, State.REJECTED, min(at + timedelta(hours=6), self.clock.now), case.resolution)
+            step(
+                "reject",
+                State.REPORTED,
+                State.REJECTED,
+                min(at + timedelta(hours=6), self.clock.now),
+                case.resolution,
+            )
         elif case.state == State.MERGED:
-            step("merge", State.REPORTED, State.MERGED, at + (self.clock.now - at) * 0.01, "与前一报告为同一事件")
+            step(
+                "merge",
+                State.REPORTED,
+                State.MERGED,
+                at + (self.clock.now - at) * 0.01,
+                "与前一报告为同一事件",
+            )
         elif case.state == State.ESCALATED:
-            step("escalate", State.REPORTED, State.ESCALATED, at + (self.clock.now - at) * 0.1, "超出处置能力，上报升级")
+            step(
+                "escalate",
+                State.REPORTED,
+                State.ESCALATED,
+                at + (self.clock.now - at) * 0.1,
+                "超出处置能力，上报升级",
+            )
         elif case.accepted is not None:
             self._chain(case, step)
         return events

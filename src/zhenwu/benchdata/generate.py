@@ -71,13 +71,18 @@ def generate(
         say(f"组织架构与账户：{time.monotonic() - started:.1f}s")
         catalog = cases.Catalog(
             types={t.code: t for t in case_types},
-            categories={t.code: list(CaseCategory.objects.filter(case_type=t).order_by("pk")) for t in case_types},
+            categories={
+                t.code: list(CaseCategory.objects.filter(case_type=t).order_by("pk")) for t in case_types
+            },
             calendar=calendar,
         )
         steps: list[tuple[str, Callable[[], None]]] = [
             ("事件", lambda: cases.generate(sink, clock, county, catalog, scale.cases_per_township, seed)),
             ("指标", lambda: indicators.generate(sink, clock, county, scale.indicators_per_township, seed)),
-            ("项目", lambda: projects.generate(sink, clock, county, calendar, scale.projects_per_township, seed)),
+            (
+                "项目",
+                lambda: projects.generate(sink, clock, county, calendar, scale.projects_per_township, seed),
+            ),
             ("农户", lambda: households.generate(sink, clock, county, scale.households_per_township, seed)),
         ]
         for label, step in steps:

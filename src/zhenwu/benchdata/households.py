@@ -89,23 +89,44 @@ def _household(
 ) -> None:
     grid = village.grids[number % len(village.grids)]
     rows.households.append(
-        (household_id, grid.id, f"{village.unit.code}{number:04d}",
-         f"{village.unit.name}{rng.choice(STREETS)}{rng.randint(1, 120)}号", rng.random() < 0.08,
-         rng.random() < 0.05, rng.random() < 0.03, _moment(clock.start.date()))
-    )  # fmt: skip
+        (
+            household_id,
+            grid.id,
+            f"{village.unit.code}{number:04d}",
+            f"{village.unit.name}{rng.choice(STREETS)}{rng.randint(1, 120)}号",
+            rng.random() < 0.08,
+            rng.random() < 0.05,
+            rng.random() < 0.03,
+            _moment(clock.start.date()),
+        )
+    )
     region = f"97{township.number % 100:02d}{village.number % 100:02d}"
     for name, relation, birth in _family(rng, clock.today):
         number = _unique_number(rng, region, birth, used)
         phone = f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}" if relation == Relation.HEAD else ""
         sealed = seal(number, phone)
         rows.members.append(
-            (household_id, name, relation, sealed.gender, sealed.birth_date, sealed.id_cipher, sealed.id_index,
-             sealed.id_masked, sealed.phone_cipher, sealed.phone_masked, rng.random() < 0.02, "")
-        )  # fmt: skip
+            (
+                household_id,
+                name,
+                relation,
+                sealed.gender,
+                sealed.birth_date,
+                sealed.id_cipher,
+                sealed.id_index,
+                sealed.id_masked,
+                sealed.phone_cipher,
+                sealed.phone_masked,
+                rng.random() < 0.02,
+                "",
+            )
+        )
 
 
 def _name(rng: random.Random, surname: str | None = None) -> str:
-    return (surname or rng.choice(SURNAMES)) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return (surname or rng.choice(SURNAMES)) + "".join(
+        rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2)))
+    )
 
 
 def _family(rng: random.Random, today: date) -> list[tuple[str, str, date]]:
@@ -156,15 +177,26 @@ def _monitoring(
         if roll < 0.3 and (today - identified).days > 120:
             state, eliminated = MonitoringState.ELIMINATED, identified + timedelta(days=rng.randint(90, 120))
         elif roll < 0.4:
-            state, eliminated = MonitoringState.ELIMINATION_PROPOSED, today - timedelta(days=rng.randint(1, 4))
+            state, eliminated = (
+                MonitoringState.ELIMINATION_PROPOSED,
+                today - timedelta(days=rng.randint(1, 4)),
+            )
         rows.monitoring.append(
-            (case_id, ids[n], rng.choice(MonitoringCategory.values), identified,
-             ",".join(sorted(rng.sample(RiskCause.values, rng.randint(1, 2)))), rng.choice(MEASURES), state,
-             eliminated if state != MonitoringState.MONITORED else None,
-             "家庭收入稳定，“两不愁三保障”落实" if eliminated else "", staff if eliminated else None,
-             approver if state == MonitoringState.ELIMINATED else None,
-             _moment(eliminated) if state == MonitoringState.ELIMINATED and eliminated else None)
-        )  # fmt: skip
+            (
+                case_id,
+                ids[n],
+                rng.choice(MonitoringCategory.values),
+                identified,
+                ",".join(sorted(rng.sample(RiskCause.values, rng.randint(1, 2)))),
+                rng.choice(MEASURES),
+                state,
+                eliminated if state != MonitoringState.MONITORED else None,
+                "家庭收入稳定，“两不愁三保障”落实" if eliminated else "",
+                staff if eliminated else None,
+                approver if state == MonitoringState.ELIMINATED else None,
+                _moment(eliminated) if state == MonitoringState.ELIMINATED and eliminated else None,
+            )
+        )
         for k in range(rng.randint(1, 3)):
             visited = min(today - timedelta(days=1), identified + timedelta(days=30 * (k + 1)))
             rows.visits.append((case_id, visited, staff, rng.choice(VISIT_NOTES)))
@@ -185,9 +217,16 @@ def _benefits(rows: _Rows, rng: random.Random, clock: Clock, ids: list[int]) -> 
     for n in rng.sample(range(len(ids)), min(len(ids), len(ids) // 300 + 1)):
         day = today - timedelta(days=rng.randint(1, 365 * clock.years))
         rows.benefits.append(
-            (ids[n], BenefitKind.TEMPORARY, None, day, day, Decimal(rng.choice([800, 1000, 1500, 2000, 3000])),
-             rng.choice(["因病住院", "房屋受灾", "意外事故", "子女上学"]))
-        )  # fmt: skip
+            (
+                ids[n],
+                BenefitKind.TEMPORARY,
+                None,
+                day,
+                day,
+                Decimal(rng.choice([800, 1000, 1500, 2000, 3000])),
+                rng.choice(["因病住院", "房屋受灾", "意外事故", "子女上学"]),
+            )
+        )
 
 
 def _subsidies(
@@ -197,10 +236,17 @@ def _subsidies(
     years = list(range(clock.today.year - clock.years + 1, clock.today.year + 1))
     batch_ids = sink.ids(SubsidyBatch, len(years))
     batches = [
-        (batch_id, township.unit.id, f"{year}年耕地地力保护补贴", SubsidyKind.FARMLAND, year, SUBSIDY_RATE,
-         _moment(min(date(year, 4, 1), clock.today - timedelta(days=1))))
+        (
+            batch_id,
+            township.unit.id,
+            f"{year}年耕地地力保护补贴",
+            SubsidyKind.FARMLAND,
+            year,
+            SUBSIDY_RATE,
+            _moment(min(date(year, 4, 1), clock.today - timedelta(days=1))),
+        )
         for batch_id, year in zip(batch_ids, years, strict=True)
-    ]  # fmt: skip
+    ]
     for batch_id, year in zip(batch_ids, years, strict=True):
         paid_on = date(year, 5, 20)
         for household_id in ids:
@@ -208,7 +254,13 @@ def _subsidies(
                 area = Decimal(rng.randint(50, 1200)) / 100
                 unpaid = paid_on >= clock.today or (year == clock.today.year and household_id % 10 == 0)
                 rows.payments.append(
-                    (batch_id, household_id, area, subsidy_amount(area, SUBSIDY_RATE), None if unpaid else paid_on)
+                    (
+                        batch_id,
+                        household_id,
+                        area,
+                        subsidy_amount(area, SUBSIDY_RATE),
+                        None if unpaid else paid_on,
+                    )
                 )
     return batches
 
@@ -220,13 +272,25 @@ def _write(sink: Sink, rows: _Rows, batches: list[Row]) -> None:
 
     sink.write(
         Household,
-        ["id", "org_unit_id", "number", "address", "lifted_out", "left_behind_elderly", "left_behind_children",
-         "created_at"],
+        [
+            "id",
+            "org_unit_id",
+            "number",
+            "address",
+            "lifted_out",
+            "left_behind_elderly",
+            "left_behind_children",
+            "created_at",
+        ],
         rows.households,
-    )  # fmt: skip
+    )
     sink.write(Member, MEMBER_COLUMNS, numbered(Member, rows.members))
     sink.write(MonitoringCase, MONITORING_COLUMNS, rows.monitoring)
-    sink.write(MonitoringVisit, ["id", "case_id", "visited_on", "visitor_id", "note"], numbered(MonitoringVisit, rows.visits))
+    sink.write(
+        MonitoringVisit,
+        ["id", "case_id", "visited_on", "visitor_id", "note"],
+        numbered(MonitoringVisit, rows.visits),
+    )
     sink.write(
         IncomeCheck,
         ["id", "household_id", "year", "per_capita_income", "checked_on"],

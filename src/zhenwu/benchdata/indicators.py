@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from zhenwu.core.periods import Period
 from zhenwu.indicators.demo import COMPUTED_RATES, SPECS, Spec
-from zhenwu.indicators.models import IndicatorKind, Indicator, Target, Value
+from zhenwu.indicators.models import Indicator, IndicatorKind, Target, Value
 
 from .scale import Clock
 from .sink import Row, Sink
@@ -26,17 +26,27 @@ from .tree import County, Township, Unit
 
 SECTORS = ["工业园区", "镇区", "农业园区", "一产", "二产", "三产", "东片", "西片", "南片", "北片", "重点企业"]
 INDICATOR_COLUMNS = [
-    "id", "township_id", "department_id", "code", "name", "unit", "kind", "direction", "decimals", "by_village",
-    "numerator_id", "denominator_id", "warning_points", "position", "active",
+    "id", "township_id", "department_id", "code", "name", "unit", "kind", "direction", "decimals",
+    "by_village", "numerator_id", "denominator_id", "warning_points", "position", "active",
 ]  # fmt: skip
 TARGET_COLUMNS = ["id", "indicator_id", "org_unit_id", "year", "value", "phasing"]
-VALUE_COLUMNS = ["id", "indicator_id", "org_unit_id", "year", "month", "value", "note", "entered_by_id", "entered_at"]
+VALUE_COLUMNS = [
+    "id",
+    "indicator_id",
+    "org_unit_id",
+    "year",
+    "month",
+    "value",
+    "note",
+    "entered_by_id",
+    "entered_at",
+]
 STRAIGHT = [100 * m / 12 for m in range(1, 13)]
 YEARLY_GROWTH = 1.06
 
 
 def catalog(count: int) -> list[tuple[Spec, int]]:
-    """(spec, round) for each of `count` indicators: round 0 is the demo catalog, later rounds a sector each."""
+    """(spec, round) for `count` indicators: round 0 is the demo catalog, each later round a sector."""
     return [(SPECS[i % len(SPECS)], i // len(SPECS)) for i in range(count)]
 
 
@@ -82,20 +92,43 @@ class _Township:
         self, indicator_id: int, spec: Spec, round_: int, ids: list[int], index: dict[str, int], position: int
     ) -> Row:
         parts = [index.get(indicator_code_of(code, round_)) for code in COMPUTED_RATES.get(spec.code, ())]
-        numerator, denominator = (ids[parts[0]], ids[parts[1]]) if len(parts) == 2 and None not in parts else (None, None)  # type: ignore[index]
+        numerator, denominator = (
+            (ids[parts[0]], ids[parts[1]]) if len(parts) == 2 and None not in parts else (None, None)
+        )  # type: ignore[index]
         name = spec.name if round_ == 0 else f"{spec.name}({SECTORS[(round_ - 1) % len(SECTORS)]})"
         return (
-            indicator_id, self.township.unit.id, self.township.departments[spec.department],
-            indicator_code(spec, round_), name[:64], spec.unit, spec.kind, spec.direction, spec.decimals,
-            by_village(spec, round_), numerator, denominator, Decimal("5.0"), (position + 1) * 10, True,
-        )  # fmt: skip
+            indicator_id,
+            self.township.unit.id,
+            self.township.departments[spec.department],
+            indicator_code(spec, round_),
+            name[:64],
+            spec.unit,
+            spec.kind,
+            spec.direction,
+            spec.decimals,
+            by_village(spec, round_),
+            numerator,
+            denominator,
+            Decimal("5.0"),
+            (position + 1) * 10,
+            True,
+        )
 
     def _series(
-        self, indicator_id: int, spec: Spec, village_level: bool, computed: bool, targets: list[Row], values: list[Row]
+        self,
+        indicator_id: int,
+        spec: Spec,
+        village_level: bool,
+        computed: bool,
+        targets: list[Row],
+        values: list[Row],
     ) -> None:
         township = self.township
         units: list[tuple[Unit, float, int | None]] = (
-            [(v.unit, w, township.village_staff[v.unit.id]) for v, w in zip(township.villages, self.weights, strict=True)]
+            [
+                (v.unit, w, township.village_staff[v.unit.id])
+                for v, w in zip(township.villages, self.weights, strict=True)
+            ]
             if village_level
             else [(township.unit, 1.0, township.office_staff[spec.department])]
         )
@@ -106,7 +139,15 @@ class _Township:
             targets.append((indicator_id, township.unit.id, year, _decimal(base * growth, spec), phasing))
             if village_level:
                 for unit, weight, _ in units:
-                    targets.append((indicator_id, unit.id, year, _decimal(base * growth * (1.0 if rate else weight), spec), phasing))
+                    targets.append(
+                        (
+                            indicator_id,
+                            unit.id,
+                            year,
+                            _decimal(base * growth * (1.0 if rate else weight), spec),
+                            phasing,
+                        )
+                    )
         if computed:
             return
         for unit, weight, author in units:
@@ -134,13 +175,21 @@ class _Township:
                     amount = max(amount, so_far[1])
                 so_far = (period.year, amount)
             values.append(
-                (indicator_id, unit.id, period.year, period.month, _decimal(max(amount, 0.0), spec), "", author,
-                 self._entered_at(period))
-            )  # fmt: skip
+                (
+                    indicator_id,
+                    unit.id,
+                    period.year,
+                    period.month,
+                    _decimal(max(amount, 0.0), spec),
+                    "",
+                    author,
+                    self._entered_at(period),
+                )
+            )
 
     def _entered_at(self, period: Period) -> datetime:
         day = period.entry_deadline(3)
-        moment = timezone.make_aware(datetime(day.year, day.month, day.day, 10))
+        moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
         return min(moment, self.clock.now - timedelta(hours=1))
 
 

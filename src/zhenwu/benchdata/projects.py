@@ -56,7 +56,9 @@ class _Rows:
         self.follow_ups: list[Row] = []
 
 
-def generate(sink: Sink, clock: Clock, county: County, calendar: WorkCalendar, per_township: int, seed: int) -> None:
+def generate(
+    sink: Sink, clock: Clock, county: County, calendar: WorkCalendar, per_township: int, seed: int
+) -> None:
     for township in county.townships:
         rng = random.Random(f"{seed}:projects:{township.number}")
         rows = _Rows()
@@ -95,10 +97,21 @@ def _write(sink: Sink, rows: _Rows) -> None:
     )
     sink.write(
         InvestmentLead,
-        ["id", "investor", "sector", "intended_investment", "stage", "leader", "department_id", "org_unit_id",
-         "description", "project_id", "created_at"],
+        [
+            "id",
+            "investor",
+            "sector",
+            "intended_investment",
+            "stage",
+            "leader",
+            "department_id",
+            "org_unit_id",
+            "description",
+            "project_id",
+            "created_at",
+        ],
         rows.leads,
-    )  # fmt: skip
+    )
     sink.write(
         LeadFollowUp,
         ["id", "lead_id", "date", "kind", "note", "stage_from", "stage_to", "author_id"],
@@ -124,20 +137,43 @@ def _project(
     round_ = n // (len(PROJECTS) * len(PHASES))
     full_name = f"{name}{phase}" + (f"({round_ + 1})" if round_ else "")
     today, index = clock.today, STAGE_ORDER.index(stage)
-    completion = today + timedelta(days=rng.randint(60, 420)) if index < 4 else today - timedelta(days=rng.randint(20, 200))
+    completion = (
+        today + timedelta(days=rng.randint(60, 420))
+        if index < 4
+        else today - timedelta(days=rng.randint(20, 200))
+    )
     village = township.villages[n % len(township.villages)]
     size = Decimal(str(round(rng.uniform(0.6, 1.4), 2)))
-    total_yuan, plan_yuan = (Decimal(total) * WAN * size).quantize(Decimal("0.01")), (Decimal(plan) * WAN * size).quantize(Decimal("0.01"))
+    total_yuan, plan_yuan = (
+        (Decimal(total) * WAN * size).quantize(Decimal("0.01")),
+        (Decimal(plan) * WAN * size).quantize(Decimal("0.01")),
+    )
     office_id, author = township.departments[office], township.office_staff[office]
     reached = STAGE_ORDER[: index + 1]
     started = today - timedelta(days=(len(reached) - 1) * 90 + rng.randint(3, 20) + 30)
     rows.projects.append(
-        (project_id, full_name, category, total >= 20000, total >= 8000, True, stage, total_yuan, today.year,
-         plan_yuan, Decimal(rng.randint(5, 300)) if category != Category.LIVELIHOOD else None,
-         LandStatus.SUPPLIED if index >= 2 else LandStatus.ACQUIRING, LEADERS[n % len(LEADERS)], office_id,
-         village.unit.id if n % 3 else township.unit.id, f"{village.unit.name}境内", f"建设{full_name}。",
-         completion, _moment(started))
-    )  # fmt: skip
+        (
+            project_id,
+            full_name,
+            category,
+            total >= 20000,
+            total >= 8000,
+            True,
+            stage,
+            total_yuan,
+            today.year,
+            plan_yuan,
+            Decimal(rng.randint(5, 300)) if category != Category.LIVELIHOOD else None,
+            LandStatus.SUPPLIED if index >= 2 else LandStatus.ACQUIRING,
+            LEADERS[n % len(LEADERS)],
+            office_id,
+            village.unit.id if n % 3 else township.unit.id,
+            f"{village.unit.name}境内",
+            f"建设{full_name}。",
+            completion,
+            _moment(started),
+        )
+    )
     previous = ""
     for k, step in enumerate(reached):
         day = today - timedelta(days=(len(reached) - 1 - k) * 90 + rng.randint(3, 20))
@@ -157,9 +193,16 @@ def _project(
         for k in range(NOTE_WEEKS):
             monday = week - timedelta(days=7 * k)
             rows.notes.append(
-                (project_id, monday, f"{full_name}按计划推进，完成当周形象进度。", "继续推进主体施工，协调用工与材料。",
-                 "征地补偿尚未谈妥" if late else "", author, _moment(monday + timedelta(days=4)))
-            )  # fmt: skip
+                (
+                    project_id,
+                    monday,
+                    f"{full_name}按计划推进，完成当周形象进度。",
+                    "继续推进主体施工，协调用工与材料。",
+                    "征地补偿尚未谈妥" if late else "",
+                    author,
+                    _moment(monday + timedelta(days=4)),
+                )
+            )
 
 
 def _investment(
@@ -170,9 +213,16 @@ def _investment(
         amount = plan * Decimal(period.month) / 12 * Decimal(str(round(pace * rng.uniform(0.97, 1.03), 4)))
         day = period.entry_deadline(3)
         rows.investments.append(
-            (project_id, period.year, period.month, amount.quantize(Decimal("0.01")), "", author,
-             min(_moment(day), clock.now - timedelta(hours=1)))
-        )  # fmt: skip
+            (
+                project_id,
+                period.year,
+                period.month,
+                amount.quantize(Decimal("0.01")),
+                "",
+                author,
+                min(_moment(day), clock.now - timedelta(hours=1)),
+            )
+        )
 
 
 def _leads(rows: _Rows, sink: Sink, clock: Clock, township: Township, project_ids: list[int]) -> None:
@@ -187,13 +237,31 @@ def _leads(rows: _Rows, sink: Sink, clock: Clock, township: Township, project_id
         reached = stages[: stages.index(stage) + 1]
         created = clock.today - timedelta(days=30 * (len(reached) + 1) + n)
         rows.leads.append(
-            (lead_id, investor, sector, Decimal(amount) * WAN, stage, LEADERS[n % len(LEADERS)],
-             township.departments["jfb"], township.unit.id, f"{investor}拟投资{sector}项目。", landed, _moment(created))
-        )  # fmt: skip
+            (
+                lead_id,
+                investor,
+                sector,
+                Decimal(amount) * WAN,
+                stage,
+                LEADERS[n % len(LEADERS)],
+                township.departments["jfb"],
+                township.unit.id,
+                f"{investor}拟投资{sector}项目。",
+                landed,
+                _moment(created),
+            )
+        )
         previous = ""
         for k, step in enumerate(reached):
             rows.follow_ups.append(
-                (lead_id, clock.today - timedelta(days=30 * (len(reached) - k) + n), FollowUpKind.VISIT,
-                 "上门洽谈投资意向" if k == 0 else "推进合作事项", previous if k else "", step if k else "", author)
-            )  # fmt: skip
+                (
+                    lead_id,
+                    clock.today - timedelta(days=30 * (len(reached) - k) + n),
+                    FollowUpKind.VISIT,
+                    "上门洽谈投资意向" if k == 0 else "推进合作事项",
+                    previous if k else "",
+                    step if k else "",
+                    author,
+                )
+            )
             previous = step

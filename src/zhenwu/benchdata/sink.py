@@ -55,13 +55,18 @@ class Sink:
         quote = self.connection.ops.quote_name
         names = ", ".join(quote(c) for c in columns)
         written = 0
-        with self.connection.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        with (
+            self.connection.cursor() as cursor,
+            cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
                 written += 1
         return written
 
-    def _insert(self, model: type[models.Model], table: str, columns: Sequence[str], rows: Iterable[Row]) -> int:
+    def _insert(
+        self, model: type[models.Model], table: str, columns: Sequence[str], rows: Iterable[Row]
+    ) -> int:
         quote = self.connection.ops.quote_name
         adapters = [_sqlite_adapter(self.connection, model, c) for c in columns]
         statement = (
@@ -102,13 +107,18 @@ def _check_columns(model: type[models.Model], columns: Sequence[str]) -> None:
     missing = [
         f.column
         for f in model._meta.concrete_fields
-        if not f.null and f.column not in columns and not f.primary_key and f.db_default is models.NOT_PROVIDED
+        if not f.null
+        and f.column not in columns
+        and not f.primary_key
+        and f.db_default is models.NOT_PROVIDED
     ]
     if unknown or missing:
         raise ValueError(f"{model._meta.db_table}: unknown columns {unknown}, missing columns {missing}")
 
 
-def _sqlite_adapter(connection: BaseDatabaseWrapper, model: type[models.Model], column: str) -> Callable[[Any], Any]:
+def _sqlite_adapter(
+    connection: BaseDatabaseWrapper, model: type[models.Model], column: str
+) -> Callable[[Any], Any]:
     field = next(f for f in model._meta.concrete_fields if f.column == column)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]

@@ -72,7 +72,9 @@ def village_name(township: int, village: int) -> str:
     first = VILLAGE_FIRST[(village - 1) % len(VILLAGE_FIRST)]
     second = VILLAGE_SECOND[((village - 1) // len(VILLAGE_FIRST) + township) % len(VILLAGE_SECOND)]
     suffix = "社区" if village % 7 == 0 else "村"
-    return f"{first}{second}{suffix}" + ("" if village <= len(VILLAGE_FIRST) * len(VILLAGE_SECOND) else str(village))
+    return f"{first}{second}{suffix}" + (
+        "" if village <= len(VILLAGE_FIRST) * len(VILLAGE_SECOND) else str(village)
+    )
 
 
 class _Units:
@@ -83,7 +85,9 @@ class _Units:
         self.rows: list[tuple[object, ...]] = []
 
     def add(self, kind: str, code: str, name: str, parent: Unit | None, depth: int) -> Unit:
-        unit = Unit(self.sink.next_id(OrgUnit), code, name, (parent.path if parent else "") + code + PATH_SEPARATOR)
+        unit = Unit(
+            self.sink.next_id(OrgUnit), code, name, (parent.path if parent else "") + code + PATH_SEPARATOR
+        )
         self.rows.append((unit.id, kind, code, name, parent.id if parent else None, unit.path, depth))
         return unit
 
@@ -125,7 +129,11 @@ def _township_accounts(users: _Users, township: Township) -> None:
     township.leader = users.add(f"{prefix}leader", f"{name}镇长", Role.TOWNSHIP_LEADER, township.unit.id)
     for code, office in DEPARTMENTS:
         township.office_staff[code] = users.add(
-            f"{prefix}{code}", f"{name}{office}", Role.DEPARTMENT_STAFF, township.unit.id, township.departments[code]
+            f"{prefix}{code}",
+            f"{name}{office}",
+            Role.DEPARTMENT_STAFF,
+            township.unit.id,
+            township.departments[code],
         )
     for village in township.villages:
         v = f"{prefix}v{village.number:02d}"
@@ -148,12 +156,30 @@ class _Users:
         self.accounts: list[tuple[str, str]] = []
         self.names: dict[int, str] = {}
 
-    def add(self, username: str, display: str, role: Role, unit_id: int, department_id: int | None = None) -> int:
+    def add(
+        self, username: str, display: str, role: Role, unit_id: int, department_id: int | None = None
+    ) -> int:
         user_id = self.sink.next_id(User)
         self.rows.append(
-            (user_id, self.password, None, False, username, "", "", "", role == Role.TOWNSHIP_ADMIN, True,
-             self.clock.start, display, role.value, unit_id, department_id, "")
-        )  # fmt: skip
+            (
+                user_id,
+                self.password,
+                None,
+                False,
+                username,
+                "",
+                "",
+                "",
+                role == Role.TOWNSHIP_ADMIN,
+                True,
+                self.clock.start,
+                display,
+                role.value,
+                unit_id,
+                department_id,
+                "",
+            )
+        )
         self.accounts.append((username, role.label))
         self.names[user_id] = display
         return user_id
@@ -161,7 +187,8 @@ class _Users:
     def flush(self) -> None:
         columns = [
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
-            "is_staff", "is_active", "date_joined", "display_name", "role", "org_unit_id", "department_id", "phone",
+            "is_staff", "is_active", "date_joined", "display_name", "role", "org_unit_id", "department_id",
+            "phone",
         ]  # fmt: skip
         self.sink.write(User, columns, self.rows)
 

@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--townships", type=int, default=DEFAULTS.townships, help="乡镇数")
         parser.add_argument("--seed", type=int, default=1, help="随机种子")
-        parser.add_argument("--until", type=date.fromisoformat, default=None, help="数据截止日期 YYYY-MM-DD，默认今天")
+        parser.add_argument(
+            "--until", type=date.fromisoformat, default=None, help="数据截止日期 YYYY-MM-DD，默认今天"
+        )
         parser.add_argument("--years", type=int, default=DEFAULTS.years, help="向前生成的年数")
         for name, value in (
             ("villages-per-township", DEFAULTS.villages_per_township),
@@ -57,7 +59,12 @@ class Command(BaseCommand):
 
     def _report(self, outcome: Outcome, until: date, seed: int) -> None:
         county = outcome.county
-        self.stdout.write(self.style.SUCCESS(f"已生成 {county.unit.name}(种子 {seed}，截止 {until:%Y-%m-%d})，用时 {outcome.seconds:.1f} 秒"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已生成 {county.unit.name}(种子 {seed}，截止 {until:%Y-%m-%d})，"
+                f"用时 {outcome.seconds:.1f} 秒"
+            )
+        )
         for table, count in sorted(outcome.counts.items()):
             self.stdout.write(f"  {table:<32} {count:>10,}")
         self.stdout.write(f"账户(密码均为 {outcome.password})：")
