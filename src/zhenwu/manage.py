@@ -1,6 +1,7 @@
 """The `zhenwu` console script: Django's management commands, and the report checker.
 
 `zhenwu check FILE` checks a report's numbers; `zhenwu check` without a file runs Django's system checks.
+`zhenwu bench-data` is the `bench_data` command (zhenwu.benchdata).
 """
 
 import os
@@ -13,6 +14,8 @@ def main(argv: list[str] | None = None) -> None:
         from zhenwu.reader.cli import main as check_report
 
         sys.exit(check_report(args[2:]))
+    if len(args) > 1 and args[1] == "bench-data":
+        args[1] = "bench_data"  # a Django command's name is its module's, and a module has no dash
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings")
     from django.core.management import execute_from_command_line
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "zhenwu.projects",
     "zhenwu.households",
     "zhenwu.reports",
+    "zhenwu.benchdata",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
