@@ -82,7 +82,7 @@ def table(label: str) -> list[str]:
         f"{http['server']['workers']} workers, {machine['cores']} cores, {machine['memory_gib']} GiB, "
         f"run {machine['run_at'][:10]}.",
         "",
-        "| what | result | target | ratio to its floor | target |",
+        "| what | result | target | ratio to its floor | met |",
         "|---|---|---|---|---|",
         *http_rows(http),
         *other_rows(label),

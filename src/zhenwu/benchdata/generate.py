@@ -91,5 +91,5 @@ def generate(
         sink.reset_sequences(m for label in APPS for m in apps.get_app_config(label).get_models())
     if sink.is_postgres:
         sink.analyze()
-        say(f"ANALYZE：{time.monotonic() - started:.1f}s")
+        say(f"VACUUM ANALYZE：{time.monotonic() - started:.1f}s")
     return Outcome(county, dict(sink.counts), time.monotonic() - started)
