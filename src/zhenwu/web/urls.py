@@ -5,5 +5,6 @@ from . import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("check/", views.number_check, name="number-check"),
 ]
