@@ -393,6 +393,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "api:org-unit-detail": unit_case("detail", lambda unit: f'"code":"{unit.code}"'),
     "activity:entry-list": ScopeCase(mode="list", **LOG_CASE),  # type: ignore[arg-type]
     "activity:entry-detail": ScopeCase(mode="detail", **LOG_CASE),  # type: ignore[arg-type]
+    "web:dashboard": unit_page(),
     "indicators:dashboard": unit_page(),
     "indicators:entry": unit_page(),
     "indicators:targets": unit_page(usable_by=lambda user: user.role == "township_admin"),

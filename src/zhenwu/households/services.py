@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -670,6 +670,21 @@ def monitoring_breakdown(user: Any, unit: OrgUnit | None = None) -> list[dict[st
         .order_by("category", "state")
     )
     return list(rows)
+
+
+def monitoring_by_state(user: Any, unit: OrgUnit | None = None) -> dict[str, int]:
+    """Monitoring cases by state (户: a household has at most one open case)."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    counts = dict(cases.values_list("state").annotate(n=Count("pk")).order_by())
+    return {state: counts.get(state, 0) for state in MonitoringState.values}
+
+
+def unvisited_monitored(user: Any, since: date, unit: OrgUnit | None = None) -> QuerySet[MonitoringCase]:
+    """Households under monitoring (not yet proposed for elimination) with no visit since `since`:
+    the follow-ups due (应走访未走访)."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    visited = MonitoringVisit.objects.filter(case=OuterRef("pk"), visited_on__gte=since)
+    return cases.filter(state=MonitoringState.MONITORED).exclude(Exists(visited))
 
 
 def _in_unit(queryset: QuerySet[Any], unit: OrgUnit | None, org_field: str) -> QuerySet[Any]:

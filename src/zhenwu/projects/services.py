@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from zhenwu.cases.models import Case, CaseCategory, CaseType
@@ -399,6 +399,50 @@ def project_counts(user: Any, unit: OrgUnit, period: Period) -> ProjectCounts:
         total_investment=sum((p.total_investment for p in projects), Decimal(0)),
         planned_investment=sum((p.planned_investment for p in this_year), Decimal(0)),
         completed_investment=sum(completed, Decimal(0)),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """The numbers of `project_counts` a dashboard shows, counted in the database (no project loaded)."""
+
+    by_stage: dict[str, int]
+    planned_investment: Decimal
+    completed_investment: Decimal
+    time_progress: Decimal
+    overdue_milestones: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_stage.values())
+
+    @property
+    def completion(self) -> Decimal | None:
+        return self.completed_investment / self.planned_investment if self.planned_investment else None
+
+
+def project_summary(user: Any, unit: OrgUnit, period: Period, today: date) -> ProjectSummary:
+    """Projects by stage, this year's investment against plan to `period`, and open milestones past
+    their date on `today`: three queries, whatever the number of projects."""
+    projects = projects_for(user).filter(org_unit__path__startswith=unit.path)
+    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk")).order_by())
+    latest = InvestmentValue.objects.filter(
+        project=OuterRef("pk"), year=period.year, month__lte=period.month
+    ).order_by("-month")
+    money = (
+        projects.filter(plan_year=period.year)
+        .annotate(done=Subquery(latest.values("amount")[:1]))
+        .aggregate(planned=Sum("planned_investment"), completed=Sum("done"))
+    )
+    overdue = Milestone.objects.filter(
+        project__in=projects.values("pk"), actual_date__isnull=True, planned_date__lt=today
+    ).count()
+    return ProjectSummary(
+        by_stage={stage: by_stage.get(stage, 0) for stage in STAGE_ORDER},
+        planned_investment=Decimal(money["planned"] or 0),
+        completed_investment=Decimal(money["completed"] or 0),
+        time_progress=time_progress_by_month(period),
+        overdue_milestones=overdue,
     )
 
 

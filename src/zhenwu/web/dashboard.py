@@ -1,0 +1,161 @@
+"""The leaders' dashboard (领导驾驶舱): where a unit and the units under it stand this month and this year.
+
+Every figure comes from the apps' own services, for the user's scope, so that it agrees with the page
+behind it. The cost is a fixed number of queries whatever the number of villages or records: cases are
+counted and grouped in the database, projects and households aggregated there; indicators are the one
+part computed per township (a county viewer's dashboard), since each township keeps its own catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from zhenwu.cases import services as cases
+from zhenwu.core.periods import Period
+from zhenwu.core.progress import Direction
+from zhenwu.households import services as households
+from zhenwu.indicators import services as indicators
+from zhenwu.indicators.services import ProgressRow
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.projects import services as projects
+
+WORST = 5
+
+# The units a dashboard breaks its figures down by: a county by township, a township by village, a village
+# by grid.
+CHILD_KIND = {
+    OrgKind.COUNTY: OrgKind.TOWNSHIP,
+    OrgKind.TOWNSHIP: OrgKind.VILLAGE,
+    OrgKind.VILLAGE: OrgKind.GRID,
+}
+
+
+@dataclass
+class IndicatorStanding:
+    """Indicators measured against time progress: how many keep pace, how many fall behind."""
+
+    unit: OrgUnit
+    period: Period
+    on_schedule: int
+    behind: int
+    unmeasured: int  # no target, no value, or a stock or rate (no time progress)
+    worst: list[ProgressRow]
+
+    @property
+    def measured(self) -> int:
+        return self.on_schedule + self.behind
+
+
+@dataclass
+class CaseStanding:
+    month: cases.CountReport
+    year: cases.CountReport
+
+
+@dataclass
+class HouseholdStanding:
+    by_state: dict[str, int]
+    new_this_month: households.HouseholdCount
+    new_this_year: households.HouseholdCount
+    unvisited: int  # under monitoring, not visited this month
+
+
+@dataclass
+class Dashboard:
+    unit: OrgUnit
+    today: date
+    month_start: date
+    year_start: date
+    period: Period  # the latest complete month: indicators and investment are reported by month
+    child_kind: str | None
+    children: list[OrgUnit]
+    indicators: list[IndicatorStanding]  # one per township of the scope (one for a township or village)
+    cases: CaseStanding
+    projects: projects.ProjectSummary
+    households: HouseholdStanding
+
+    @property
+    def indicator_total(self) -> IndicatorStanding | None:
+        """All townships' indicators together (a county), or the unit's own."""
+        if not self.indicators:
+            return None
+        if len(self.indicators) == 1:
+            return self.indicators[0]
+        worst = sorted((r for s in self.indicators for r in s.worst), key=_shortfall, reverse=True)
+        return IndicatorStanding(
+            unit=self.unit,
+            period=self.period,
+            on_schedule=sum(s.on_schedule for s in self.indicators),
+            behind=sum(s.behind for s in self.indicators),
+            unmeasured=sum(s.unmeasured for s in self.indicators),
+            worst=worst[:WORST],
+        )
+
+
+def build(user: Any, unit: OrgUnit, today: date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    month_start, year_start = today.replace(day=1), date(today.year, 1, 1)
+    period = Period.latest_complete(today)
+    child_kind = CHILD_KIND.get(OrgKind(unit.kind))
+    children = (
+        list(scope.visible_units(user).filter(path__startswith=unit.path, kind=child_kind).order_by("path"))
+        if child_kind
+        else []
+    )
+    return Dashboard(
+        unit=unit,
+        today=today,
+        month_start=month_start,
+        year_start=year_start,
+        period=period,
+        child_kind=child_kind,
+        children=children,
+        indicators=indicator_standings(user, unit, children, period, today),
+        cases=CaseStanding(
+            month=cases.case_counts(user, unit, month_start, today, now=now, children=children),
+            year=cases.case_counts(user, unit, year_start, today, now=now, children=[]),
+        ),
+        projects=projects.project_summary(user, unit, period, today),
+        households=HouseholdStanding(
+            by_state=households.monitoring_by_state(user, unit),
+            new_this_month=households.new_monitored(user, month_start, today, unit),
+            new_this_year=households.new_monitored(user, year_start, today, unit),
+            unvisited=households.unvisited_monitored(user, month_start, unit).count(),
+        ),
+    )
+
+
+def indicator_standings(
+    user: Any, unit: OrgUnit, children: list[OrgUnit], period: Period, today: date
+) -> list[IndicatorStanding]:
+    """A township or village: its own indicators. A county has no catalog of its own: each township's."""
+    townships = children if unit.kind == OrgKind.COUNTY else [unit]
+    return [
+        standing(t, period, indicators.progress_for_unit(user, t, period, today=today)) for t in townships
+    ]
+
+
+def standing(unit: OrgUnit, period: Period, rows: list[ProgressRow]) -> IndicatorStanding:
+    measured = [r for r in rows if r.progress.gap_points is not None]
+    behind = [r for r in measured if r.progress.behind_time_progress(r.indicator.warning_points)]
+    return IndicatorStanding(
+        unit=unit,
+        period=period,
+        on_schedule=len(measured) - len(behind),
+        behind=len(behind),
+        unmeasured=len(rows) - len(measured),
+        worst=sorted(behind, key=_shortfall, reverse=True)[:WORST],
+    )
+
+
+def _shortfall(row: ProgressRow) -> Decimal:
+    """How far behind time progress, in points, in the direction bad for the indicator."""
+    points = row.progress.gap_points or Decimal(0)
+    return -points if row.indicator.direction == Direction.HIGHER else points
