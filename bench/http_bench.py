@@ -169,8 +169,8 @@ def page_list(cast: Cast) -> list[tuple[str, str, str]]:
     last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
     township, village = cast.township.code, cast.village.code
     return [
-        ("dashboard, township leader", "leader", "/"),
-        ("dashboard, county", "county", "/"),
+        ("leaders' dashboard, township", "leader", "/dashboard/"),
+        ("leaders' dashboard, county", "county", "/dashboard/"),
         ("case list, county, open grid events", "county", "/cases/?state=open"),
         ("case list, county, overdue", "county", "/cases/?overdue=on"),
         ("case list, township, open", "leader", "/cases/?state=open"),

@@ -11,11 +11,12 @@ class CasesConfig(AppConfig):
 
         from . import models
 
+        # A case's events are not logged again: each is already an append-only record of who did what
+        # and when (guarded by triggers), and the change it made to the case is logged with the case.
         for model in (
             models.CaseType,
             models.CaseCategory,
             models.Case,
-            models.CaseEvent,
             models.CasePhoto,
             models.RectificationNotice,
             models.Visit,
