@@ -171,6 +171,8 @@ def page_list(cast: Cast) -> list[tuple[str, str, str]]:
     return [
         ("leaders' dashboard, township", "leader", "/dashboard/"),
         ("leaders' dashboard, county", "county", "/dashboard/"),
+        ("leaders' dashboard, township, recounted", "leader", "/dashboard/?fresh=1"),
+        ("leaders' dashboard, county, recounted", "county", "/dashboard/?fresh=1"),
         ("case list, county, open grid events", "county", "/cases/?state=open"),
         ("case list, county, overdue", "county", "/cases/?overdue=on"),
         ("case list, township, open", "leader", "/cases/?state=open"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 
@@ -97,6 +98,13 @@ def cast(db: None) -> Cast:
         other_admin=users.pop("outsider"),
         users=users,
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Figures kept by one test (the dashboard's) must not answer the next."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -12,3 +12,5 @@ from zhenwu.settings import *  # noqa: F403
 # Argon2 is deliberately slow; the suite creates hundreds of accounts. Production keeps Argon2 first.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Each test starts with an empty cache of its own process (tests/conftest.py clears it).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

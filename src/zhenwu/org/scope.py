@@ -34,6 +34,11 @@ def sees_everything(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+def scope_key(user: Any) -> str:
+    """Equal for two users who see exactly the same records (what a shared cache may be keyed by)."""
+    return f"{int(sees_everything(user))}:{user.role}:{user.org_unit_id}:{user.department_id}"
+
+
 def rule_for(model: type[models.Model]) -> ScopeRule:
     rule = getattr(model, "scope", None)
     if not isinstance(rule, ScopeRule):

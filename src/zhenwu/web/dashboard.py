@@ -9,21 +9,27 @@ part computed per township (a county viewer's dashboard), since each township ke
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from zhenwu.cases import services as cases
 from zhenwu.core.periods import Period
 from zhenwu.core.progress import Direction
 from zhenwu.households import services as households
+from zhenwu.households.models import MonitoringState
 from zhenwu.indicators import services as indicators
 from zhenwu.indicators.services import ProgressRow
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
 from zhenwu.projects import services as projects
+from zhenwu.projects.models import Stage
 
 WORST = 5
 
@@ -96,6 +102,38 @@ class Dashboard:
             unmeasured=sum(s.unmeasured for s in self.indicators),
             worst=worst[:WORST],
         )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: SafeString
+    built_at: datetime
+
+
+def rendered(user: Any, unit: OrgUnit, *, fresh: bool = False) -> Rendered:
+    """The dashboard of `unit` as HTML, kept a few minutes for everyone who sees the same records.
+
+    A county's year-to-date counts read hundreds of thousands of cases and each township's indicators
+    its villages' values: a second or so of work, which every leader opening the page would otherwise
+    repeat. The page says when its figures were made and offers a recount (`fresh`).
+    """
+    key = f"dashboard:{scope.scope_key(user)}:{unit.pk}:{timezone.localdate().isoformat()}"
+    kept = None if fresh else cache.get(key)
+    if kept is None:
+        html = render_to_string("web/dashboard_body.html", body_context(build(user, unit)))
+        kept = Rendered(html, timezone.now())
+        cache.set(key, kept, settings.DASHBOARD_CACHE_SECONDS)
+    return kept
+
+
+def body_context(board: Dashboard) -> dict[str, Any]:
+    return {
+        "board": board,
+        "stages": [(value, label, board.projects.by_stage[value]) for value, label in Stage.choices],
+        "states": [
+            (value, label, board.households.by_state[value]) for value, label in MonitoringState.choices
+        ],
+    }
 
 
 def build(user: Any, unit: OrgUnit, today: date | None = None) -> Dashboard:

@@ -1,14 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhenwu.households.models import MonitoringState
 from zhenwu.org import scope
 from zhenwu.org import services as org_services
 from zhenwu.org.models import OrgKind
-from zhenwu.projects.models import Stage
 
 from . import dashboard as cockpit
 from .number_check import NumberCheckForm, check
@@ -38,15 +37,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱 for the user's unit, or with ?org= for a unit under it."""
     unit = scope.requested_unit_or_404(request.user, request.GET.get("org"))
-    board = cockpit.build(request.user, unit)
+    kept = cockpit.rendered(request.user, unit, fresh=bool(request.GET.get("fresh")))
     parent = unit.parent if unit.parent_id else None
     context = {
-        "board": board,
+        "unit": unit,
+        "body": kept.html,
+        "built_at": kept.built_at,
+        "refresh_minutes": settings.DASHBOARD_CACHE_SECONDS // 60,
         "up": parent if parent and scope.unit_in_scope(request.user, parent) else None,
-        "stages": [(value, label, board.projects.by_stage[value]) for value, label in Stage.choices],
-        "states": [
-            (value, label, board.households.by_state[value]) for value, label in MonitoringState.choices
-        ],
     }
     return render(request, "web/dashboard.html", context)
 
