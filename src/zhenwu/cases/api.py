@@ -58,9 +58,23 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "events"]
 
 
+class CatalogField(serializers.SlugRelatedField[Any]):
+    """A case type or category by its code, found in the remembered catalog rather than by a query."""
+
+    def __init__(self, find: Any, **kwargs: Any) -> None:
+        self.find = find
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        found = self.find(str(data))
+        if found is None:
+            self.fail("does_not_exist", slug_name="code", value=data)
+        return found
+
+
 class CaseCreateSerializer(serializers.Serializer[Any]):
-    case_type = serializers.SlugRelatedField(slug_field="code", queryset=CaseType.objects.all())
-    category = serializers.SlugRelatedField(slug_field="code", queryset=CaseCategory.objects.all())
+    case_type = CatalogField(services.case_type_by_code, queryset=CaseType.objects.all())
+    category = CatalogField(services.category_by_code, queryset=CaseCategory.objects.all())
     title = serializers.CharField(max_length=80)
     description = serializers.CharField()
     org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services, states
-from .models import Case, CaseCategory, CaseEvent, Channel, Open311Key
+from .models import Case, CaseCategory, CaseEvent, Channel
 
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
@@ -184,12 +184,10 @@ def _decimal(raw: str | None, name: str) -> Decimal | None:
 
 def _post_request(request: HttpRequest) -> HttpResponse:
     data = request.POST
-    key = (
-        Open311Key.objects.filter(key=data.get("api_key", ""), active=True).select_related("township").first()
-    )
+    key = services.open311_client(data.get("api_key", ""))
     if key is None:
         return _error(403, "api_key is missing or invalid")
-    category = _categories().filter(code=data.get("service_code", "")).first()
+    category = services.open311_category(data.get("service_code", ""))
     if category is None:
         return _error(404, f"service_code {data.get('service_code', '')} not found")
     try:

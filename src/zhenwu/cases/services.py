@@ -7,6 +7,7 @@ succeed: the second is told "已被他人处理，请刷新" and nothing of the 
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from zhenwu.core.workdays import DayCount
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.org.services import ancestors_of
+from zhenwu.remembered import Remembered
 from zhenwu.workcalendar.services import work_calendar
 
 from . import states
@@ -38,6 +40,7 @@ from .models import (
     CasePhoto,
     CaseType,
     Channel,
+    Open311Key,
     RectificationNotice,
     Visit,
     VisitTarget,
@@ -260,10 +263,63 @@ def _unit_at_level(place: OrgUnit, level: int) -> OrgUnit:
     raise ValidationError({"level": "发生地不在该级别的单元之下。"})
 
 
+def _offices() -> dict[tuple[int, str], Department]:
+    return {(d.township_id, d.code): d for d in Department.objects.all()}
+
+
+offices = Remembered("offices", _offices, Department)
+
+
 def intake_department(case_type: CaseType, township: OrgUnit) -> Department | None:
     if not case_type.intake_department_code:
         return None
-    return Department.objects.filter(township=township, code=case_type.intake_department_code).first()
+    return offices.get().get((township.pk, case_type.intake_department_code))
+
+
+@dataclass(frozen=True)
+class Open311Client:
+    """An outside system allowed to post cases into a township (its key is not kept here)."""
+
+    name: str
+    township: OrgUnit
+
+
+def _case_catalog() -> tuple[dict[str, CaseType], dict[str, CaseCategory]]:
+    categories = CaseCategory.objects.select_related("case_type")
+    return {t.code: t for t in CaseType.objects.all()}, {c.code: c for c in categories}
+
+
+case_catalog = Remembered("case-catalog", _case_catalog, CaseType, CaseCategory)
+
+
+def case_type_by_code(code: str) -> CaseType | None:
+    return case_catalog.get()[0].get(code)
+
+
+def category_by_code(code: str) -> CaseCategory | None:
+    return case_catalog.get()[1].get(code)
+
+
+def _open311_clients() -> dict[str, Open311Client]:
+    keys = Open311Key.objects.filter(active=True).select_related("township")
+    return {_digest(k.key): Open311Client(k.name, k.township) for k in keys}
+
+
+open311_clients = Remembered("open311-clients", _open311_clients, Open311Key)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open311_client(api_key: str) -> Open311Client | None:
+    return open311_clients.get().get(_digest(api_key)) if api_key else None
+
+
+def open311_category(code: str) -> CaseCategory | None:
+    """A category open to Open311 clients, by its service code."""
+    category = category_by_code(code)
+    return category if category is not None and category.case_type.open311 else None
 
 
 def _routing(

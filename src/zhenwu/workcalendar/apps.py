@@ -9,6 +9,6 @@ class WorkCalendarConfig(AppConfig):
     def ready(self) -> None:
         from zhenwu.activity.services import record_changes
 
-        from . import models
+        from . import models, services  # noqa: F401 - services keeps the calendar until it changes
 
         record_changes(models.CalendarDay)

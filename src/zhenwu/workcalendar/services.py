@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from zhenwu.core.workdays import WorkCalendar
+from zhenwu.remembered import Remembered
 
 from .models import CalendarDay, DayKind
 
@@ -12,14 +13,21 @@ from .models import CalendarDay, DayKind
 MARGIN = timedelta(days=400)
 
 
+def _all_days() -> list[tuple[date, str]]:
+    return list(CalendarDay.objects.values_list("date", "kind"))
+
+
+# Read by every deadline computed (every case taken in); changed a few times a year.
+calendar_days = Remembered("workcalendar", _all_days, CalendarDay)
+
+
 def work_calendar(start: date, end: date) -> WorkCalendar:
-    """The holidays and make-up working days between `start` and `end` (plus a margin), in one query."""
-    rows = CalendarDay.objects.filter(date__gte=start - MARGIN, date__lte=end + MARGIN).values_list(
-        "date", "kind"
-    )
+    """The holidays and make-up working days between `start` and `end` (plus a margin)."""
+    first, last = start - MARGIN, end + MARGIN
     holidays, makeup = set(), set()
-    for day, kind in rows:
-        (holidays if kind == DayKind.HOLIDAY else makeup).add(day)
+    for day, kind in calendar_days.get():
+        if first <= day <= last:
+            (holidays if kind == DayKind.HOLIDAY else makeup).add(day)
     return WorkCalendar(holidays=frozenset(holidays), makeup_workdays=frozenset(makeup))
 
 
