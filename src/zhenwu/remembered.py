@@ -14,6 +14,7 @@ and the expiry (`SAFETY_SECONDS`) bounds what they could leave behind.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -31,6 +32,7 @@ class Remembered(Generic[T]):
         self.name = name
         self.build = build
         self.version_key = f"remembered:{name}:version"
+        self._local: tuple[str, T, float] | None = None
         for model in sources:
             post_save.connect(self._changed, sender=model, weak=False)
             post_delete.connect(self._changed, sender=model, weak=False)
@@ -41,11 +43,14 @@ class Remembered(Generic[T]):
             version = uuid.uuid4().hex
             cache.add(self.version_key, version, None)
             version = cache.get(self.version_key, version)
+        if self._local is not None and self._local[0] == version and time.monotonic() < self._local[2]:
+            return self._local[1]  # this process read it already: no unpickling
         key = f"remembered:{self.name}:{version}"
         value: T | None = cache.get(key)
         if value is None:
             value = self.build()
             cache.set(key, value, SAFETY_SECONDS)
+        self._local = (version, value, time.monotonic() + SAFETY_SECONDS)
         return value
 
     def forget(self) -> None:
