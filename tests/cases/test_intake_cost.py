@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from auditlog.models import LogEntry
 from django.test import Client
+from rest_framework.authtoken.models import Token
 
 from tests.cases.conftest import make_case
 from tests.conftest import Cast
@@ -62,3 +63,26 @@ def test_the_api_answers_a_new_case_with_what_a_read_gives(cast: Cast, types: di
     assert created.status_code == 201
     read = client.get(f"/api/v1/cases/{created.json()['id']}/")
     assert created.json() == read.json()
+
+
+# The token with its user and unit; the transaction's begin and end, the case, its log entry and its
+# event; the event list the answer shows. Type, category and the reporter's own unit need no query.
+REST_QUERIES = 7
+
+
+def test_a_rest_report_costs_a_fixed_number_of_queries(
+    cast: Cast, types: dict, client: Client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    worker = cast.user("wangge01")
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=worker).key}"}
+    body = {
+        "case_type": "grid_event",
+        "category": "grid_event-sanitation",
+        "title": "路灯不亮",
+        "description": "路灯不亮，请修",
+        "org_unit": cast.grid0101.code,
+    }
+    client.post("/api/v1/cases/", body, content_type="application/json", **headers)  # fills the caches
+    with django_assert_max_num_queries(REST_QUERIES):
+        response = client.post("/api/v1/cases/", body, content_type="application/json", **headers)
+    assert response.status_code == 201
