@@ -165,7 +165,12 @@ class Value(models.Model):
         ]
         indexes = [
             models.Index(fields=["year", "month", "indicator"], name="value_period_idx"),
-            models.Index(fields=["org_unit", "year", "month"], name="value_unit_period_idx"),
+            # Villages' values summed by township (the leaders' dashboard) are read from the index alone.
+            models.Index(
+                fields=["org_unit", "year", "month"],
+                include=["indicator", "value"],
+                name="value_unit_period_sum_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from zhenwu.core.numbers import format_growth, format_percent, format_points
@@ -26,7 +26,7 @@ from zhenwu.core.progress import Progress, rank_competition
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 
-from .models import Indicator, IndicatorKind, Target, Value
+from .models import VALUE_PLACES, Indicator, IndicatorKind, Target, Value
 
 ENTRY_DEADLINE_DAY = 5
 RATE_LIMIT = Decimal(100)
@@ -88,8 +88,8 @@ class ProgressRow:
         self.period = period
         self.progress = progress
         self._target: Target | _TargetRow | None = target_record
-        self._sources: Sequence[Value] | tuple[_ValueRow, ...] = sources
-        self._last_year_sources: Sequence[Value] | tuple[_ValueRow, ...] = last_year_sources
+        self._sources: Sequence[Value] | tuple[_Source, ...] = sources
+        self._last_year_sources: Sequence[Value] | tuple[_Source, ...] = last_year_sources
         self.rolled_up = rolled_up
         self.warnings = warnings if warnings is not None else []
         self.previous_value = previous_value  # the unit's own value last month, shown beside the entry field
@@ -134,14 +134,44 @@ _TARGET_FIELDS = ["id", "indicator_id", "org_unit_id", "year", "value", "phasing
 _ValueRow = tuple[int, int, int, int, int, Decimal, str]
 _TargetRow = tuple[int, int, int, int, Decimal, Any]
 _VALUE, _NOTE = 5, 6
+_PLACES = Decimal(1).scaleb(-VALUE_PLACES)
 _TARGET_VALUE, _PHASING = 4, 5
 
 
-def _records(rows: Sequence[Value] | tuple[_ValueRow, ...]) -> list[Value]:
+@dataclass(frozen=True)
+class _VillageValues:
+    """The village values a township's total was summed from in the database, read if a page asks."""
+
+    indicator_id: int
+    township_id: int
+    year: int
+    month: int
+
+    def rows(self) -> list[_ValueRow]:
+        values = Value.objects.filter(
+            indicator_id=self.indicator_id,
+            org_unit__parent_id=self.township_id,
+            org_unit__kind=OrgKind.VILLAGE,
+            year=self.year,
+            month=self.month,
+        )
+        return list(values.order_by("org_unit__code").values_list(*_VALUE_FIELDS))  # type: ignore[arg-type]
+
+
+_Source = _ValueRow | _VillageValues
+
+
+def _records(rows: Sequence[Value] | tuple[_Source, ...]) -> list[Value]:
     if isinstance(rows, list):
         return rows
     db = Value.objects.db
-    return [r if isinstance(r, Value) else Value.from_db(db, _VALUE_FIELDS, r) for r in rows]
+    records: list[Value] = []
+    for r in rows:
+        if isinstance(r, _VillageValues):
+            records.extend(Value.from_db(db, _VALUE_FIELDS, v) for v in r.rows())
+        else:
+            records.append(r if isinstance(r, Value) else Value.from_db(db, _VALUE_FIELDS, r))
+    return records
 
 
 @dataclass
@@ -151,10 +181,25 @@ class _Loaded:
     targets: dict[tuple[int, int], _TargetRow]
     values: dict[tuple[int, int, int, int], _ValueRow]
     children: dict[int, list[int]]  # a township's villages' ids, by code
+    # When summed in the database: the villages' total and how many reported, by (indicator, township,
+    # year, month); `values` then holds only the units' own values.
+    sums: dict[tuple[int, int, int, int], tuple[Decimal, int]] | None = None
 
 
-def _load(indicators: Sequence[Indicator], units: Sequence[OrgUnit], period: Period) -> _Loaded:
-    """Three queries: child units, targets, and the values of this month, last month and last year."""
+def _load(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    summed: bool = False,
+) -> _Loaded:
+    """Three queries: child units, targets, and the values of this month, last month and last year.
+
+    Summed: four, the villages' values added up in the database by township and month instead of read
+    one by one (a county's townships have some hundred thousand), for tables whose sources are rarely
+    looked at. Such a table is of whole catalogs: the units' rows are read whatever their indicator, as
+    naming thousands of indicators cost more than the few rows of others.
+    """
     unit_ids = [u.pk for u in units]
     children: dict[int, list[int]] = defaultdict(list)
     townships = [u.pk for u in units if u.kind == OrgKind.TOWNSHIP]
@@ -165,18 +210,50 @@ def _load(indicators: Sequence[Indicator], units: Sequence[OrgUnit], period: Per
     all_unit_ids = unit_ids + [c for kids in children.values() for c in kids]
     indicator_ids = {i.pk for i in indicators}
     indicator_ids |= {i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i}
+    of_indicators = Q() if summed else Q(indicator_id__in=indicator_ids)
     target_rows = Target.objects.filter(
-        indicator_id__in=indicator_ids, org_unit_id__in=unit_ids, year=period.year
+        of_indicators, org_unit_id__in=unit_ids, year=period.year
     ).values_list(*_TARGET_FIELDS)
     targets = {(t[1], t[2]): t for t in target_rows}
     months = [period, period.same_period_last_year()]
     if previous := period.previous_month():
         months.append(previous)
     value_rows = Value.objects.filter(
-        _months_filter(months), indicator_id__in=indicator_ids, org_unit_id__in=all_unit_ids
+        _months_filter(months),
+        of_indicators,
+        org_unit_id__in=unit_ids if summed else all_unit_ids,
     ).values_list(*_VALUE_FIELDS)
     values = {(v[1], v[2], v[3], v[4]): v for v in value_rows}
-    return _Loaded(targets=targets, values=values, children=children)  # type: ignore[arg-type]
+    sums = _village_sums(children, period) if summed else None
+    return _Loaded(targets=targets, values=values, children=children, sums=sums)  # type: ignore[arg-type]
+
+
+def _village_sums(
+    children: dict[int, list[int]], period: Period
+) -> dict[tuple[int, int, int, int], tuple[Decimal, int]]:
+    """Each township's villages' total and how many of them reported, by indicator, in this month and
+    the same month last year: of every indicator, as naming those that roll up cost more than summing
+    the few that do not, whose totals are never looked up."""
+    villages = [c for kids in children.values() for c in kids]
+    if not villages:
+        return {}
+    # Read from the (unit, year, month; indicator, value) index alone: COUNT(*), not of a column the
+    # index lacks. The villages are named rather than found by parent and kind, which the planner
+    # guessed ten times too few of and so read the table village by village.
+    rows = (
+        Value.objects.filter(
+            org_unit_id__in=villages,
+            year__in=[period.same_period_last_year().year, period.year],
+            month=period.month,
+        )
+        .values_list("indicator_id", "org_unit__parent_id", "year", "month")
+        .annotate(total=Sum("value"), reported=Count("*"))
+        .order_by()
+    )
+    # To the places of a stored value, as the sum in Python has them (SQLite's SUM of whole numbers has none).
+    return {
+        (i, t, y, m): (Decimal(total).quantize(_PLACES), reported) for i, t, y, m, total, reported in rows
+    }
 
 
 def _months_filter(periods: Iterable[Period]) -> Q:
@@ -219,7 +296,7 @@ class _Facts:
 @dataclass(frozen=True)
 class _Actual:
     value: Decimal | None
-    sources: tuple[_ValueRow, ...]
+    sources: tuple[_Source, ...]
     rolled_up: bool = False
     unreported: int = 0  # villages without a value in a rolled-up total
 
@@ -247,6 +324,14 @@ def _actual(loaded: _Loaded, facts: dict[int, _Facts], f: _Facts, unit_id: int, 
     if not f.rolls_up:
         return NO_VALUE
     villages = loaded.children.get(unit_id, ())
+    if loaded.sums is not None:
+        summed = loaded.sums.get((f.pk, unit_id, period.year, period.month))
+        if summed is None:
+            return NO_VALUE
+        total, reported = summed
+        return _Actual(
+            total, (_VillageValues(f.pk, unit_id, period.year, period.month),), True, len(villages) - reported
+        )
     key = (f.pk, period.year, period.month)
     parts = tuple(v for c in villages if (v := values.get((key[0], c, *key[1:]))) is not None)
     if not parts:
@@ -294,24 +379,7 @@ def progress_table(
     today: date | None = None,
 ) -> dict[tuple[int, int], ProgressRow]:
     """Progress of every indicator that applies to every unit, keyed by (indicator id, unit id)."""
-    today = today or timezone.localdate()
-    by_id = {i.pk: i for i in indicators}
-    missing_parts = {
-        i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i and i not in by_id
-    }
-    if missing_parts:
-        by_id.update(Indicator.objects.in_bulk(missing_parts))
-    deadline = period.entry_deadline(ENTRY_DEADLINE_DAY)
-    context = _Table(
-        loaded=_load(indicators, units, period),
-        facts={pk: _Facts.of(i) for pk, i in by_id.items()},
-        period=period,
-        last_year=period.same_period_last_year(),
-        previous=period.previous_month(),
-        as_of=as_of,
-        overdue=today > deadline,
-        deadline=f"{deadline:%m月%d日}",
-    )
+    context = _table(indicators, units, period, as_of=as_of, today=today)
     by_village = [i for i in indicators if i.by_village]
     table: dict[tuple[int, int], ProgressRow] = {}
     for unit in units:
@@ -321,6 +389,36 @@ def progress_table(
         for indicator in applying:
             table[(indicator.pk, unit.pk)] = _row(context, indicator, unit)
     return table
+
+
+def _table(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    as_of: date | None,
+    today: date | None,
+    summed: bool = False,
+) -> _Table:
+    today = today or timezone.localdate()
+    by_id = {i.pk: i for i in indicators}
+    missing_parts = {
+        i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i and i not in by_id
+    }
+    if missing_parts:
+        by_id.update(Indicator.objects.in_bulk(missing_parts))
+    facts = {pk: _Facts.of(i) for pk, i in by_id.items()}
+    deadline = period.entry_deadline(ENTRY_DEADLINE_DAY)
+    return _Table(
+        loaded=_load(indicators, units, period, summed=summed),
+        facts=facts,
+        period=period,
+        last_year=period.same_period_last_year(),
+        previous=period.previous_month(),
+        as_of=as_of,
+        overdue=today > deadline,
+        deadline=f"{deadline:%m月%d日}",
+    )
 
 
 def _row(context: _Table, indicator: Indicator, unit: OrgUnit) -> ProgressRow:
@@ -401,6 +499,30 @@ def progress_for_unit(
     indicators = list(indicators_for(user, unit))
     table = progress_table(indicators, [unit], period, as_of=as_of, today=today)
     rows = [table[(i.pk, unit.pk)] for i in indicators if (i.pk, unit.pk) in table]
+    return _warnings_first(rows)
+
+
+def progress_by_township(
+    user: Any, townships: Sequence[OrgUnit], period: Period, *, today: date | None = None
+) -> dict[int, list[ProgressRow]]:
+    """`progress_for_unit` of many townships, by township id, from a fixed number of queries.
+
+    The villages' values are summed in the database: a county's townships have some hundred thousand,
+    which read one by one took most of a second. The records behind a rolled-up figure (`sources`) are
+    read when asked for, a query each time: this is for figures shown, not for reports citing them.
+    """
+    if any(t.kind != OrgKind.TOWNSHIP for t in townships):
+        raise ValueError("progress_by_township takes townships only")
+    catalog = scope.scoped(user, Indicator.objects.filter(active=True, township__in=townships))
+    indicators = list(catalog.select_related("department").order_by("position", "code"))
+    context = _table(indicators, townships, period, as_of=None, today=today, summed=True)
+    by_township: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        by_township[indicator.township_id].append(indicator)
+    return {t.pk: _warnings_first([_row(context, i, t) for i in by_township[t.pk]]) for t in townships}
+
+
+def _warnings_first(rows: list[ProgressRow]) -> list[ProgressRow]:
     return sorted(rows, key=lambda r: (not r.warnings, r.indicator.position, r.indicator.code))
 
 

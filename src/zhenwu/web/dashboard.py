@@ -2,8 +2,8 @@
 
 Every figure comes from the apps' own services, for the user's scope, so that it agrees with the page
 behind it. The cost is a fixed number of queries whatever the number of villages or records: cases are
-counted and grouped in the database, projects and households aggregated there; indicators are the one
-part computed per township (a county viewer's dashboard), since each township keeps its own catalog.
+counted and grouped in the database, projects and households aggregated there, and indicators for all
+townships at once with their villages' values summed there.
 """
 
 from __future__ import annotations
@@ -174,10 +174,11 @@ def indicator_standings(
     user: Any, unit: OrgUnit, children: list[OrgUnit], period: Period, today: date
 ) -> list[IndicatorStanding]:
     """A township or village: its own indicators. A county has no catalog of its own: each township's."""
+    if unit.kind not in (OrgKind.COUNTY, OrgKind.TOWNSHIP):
+        return [standing(unit, period, indicators.progress_for_unit(user, unit, period, today=today))]
     townships = children if unit.kind == OrgKind.COUNTY else [unit]
-    return [
-        standing(t, period, indicators.progress_for_unit(user, t, period, today=today)) for t in townships
-    ]
+    rows = indicators.progress_by_township(user, townships, period, today=today)
+    return [standing(t, period, rows[t.pk]) for t in townships]
 
 
 def standing(unit: OrgUnit, period: Period, rows: list[ProgressRow]) -> IndicatorStanding:
