@@ -733,8 +733,24 @@ def rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
+class Rates:
+    """办结率 and 按期办结率 of whatever counts received, resolved and resolved on time."""
+
+    received: int
+    resolved: int
+    on_time: int
+
+    @property
+    def resolution_rate(self) -> Decimal | None:
+        return rate(self.resolved, self.received)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.on_time, self.received)
+
+
 @dataclass
-class Figures:
+class Figures(Rates):
     """The case figures of one unit and period, with the ids of the cases behind each number."""
 
     received_ids: list[int] = field(default_factory=list)
@@ -758,14 +774,6 @@ class Figures:
     @property
     def overdue(self) -> int:
         return len(self.overdue_ids)
-
-    @property
-    def resolution_rate(self) -> Decimal | None:
-        return rate(self.resolved, self.received)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return rate(self.on_time, self.received)
 
     @property
     def average_hours(self) -> Decimal | None:
@@ -887,7 +895,7 @@ def _path_prefix(path: str, codes: int) -> str:
 
 
 @dataclass
-class Counts:
+class Counts(Rates):
     """Case counts of one unit and period, counted in the database: for pages that show the numbers
     only (the dashboard) at a scale where `case_figures`' lists of ids would be too many to carry."""
 
@@ -895,14 +903,6 @@ class Counts:
     resolved: int = 0
     on_time: int = 0
     overdue: int = 0
-
-    @property
-    def resolution_rate(self) -> Decimal | None:
-        return rate(self.resolved, self.received)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return rate(self.on_time, self.received)
 
     def add(self, other: Counts) -> None:
         self.received += other.received
