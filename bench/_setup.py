@@ -1,15 +1,29 @@
-"""What every benchmark shares: the machine it ran on, and where its result is written."""
+"""What every benchmark shares: Django on its database, the machine it ran on, where its result goes."""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def setup_django() -> None:
+    """Django on DATABASE_URL (a throw-away SQLite database when unset), migrated."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings_test")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
 
 def memory_gib() -> float | None:

@@ -9,7 +9,6 @@ DATABASE_URL for an empty PostgreSQL one); writes bench/results/households_impor
 
 from __future__ import annotations
 
-import os
 import platform
 import random
 import sys
@@ -18,21 +17,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from _setup import machine, write_result
+from _setup import machine, setup_django, write_result
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings_test")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def write_register(path: Path, rows: int) -> int:

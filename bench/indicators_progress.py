@@ -22,13 +22,14 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from _setup import setup_django
 
 TOWNSHIPS = 20
 VILLAGES = 20
@@ -39,18 +40,6 @@ PERIOD = (2026, 8)
 SMALL_RUNS = 15
 REQUESTS = 30
 BATCH = 20000
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings_test")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -11,30 +11,22 @@ of each part and the ratio; writes bench/results/report_LABEL.json (LABEL defaul
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from io import StringIO
 
-from _setup import machine, write_result
+from _setup import machine, setup_django, write_result
 
 RUNS = 5
 
 
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings_test")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    import django
-
-    django.setup()
+def setup_with_data() -> None:
+    setup_django()
     from django.core.management import call_command
 
     from zhenwu.org.models import OrgUnit
 
-    call_command("migrate", verbosity=0)
     if not OrgUnit.objects.exists():
         call_command("demo", stdout=StringIO())
 
@@ -49,7 +41,7 @@ def timed(function: object) -> tuple[float, object]:
 
 
 def main() -> int:
-    setup_django()
+    setup_with_data()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
