@@ -72,3 +72,25 @@ def test_only_a_hazards_handler_issues_a_notice(cast: Cast, types: dict) -> None
             requirements="y",
             deadline=timezone.localdate() + timedelta(days=3),
         )
+
+
+def test_a_serial_taken_at_the_same_moment_gives_way_to_the_next(
+    cast: Cast, types: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two officers issuing at once read the same last serial; the second takes the next one, not a 500."""
+    admin, deadline = cast.user("admin"), timezone.localdate() + timedelta(days=7)
+    first, second = accepted_hazard(cast), accepted_hazard(cast, "东岗村5组")
+    services.issue_rectification_notice(
+        admin, first, addressee="张某超市", requirements="清理", deadline=deadline
+    )
+    real = services.next_notice_serial
+    answers = iter([1])  # what the other officer's read saw, before the first notice was written
+
+    def stale_then_real(township: object, year: int) -> int:
+        return next(answers, None) or real(township, year)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "next_notice_serial", stale_then_real)
+    notice = services.issue_rectification_notice(
+        admin, second, addressee="李某", requirements="清理", deadline=deadline
+    )
+    assert notice.serial == 2

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
@@ -652,6 +652,15 @@ def may_issue_notice(user: Any, case: Case) -> bool:
     return case.case_type.code == "hazard" and case.is_open and Party.HANDLER in parties(user, case)
 
 
+NOTICE_ATTEMPTS = 5
+
+
+def next_notice_serial(township: OrgUnit, year: int) -> int:
+    """Notices are numbered per township and year; the unique constraint settles a simultaneous issue."""
+    last = RectificationNotice.objects.filter(township=township, year=year).order_by("-serial").first()
+    return (last.serial + 1) if last else 1
+
+
 @transaction.atomic
 def issue_rectification_notice(
     actor: User, case: Case, *, addressee: str, requirements: str, deadline: date
@@ -668,18 +677,27 @@ def issue_rectification_notice(
         raise ValidationError({"deadline": "整改期限须晚于今天。"})
     township = case.handling_unit.township() or case.handling_unit
     year = timezone.localdate().year
-    # The serial is per township and year; the unique constraint catches a concurrent issue.
-    last = RectificationNotice.objects.filter(township=township, year=year).order_by("-serial").first()
-    notice = RectificationNotice.objects.create(
-        case=case,
-        township=township,
-        year=year,
-        serial=(last.serial + 1) if last else 1,
-        addressee=addressee.strip(),
-        requirements=requirements.strip(),
-        deadline=deadline,
-        issued_by=actor,
-    )
+    for attempt in range(NOTICE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                notice = RectificationNotice.objects.create(
+                    case=case,
+                    township=township,
+                    year=year,
+                    serial=next_notice_serial(township, year),
+                    addressee=addressee.strip(),
+                    requirements=requirements.strip(),
+                    deadline=deadline,
+                    issued_by=actor,
+                )
+            break
+        except IntegrityError:
+            # Someone issued a notice at the same moment: for this case (then there is nothing to do), or
+            # in this township with the same serial (then the next serial is free: try again).
+            if RectificationNotice.objects.filter(case=case).exists():
+                raise ValidationError({"addressee": "该隐患已由他人签发整改通知书。"}) from None
+            if attempt == NOTICE_ATTEMPTS - 1:
+                raise
     _append_event(
         case,
         actor,
