@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from auditlog.models import LogEntry
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -95,6 +95,18 @@ def test_a_full_view_is_a_post_and_is_logged(cast: Cast, client: Client) -> None
     assert full in shown.content.decode() and shown["Cache-Control"] == "no-store"
     access = PersonalDataAccess.objects.get()
     assert (access.actor, access.member) == (cast.user("cun01"), member)
+
+
+def test_nobody_can_edit_or_delete_a_record_of_who_saw_a_number(cast: Cast, client: Client) -> None:
+    member = factories.member(cast.grid0101)
+    client.force_login(cast.user("cun01"))
+    client.post(reverse("households:member-reveal", args=[member.pk]))
+    access = PersonalDataAccess.objects.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        PersonalDataAccess.objects.filter(pk=access.pk).update(actor=cast.user("leader"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        PersonalDataAccess.objects.filter(pk=access.pk).delete()
+    assert PersonalDataAccess.objects.get().actor == cast.user("cun01")
 
 
 def test_civil_affairs_staff_reveal_across_the_township(cast: Cast, client: Client) -> None:
