@@ -28,6 +28,8 @@ SAFETY_SECONDS = 600
 
 
 class Remembered(Generic[T]):
+    """A value built from the database (`build`), kept until a record of one of `sources` changes."""
+
     def __init__(self, name: str, build: Callable[[], T], *sources: type[models.Model]) -> None:
         self.name = name
         self.build = build

@@ -208,6 +208,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+        # Dashboards are kept per scope and unit: room for a county's, before old ones are dropped.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 # How long the leaders' dashboard keeps its figures before counting again (the page says when).
