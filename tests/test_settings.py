@@ -74,3 +74,12 @@ def test_production_hashes_passwords_with_argon2_and_secures_cookies() -> None:
         text=True,
     )
     assert result.stdout.split() == ["True", "True", "False"], result.stderr
+
+
+def test_cached_values_of_one_database_never_answer_for_another() -> None:
+    demo = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/zhenwu/var/zhenwu.sqlite3"}
+    county = {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "PORT": 5432, "NAME": "zhenwu"}
+    other_county = {**county, "NAME": "zhenwu_bench"}
+    prefixes = {production.cache_key_prefix(db) for db in (demo, county, other_county)}
+    assert len(prefixes) == 3
+    assert production.cache_key_prefix(dict(county)) == production.cache_key_prefix(county)

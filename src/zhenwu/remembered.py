@@ -8,8 +8,8 @@ Each is kept under a version. A save or delete of one of its models moves the ve
 every worker process shares, so the next read anywhere builds it afresh: at once (this transaction sees
 its own change) and again when the transaction commits (another process may have rebuilt it from the
 rows as they were before). A value built from old rows can only land under an old version, which
-nobody reads any more. Bulk writes send no signals: they are the loaders of demo and benchmark data,
-and the expiry (`SAFETY_SECONDS`) bounds what they could leave behind.
+nobody reads any more. Bulk writes send no signals: the loaders of demo and benchmark data call
+`forget_everything` when they are done, and the expiry (`SAFETY_SECONDS`) bounds anything else.
 """
 
 from __future__ import annotations
@@ -61,3 +61,8 @@ class Remembered(Generic[T]):
     def _changed(self, **kwargs: Any) -> None:
         self.forget()
         transaction.on_commit(self.forget)
+
+
+def forget_everything() -> None:
+    """After a bulk load, which sends no signals: whatever was kept (reference data, dashboards) goes."""
+    cache.clear()

@@ -4,6 +4,7 @@ With DEBUG off the settings refuse to load on a default secret key or an empty A
 misconfigured production server fails at start, not after it has served a request.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -203,11 +204,20 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+
+def cache_key_prefix(database: dict[str, object]) -> str:
+    """Names the database a cached value was made from: one cache directory may serve several (the demo
+    beside a benchmark), and a value from one must never answer for another."""
+    where = ":".join(str(database.get(part)) for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return hashlib.sha256(where.encode()).hexdigest()[:16]
+
+
 # A file cache is shared by the server's worker processes on one machine; CACHE_DIR moves it.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+        "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
         # Dashboards are kept per scope and unit: room for a county's, before old ones are dropped.
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }

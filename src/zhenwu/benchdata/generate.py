@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from zhenwu.cases import catalog as case_catalog
 from zhenwu.cases.models import CaseCategory
 from zhenwu.org.models import OrgUnit
+from zhenwu.remembered import forget_everything
 from zhenwu.workcalendar import demo as holidays
 from zhenwu.workcalendar.services import work_calendar
 
@@ -89,6 +90,7 @@ def generate(
             step()
             say(f"{label}：{time.monotonic() - started:.1f}s")
         sink.reset_sequences(m for label in APPS for m in apps.get_app_config(label).get_models())
+    forget_everything()
     if sink.is_postgres:
         sink.analyze()
         say(f"VACUUM ANALYZE：{time.monotonic() - started:.1f}s")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from zhenwu.org.demo import ACCOUNTS, DEMO_PASSWORD
+from zhenwu.remembered import forget_everything
 
 
 def demo_notes() -> list[str]:
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         for load in demo_loaders():
             with transaction.atomic():
                 load()
+        forget_everything()
         self.stdout.write(self.style.SUCCESS("演示数据已载入：示范县 · 示范镇"))
         self.stdout.write(f"演示账户(密码均为 {DEMO_PASSWORD}):")
         for account in ACCOUNTS:
