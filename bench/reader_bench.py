@@ -4,7 +4,7 @@ usage: python bench/reader_bench.py [--mb N]
 
 Builds about N MB (UTF-8) of township-report text by repeating the corpus reports and varying their
 numbers, times `analyse()` and `re.finditer(r"\\d+")` over the same text, prints MB/s for both and
-their ratio, and writes bench/results/reader.json.
+their ratio, and writes bench/results/reader.json (reader_LABEL.json with --label).
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ def _peak_rss_kb() -> int | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0, help="megabytes of text to read (default 10)")
+    parser.add_argument("--label", default="", help="writes bench/results/reader_LABEL.json")
     args = parser.parse_args(argv)
     text = build_text(args.mb)
     megabytes = len(text.encode("utf-8")) / 1_000_000
@@ -120,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"reader:      {reader_rate:8.2f} MB/s ({reader_seconds:.2f} s, {len(audit.figures)} figures)")
     print(f"digit scan:  {scan_rate:8.2f} MB/s ({scan_seconds:.2f} s)")
     print(f"ratio:       reader takes {reader_seconds / scan_seconds:.1f}x the time of a plain \\d+ scan")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = RESULTS.with_name(f"reader_{args.label}.json") if args.label else RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

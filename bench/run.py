@@ -98,7 +98,7 @@ def main(mode: str) -> int:
     if import_url:
         import_env["DATABASE_URL"] = import_url
     run([PYTHON, str(BENCH / "households_import.py"), str(plan["import_rows"]), label], import_env)
-    run([PYTHON, str(BENCH / "reader_bench.py"), "--mb", str(plan["reader_mb"])], env)
+    run([PYTHON, str(BENCH / "reader_bench.py"), "--mb", str(plan["reader_mb"]), "--label", label], env)
     run([PYTHON, str(BENCH / "summary.py"), *(["--readme"] if mode == "county" else [])], env)
     print(f"bench {mode}: {time.perf_counter() - started:.0f} s in all")
     return 0
