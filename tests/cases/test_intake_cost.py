@@ -65,9 +65,9 @@ def test_the_api_answers_a_new_case_with_what_a_read_gives(cast: Cast, types: di
     assert created.json() == read.json()
 
 
-# The token with its user and unit; the transaction's begin and end, the case, its log entry and its
-# event; the event list the answer shows. Type, category and the reporter's own unit need no query.
-REST_QUERIES = 7
+# The transaction's begin and end, the case, its log entry and its event. The token's user, the type,
+# the category and the reporter's own unit come from remembered data or the request.
+REST_QUERIES = 5
 
 
 def test_a_rest_report_costs_a_fixed_number_of_queries(

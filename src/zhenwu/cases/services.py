@@ -350,8 +350,19 @@ REPORT_RELATIONS = [
 ]
 
 
+def create_case(actor: User | None, **details: Any) -> Case:
+    """Report a case (see `report_case` for what it takes)."""
+    return report_case(actor, **details).case
+
+
+@dataclass(frozen=True)
+class Reported:
+    case: Case
+    event: CaseEvent  # its first event: the report itself
+
+
 @transaction.atomic
-def create_case(
+def report_case(
     actor: User | None,
     *,
     case_type: CaseType,
@@ -371,7 +382,7 @@ def create_case(
     longitude: Decimal | None = None,
     photos: Sequence[UploadedFile] = (),
     received_at: datetime | None = None,
-) -> Case:
+) -> Reported:
     """Report a case. `actor` None is a system intake (Open311) already checked by its caller."""
     if actor is not None and not may_report_at(actor, org_unit):
         raise ValidationError({"org_unit": "您无权在该单元上报事件。"})
@@ -420,7 +431,7 @@ def create_case(
     case.save()
     event = _append_event(case, actor, "report", "", State.REPORTED, description[:200], {})
     _save_photos(case, checked_photos, actor, event)
-    return case
+    return Reported(case, event)
 
 
 def _append_event(

@@ -9,7 +9,7 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from zhenwu.activity.services import record_changes
 
-        from . import models
+        from . import auth, models  # noqa: F401 - auth renews its remembered tokens on every change
 
         record_changes(models.OrgUnit)
         record_changes(models.Department)
