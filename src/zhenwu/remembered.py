@@ -1,8 +1,8 @@
 """Reference data kept in the shared cache until one of its records changes.
 
-Case types and categories, offices, Open311 clients and the holiday table change a few times a year
-and are read by every case taken in: reading them from the cache instead of the database is a good part
-of what lets one small server take hundreds of cases a second.
+Case types and categories, offices, Open311 clients, API tokens and the holiday table change seldom and
+are read by every case taken in: reading them from the cache instead of the database is a good part of
+what lets one small server take hundreds of cases a second.
 
 Each is kept under a version. A save or delete of one of its models moves the version, in the cache
 every worker process shares, so the next read anywhere builds it afresh: at once (this transaction sees
