@@ -74,7 +74,7 @@ def service_list(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def service_definition(request: HttpRequest, code: str) -> JsonResponse:
-    if not _categories().filter(code=code).exists():
+    if services.open311_category(code) is None:
         return _error(404, f"service_code {code} not found")
     return JsonResponse({"service_code": code, "attributes": []})
 

@@ -28,7 +28,7 @@ from zhenwu.core.similarity import similarity
 from zhenwu.core.workdays import DayCount
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
-from zhenwu.org.services import ancestors_of
+from zhenwu.org.services import ancestors_of, units_of_kind_under
 from zhenwu.remembered import Remembered
 from zhenwu.workcalendar.services import work_calendar
 
@@ -38,6 +38,7 @@ from .models import (
     CaseCategory,
     CaseEvent,
     CasePhoto,
+    CaseQuerySet,
     CaseType,
     Channel,
     Open311Key,
@@ -872,16 +873,13 @@ def case_figures(
     """
     now = now or timezone.now()
     period_start, period_end = start_of_day(start), start_of_day(end + timedelta(days=1))
-    cases = scope.scoped(user, Case.objects.filter(org_unit__path__startswith=unit.path)).exclude(
-        state=State.MERGED
-    )
+    cases = _counted_cases(user, unit)
     received = Q(received_at__gte=period_start, received_at__lt=period_end)
-    overdue = Q(state__in=[s.value for s in states.OPEN_STATES], deadline__lt=now)
     # Two queries, not one with OR: each half is read through its own index (place and time received;
     # state and deadline), where the OR made the database read every case of the subtree.
     rows = chain(
         cases.filter(received).values_list(*FIGURE_FIELDS).order_by(),
-        cases.filter(overdue).exclude(received).values_list(*FIGURE_FIELDS).order_by(),
+        cases.overdue(now).exclude(received).values_list(*FIGURE_FIELDS).order_by(),
     )
     children = _children(user, unit, child_kind)
     # Children are all of one kind, so one depth: a case belongs to the child whose path is its own
@@ -910,11 +908,18 @@ def case_figures(
     )
 
 
+def _counted_cases(user: Any, unit: OrgUnit) -> CaseQuerySet:
+    """The cases a unit's figures count: its subtree's in the user's scope, merged duplicates left out
+    (they are counted in their original)."""
+    return scope.scoped(user, Case.objects.filter(org_unit__path__startswith=unit.path)).exclude(
+        state=State.MERGED
+    )
+
+
 def _children(user: Any, unit: OrgUnit, child_kind: str | None) -> list[OrgUnit]:
-    units = scope.visible_units(user).filter(path__startswith=unit.path)
     if child_kind:
-        return list(units.filter(kind=child_kind).order_by("path"))
-    return list(units.filter(parent=unit).order_by("path"))
+        return units_of_kind_under(user, unit, child_kind)
+    return list(scope.visible_units(user).filter(parent=unit).order_by("path"))
 
 
 def _path_prefix(path: str, codes: int) -> str:
@@ -966,9 +971,7 @@ def case_counts(
     period_start, period_end = start_of_day(start), start_of_day(end + timedelta(days=1))
     resolved = Q(resolved_at__isnull=False, state__in=[s.value for s in states.FIXED_STATES])
     on_time = resolved & (Q(deadline__isnull=True) | Q(resolved_at__lte=F("deadline")))
-    cases = scope.scoped(user, Case.objects.filter(org_unit__path__startswith=unit.path)).exclude(
-        state=State.MERGED
-    )
+    cases = _counted_cases(user, unit)
     if children is None:
         children = _children(user, unit, child_kind) if child_kind else []
     # Two queries, each read from one index alone: received in the period (place and time, with state
@@ -982,11 +985,7 @@ def case_counts(
         resolved=Count("received_at", filter=resolved),
         on_time=Count("received_at", filter=on_time),
     )
-    overdue = _counted(
-        cases.filter(state__in=[s.value for s in states.OPEN_STATES], deadline__lt=now),
-        bool(children),
-        overdue=Count("*"),
-    )
+    overdue = _counted(cases.overdue(now), bool(children), overdue=Count("*"))
     child_codes = children[0].depth + 1 if children else 0
     total = Counts()
     by_child = {child.path: Counts() for child in children}

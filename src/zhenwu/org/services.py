@@ -126,6 +126,11 @@ def children_of(user: User, unit: OrgUnit) -> list[OrgUnit]:
     return list(scope.visible_units(user).filter(parent=unit).order_by("code"))
 
 
+def units_of_kind_under(user: User, unit: OrgUnit, kind: str) -> list[OrgUnit]:
+    """The units of one kind in `unit`'s subtree that the user may see (a township's villages), by path."""
+    return list(scope.visible_units(user).filter(path__startswith=unit.path, kind=kind).order_by("path"))
+
+
 def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
     """The chain from the root down to `unit`'s parent, in one query by the codes on its path."""
     codes = unit.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]

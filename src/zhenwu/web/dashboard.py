@@ -28,6 +28,7 @@ from zhenwu.indicators import services as indicators
 from zhenwu.indicators.services import ProgressRow
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.org.services import units_of_kind_under
 from zhenwu.projects import services as projects
 from zhenwu.projects.models import Stage
 
@@ -142,11 +143,7 @@ def build(user: Any, unit: OrgUnit, today: date | None = None) -> Dashboard:
     month_start, year_start = today.replace(day=1), date(today.year, 1, 1)
     period = Period.latest_complete(today)
     child_kind = CHILD_KIND.get(OrgKind(unit.kind))
-    children = (
-        list(scope.visible_units(user).filter(path__startswith=unit.path, kind=child_kind).order_by("path"))
-        if child_kind
-        else []
-    )
+    children = units_of_kind_under(user, unit, child_kind) if child_kind else []
     return Dashboard(
         unit=unit,
         today=today,
