@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Q
 
 from tests import factories
@@ -58,6 +60,16 @@ def load_cast() -> None:
             org_unit=township,
             display_name="外镇管理员",
         )
+
+
+def full_demo_rolled_back(django_db_blocker: Any) -> Iterator[None]:
+    """The cast and every app's demo records, for a package's tests: each test's own transaction nests
+    inside this one, which is never committed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_cast()
+        call_command("demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session")
