@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -16,6 +19,17 @@ from django.db.models import Q
 from tests import factories
 from zhenwu.org import demo, services
 from zhenwu.org.models import Department, OrgUnit, Role, User
+
+# Every test runs on this clock, whatever today is: the demo is built relative to "today", and figures
+# change with the day of the month (values are due by the 5th). It ticks, so durations still pass.
+# A test about another day moves it with the `time_machine` fixture.
+FROZEN_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _frozen_clock() -> Iterator[None]:
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
 
 
 @dataclass
@@ -73,7 +87,7 @@ def full_demo_rolled_back(django_db_blocker: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(_frozen_clock: None, django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the cast once per session; each test's transaction rolls back to it."""
     with django_db_blocker.unblock():
         load_cast()

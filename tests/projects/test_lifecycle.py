@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import Cast
 from tests.projects.conftest import WAN, make_project
@@ -87,7 +88,7 @@ def test_a_milestone_past_its_date_without_an_actual_date_is_overdue(
     cast: Cast, template: ScheduleTemplate
 ) -> None:
     project = make_project(cast)
-    today = date(2026, 11, 23)
+    today = timezone.localdate()  # the frozen clock's day: completion cannot be dated after it
     milestones = services.schedule_backwards(
         cast.user("jingfa"), project, template, today + timedelta(days=5)
     )
