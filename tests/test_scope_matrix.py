@@ -28,7 +28,7 @@ from zhenwu.cases import catalog as case_catalog
 from zhenwu.cases import services as case_services
 from zhenwu.cases.models import Case, CasePhoto, Open311Key, Visit
 from zhenwu.households import services as households
-from zhenwu.indicators.models import ConsistencyRule, Indicator, RuleViolation, Target
+from zhenwu.indicators.models import ConsistencyRule, Indicator, IndicatorSettings, RuleViolation, Target
 from zhenwu.org import admin as org_admin
 from zhenwu.org import services
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
@@ -448,6 +448,9 @@ ADMIN_CASES: dict[type, Callable[[Cast], tuple[Any, Any]]] = {
     Target: lambda cast: tuple(  # type: ignore[return-value]
         Target.objects.create(indicator=indicator_at(cast, unit), org_unit=unit, year=2026, value=1)
         for unit in (cast.township, cast.other_township)
+    ),
+    IndicatorSettings: lambda cast: tuple(  # type: ignore[return-value]
+        IndicatorSettings.objects.create(township=unit) for unit in (cast.township, cast.other_township)
     ),
     ConsistencyRule: lambda cast: tuple(  # type: ignore[return-value]
         violation_at(cast, unit).rule for unit in (cast.township, cast.other_township)

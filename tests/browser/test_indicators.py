@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from tests.browser.test_login import ARTIFACTS, log_in
+from zhenwu.indicators.models import Indicator
 from zhenwu.org.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,3 +30,19 @@ def test_the_leader_reads_the_dashboard_and_drills_into_an_indicator(live_server
     page.wait_for_selector("#trend-chart canvas")
     assert page.locator("#ranking tbody tr").count() == 12
     page.screenshot(path=str(ARTIFACTS / "leader-indicator-detail.png"), full_page=True)
+
+
+def test_a_month_without_a_value_is_drawn_as_a_gap(live_server: Any, page: Any) -> None:
+    call_command("demo", stdout=StringIO())
+    log_in(page, live_server.url, "leader", DEMO_PASSWORD)
+    indicator = Indicator.objects.get(code="zwgk")  # 政务信息公开: October was not reported
+    page.goto(f"{live_server.url}{reverse('indicators:indicator-detail', args=[indicator.pk])}")
+    page.wait_for_selector("#trend-chart canvas")
+    series = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption().series"
+    )
+    this_year = series[0]["data"]
+    assert this_year[8] != "-" and this_year[9:] == ["-", "-", "-"]
+    assert series[0]["connectNulls"] is False
+    assert page.locator("#status").inner_text() == "未报"
+    page.screenshot(path=str(ARTIFACTS / "leader-indicator-gap.png"), full_page=True)

@@ -14,7 +14,7 @@ from zhenwu.core.periods import (
     time_progress_by_date,
     time_progress_by_month,
 )
-from zhenwu.core.progress import Direction, Progress, rank_competition, year_on_year
+from zhenwu.core.progress import Direction, Progress, Status, rank_competition, year_on_year
 
 D = Decimal
 
@@ -95,7 +95,7 @@ def test_no_last_year_value_gives_no_growth_and_no_warning() -> None:
 def test_a_zero_target_gives_no_completion_and_no_behind_warning() -> None:
     p = Progress(actual=D(5), target=D(0), time_progress=D("0.5"), last_year=D(4))
     assert p.completion is None and p.gap_points is None
-    assert not p.behind_time_progress(D(5))
+    assert p.status() == Status.NO_TIME_PROGRESS
     assert p.gap_amount == D(5)
 
 
@@ -106,11 +106,11 @@ def test_a_rate_changes_by_percentage_points() -> None:
 
 def test_behind_and_worse_depend_on_the_direction() -> None:
     higher = Progress(actual=D(30), target=D(100), time_progress=D("0.5"), last_year=D(40))
-    assert higher.behind_time_progress(D(5)) and higher.worse_than_last_year()
+    assert higher.status(D(5)) == Status.BEHIND and higher.worse_than_last_year()
     lower = Progress(
         actual=D(70), target=D(100), time_progress=D("0.5"), last_year=D(60), direction=Direction.LOWER
     )  # accidents: 70 of a ceiling of 100 by mid-year is too many, and more than last year
-    assert lower.behind_time_progress(D(5)) and lower.worse_than_last_year()
+    assert lower.status(D(5)) == Status.BEHIND and lower.worse_than_last_year()
 
 
 def test_ties_share_a_rank_and_units_without_a_score_come_last() -> None:

@@ -9,8 +9,9 @@ from tests.indicators.conftest import YEAR, Catalog, target, value
 
 URL = reverse("api:indicator-progress")
 FIELDS = {
-    "code", "name", "unit", "target", "actual", "completion", "time_progress", "gap_to_time_progress",
-    "last_year", "yoy", "warnings",
+    "code", "name", "unit", "direction", "source", "target", "actual", "completion", "time_progress",
+    "gap_points", "gap_to_time_progress", "status", "tolerance_points", "missing_units", "last_year", "yoy",
+    "warnings",
 }  # fmt: skip
 
 
@@ -26,9 +27,14 @@ def test_the_progress_rows_carry_every_figure_as_strings(
     row = next(r for r in body["rows"] if r["code"] == "invest")
     assert set(row) == FIELDS
     assert row["actual"] == "4.9" and row["target"] == "9.6"
-    assert row["completion"] == "51.0" and row["time_progress"] == "66.7" and row["yoy"] == "28.0"
+    # Growth is of the values as shown: 4.90 ÷ 3.83 − 1, not of last year's 3.828125 (28.0%).
+    assert row["completion"] == "51.0" and row["time_progress"] == "66.7" and row["yoy"] == "27.9"
+    assert row["last_year"] == "3.83"
     assert row["gap_to_time_progress"] == "-1.5"  # 4.90 − 9.6 × 8/12
-    assert row["warnings"] == ["低于序时进度15.6个百分点"]
+    assert row["gap_points"] == "-15.7"  # 51.0 − 66.7, the two percentages as shown
+    assert (row["status"], row["direction"], row["source"]) == ("behind", "higher", "typed")
+    assert row["tolerance_points"] == "0.0" and row["missing_units"] == []
+    assert row["warnings"] == ["低于序时进度15.7个百分点"]
 
 
 def test_the_period_defaults_to_the_latest_month_with_values(

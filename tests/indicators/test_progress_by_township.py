@@ -102,9 +102,10 @@ def test_a_rolled_up_total_names_the_villages_that_did_not_report(cast: Cast, ca
     assert grain.actual == Decimal("12.3457") and grain.rolled_up
     assert [v.org_unit_id for v in grain.sources] == [villages[0].pk, villages[1].pk]
     assert grain.progress.last_year == Decimal("7.5")
-    assert "1个村/社区" in grain.warnings[-1].message
+    assert grain.warnings[-1].message == f"{villages[2].name}未报（应于9月5日前报送），合计不全"
     assert share.actual == Decimal(4) / Decimal(100) * 100  # both parts summed, then divided
-    assert "2个村/社区" in share.warnings[-1].message  # the larger of the parts' counts
+    # the part fewer villages reported (farms: only the third) names the two that did not
+    assert share.missing_units == tuple(services.UnitName(v.code, v.name) for v in villages[:2])
     assert "old" not in by_code
 
 

@@ -38,7 +38,9 @@ def test_a_computed_rates_sources_are_the_stored_parts_of_every_village(cast: Ca
     assert township.progress.last_year is None  # no numerator last year: no rate
     assert village.actual == D(90) and not village.rolled_up
     # the villages without either part are not reported: the larger of the two counts is named
-    assert [w.message for w in township.warnings] == ["10个村/社区09月05日前未报，合计不全"]
+    (message,) = [w.message for w in township.warnings]
+    assert message == "南山村、北坪村、青石村等10个村/社区未报（应于9月5日前报送），合计不全"
+    assert len(township.missing_units) == 10 and cast.village01.name not in township.warnings[0].message
 
 
 def test_the_records_behind_a_figure_load_who_entered_them(cast: Cast, catalog: Catalog) -> None:
@@ -65,7 +67,8 @@ def test_villages_missing_from_a_roll_up_leave_the_sum_of_those_reported(
     ]
     assert r.actual == D(30) and r.rolled_up and len(r.sources) == 2
     assert r.previous_value is None  # the township's own last month, not its villages'
-    assert "合计不全" in r.warnings[-1].message and r.warnings[-1].message.startswith("10个")
+    assert r.warnings[-1].message == "西河村、北坪村、青石村等10个村/社区未报（应于9月5日前报送），合计不全"
+    assert [u.name for u in r.missing_units][:2] == ["西河村", "北坪村"]
 
 
 def test_each_target_keeps_its_own_phasing_in_one_table(cast: Cast, catalog: Catalog) -> None:

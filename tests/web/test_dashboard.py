@@ -4,6 +4,7 @@ every figure to a page that answers, and costs the same number of queries howeve
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -65,13 +66,14 @@ def test_the_leaders_indicator_project_and_household_figures_are_the_services_fi
     behind = [r for r in rows if any(w.code == "behind" for w in r.warnings)]
     standing = board.indicator_total
     assert standing is not None and standing.behind == len(behind) > 0
-    assert standing.on_schedule + standing.behind + standing.unmeasured == len(rows)
+    assert standing.total == len(rows)
     assert {r.indicator.pk for r in standing.worst} <= {r.indicator.pk for r in behind}
     gaps = [r.progress.gap_points for r in standing.worst]
     assert gaps == sorted(gaps)  # every demo indicator behind is one where more is better
 
     counts = projects.project_counts(leader, cast.township, board.period)
-    assert {s: n for s, n in board.projects.by_stage.items() if n} == counts.by_stage
+    now = Counter(p.stage for p in projects.projects_for(leader))  # the dashboard's stages are today's
+    assert {s: n for s, n in board.projects.by_stage.items() if n} == now
     assert board.projects.planned_investment == counts.planned_investment
     assert board.projects.completed_investment == counts.completed_investment
     with_details = projects.with_details(projects.projects_for(leader))
@@ -139,7 +141,8 @@ def test_the_query_count_is_small_and_does_not_grow_with_villages(
     cast: Cast, client: Client, django_assert_max_num_queries: Any
 ) -> None:
     client.force_login(cast.user("leader"))
-    with django_assert_max_num_queries(30):
+    # 30 for the dashboard, and a fixed few for each demo indicator computed from records
+    with django_assert_max_num_queries(50):
         client.get(URL)
     before = _queries(client)
     for _ in range(20):

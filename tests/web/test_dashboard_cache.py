@@ -21,7 +21,7 @@ def figure(html: str, name: str) -> int:
 
 
 def indicators_shown(html: str) -> int:
-    return sum(figure(html, name) for name in ("on-schedule", "behind", "unmeasured"))
+    return sum(figure(html, name) for name in ("on-schedule", "behind", "no-time-progress", "not-reported"))
 
 
 def test_a_second_visit_reuses_the_figures_and_fresh_counts_again(cast: Cast, client: Client) -> None:

@@ -7,8 +7,10 @@ actor with `acting_as`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
@@ -78,8 +80,21 @@ def changes_of(entry: LogEntry) -> list[tuple[str, str, str]]:
     """(field, before, after) for each changed field, with field names as the model shows them."""
     rows = []
     for field, (before, after) in (entry.changes_display_dict or {}).items():
-        rows.append((str(field), str(before), str(after)))
+        rows.append((str(field), _shown(before), _shown(after)))
     return rows
+
+
+def _shown(value: object) -> str:
+    """A logged decimal as pages show it: kept as "1E+3" or "4.9000", it reads "1000" and "4.9".
+    Whole numbers are left as they are: a code such as "007" is text, not a number."""
+    text = str(value)
+    if not _DECIMAL.fullmatch(text):
+        return text
+    shown = f"{Decimal(text).normalize():f}"
+    return "0" if shown == "-0" else shown
+
+
+_DECIMAL = re.compile(r"-?(0|[1-9]\d*)(\.\d+([eE][+-]?\d+)?|[eE][+-]?\d+)")
 
 
 def record_changes(model: type[models.Model], exclude: Iterable[str] = ()) -> None:

@@ -27,7 +27,7 @@ from .tree import County, Township, Unit
 SECTORS = ["工业园区", "镇区", "农业园区", "一产", "二产", "三产", "东片", "西片", "南片", "北片", "重点企业"]
 INDICATOR_COLUMNS = [
     "id", "township_id", "department_id", "code", "name", "unit", "kind", "direction", "decimals",
-    "by_village", "numerator_id", "denominator_id", "warning_points", "position", "active",
+    "by_village", "numerator_id", "denominator_id", "source", "source_option", "position", "active",
 ]  # fmt: skip
 TARGET_COLUMNS = ["id", "indicator_id", "org_unit_id", "year", "value", "phasing"]
 VALUE_COLUMNS = [
@@ -109,7 +109,8 @@ class _Township:
             by_village(spec, round_),
             numerator,
             denominator,
-            Decimal("5.0"),
+            "",  # typed, with generated values, even where the demo binds the indicator to records
+            "",
             (position + 1) * 10,
             True,
         )

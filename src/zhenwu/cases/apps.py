@@ -9,7 +9,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from zhenwu.activity.services import record_changes
 
-        from . import models
+        from . import measures, models
+
+        measures.register()
 
         # A case's events are not logged again: each is already an append-only record of who did what
         # and when (guarded by triggers), and the change it made to the case is logged with the case.

@@ -847,7 +847,8 @@ def _add(figures: Figures, row: tuple[Any, ...], now: datetime, in_period: bool)
     pk, _, _, _, received_at, resolved_at, deadline, state = row
     if in_period:
         figures.received_ids.append(pk)
-        if resolved_at is not None and state in states.FIXED_STATES:
+        # Resolved by `now`: figures as of a past day (an indicator's month) leave out later resolutions.
+        if resolved_at is not None and resolved_at <= now and state in states.FIXED_STATES:
             figures.resolved_ids.append(pk)
             figures.hours.append((resolved_at - received_at).total_seconds() / 3600)
             if deadline is None or resolved_at <= deadline:
@@ -868,8 +869,8 @@ def case_figures(
     """Received, resolved, 办结率, 按期办结率, handling hours and overdue-now for `unit`'s subtree.
 
     Received: cases received in [start, end] (Beijing dates), merged duplicates left out as they are
-    counted in their original. Resolved: of those, the ones resolved or verified now; on time: resolved
-    by their deadline. Overdue: open cases past their deadline now, whenever received.
+    counted in their original. Resolved: of those, the ones resolved or verified by `now`; on time:
+    resolved by their deadline. Overdue: open cases past their deadline now, whenever received.
     """
     now = now or timezone.now()
     period_start, period_end = start_of_day(start), start_of_day(end + timedelta(days=1))

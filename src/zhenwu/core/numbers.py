@@ -15,13 +15,16 @@ __all__ = [
     "MULTIPLIERS",
     "Quantity",
     "format_count",
+    "format_fixed",
     "format_growth",
     "format_money",
     "format_percent",
+    "format_plain",
     "format_points",
     "parse_chinese_integer",
     "parse_number",
     "parse_quantity",
+    "round_half_up",
     "to_decimal",
 ]
 
@@ -243,20 +246,28 @@ _YI = Decimal(10) ** 8
 _WAN = Decimal(10) ** 4
 
 
-def _plain(value: Decimal, places: int) -> str:
-    """Round half up to `places` and drop trailing zeros ('12.50' -> '12.5', '350.00' -> '350')."""
-    quantum = Decimal(1).scaleb(-places)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{rounded:f}"
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """`value` to `places` decimals, halves away from zero, as reports and spreadsheets round.
+
+    This is zhenwu's one rounding rule: pages, the API, Excel exports, reports and the activity log all
+    show a figure through it, so that a number reads the same wherever it is shown.
+    """
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)  # never "-0.0"
+
+
+def format_plain(value: Decimal, places: int = 4) -> str:
+    """Rounded to `places` and written plainly: no exponent, trailing zeros dropped, never "-0"
+    ('2.6E+3' -> '2600', '12.50' -> '12.5', '-0.00001' -> '0')."""
+    text = f"{round_half_up(value, places):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def _fixed(value: Decimal, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):f}"
-    return text[1:] if text.startswith("-") and set(text[1:]) <= {"0", "."} else text
+def format_fixed(value: Decimal, places: int) -> str:
+    """Rounded to exactly `places` decimals, never "-0.0" ('73.25' -> '73.3' at one place)."""
+    return f"{round_half_up(value, places):f}"
 
 
 def _as_decimal(value: Decimal | int | float | str) -> Decimal:
@@ -269,21 +280,21 @@ def format_money(yuan: Decimal | int) -> str:
     amount = _as_decimal(yuan)
     size = abs(amount)
     if size >= _YI:
-        return f"{_fixed(amount / _YI, 2)}亿元"
+        return f"{format_fixed(amount / _YI, 2)}亿元"
     if size >= _WAN:
-        return f"{_plain(amount / _WAN, 2)}万元"
-    return f"{_plain(amount, 2)}元"
+        return f"{format_plain(amount / _WAN, 2)}万元"
+    return f"{format_plain(amount, 2)}元"
 
 
 def format_percent(x: Decimal | int | float | str) -> str:
     """'48.6%': one decimal, as reports give shares and rates."""
-    return f"{_fixed(_as_decimal(x), 1)}%"
+    return f"{format_fixed(_as_decimal(x), 1)}%"
 
 
 def format_growth(rate: Decimal | int | float | str) -> str:
     """'同比增长28.0%' or '同比下降3.2%' from a signed percentage."""
     value = _as_decimal(rate)
-    if _fixed(value, 1) in ("0.0", "-0.0"):
+    if format_fixed(value, 1) == "0.0":
         return "同比持平"
     word = "增长" if value > 0 else "下降"
     return f"同比{word}{format_percent(abs(value))}"
@@ -292,12 +303,12 @@ def format_growth(rate: Decimal | int | float | str) -> str:
 def format_points(diff: Decimal | int | float | str) -> str:
     """'提高2.1个百分点' or '降低2.1个百分点' from a signed difference of two rates."""
     value = _as_decimal(diff)
-    if _fixed(value, 1) in ("0.0", "-0.0"):
+    if format_fixed(value, 1) == "0.0":
         return "持平"
     word = "提高" if value > 0 else "降低"
-    return f"{word}{_fixed(abs(value), 1)}个百分点"
+    return f"{word}{format_fixed(abs(value), 1)}个百分点"
 
 
 def format_count(n: int | Decimal, measure: str) -> str:
     """'12户': a count with its measure word."""
-    return f"{_plain(_as_decimal(n), 2)}{measure}"
+    return f"{format_plain(_as_decimal(n), 2)}{measure}"

@@ -3,6 +3,12 @@
 completion = actual ÷ target; time progress = share of the year elapsed; gap to time progress =
 actual − target × time progress (and, in percentage points, completion − time progress); year on
 year = actual ÷ same period last year − 1, or for rates the difference in percentage points.
+
+What is shown is what is computed with: an actual is taken at the indicator's decimals, every percentage
+is rounded half up to one decimal (`percent_of`), and a gap in points is the difference of the two
+rounded percentages it is printed beside, so that "73.3%, 序时进度91.7%, 较序时−18.4个百分点" adds up
+on every page, in the API, the Excel export and the report. The status (ahead or behind) is read from
+those same shown figures.
 """
 
 from __future__ import annotations
@@ -10,24 +16,47 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
+
+from .numbers import round_half_up
 
 __all__ = [
+    "PERCENT_PLACES",
     "Direction",
     "Progress",
+    "Status",
     "completion",
     "gap_amount",
-    "gap_points",
+    "percent_of",
     "rank_competition",
     "ratio",
     "year_on_year",
 ]
 
 HUNDRED = Decimal(100)
+PERCENT_PLACES = 1
 
 
 class Direction:
     HIGHER = "higher"
     LOWER = "lower"
+
+
+class Status(StrEnum):
+    """Where an indicator stands against time progress."""
+
+    AHEAD = "ahead"  # at or ahead of time progress, in the direction good for it
+    BEHIND = "behind"
+    NO_TIME_PROGRESS = "no_time_progress"  # a stock or a rate, or no annual target: nothing to pace
+    NOT_REPORTED = "not_reported"  # no value for the period
+
+
+STATUS_LABELS = {
+    Status.AHEAD: "达到序时",
+    Status.BEHIND: "落后序时",
+    Status.NO_TIME_PROGRESS: "无序时可比",
+    Status.NOT_REPORTED: "未报",
+}
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -41,6 +70,11 @@ def completion(actual: Decimal | None, target: Decimal | None) -> Decimal | None
     return ratio(actual, target)
 
 
+def percent_of(share: Decimal | None) -> Decimal | None:
+    """A share (0.7325) as the percentage every output shows (73.3): one decimal, halves up."""
+    return None if share is None else round_half_up(share * HUNDRED, PERCENT_PLACES)
+
+
 def gap_amount(
     actual: Decimal | None, target: Decimal | None, time_progress: Decimal | None
 ) -> Decimal | None:
@@ -48,13 +82,6 @@ def gap_amount(
     if actual is None or target is None or time_progress is None:
         return None
     return actual - target * time_progress
-
-
-def gap_points(completion_share: Decimal | None, time_progress: Decimal | None) -> Decimal | None:
-    """(completion − time progress) in percentage points."""
-    if completion_share is None or time_progress is None:
-        return None
-    return (completion_share - time_progress) * HUNDRED
 
 
 def year_on_year(
@@ -72,7 +99,7 @@ def year_on_year(
 
 @dataclass(frozen=True)
 class Progress:
-    """One indicator at one unit for one period, and what is wrong with it."""
+    """One indicator at one unit for one period, as shown: `places` is the indicator's decimals."""
 
     actual: Decimal | None
     target: Decimal | None
@@ -80,32 +107,67 @@ class Progress:
     last_year: Decimal | None
     is_rate: bool = False
     direction: str = Direction.HIGHER
+    places: int = 4
+
+    def _shown(self, value: Decimal | None) -> Decimal | None:
+        return None if value is None else round_half_up(value, self.places)
+
+    @property
+    def shown_actual(self) -> Decimal | None:
+        """The actual at the indicator's decimals: what is printed, and what the shares are taken of."""
+        return self._shown(self.actual)
+
+    @property
+    def shown_last_year(self) -> Decimal | None:
+        return self._shown(self.last_year)
 
     @property
     def completion(self) -> Decimal | None:
-        return completion(self.actual, self.target)
+        return completion(self.shown_actual, self.target)
 
     @property
-    def gap_amount(self) -> Decimal | None:
-        return gap_amount(self.actual, self.target, self.time_progress)
+    def completion_percent(self) -> Decimal | None:
+        return percent_of(self.completion)
+
+    @property
+    def time_progress_percent(self) -> Decimal | None:
+        return percent_of(self.time_progress)
 
     @property
     def gap_points(self) -> Decimal | None:
-        return gap_points(self.completion, self.time_progress)
+        """Completion − time progress in percentage points, from the two percentages as shown."""
+        done, due = self.completion_percent, self.time_progress_percent
+        return None if done is None or due is None else done - due
+
+    @property
+    def gap_amount(self) -> Decimal | None:
+        gap = gap_amount(self.shown_actual, self.target, self.time_progress)
+        return self._shown(gap)
 
     @property
     def yoy(self) -> Decimal | None:
-        return year_on_year(self.actual, self.last_year, is_rate=self.is_rate)
+        return year_on_year(self.shown_actual, self.shown_last_year, is_rate=self.is_rate)
 
-    def behind_time_progress(self, threshold_points: Decimal) -> bool:
-        """Behind by more than `threshold_points`, in the direction that is bad for this indicator."""
+    @property
+    def yoy_percent(self) -> Decimal | None:
+        """Growth in percent, or for a rate the change in points, at one decimal."""
+        change = self.yoy
+        if change is None:
+            return None
+        return round_half_up(change, PERCENT_PLACES) if self.is_rate else percent_of(change)
+
+    def status(self, tolerance_points: Decimal = Decimal(0)) -> Status:
+        """Behind when the shown gap is worse than `tolerance_points` in the direction bad for it."""
+        if self.actual is None:
+            return Status.NOT_REPORTED
         points = self.gap_points
         if points is None:
-            return False
-        return -points > threshold_points if self.direction == Direction.HIGHER else points > threshold_points
+            return Status.NO_TIME_PROGRESS
+        shortfall = -points if self.direction == Direction.HIGHER else points
+        return Status.BEHIND if shortfall > tolerance_points else Status.AHEAD
 
     def worse_than_last_year(self) -> bool:
-        change = self.yoy
+        change = self.yoy_percent
         if change is None:
             return False
         return change < 0 if self.direction == Direction.HIGHER else change > 0

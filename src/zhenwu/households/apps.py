@@ -9,7 +9,9 @@ class HouseholdsConfig(AppConfig):
     def ready(self) -> None:
         from zhenwu.activity.services import record_changes
 
-        from . import models
+        from . import measures, models
+
+        measures.register()
 
         # The encrypted values and the blind index never reach the log; the masked copies do.
         secret = ["id_number_cipher", "id_number_index", "phone_cipher"]

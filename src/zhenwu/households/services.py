@@ -567,6 +567,15 @@ def benefit_paid(user: Any, kind: str, start: date, end: date, unit: OrgUnit | N
     return Money(total.quantize(CENT), rows)
 
 
+def benefits_in_force(user: Any, kind: str, day: date, unit: OrgUnit | None = None) -> tuple[int, int]:
+    """How many households receive a monthly benefit (低保, 特困) on `day`, and how many people they have."""
+    benefits = _in_unit(scope.scoped(user, Benefit.objects.filter(kind=kind)), unit, "household__org_unit")
+    benefits = benefits.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    households = benefits.values("household").distinct().count()
+    people = Member.objects.filter(household__in=benefits.values("household")).count()
+    return households, people
+
+
 @dataclass(frozen=True)
 class SubsidyFigure:
     """补贴面积x亩, 资金x元, 发放率x%: due and paid over the lines in scope."""

@@ -1,17 +1,48 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
+from zhenwu import measures
 from zhenwu.org.admin import ScopedAdmin
 
-from .models import ConsistencyRule, Indicator, Target
+from .models import ConsistencyRule, Indicator, IndicatorSettings, Target
+
+
+class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The source is chosen from the measures zhenwu offers; the model's clean checks the rest."""
+
+    source = forms.ChoiceField(label="数据来源", required=False)
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = [(f"{m.label}：{m.option_label}", m.option_choices()) for m in measures.all_measures()]
+        self.fields["source"].choices = [("", "人工填报"), *measures.choices()]
+        self.fields["source"].help_text = Indicator._meta.get_field("source").help_text
+        self.fields["source_option"].help_text = "；".join(
+            f"{label}可选 " + "、".join(f"{value}({name})" for value, name in choices)
+            for label, choices in options
+            if choices
+        )
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdmin):
-    list_display = ["name", "code", "unit", "kind", "department", "by_village", "active"]
+    form = IndicatorForm
+    list_display = ["name", "code", "unit", "kind", "department", "by_village", "source", "active"]
     list_filter = ["kind", "by_village", "active", "department"]
     search_fields = ["name", "code"]
     list_select_related = ["department"]
     ordering = ["township", "position", "code"]
+
+
+@admin.register(IndicatorSettings)
+class IndicatorSettingsAdmin(ScopedAdmin):
+    list_display = ["township", "tolerance_points"]
 
 
 @admin.register(Target)

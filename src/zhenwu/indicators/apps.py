@@ -14,6 +14,7 @@ class IndicatorsConfig(AppConfig):
 
         for model in (
             models.Indicator,
+            models.IndicatorSettings,
             models.Target,
             models.Value,
             models.ConsistencyRule,

@@ -69,7 +69,7 @@ SPECS = [
     Spec("zsdwzj", "招商引资到位资金", "亿元", C, "jfb", D("3.5")),
     Spec("xzsczt", "新增市场主体", "户", C, "jfb", D("420"), 0, by_village=True),
     Spec("xzgsqy", "新增规上工业企业", "家", C, "jfb", D("3"), 0),
-    Spec("zkxm", "在库项目数", "个", L, "jfb", D("18"), 0),
+    Spec("zkxm", "在库项目数", "个", L, "jfb", D("36"), 0),
     Spec("wmjcke", "外贸进出口额", "万元", C, "jfb", D("8000"), 1, pace=D("0.96"), growth=D("-0.12")),
     Spec("nyzcz", "农业总产值", "亿元", C, "nyb", D("3.8"), phasing=tuple(HARVEST)),
     Spec("lsbzmj", "粮食播种面积", "亩", L, "nyb", D("42000"), 0, by_village=True),
@@ -88,12 +88,24 @@ SPECS = [
     Spec("xsfa", "刑事案件发案数", "起", C, "zzzx", D("40"), 0, direction=Direction.LOWER, growth=D("-0.1")),
     Spec("aqsg", "生产安全事故起数", "起", C, "yjb", D("2"), 0, pace=D("0.5"), direction=Direction.LOWER),
     Spec("yhzgl", "安全隐患整改率", "%", R, "yjb", D("100"), 1),
-    Spec("dbjff", "发放低保金", "万元", C, "mzb", D("186"), 1),
-    Spec("lsjz", "临时救助", "人次", C, "mzb", D("150"), 0),
-    Spec("tkgy", "特困供养人数", "人", L, "mzb", D("96"), 0),
+    Spec("dbjff", "发放低保金", "万元", C, "mzb", D("70"), 2),
+    Spec("lsjz", "临时救助", "人次", C, "mzb", D("30"), 0),
+    Spec("tkgy", "特困供养人数", "人", L, "mzb", D("80"), 0),
+    Spec("xzjcdx", "新增防返贫监测对象", "户", C, "nyb", D("36"), 0),
     Spec("zwgk", "政务信息公开", "条", C, "dzb", D("260"), 0),
 ]
 COMPUTED_RATES = {"yibaol": ("yibaocb", "yingcb")}
+# What the demo township records elsewhere is bound to those records, never typed: (measure, option).
+BOUND = {
+    "zkxm": ("projects.in_library", ""),
+    "xfbjl": ("cases.on_time_rate", "petition"),
+    "wgsjbjl": ("cases.resolution_rate", "grid_event"),
+    "yhzgl": ("cases.resolution_rate", "hazard"),
+    "dbjff": ("households.benefit_paid", "dibao"),
+    "lsjz": ("households.benefit_grants", "temporary"),
+    "tkgy": ("households.benefit_people", "tekun"),
+    "xzjcdx": ("households.new_monitored", ""),
+}
 MISSING = {
     ("xzjy", 12),
     ("zwgk", None),
@@ -123,6 +135,10 @@ def _indicators(township: OrgUnit) -> dict[str, Indicator]:
             unit=spec.unit, kind=spec.kind, direction=spec.direction, decimals=spec.decimals,
             by_village=spec.by_village, position=position * 10,
         )  # fmt: skip
+    for code, (source, option) in BOUND.items():
+        made[code].source, made[code].source_option = source, option
+        made[code].full_clean()
+        made[code].save()
     for code, (numerator, denominator) in COMPUTED_RATES.items():
         rate = made[code]
         rate.numerator, rate.denominator = made[numerator], made[denominator]
@@ -154,7 +170,7 @@ def _targets_and_values(
                 indicator=indicator, org_unit=township, year=latest.year, value=spec.target, phasing=phasing
             )
         )
-        if spec.code in COMPUTED_RATES:
+        if spec.code in COMPUTED_RATES or spec.code in BOUND:
             continue
         units = [(township, Decimal(1), None)]
         if spec.by_village:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from zhenwu.core.numbers import parse_number
+from zhenwu.core.numbers import parse_number, round_half_up
 from zhenwu.core.periods import Period, parse_period
 from zhenwu.org.models import OrgUnit, User
 from zhenwu.web import downloads
@@ -183,12 +183,17 @@ def unsign_pending(token: str) -> ParsedUpload:
 
 PROGRESS_HEADERS = [
     ("指标", None), ("计量单位", None), ("全年目标", None), ("完成情况", ["本期累计", "占全年%"]),
-    ("序时进度%", None), ("较序时(百分点)", None), ("同比", ["去年同期", "增减%"]), ("预警", None),
+    ("序时进度%", None), ("较序时(百分点)", None), ("状态", None), ("同比", ["去年同期", "增减%"]),
+    ("预警", None),
 ]  # fmt: skip
 
 
 def progress_workbook(rows: list[ProgressRow], unit: OrgUnit, period: Period) -> bytes:
-    """The progress table as township staff lay out their 台账: title, units row, merged headers."""
+    """The progress table as township staff lay out their 台账: title, units row, merged headers.
+
+    Each number is the figure the page shows, rounded the same way, with a number format that shows it
+    to the same decimals: the sheet and the page read alike, and the gap adds up in the sheet too.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "指标完成情况"
@@ -197,25 +202,43 @@ def progress_workbook(rows: list[ProgressRow], unit: OrgUnit, period: Period) ->
     sheet.append([f"统计期间：{period.full_label}    制表：镇务平台"])
     _merged_headers(sheet)
     for row in rows:
-        p = row.progress
-        sheet.append(
-            [
-                row.indicator.name, row.indicator.unit, _plain(p.target), _plain(p.actual),
-                _pct(p.completion), _pct(p.time_progress), _round(p.gap_points), _plain(p.last_year),
-                _round(p.yoy) if row.indicator.is_rate else _pct(p.yoy),
-                "；".join(w.message for w in row.warnings),
-            ]
-        )  # fmt: skip
+        p, places = row.progress, row.indicator.decimals
+        line = [
+            row.indicator.name, row.indicator.unit, _number(p.target, places),
+            _number(p.shown_actual, places), _number(p.completion_percent, 1),
+            _number(p.time_progress_percent, 1), _number(p.gap_points, 1), row.status_label,
+            _number(p.shown_last_year, places), _number(p.yoy_percent, 1),
+            "；".join(w.message for w in row.warnings),
+        ]  # fmt: skip
+        cells = _cells(line)
+        sheet.append([value for value, _ in cells])
+        for column, (_, number_format) in enumerate(cells, start=1):
+            if number_format:
+                sheet.cell(row=sheet.max_row, column=column).number_format = number_format
     for r in (1, 2):
         sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    for column, size in enumerate([24, 10, 14, 14, 10, 10, 12, 14, 10, 40], start=1):
+    for column, size in enumerate([24, 10, 14, 14, 10, 10, 12, 10, 14, 10, 40], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = size
     for line in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
         for cell in line:
             cell.border = BOX
     return _save(book)
+
+
+_Cell = tuple[float | None, str]  # a value and its number format
+
+
+def _number(value: Decimal | None, places: int) -> _Cell:
+    """A figure rounded as pages round it, as a spreadsheet number shown to those decimals."""
+    if value is None:
+        return None, ""
+    return float(round_half_up(value, places)), "#,##0" + ("." + "0" * places if places else "")
+
+
+def _cells(line: list[Any]) -> list[tuple[Any, str]]:
+    return [cell if isinstance(cell, tuple) else (cell, "") for cell in line]
 
 
 def _merged_headers(sheet: Any) -> None:
@@ -237,11 +260,3 @@ def _merged_headers(sheet: Any) -> None:
         for cell in line:
             cell.font, cell.fill = Font(bold=True), HEAD_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center")
-
-
-def _pct(share: Decimal | None) -> float | None:
-    return None if share is None else round(float(share * 100), 1)
-
-
-def _round(value: Decimal | None) -> float | None:
-    return None if value is None else round(float(value), 1)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from zhenwu import measures
 from zhenwu.org.models import Department, OrgKind, OrgUnit, ScopeRule, code_validator
 
 VALUE_DIGITS = 20
@@ -56,10 +57,13 @@ class Indicator(models.Model):
     denominator = models.ForeignKey(
         "self", verbose_name="分母指标", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    warning_points = models.DecimalField(
-        "预警阈值(百分点)", max_digits=5, decimal_places=1, default=Decimal("5.0"),
-        validators=[MinValueValidator(Decimal(0))], help_text="落后序时进度超过此百分点时预警。",
+    source = models.CharField(
+        "数据来源", max_length=64, blank=True,
+        help_text="留空为人工填报；选择后由平台的记录自动计算(如低保金发放、事件办结率)，不能再手工填报。",
     )  # fmt: skip
+    source_option = models.CharField(
+        "来源范围", max_length=64, blank=True, help_text="所选来源需要时填写，如事件类型、救助类型。"
+    )
     position = models.PositiveIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
 
@@ -85,6 +89,16 @@ class Indicator(models.Model):
     def is_computed_rate(self) -> bool:
         return self.is_rate and self.numerator_id is not None and self.denominator_id is not None
 
+    @property
+    def measure(self) -> measures.Measure | None:
+        """What the indicator is bound to: its values are computed from records, never typed."""
+        return measures.get(self.source) if self.source else None
+
+    @property
+    def is_computed(self) -> bool:
+        """Computed from other values or from records, so never entered by hand."""
+        return self.is_computed_rate or bool(self.source)
+
     def clean(self) -> None:
         if self.department_id and self.township_id and self.department.township_id != self.township_id:
             raise ValidationError({"department": "责任站所不属于该乡镇。"})
@@ -93,6 +107,48 @@ class Indicator(models.Model):
             raise ValidationError("分子指标和分母指标须同时填写，或同时留空。")
         if all(has_parts) and not self.is_rate:
             raise ValidationError({"kind": "只有比率指标可以由分子、分母计算。"})
+        if self.source:
+            self._clean_source(has_parts)
+
+    def _clean_source(self, has_parts: tuple[bool, bool]) -> None:
+        measure = self.measure
+        if measure is None:
+            raise ValidationError({"source": f"未知的数据来源“{self.source}”。"})
+        if any(has_parts):
+            raise ValidationError({"source": "由分子、分母计算的比率不能再绑定数据来源。"})
+        if measure.kind != self.kind:
+            kind = IndicatorKind(measure.kind).label
+            raise ValidationError({"kind": f"数据来源“{measure.label}”是{kind}，指标类型应与之一致。"})
+        if not measure.fits_unit(self.unit):
+            raise ValidationError({"unit": f"计量单位“{self.unit}”与数据来源“{measure.label}”不符。"})
+        options = dict(measure.option_choices())
+        if measure.option_label and self.source_option not in options:
+            raise ValidationError({"source_option": f"请选择{measure.option_label}。"})
+        if not measure.option_label and self.source_option:
+            raise ValidationError({"source_option": f"数据来源“{measure.label}”不需要来源范围。"})
+
+
+class IndicatorSettings(models.Model):
+    """How a township measures its indicators against time progress."""
+
+    township = models.OneToOneField(
+        OrgUnit, verbose_name="乡镇/街道", on_delete=models.CASCADE, related_name="indicator_settings",
+        limit_choices_to={"kind": OrgKind.TOWNSHIP},
+    )  # fmt: skip
+    tolerance_points = models.DecimalField(
+        "序时进度容差(百分点)", max_digits=4, decimal_places=1, default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(10))],
+        help_text="落后序时进度不超过此百分点的指标仍计为达到序时进度；默认 0，即落后即计为落后。",
+    )  # fmt: skip
+
+    scope = ScopeRule(org_field="township")
+
+    class Meta:
+        verbose_name = "指标考核设置"
+        verbose_name_plural = "指标考核设置"
+
+    def __str__(self) -> str:
+        return f"{self.township}指标考核设置"
 
 
 class Target(models.Model):

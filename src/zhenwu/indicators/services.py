@@ -7,8 +7,8 @@ fixed number of queries, whatever their count.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,16 +17,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from zhenwu.core.numbers import format_growth, format_percent, format_points
+from zhenwu.core.numbers import format_fixed, format_growth, format_plain, format_points
 from zhenwu.core.periods import Period, time_progress_by_date, time_progress_by_month
-from zhenwu.core.progress import Progress, rank_competition
+from zhenwu.core.progress import STATUS_LABELS, Direction, Progress, Status, rank_competition
+from zhenwu.measures import Measured, Records
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+from zhenwu.remembered import Remembered
 
-from .models import VALUE_PLACES, Indicator, IndicatorKind, Target, Value
+from .models import VALUE_PLACES, Indicator, IndicatorKind, IndicatorSettings, Target, Value
 
 ENTRY_DEADLINE_DAY = 5
 RATE_LIMIT = Decimal(100)
@@ -63,6 +65,27 @@ class Warning:
     message: str
 
 
+@dataclass(frozen=True)
+class UnitName:
+    """A unit named where a figure is shown (a village that has not reported), without its record."""
+
+    code: str
+    name: str
+
+
+def _tolerances() -> dict[int, Decimal]:
+    rows = IndicatorSettings.objects.values_list("township_id", "tolerance_points")
+    return {township: points for township, points in rows}
+
+
+TOLERANCES = Remembered("indicator-tolerances", _tolerances, IndicatorSettings)
+
+
+def tolerance_points(township: OrgUnit) -> Decimal:
+    """How far behind time progress (in points) the township still counts as keeping pace: 0 unless set."""
+    return TOLERANCES.get().get(township.pk, Decimal(0))
+
+
 class ProgressRow:
     """One indicator at one unit for one period: the figures and the records behind them.
 
@@ -82,6 +105,10 @@ class ProgressRow:
         rolled_up: bool = False,
         warnings: list[Warning] | None = None,
         previous_value: Decimal | None = None,
+        *,
+        tolerance_points: Decimal = Decimal(0),
+        missing: tuple[UnitName, ...] | _MissingVillages = (),
+        records: Records | None = None,
     ) -> None:
         self.indicator = indicator
         self.org_unit = org_unit
@@ -91,8 +118,57 @@ class ProgressRow:
         self._sources: Sequence[Value] | tuple[_Source, ...] = sources
         self._last_year_sources: Sequence[Value] | tuple[_Source, ...] = last_year_sources
         self.rolled_up = rolled_up
-        self.warnings = warnings if warnings is not None else []
+        self._warnings: list[Warning] | Callable[[], list[Warning]] = warnings if warnings is not None else []
+        self.warned = bool(warnings)
         self.previous_value = previous_value  # the unit's own value last month, shown beside the entry field
+        self.tolerance_points = tolerance_points
+        self._missing = missing
+        self.records = records  # a bound indicator's records page; typed values are in `sources`
+
+    @property
+    def warnings(self) -> list[Warning]:
+        """Built when read: a partial total summed in the database names its missing villages only
+        if a page shows the message (a county's dashboard counts thousands of rows and reads none)."""
+        if callable(self._warnings):
+            self._warnings = self._warnings()
+        return self._warnings
+
+    @warnings.setter
+    def warnings(self, warnings: list[Warning]) -> None:
+        self._warnings, self.warned = warnings, bool(warnings)
+
+    @property
+    def status(self) -> Status:
+        return self.progress.status(self.tolerance_points)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def direction(self) -> str:
+        return self.indicator.direction
+
+    @property
+    def missing_units(self) -> tuple[UnitName, ...]:
+        """The villages left out of a rolled-up total because they have not reported."""
+        if isinstance(self._missing, _MissingVillages):
+            self._missing = self._missing.units()
+        return self._missing
+
+    @property
+    def missing_count(self) -> int:
+        return len(self._missing)
+
+    @property
+    def partial(self) -> bool:
+        return self.missing_count > 0
+
+    def missing_words(self) -> str:
+        """'白沙村' or '南山村、北坪村、青石村等10个村/社区'."""
+        names, shown = self.missing_units, 3
+        listed = "、".join(u.name for u in names[:shown])
+        return listed if len(names) <= shown else f"{listed}等{len(names)}个村/社区"
 
     @property
     def actual(self) -> Decimal | None:
@@ -158,6 +234,28 @@ class _VillageValues:
         return list(values.order_by("org_unit__code").values_list(*_VALUE_FIELDS))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class _MissingVillages:
+    """The villages left out of a total summed in the database, named if a page asks."""
+
+    indicator_id: int
+    township_id: int
+    year: int
+    month: int
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def units(self) -> tuple[UnitName, ...]:
+        reported = Value.objects.filter(
+            indicator_id=self.indicator_id, year=self.year, month=self.month, org_unit=OuterRef("pk")
+        )
+        villages = OrgUnit.objects.filter(parent_id=self.township_id, kind=OrgKind.VILLAGE)
+        missing = villages.exclude(Exists(reported)).order_by("code").values_list("code", "name")
+        return tuple(UnitName(code, name) for code, name in missing)
+
+
 _Source = _ValueRow | _VillageValues
 
 
@@ -184,6 +282,9 @@ class _Loaded:
     # When summed in the database: the villages' total and how many reported, by (indicator, township,
     # year, month); `values` then holds only the units' own values.
     sums: dict[tuple[int, int, int, int], tuple[Decimal, int]] | None = None
+    # Bound indicators' values, computed from the records, by (indicator, unit, year, month).
+    bound: dict[tuple[int, int, int, int], Measured] = field(default_factory=dict)
+    names: dict[int, UnitName] = field(default_factory=dict)  # the villages', to say which did not report
 
 
 def _load(
@@ -201,12 +302,7 @@ def _load(
     naming thousands of indicators cost more than the few rows of others.
     """
     unit_ids = [u.pk for u in units]
-    children: dict[int, list[int]] = defaultdict(list)
-    townships = [u.pk for u in units if u.kind == OrgKind.TOWNSHIP]
-    if townships:
-        villages = OrgUnit.objects.filter(parent_id__in=townships, kind=OrgKind.VILLAGE).order_by("code")
-        for child, parent in villages.values_list("pk", "parent_id"):
-            children[parent].append(child)
+    children, names = _villages_of([u.pk for u in units if u.kind == OrgKind.TOWNSHIP])
     all_unit_ids = unit_ids + [c for kids in children.values() for c in kids]
     indicator_ids = {i.pk for i in indicators}
     indicator_ids |= {i for ind in indicators for i in (ind.numerator_id, ind.denominator_id) if i}
@@ -225,7 +321,43 @@ def _load(
     ).values_list(*_VALUE_FIELDS)
     values = {(v[1], v[2], v[3], v[4]): v for v in value_rows}
     sums = _village_sums(children, period) if summed else None
-    return _Loaded(targets=targets, values=values, children=children, sums=sums)  # type: ignore[arg-type]
+    loaded = _Loaded(targets=targets, values=values, children=children, sums=sums, names=names)  # type: ignore[arg-type]
+    loaded.bound = _measured(
+        [i for i in indicators if i.source], units, [period, period.same_period_last_year()]
+    )
+    return loaded
+
+
+def _measured(
+    indicators: Sequence[Indicator], units: Sequence[OrgUnit], periods: Sequence[Period]
+) -> dict[tuple[int, int, int, int], Measured]:
+    """Bound indicators' values, from the records, in the indicators' own units (a measure of money
+    in 元 shown in 万元). A bound value is never summed from villages: the measure counts the subtree."""
+    found, memo = {}, {}  # type: ignore[var-annotated]
+    for indicator in indicators:
+        measure = indicator.measure
+        if measure is None:
+            continue  # a measure no longer offered: the indicator shows no value rather than a wrong one
+        for unit in units:
+            if not applies_to(indicator, unit):
+                continue
+            for p in periods:
+                measured = measure.compute(unit, p, indicator.source_option, memo)
+                value = measure.value_in(indicator.unit, measured.value)
+                found[(indicator.pk, unit.pk, p.year, p.month)] = Measured(value, measured.records)
+    return found
+
+
+def _villages_of(townships: list[int]) -> tuple[dict[int, list[int]], dict[int, UnitName]]:
+    """The townships' villages' ids (by code) by township, and their names."""
+    children: dict[int, list[int]] = defaultdict(list)
+    names: dict[int, UnitName] = {}
+    if townships:
+        villages = OrgUnit.objects.filter(parent_id__in=townships, kind=OrgKind.VILLAGE).order_by("code")
+        for child, parent, code, name in villages.values_list("pk", "parent_id", "code", "name"):
+            children[parent].append(child)
+            names[child] = UnitName(code, name)
+    return children, names
 
 
 def _village_sums(
@@ -273,7 +405,8 @@ class _Facts:
 
     pk: int
     rate: bool
-    computed: bool
+    computed: bool  # numerator ÷ denominator
+    bound: bool  # computed from records
     rolls_up: bool  # a township without its own value sums its villages'
     cumulative: bool
     numerator: int | None
@@ -281,12 +414,13 @@ class _Facts:
 
     @classmethod
     def of(cls, indicator: Indicator) -> _Facts:
-        rate = indicator.is_rate
+        rate, bound = indicator.is_rate, bool(indicator.source)
         return cls(
             pk=indicator.pk,
             rate=rate,
             computed=indicator.is_computed_rate,
-            rolls_up=indicator.by_village and not rate,
+            bound=bound,
+            rolls_up=indicator.by_village and not rate and not bound,
             cumulative=indicator.kind == IndicatorKind.CUMULATIVE,
             numerator=indicator.numerator_id,
             denominator=indicator.denominator_id,
@@ -298,7 +432,8 @@ class _Actual:
     value: Decimal | None
     sources: tuple[_Source, ...]
     rolled_up: bool = False
-    unreported: int = 0  # villages without a value in a rolled-up total
+    missing: tuple[UnitName, ...] | _MissingVillages = ()  # villages left out of a rolled-up total
+    records: Records | None = None  # of a bound value
 
 
 NO_VALUE = _Actual(None, ())
@@ -311,12 +446,11 @@ def _actual(loaded: _Loaded, facts: dict[int, _Facts], f: _Facts, unit_id: int, 
         num = _actual(loaded, facts, facts[f.numerator], unit_id, period)  # type: ignore[index]
         den = _actual(loaded, facts, facts[f.denominator], unit_id, period)  # type: ignore[index]
         rate = None if num.value is None or not den.value else num.value / den.value * 100
-        return _Actual(
-            rate,
-            num.sources + den.sources,
-            num.rolled_up or den.rolled_up,
-            max(num.unreported, den.unreported),
-        )
+        missing = max(num.missing, den.missing, key=len)  # the part fewer villages reported
+        return _Actual(rate, num.sources + den.sources, num.rolled_up or den.rolled_up, missing)
+    if f.bound:
+        measured = loaded.bound.get((f.pk, unit_id, period.year, period.month))
+        return _Actual(measured.value, (), records=measured.records) if measured else NO_VALUE
     values = loaded.values
     own = values.get((f.pk, unit_id, period.year, period.month))
     if own is not None:
@@ -329,15 +463,17 @@ def _actual(loaded: _Loaded, facts: dict[int, _Facts], f: _Facts, unit_id: int, 
         if summed is None:
             return NO_VALUE
         total, reported = summed
-        return _Actual(
-            total, (_VillageValues(f.pk, unit_id, period.year, period.month),), True, len(villages) - reported
-        )
+        where = (f.pk, unit_id, period.year, period.month)
+        unreported = len(villages) - reported
+        missing = _MissingVillages(*where, unreported) if unreported else ()
+        return _Actual(total, (_VillageValues(*where),), True, missing)
     key = (f.pk, period.year, period.month)
-    parts = tuple(v for c in villages if (v := values.get((key[0], c, *key[1:]))) is not None)
-    if not parts:
+    found = {c: v for c in villages if (v := values.get((key[0], c, *key[1:]))) is not None}
+    if not found:
         return NO_VALUE
-    total = sum((p[_VALUE] for p in parts), Decimal(0))
-    return _Actual(total, parts, True, len(villages) - len(parts))
+    total = sum((p[_VALUE] for p in found.values()), Decimal(0))
+    missing = tuple(loaded.names[c] for c in villages if c not in found)
+    return _Actual(total, tuple(found.values()), True, missing)
 
 
 @dataclass
@@ -352,6 +488,7 @@ class _Table:
     as_of: date | None
     overdue: bool
     deadline: str
+    tolerances: dict[int, Decimal]  # by township
     time_progress: dict[tuple[str, ...] | None, Decimal] = field(default_factory=dict)
 
     def time_progress_for(self, f: _Facts, target: _TargetRow | None) -> Decimal | None:
@@ -417,7 +554,8 @@ def _table(
         previous=period.previous_month(),
         as_of=as_of,
         overdue=today > deadline,
-        deadline=f"{deadline:%m月%d日}",
+        deadline=f"{deadline.month}月{deadline.day}日",
+        tolerances=TOLERANCES.get(),
     )
 
 
@@ -433,6 +571,7 @@ def _row(context: _Table, indicator: Indicator, unit: OrgUnit) -> ProgressRow:
         last_year=last_year.value,
         is_rate=f.rate,
         direction=indicator.direction,
+        places=indicator.decimals,
     )
     own = loaded.values.get((f.pk, unit_id, period.year, period.month))
     previous = context.previous
@@ -447,43 +586,81 @@ def _row(context: _Table, indicator: Indicator, unit: OrgUnit) -> ProgressRow:
         last_year.sources,  # type: ignore[arg-type]
         actual.rolled_up,
         previous_value=before[_VALUE] if before else None,
+        tolerance_points=context.tolerances.get(indicator.township_id, Decimal(0)),
+        missing=actual.missing,
+        records=actual.records,
     )
-    row.warnings = _warnings(row, context, f, actual.unreported, own, before)
+    codes = _warning_codes(row, context, f, own, before)
+    row._warnings = lambda: [Warning(code, _warning_words(code, row, context, own, before)) for code in codes]
+    row.warned = bool(codes)
     return row
 
 
-def _warnings(
-    row: ProgressRow,
-    context: _Table,
-    f: _Facts,
-    unreported: int,
-    own: _ValueRow | None,
-    before: _ValueRow | None,
-) -> list[Warning]:
-    indicator, progress, found = row.indicator, row.progress, []
-    if progress.behind_time_progress(indicator.warning_points):
-        points = -progress.gap_points if progress.gap_points is not None else Decimal(0)
-        found.append(Warning("behind", f"低于序时进度{format_percent(abs(points))[:-1]}个百分点"))
-    if progress.worse_than_last_year() and progress.yoy is not None:
-        found.append(Warning("yoy", _yoy_words(indicator, progress.yoy)))
+def _warning_codes(
+    row: ProgressRow, context: _Table, f: _Facts, own: _ValueRow | None, before: _ValueRow | None
+) -> list[str]:
+    """What is wrong with a row: behind, falling year on year, a cumulative value below last month's,
+    a value or villages missing after the deadline ("partial")."""
+    codes = []
+    if row.status == Status.BEHIND:
+        codes.append("behind")
+    if row.progress.worse_than_last_year():
+        codes.append("yoy")
     if f.cumulative and own and before and own[_VALUE] < before[_VALUE]:
-        was, now = _plain(before[_VALUE]), _plain(own[_VALUE])
-        found.append(Warning("decrease", f"累计值低于上月({was}→{now})：{own[_NOTE]}"))
-    if context.overdue and progress.actual is None and not f.computed:
-        found.append(Warning("missing", f"{context.deadline}前应报未报"))
-    if context.overdue and unreported:
-        found.append(Warning("missing", f"{unreported}个村/社区{context.deadline}前未报，合计不全"))
-    return found
+        codes.append("decrease")
+    if context.overdue and row.actual is None and not f.computed and not f.bound:
+        codes.append("missing")
+    if context.overdue and row.partial:
+        codes.append("partial")
+    return codes
+
+
+def _warning_words(
+    code: str, row: ProgressRow, context: _Table, own: _ValueRow | None, before: _ValueRow | None
+) -> str:
+    if code == "behind":
+        return behind_words(row)
+    if code == "yoy":
+        return _yoy_words(row.indicator, row.progress.yoy_percent)  # type: ignore[arg-type]
+    if code == "decrease":
+        assert own is not None and before is not None
+        return f"累计值低于上月({_plain(before[_VALUE])}→{_plain(own[_VALUE])})：{own[_NOTE]}"
+    if code == "missing":
+        return f"未报（应于{context.deadline}前报送）"
+    return f"{row.missing_words()}未报（应于{context.deadline}前报送），合计不全"
+
+
+def behind_words(row: ProgressRow) -> str:
+    """'低于序时进度5.5个百分点', or for fewer-is-better '超过序时进度…'; a partial total says so."""
+    points = row.progress.gap_points
+    assert points is not None
+    words = "低于" if row.direction == Direction.HIGHER else "超过"
+    partial = f"（{row.missing_words()}未报，合计不全）" if row.partial else ""
+    return f"{words}序时进度{format_fixed(abs(points), 1)}个百分点{partial}"
 
 
 def _yoy_words(indicator: Indicator, change: Decimal) -> str:
     if indicator.is_rate:
         return f"比去年同期{format_points(change)}"
-    return format_growth(change * 100)
+    return format_growth(change)
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return format_plain(value)
+
+
+def source_option_label(indicator: Indicator) -> str:
+    """The name of what a bound indicator's records are narrowed to ("网格事件"), for showing."""
+    measure = indicator.measure
+    if measure is None or not indicator.source_option:
+        return ""
+    return dict(measure.option_choices()).get(indicator.source_option, indicator.source_option)
+
+
+def last_entry(indicator: Indicator, unit: OrgUnit) -> Value | None:
+    """The unit's most recently entered value of a typed indicator, with who entered it."""
+    values = Value.objects.filter(indicator=indicator, org_unit=unit).select_related("entered_by")
+    return values.order_by("-entered_at").first()
 
 
 def with_authors(values: list[Value]) -> list[Value]:
@@ -522,8 +699,25 @@ def progress_by_township(
     return {t.pk: _warnings_first([_row(context, i, t) for i in by_township[t.pk]]) for t in townships}
 
 
+def not_reported(rows: Iterable[ProgressRow]) -> list[tuple[UnitName, list[Indicator]]]:
+    """Which units have not reported which indicators: the rows' own units where a row has no value,
+    and the villages left out of rolled-up totals, in the order first met."""
+    missing: dict[UnitName, list[Indicator]] = defaultdict(list)
+    for row in rows:
+        if row.status == Status.NOT_REPORTED and not row.indicator.is_computed:
+            missing[UnitName(row.org_unit.code, row.org_unit.name)].append(row.indicator)
+        for unit in row.missing_units:
+            missing[unit].append(row.indicator)
+    return list(missing.items())
+
+
+def status_counts(rows: Iterable[ProgressRow]) -> dict[str, int]:
+    counted = Counter(row.status.value for row in rows)
+    return {status.value: counted[status.value] for status in Status}
+
+
 def _warnings_first(rows: list[ProgressRow]) -> list[ProgressRow]:
-    return sorted(rows, key=lambda r: (not r.warnings, r.indicator.position, r.indicator.code))
+    return sorted(rows, key=lambda r: (not r.warned, r.indicator.position, r.indicator.code))
 
 
 def latest_period(user: Any, unit: OrgUnit) -> Period | None:
@@ -555,7 +749,7 @@ def village_ranking(
     )
     table = progress_table([indicator], villages, period, today=today)
     rows = {v.pk: table.get((indicator.pk, v.pk)) for v in villages}
-    scores = [(str(pk), row.progress.completion if row else None) for pk, row in rows.items()]
+    scores = [(str(pk), row.progress.completion_percent if row else None) for pk, row in rows.items()]
     ranked = rank_competition(scores, descending=indicator.direction == "higher")
     by_pk = {v.pk: v for v in villages}
     result = []
@@ -566,27 +760,26 @@ def village_ranking(
     return result
 
 
-def monthly_trend(indicator: Indicator, unit: OrgUnit, year: int) -> dict[str, list[Decimal | None]]:
-    """This year's and last year's value by month, for the trend chart (township: own or rolled up)."""
+def monthly_trend(
+    indicator: Indicator, unit: OrgUnit, year: int, today: date | None = None
+) -> dict[str, list[Decimal | None]]:
+    """This year's and last year's value by month, for the trend chart (township: own or rolled up).
+    A month without a value is None, and drawn as a gap."""
     periods = [Period(y, m) for y in (year - 1, year) for m in range(1, 13)]
     by_id = {indicator.pk: indicator}
     for part in (indicator.numerator, indicator.denominator):
         if part is not None:
             by_id[part.pk] = part
-    children = (
-        list(
-            OrgUnit.objects.filter(parent=unit, kind=OrgKind.VILLAGE)
-            .order_by("code")
-            .values_list("pk", flat=True)
-        )
-        if unit.kind == OrgKind.TOWNSHIP
-        else []
-    )
+    children, names = _villages_of([unit.pk] if unit.kind == OrgKind.TOWNSHIP else [])
     rows = Value.objects.filter(
-        indicator_id__in=by_id, org_unit_id__in=[unit.pk, *children], year__in=[year - 1, year]
+        indicator_id__in=by_id, org_unit_id__in=[unit.pk, *names], year__in=[year - 1, year]
     ).values_list(*_VALUE_FIELDS)
     values = {(v[1], v[2], v[3], v[4]): v for v in rows}
-    loaded = _Loaded(targets={}, values=values, children={unit.pk: children})  # type: ignore[arg-type]
+    loaded = _Loaded(targets={}, values=values, children=children, names=names)  # type: ignore[arg-type]
+    ended = Period.latest_complete(today or timezone.localdate())
+    loaded.bound = _measured(
+        [i for i in by_id.values() if i.source], [unit], [p for p in periods if p <= ended]
+    )
     facts = {pk: _Facts.of(i) for pk, i in by_id.items()}
     series = [_actual(loaded, facts, facts[indicator.pk], unit.pk, p).value for p in periods]
     return {"last_year": series[:12], "this_year": series[12:]}
@@ -598,7 +791,7 @@ def monthly_trend(indicator: Indicator, unit: OrgUnit, year: int) -> dict[str, l
 def may_enter(user: User, indicator: Indicator, unit: OrgUnit) -> bool:
     """Office staff enter their office's indicators for the township and its villages; village staff
     enter their own village's; the township admin may enter any. Leaders and viewers only read."""
-    if not scope.unit_in_scope(user, unit) or not applies_to(indicator, unit) or indicator.is_computed_rate:
+    if not scope.unit_in_scope(user, unit) or not applies_to(indicator, unit) or indicator.is_computed:
         return False
     if scope.sees_everything(user) or user.role == Role.TOWNSHIP_ADMIN:
         return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.measures import Records
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role
 from zhenwu.web import downloads
@@ -62,17 +64,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chart = [
         {
             "name": r.indicator.name,
-            "completion": _pct(r.progress.completion),
-            "time_progress": _pct(r.progress.time_progress),
+            "completion": _num(r.progress.completion_percent),
+            "time_progress": _num(r.progress.time_progress_percent),
+            "status": r.status.value,
         }
         for r in rows
         if r.progress.completion is not None
     ]
+    township = unit.township()
     context = {
         "unit": unit,
         "period": period,
         "rows": rows,
-        "warned": sum(1 for r in rows if r.warnings),
+        "warned": sum(1 for r in rows if r.warned),
+        "counts": services.status_counts(rows),
+        "tolerance": services.tolerance_points(township) if township else None,
+        "not_reported": services.not_reported(rows),
+        "deadline": period.entry_deadline(services.ENTRY_DEADLINE_DAY),
         "chart": json.dumps(chart, ensure_ascii=False),
         "villages": scope.visible_units(request.user)
         .filter(parent=unit, kind=OrgKind.VILLAGE)
@@ -83,10 +91,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "violations": rules.violations_for(request.user, unit, period)[:50],
     }
     return render(request, "indicators/dashboard.html", context)
-
-
-def _pct(share: Decimal | None) -> float | None:
-    return None if share is None else round(float(share * 100), 1)
 
 
 @login_required
@@ -111,11 +115,19 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "period": period,
         "row": row,
+        "records_url": _records_url(row.records) if row and row.records else "",
+        "source_option_label": services.source_option_label(indicator),
+        "last_entry": services.last_entry(indicator, unit),
         "ranking": services.village_ranking(request.user, indicator, period) if indicator.by_village else [],
         "trend": json.dumps({k: [_num(v) for v in vs] for k, vs in trend.items()}),
         "year": period.year,
     }
     return render(request, "indicators/indicator_detail.html", context)
+
+
+def _records_url(records: Records) -> str:
+    url = reverse(records.route, args=records.args)
+    return f"{url}?{urlencode(records.query)}" if records.query else url
 
 
 def _num(value: Decimal | None) -> float | None:

@@ -34,6 +34,22 @@ def sees_everything(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+class _WholeUnit:
+    """Stands for no one: the viewer of a figure computed for a unit as a whole (an indicator bound to
+    records), which must not change with who looks at it. It sees every record; the caller narrows to
+    the unit. Never an actor of a write."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = ""
+    org_unit_id = None
+    department_id = None
+
+
+WHOLE_UNIT: Any = _WholeUnit()
+
+
 def scope_key(user: Any) -> str:
     """Equal for two users who see exactly the same records (what a shared cache may be keyed by)."""
     return f"{int(sees_everything(user))}:{user.role}:{user.org_unit_id}:{user.department_id}"

@@ -10,7 +10,9 @@ class ProjectsConfig(AppConfig):
         from zhenwu.activity.services import record_changes
         from zhenwu.web import navigation
 
-        from . import models
+        from . import measures, models
+
+        measures.register()
 
         for model in (
             models.Project, models.StageChange, models.InvestmentValue, models.Milestone, models.ProgressNote,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from zhenwu.cases.models import Case, CaseCategory, CaseType
@@ -391,7 +391,7 @@ def project_counts(user: Any, unit: OrgUnit, period: Period) -> ProjectCounts:
     this_year = [p for p in projects if p.plan_year == period.year]
     completed = [investment_progress(p, period).completed or Decimal(0) for p in this_year]
     return ProjectCounts(
-        by_stage=dict(Counter(p.stage for p in projects)),
+        by_stage=dict(Counter(stages_on(projects, period.end_date()).values())),
         planned_this_year=reached(Stage.PLANNED),
         signed_this_year=reached(Stage.SIGNED),
         started_this_year=reached(Stage.STARTED),
@@ -400,6 +400,19 @@ def project_counts(user: Any, unit: OrgUnit, period: Period) -> ProjectCounts:
         planned_investment=sum((p.planned_investment for p in this_year), Decimal(0)),
         completed_investment=sum(completed, Decimal(0)),
     )
+
+
+def stages_on(projects: list[Project], day: date) -> dict[int, str]:
+    """Each project's stage at the end of `day`, from its stage history: a report on June counts the
+    library as it stood on 30 June. A project that entered the library later is left out."""
+    changes = StageChange.objects.filter(project__in=projects, date__lte=day).order_by("date", "recorded_at")
+    return dict(changes.values_list("project_id", "to_stage"))
+
+
+def projects_in_library(user: Any, unit: OrgUnit, day: date) -> QuerySet[Project]:
+    """The unit's projects that had entered the project library (their first stage) by `day`."""
+    projects = projects_for(user).filter(org_unit__path__startswith=unit.path)
+    return projects.annotate(entered=Min("stage_changes__date")).filter(entered__lte=day)
 
 
 @dataclass(frozen=True)

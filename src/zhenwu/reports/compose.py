@@ -14,7 +14,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from zhenwu.core.numbers import format_count, format_growth, format_money, format_percent, format_points
+from zhenwu.core.numbers import (
+    format_count,
+    format_fixed,
+    format_growth,
+    format_money,
+    format_percent,
+    format_plain,
+    format_points,
+)
+from zhenwu.core.progress import Status
 
 from .document import Document, Figure, Piece, Source, Style
 from .kinds import ReportSpec
@@ -71,7 +80,7 @@ class ReportFigures:
     cases: FigureReport | None = None
     new_monitored: HouseholdCount | None = None
     eliminated: HouseholdCount | None = None
-    benefits: list[tuple[str, Money]] = field(default_factory=list)  # (label, money)
+    benefits: list[tuple[str, str, Money]] = field(default_factory=list)  # (kind, label, money)
     subsidies: list[tuple[int, str, SubsidyFigure]] = field(default_factory=list)  # (batch id, name, fig)
     entries: list[Entry] = field(default_factory=list)
 
@@ -84,7 +93,7 @@ def chinese_ordinal(n: int) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return format_plain(value)
 
 
 def quantity_text(value: Decimal, unit: str) -> str:
@@ -107,63 +116,88 @@ def _indicator_source(row: ProgressRow, code: str) -> Source:
 
 
 def indicator_pieces(row: ProgressRow, code: str) -> list[Piece]:
-    """'固定资产投资完成4.90亿元，占全年任务的52.1%，同比增长28.0%，超序时进度2.1个百分点'."""
+    """'固定资产投资完成4.90亿元，占全年任务的52.1%，同比增长28.0%，超序时进度2.1个百分点'.
+
+    Each figure is the one the indicator pages show (`Progress`'s shown values): the gap is the
+    difference of the two percentages as printed."""
     indicator, progress = row.indicator, row.progress
-    assert progress.actual is not None
+    actual_value = progress.shown_actual
+    assert actual_value is not None
     source = (_indicator_source(row, code),)
     key = f"indicator:{indicator.code}"
     unit = indicator.unit
+    year_to = _year_to(row.period)
+    bound = measure_key(indicator.source, indicator.source_option, *year_to) if indicator.source else ""
+    partial = f"，{row.missing_words()}未报" if row.partial else ""
     actual = Figure(
-        quantity_text(progress.actual, unit),
-        progress.actual,
-        f"{row.period.full_label}累计值{_plain(progress.actual)}{unit}"
-        + ("(各村汇总)" if row.rolled_up else ""),
+        quantity_text(actual_value, unit),
+        actual_value,
+        f"{row.period.full_label}累计值{_plain(actual_value)}{unit}"
+        + (f"(各村汇总{partial})" if row.rolled_up else ""),
         source,
         f"{key}:actual",
+        bound,
     )
+    not_all = [f"（{row.missing_words()}未报，合计不全）"] if row.partial else []
     if indicator.is_rate:
-        pieces: list[Piece] = [indicator.name, "达", actual]
-        if progress.yoy is not None:
-            same = format_points(progress.yoy) == "持平"
+        pieces: list[Piece] = [indicator.name, "达", actual, *not_all]
+        if progress.yoy_percent is not None:
+            same = format_points(progress.yoy_percent) == "持平"
             pieces += [
                 "，与去年同期" if same else "，比去年同期",
-                _points_figure(progress.yoy, progress, unit, source, key),
+                _points_figure(progress.yoy_percent, progress, unit, source, key),
             ]
         return pieces
     lower = indicator.direction == "lower"
     verb = "完成" if indicator.kind == "cumulative" else "达"
     pieces = [indicator.name, actual] if lower else [indicator.name, verb, actual]
-    if not lower and progress.completion is not None and progress.target:
-        share = progress.completion * 100
-        how = f"{_plain(progress.actual)} ÷ 全年任务{_plain(progress.target)}{unit}"
+    pieces += not_all
+    if not lower and progress.completion_percent is not None and progress.target:
+        share = progress.completion_percent
+        how = f"{_plain(actual_value)} ÷ 全年任务{_plain(progress.target)}{unit}"
         pieces += ["，占全年任务的", Figure(format_percent(share), share, how, source, f"{key}:completion")]
-    if progress.yoy is not None and progress.last_year:
-        growth = progress.yoy * 100
-        how = f"{_plain(progress.actual)} ÷ 去年同期{_plain(progress.last_year)}{unit} − 1"
+    if progress.yoy_percent is not None and progress.last_year:
+        growth = progress.yoy_percent
+        last_year = progress.shown_last_year or progress.last_year
+        how = f"{_plain(actual_value)} ÷ 去年同期{_plain(last_year)}{unit} − 1"
         pieces += ["，", Figure(format_growth(growth), growth, how, source, f"{key}:yoy")]
-    if not lower and progress.gap_points is not None and progress.time_progress is not None:
+    if not lower and progress.gap_points is not None and progress.time_progress_percent is not None:
         points = progress.gap_points
-        how = f"完成率 − 序时进度{format_percent(progress.time_progress * 100)}"
-        text = f"{format_percent(abs(points))[:-1]}个百分点"
-        if text == "0.0个百分点":
+        done, due = progress.completion_percent, progress.time_progress_percent
+        how = f"完成率{format_percent(done)} − 序时进度{format_percent(due)}"
+        if not points:
             pieces += ["，与序时进度持平"]
         else:
             words = "超序时进度" if points > 0 else "低于序时进度"
+            text = f"{format_fixed(abs(points), 1)}个百分点"
             pieces += ["，", words, Figure(text, points, how, source, f"{key}:gap")]
     return pieces
 
 
 def _points_figure(change: Decimal, progress: Any, unit: str, source: tuple[Source, ...], key: str) -> Figure:
-    how = f"{_plain(progress.actual)}{unit} − 去年同期{_plain(progress.last_year)}{unit}"
+    how = f"{_plain(progress.shown_actual)}{unit} − 去年同期{_plain(progress.shown_last_year)}{unit}"
     return Figure(format_points(change), change, how, source, f"{key}:yoy")
 
 
-def count_figure(n: int, measure: str, how: str, sources: tuple[Source, ...], key: str) -> Figure:
-    return Figure(format_count(n, measure), Decimal(n), how, sources, key)
+def count_figure(
+    n: int, measure: str, how: str, sources: tuple[Source, ...], key: str, measure_key: str = ""
+) -> Figure:
+    return Figure(format_count(n, measure), Decimal(n), how, sources, key, measure_key)
 
 
-def money_figure(yuan: Decimal, how: str, sources: tuple[Source, ...], key: str) -> Figure:
-    return Figure(format_money(yuan), yuan, how, sources, key)
+def money_figure(
+    yuan: Decimal, how: str, sources: tuple[Source, ...], key: str, measure_key: str = ""
+) -> Figure:
+    return Figure(format_money(yuan), yuan, how, sources, key, measure_key)
+
+
+def measure_key(source: str, option: str, start: date, end: date) -> str:
+    """The name two figures of one measure share: what they count, narrowed how, over which days."""
+    return f"{source}:{option}@{start.isoformat()}..{end.isoformat()}"
+
+
+def _year_to(period: Any) -> tuple[date, date]:
+    return date(period.year, 1, 1), period.end_date()
 
 
 def rate_figure(rate: Decimal, how: str, sources: tuple[Source, ...], key: str) -> Figure:
@@ -203,8 +237,8 @@ def _reported(figures: ReportFigures) -> list[ProgressRow]:
 
 def _opening(document: Document, figures: ReportFigures) -> None:
     spec, rows = figures.spec, _reported(figures)
-    timed = [r for r in rows if r.progress.time_progress is not None and r.indicator.direction != "lower"]
-    ahead = [r for r in timed if (r.progress.gap_points or Decimal(0)) >= 0]
+    timed = [r for r in rows if r.status in (Status.AHEAD, Status.BEHIND)]
+    ahead = [r for r in timed if r.status == Status.AHEAD]
     source = (
         Source(
             "指标完成情况",
@@ -218,12 +252,15 @@ def _opening(document: Document, figures: ReportFigures) -> None:
         "基层治理和民生保障各项工作，经济社会发展总体平稳。"
     ]
     if timed:
+        tolerance = timed[0].tolerance_points
         pieces += [
             "按序时进度考核的",
             count_figure(len(timed), "项", "有全年任务的累计指标", source, "opening:timed"),
             "主要指标中，",
             count_figure(len(ahead), "项", "完成率不低于序时进度的指标", source, "opening:ahead"),
-            "达到或超过序时进度。",
+            "达到或超过序时进度"
+            + (f"（落后不超过{format_plain(tolerance, 1)}个百分点的视为达到）" if tolerance else "")
+            + "。",
         ]
     document.add(Style.BODY, *pieces)
 
@@ -273,7 +310,14 @@ def _projects(document: Document, figures: ReportFigures) -> None:
     stages = [(s, counts.by_stage.get(s, 0)) for s in STAGE_LABELS if counts.by_stage.get(s, 0)]
     pieces: list[Piece] = [
         "纳入项目库的重点项目共",
-        count_figure(total, "个", "项目库中各阶段项目之和", source, "projects:total"),
+        count_figure(
+            total,
+            "个",
+            "期末项目库中各阶段项目之和",
+            source,
+            "projects:total",
+            measure_key("projects.in_library", "", *_year_to(spec.period)),
+        ),
         "，其中",
     ]
     for n, (stage, count) in enumerate(stages):
@@ -366,7 +410,7 @@ def _rates(total: Figures, source: tuple[Source, ...]) -> list[Piece]:
 def _has_livelihood(figures: ReportFigures) -> bool:
     return bool(
         (figures.new_monitored and figures.new_monitored.households)
-        or any(m.yuan for _, m in figures.benefits)
+        or any(m.yuan for _, _, m in figures.benefits)
         or figures.subsidies
     )
 
@@ -375,21 +419,28 @@ def _livelihood(document: Document, figures: ReportFigures) -> None:
     code = figures.unit_code
     monitoring = (Source("防返贫监测对象", "households:monitoring-list", (), (("org", code),)),)
     parts: list[list[Piece]] = []
-    for label, count, key in (
-        ("新增防返贫监测对象", figures.new_monitored, "new"),
-        ("消除风险", figures.eliminated, "eliminated"),
+    span = (figures.spec.start, figures.spec.end)
+    for label, count, key, measured in (
+        ("新增防返贫监测对象", figures.new_monitored, "new", "households.new_monitored"),
+        ("消除风险", figures.eliminated, "eliminated", ""),
     ):
         if count is not None and count.households:
+            households = measure_key(measured, "", *span) if measured else ""
+            people = measure_key(f"{measured}_people", "", *span) if measured else ""
+            key = f"households:{key}"
             parts.append([
                 label,
-                count_figure(count.households, "户", f"期内{label}", monitoring, f"households:{key}"),
-                count_figure(count.people, "人", "这些户的家庭成员", monitoring, f"households:{key}:people"),
+                count_figure(count.households, "户", f"期内{label}", monitoring, key, households),
+                count_figure(count.people, "人", "这些户的家庭成员", monitoring, f"{key}:people", people),
             ])  # fmt: skip
     benefit_source = (Source("救助与补贴", "households:overview", (), (("org", code),)),)
-    for label, money in figures.benefits:
-        if money.yuan:
+    stated = document.measures()
+    for kind, label, money in figures.benefits:
+        paid = measure_key("households.benefit_paid", kind, *span)
+        if money.yuan and paid not in stated:  # an indicator bound to the same records said it already
             how = f"{len(money.records)}条救助记录：月标准 × 期内享受月数(临时救助按次)"
-            parts.append([f"发放{label}", money_figure(money.yuan, how, benefit_source, f"benefits:{label}")])
+            figure = money_figure(money.yuan, how, benefit_source, f"benefits:{label}", paid)
+            parts.append([f"发放{label}", figure])
     for batch_id, name, subsidy in figures.subsidies:
         source = (Source(name, "households:batch-detail", (batch_id,)),)
         key = f"subsidy:{batch_id}"
@@ -427,7 +478,9 @@ def _problems(document: Document, figures: ReportFigures) -> None:
     falling = [(r, w) for r in figures.indicators for w in r.warnings if w.code == "yoy"]
     if falling:
         sentences.append(["部分指标同比回落：", *_warning_list(falling, figures.unit_code)])
-    missing = [(r, w) for r in figures.indicators for w in r.warnings if w.code in ("missing", "decrease")]
+    missing = [
+        (r, w) for r in figures.indicators for w in r.warnings if w.code in ("missing", "partial", "decrease")
+    ]
     if missing:
         sentences.append(["部分数据报送不及时或需核实：", *_warning_list(missing, figures.unit_code)])
     if figures.review:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from zhenwu.core.numbers import parse_quantity
+
 
 class Style(StrEnum):
     TITLE = "title"
@@ -35,6 +37,9 @@ class Figure:
     how: str
     sources: tuple[Source, ...] = ()
     key: str = ""  # a stable name ("indicator:gdzctz:actual") to compare a draft's figures back
+    # What it counts over which span ("households.benefit_paid:dibao@2026-01-01..2026-06-30"): two
+    # figures of one measure are one figure, and must read the same wherever the report states them.
+    measure: str = ""
 
 
 Piece = str | Figure
@@ -70,7 +75,28 @@ class Document:
     def figures(self) -> list[Figure]:
         return [f for p in self.paragraphs for f in p.figures]
 
+    def measures(self) -> set[str]:
+        return {f.measure for f in self.figures if f.measure}
+
+    def measure_conflicts(self) -> list[tuple[Figure, Figure]]:
+        """Pairs of figures of one measure that state different values: the report contradicts itself."""
+        first: dict[str, Figure] = {}
+        conflicts = []
+        for figure in self.figures:
+            if not figure.measure:
+                continue
+            seen = first.setdefault(figure.measure, figure)
+            if _quantity(seen.text) != _quantity(figure.text):
+                conflicts.append((seen, figure))
+        return conflicts
+
     def add(self, style: Style, *pieces: Piece, lead: str = "") -> Paragraph:
         paragraph = Paragraph(style, [p for p in pieces if p != ""], lead)
         self.paragraphs.append(paragraph)
         return paragraph
+
+
+def _quantity(text: str) -> Decimal | None:
+    """A figure's value as written, in its base unit: "33.68万元" and "336800元" are one amount."""
+    parsed = parse_quantity(text)
+    return parsed.value if parsed else None

@@ -62,7 +62,7 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         new_monitored=households.new_monitored(user, spec.start, spec.end, unit),
         eliminated=households.closed_monitored(user, spec.start, spec.end, unit),
         benefits=[
-            (label, households.benefit_paid(user, kind, spec.start, spec.end, unit))
+            (kind, label, households.benefit_paid(user, kind, spec.start, spec.end, unit))
             for kind, label in BENEFITS
         ],
         subsidies=[

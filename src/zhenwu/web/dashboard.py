@@ -8,6 +8,7 @@ townships at once with their villages' values summed there.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from django.utils.safestring import SafeString
 
 from zhenwu.cases import services as cases
 from zhenwu.core.periods import Period
-from zhenwu.core.progress import Direction
+from zhenwu.core.progress import Direction, Status
 from zhenwu.households import services as households
 from zhenwu.households.models import MonitoringState
 from zhenwu.indicators import services as indicators
@@ -45,18 +46,26 @@ CHILD_KIND = {
 
 @dataclass
 class IndicatorStanding:
-    """Indicators measured against time progress: how many keep pace, how many fall behind."""
+    """Indicators measured against time progress: how many keep pace, fall behind, cannot be paced or
+    have no value, by each row's own status."""
 
     unit: OrgUnit
     period: Period
     on_schedule: int
     behind: int
-    unmeasured: int  # no target, no value, or a stock or rate (no time progress)
+    no_time_progress: int  # a stock or a rate, or no annual target
+    not_reported: int
     worst: list[ProgressRow]
+    partial: list[ProgressRow]  # totals some villages are missing from
+    tolerance_points: Decimal = Decimal(0)
 
     @property
     def measured(self) -> int:
         return self.on_schedule + self.behind
+
+    @property
+    def total(self) -> int:
+        return self.measured + self.no_time_progress + self.not_reported
 
 
 @dataclass
@@ -95,13 +104,18 @@ class Dashboard:
         if len(self.indicators) == 1:
             return self.indicators[0]
         worst = sorted((r for s in self.indicators for r in s.worst), key=_shortfall, reverse=True)
+        tolerances = {s.tolerance_points for s in self.indicators}
         return IndicatorStanding(
             unit=self.unit,
             period=self.period,
             on_schedule=sum(s.on_schedule for s in self.indicators),
             behind=sum(s.behind for s in self.indicators),
-            unmeasured=sum(s.unmeasured for s in self.indicators),
+            no_time_progress=sum(s.no_time_progress for s in self.indicators),
+            not_reported=sum(s.not_reported for s in self.indicators),
             worst=worst[:WORST],
+            partial=[r for s in self.indicators for r in s.partial],
+            # townships may set different tolerances: only one shared by all is stated for the total
+            tolerance_points=tolerances.pop() if len(tolerances) == 1 else Decimal(0),
         )
 
 
@@ -179,15 +193,19 @@ def indicator_standings(
 
 
 def standing(unit: OrgUnit, period: Period, rows: list[ProgressRow]) -> IndicatorStanding:
-    measured = [r for r in rows if r.progress.gap_points is not None]
-    behind = [r for r in measured if r.progress.behind_time_progress(r.indicator.warning_points)]
+    by_status = Counter(r.status for r in rows)
+    behind = [r for r in rows if r.status == Status.BEHIND]
+    township = unit.township() if unit.kind != OrgKind.COUNTY else None
     return IndicatorStanding(
         unit=unit,
         period=period,
-        on_schedule=len(measured) - len(behind),
-        behind=len(behind),
-        unmeasured=len(rows) - len(measured),
+        on_schedule=by_status[Status.AHEAD],
+        behind=by_status[Status.BEHIND],
+        no_time_progress=by_status[Status.NO_TIME_PROGRESS],
+        not_reported=by_status[Status.NOT_REPORTED],
         worst=sorted(behind, key=_shortfall, reverse=True)[:WORST],
+        partial=[r for r in rows if r.rolled_up and r.partial],
+        tolerance_points=indicators.tolerance_points(township) if township else Decimal(0),
     )
 
 

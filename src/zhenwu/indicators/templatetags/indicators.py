@@ -1,4 +1,7 @@
-"""How indicator figures read on a page: thousands separated, shares as percentages, signed points."""
+"""How indicator figures read on a page: thousands separated, percentages at one decimal, signed points.
+
+Every filter rounds through `core.numbers.round_half_up`, as the API, the Excel export and the report do.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ from typing import Any
 
 from django import template
 
-from zhenwu.core.numbers import format_percent
+from zhenwu.core.numbers import format_fixed, format_percent, round_half_up
+from zhenwu.core.progress import percent_of
 
 register = template.Library()
 DASH = "—"
@@ -18,17 +22,25 @@ def amount(value: Decimal | None, places: int = 4) -> str:
     """Thousands separated, at most `places` decimals, trailing zeros dropped."""
     if value is None:
         return DASH
-    text = f"{value:,.{int(places)}f}"
+    text = f"{round_half_up(value, int(places)):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @register.filter
 def percent(share: Decimal | None) -> str:
-    return DASH if share is None else format_percent(share * 100)
+    """A share (0.733) as a percentage ("73.3%")."""
+    shown = percent_of(share)
+    return DASH if shown is None else format_percent(shown)
+
+
+@register.filter
+def pct(percentage: Decimal | None) -> str:
+    """A percentage already computed (73.3) as "73.3%"."""
+    return DASH if percentage is None else format_percent(percentage)
 
 
 def _signed(value: Decimal) -> str:
-    text = format_percent(value)[:-1]  # one decimal, rounded half up as reports round
+    text = format_fixed(value, 1)
     return text if text.startswith("-") or text == "0.0" else f"+{text}"
 
 
@@ -39,12 +51,10 @@ def points(value: Decimal | None) -> str:
 
 @register.filter
 def yoy(row: Any) -> str:
-    change = row.progress.yoy
+    change = row.progress.yoy_percent
     if change is None:
         return DASH
-    if row.indicator.is_rate:
-        return f"{_signed(change)}个百分点"
-    return f"{_signed(change * 100)}%"
+    return f"{_signed(change)}个百分点" if row.indicator.is_rate else f"{_signed(change)}%"
 
 
 @register.filter
