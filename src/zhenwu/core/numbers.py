@@ -14,6 +14,7 @@ from typing import NoReturn
 
 __all__ = [
     "CHINESE_NUMERAL_CHARS",
+    "ENTRY_INTEGER_DIGITS",
     "MULTIPLIERS",
     "NumberInputError",
     "Quantity",
