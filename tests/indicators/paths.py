@@ -1,8 +1,9 @@
-"""The ways a month's values are entered, behind one small interface, so that each rule about entry
-is proved the way a user meets it: the entry form and an Excel upload."""
+"""The three ways a month's values are entered, behind one small interface, so that each rule about
+entry is proved the way a user meets it: the entry form, an Excel upload, and the REST API."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from openpyxl import Workbook
 
 from zhenwu.indicators.excel import FIRST_ROW, HEADERS, SHEET
@@ -168,5 +169,31 @@ def _patched(data: bytes, raw: list[str]) -> bytes:
     return out.getvalue()
 
 
-PATHS = [FormPath(), ExcelPath()]
+class ApiPath(EntryPath):
+    name = "api"
+    url = reverse_lazy("api:indicator-values")
+
+    def enter(self, client: Client, unit: OrgUnit, rows: list[Row], period: str = PERIOD) -> Answer:
+        values = [{"code": row[0].code, "value": row[1], "note": _note(row)} for row in rows]
+        return self.send(client, {"org": unit.code, "period": period, "values": values, "confirm": False})
+
+    def send(self, client: Client, body: dict[str, Any], **headers: Any) -> Answer:
+        response = client.post(self.url, json.dumps(body), content_type="application/json", **headers)
+        return Answer(self, response.status_code, response.content.decode(), body)
+
+    def confirm(self, client: Client, answer: Answer) -> Answer:
+        return self.send(client, {**answer.sent, "confirm": True})
+
+    def says(self, answer: Answer, message: str, at: int | None) -> bool:
+        if at is None:
+            return message in answer.body
+        body = json.loads(answer.body)
+        found = body.get("warnings", body) if answer.status == 409 else body
+        return any(message in m for m in found.get(f"values[{at}].value", []))
+
+    def asks_to_confirm(self, answer: Answer) -> bool:
+        return answer.status == 409
+
+
+PATHS = [FormPath(), ExcelPath(), ApiPath()]
 by_every_path = pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)

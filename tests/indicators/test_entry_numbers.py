@@ -1,7 +1,8 @@
-"""A typed figure is read the same way by the form and an Excel upload: what a Chinese input
+"""A typed figure is read the same way by the form, an Excel upload and the API: what a Chinese input
 method types is accepted, an exponent or a number beyond the field is refused by name, and no input
 of any kind answers 500 or saves anything."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.test import Client
 
 from tests.conftest import Cast
 from tests.indicators.conftest import Catalog
-from tests.indicators.paths import EntryPath, ExcelPath, FormPath, XmlNumber, by_every_path
+from tests.indicators.paths import PERIOD, ApiPath, EntryPath, ExcelPath, FormPath, XmlNumber, by_every_path
 from zhenwu.indicators.models import Value
 
 HOSTILE = ["1e400", "NaN", "Infinity", "-Infinity", "sNaN", "99999999999999999999999", "1e3", "1E+3"]
@@ -55,7 +56,7 @@ def test_hostile_values_answer_a_message_not_a_500_and_save_nothing(
 ) -> None:
     client.force_login(cast.user("jingfa"))
     answer = path.enter(client, cast.township, [(catalog.retail, "2.5"), (catalog.invest, typed)])
-    assert answer.status == 200
+    assert answer.status == (400 if isinstance(path, ApiPath) else 200)
     assert answer.says("“固定资产投资”", at=1)
     assert not Value.objects.exists()
 
@@ -85,6 +86,35 @@ def test_an_excel_number_cell_that_cannot_be_read_is_refused_not_a_500(
     answer = ExcelPath().enter(client, cast.township, [(catalog.invest, XmlNumber("NaN"))])
     assert answer.status == 200 and "无法读取" in answer.body
     assert not Value.objects.exists()
+
+
+def json_body(cast: Cast, raw: str) -> str:
+    """A request whose value is written into the JSON text as is: a number, a literal, anything."""
+    body = {"org": cast.township.code, "period": PERIOD, "values": [{"code": "invest", "value": "RAW"}]}
+    return json.dumps(body).replace('"RAW"', raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["1e400", "99999999999999999999999", "-1e400", "true", "null", "[]", "{}", "NaN", "Infinity"],
+)
+def test_any_json_value_answers_400_naming_the_item(
+    cast: Cast, catalog: Catalog, client: Client, raw: str
+) -> None:
+    client.force_login(cast.user("jingfa"))
+    response = client.post(ApiPath.url, json_body(cast, raw), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert not Value.objects.exists()
+
+
+def test_a_json_number_is_read_through_its_text_never_as_a_float(
+    cast: Cast, catalog: Catalog, client: Client
+) -> None:
+    client.force_login(cast.user("jingfa"))
+    assert (
+        client.post(ApiPath.url, json_body(cast, "4.9"), content_type="application/json").status_code == 200
+    )
+    assert saved(catalog, cast) == Decimal("4.9")
 
 
 def test_wan_typed_in_a_field_kept_in_persons_is_converted_and_logged_as_a_plain_number(

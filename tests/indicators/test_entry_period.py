@@ -1,6 +1,7 @@
 """Values for a month are entered once it has ended (in the first days of the next): a month that has
-not ended is refused by the form and an Excel upload, naming where the period was given."""
+not ended is refused by the form, an Excel upload and the API, naming where the period was given."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import Cast
 from tests.indicators.conftest import Catalog
-from tests.indicators.paths import EntryPath, ExcelPath, FormPath, by_every_path
+from tests.indicators.paths import ApiPath, EntryPath, ExcelPath, FormPath, by_every_path
 from zhenwu.indicators.models import Value
 
 
@@ -43,6 +44,13 @@ def test_excel_names_the_period_cell(cast: Cast, catalog: Catalog, client: Clien
     answer = ExcelPath().enter(client, cast.township, [(catalog.invest, "4.9")], period="2027-03")
     assert "第2行B列：2027年3月尚未结束，不能填报。" in answer.body
     assert 'name="pending"' not in answer.body
+
+
+def test_the_api_names_the_period(cast: Cast, catalog: Catalog, client: Client) -> None:
+    client.force_login(cast.user("jingfa"))
+    answer = ApiPath().enter(client, cast.township, [(catalog.invest, "4.9")], period="2027-03")
+    assert answer.status == 400
+    assert json.loads(answer.body)["period"] == ["2027年3月尚未结束，不能填报。"]
 
 
 @by_every_path

@@ -1,7 +1,8 @@
 """Before a value is saved it is compared with the unit's value last month, the same month last year
 and the month's share of the annual target: ten times more or less than any of them waits for the
-user to confirm, by the form and an Excel upload alike, and nothing is saved until then."""
+user to confirm, by the form, an Excel upload and the API alike, and nothing is saved until then."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 
 from tests.conftest import Cast
 from tests.indicators.conftest import Catalog, make, target, value
-from tests.indicators.paths import EntryPath, ExcelPath, FormPath, by_every_path
+from tests.indicators.paths import ApiPath, EntryPath, ExcelPath, FormPath, by_every_path
 from zhenwu.indicators.models import Indicator, IndicatorKind, Value
 
 MONTH = 10  # tests.indicators.paths.PERIOD
@@ -170,3 +171,16 @@ def test_an_excel_confirmation_is_refused_when_the_warnings_changed_since_the_dr
     again = shown.confirm(client)
     assert stored(revenue, cast) is None
     assert again.asks_to_confirm and "是上月118万元的10254倍" in again.body
+
+
+def test_the_api_answers_409_with_the_warnings_and_saves_on_confirm_true(
+    cast: Cast, revenue: Indicator, client: Client
+) -> None:
+    value(revenue, cast.township, MONTH - 1, "1180")
+    client.force_login(cast.user("jingfa"))
+    answer = ApiPath().enter(client, cast.township, [(revenue, "1210000")])
+    assert answer.status == 409 and answer.says("1025倍", at=0)
+    assert '"confirm": true' in json.loads(answer.body)["detail"]
+    assert stored(revenue, cast) is None
+    done = answer.confirm(client)
+    assert done.status == 200 and stored(revenue, cast) == Decimal("1210000")
