@@ -7,6 +7,7 @@ list of pages that show no record) fails `test_every_registered_url_is_covered`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories
@@ -27,6 +29,7 @@ from zhenwu.activity.services import acting_as
 from zhenwu.cases import catalog as case_catalog
 from zhenwu.cases import services as case_services
 from zhenwu.cases.models import Case, CasePhoto, Open311Key, Visit
+from zhenwu.core.periods import Period
 from zhenwu.households import services as households
 from zhenwu.indicators.models import ConsistencyRule, Indicator, IndicatorSettings, RuleViolation, Target
 from zhenwu.org import admin as org_admin
@@ -98,7 +101,8 @@ def placements(cast: Cast) -> dict[str, Placement]:
 @dataclass(frozen=True)
 class ScopeCase:
     """How to make a record at a unit and reach it: a `list` finds it in a page filtered by
-    `list_query`, a `detail` names it in the URL, a `unit` page takes the unit as ?org=."""
+    `list_query`, a `detail` names it in the URL, a `unit` page takes the unit as ?org=, a `unit-post`
+    API write names it as "org" in its JSON body."""
 
     mode: str
     make: Callable[[Cast, OrgUnit], Any]
@@ -125,6 +129,13 @@ def unit_case(mode: str, marker: Callable[[OrgUnit], str]) -> ScopeCase:
 
 def unit_page(usable_by: Callable[[User], bool] = lambda user: True) -> ScopeCase:
     return ScopeCase(mode="unit", make=lambda cast, unit: unit, usable_by=usable_by)
+
+
+def post_for_unit(client: Client, name: str, code: str) -> Any:
+    """An API write that names its unit in the body ("org"), with nothing to write."""
+    period = Period.latest_complete(timezone.localdate()).key
+    body = json.dumps({"org": code, "period": period, "values": []})
+    return client.post(reverse(name), body, content_type="application/json")
 
 
 def log_entry_at(cast: Cast, unit: OrgUnit) -> LogEntry:
@@ -401,6 +412,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "indicators:upload": unit_page(),
     "indicators:export": unit_page(),
     "api:indicator-progress": unit_page(),
+    "api:indicator-values": ScopeCase(mode="unit-post", make=lambda cast, unit: unit),
     "indicators:indicator-detail": detail_of(indicator_at, shared_downward=True),
     "indicators:violation-detail": detail_of(violation_at),
     "projects:dashboard": project_list(),
@@ -529,6 +541,9 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
     if case.mode == "unit":
         inside_page = _get(client, name, query=f"org={inside.code}")
         outside_page = _get(client, name, query=f"org={outside.code}")
+    elif case.mode == "unit-post":
+        inside_page = post_for_unit(client, name, inside.code)
+        outside_page = post_for_unit(client, name, outside.code)
     else:
         inside_page = _get(client, name, kwargs=case.detail_kwargs(inside))
         outside_page = _get(client, name, kwargs=case.detail_kwargs(outside))
@@ -548,6 +563,9 @@ def test_out_of_scope_and_missing_records_answer_alike(cast: Cast, client: Clien
     elif case.mode == "unit":
         out_page = _get(client, name, query=f"org={outside.code}")
         missing_page = _get(client, name, query="org=999999999")
+    elif case.mode == "unit-post":
+        out_page = post_for_unit(client, name, outside.code)
+        missing_page = post_for_unit(client, name, "999999999")
     else:
         kwargs = case.detail_kwargs(outside)
         missing = {
@@ -563,11 +581,12 @@ def test_anonymous_visitor_is_sent_to_login(cast: Cast, client: Client, name: st
     case = SCOPE_CASES[name]
     record = case.make(cast, cast.village01)
     kwargs = case.detail_kwargs(record) if case.mode in ("detail", "post") else None
-    response = (
-        client.post(reverse(name, kwargs=kwargs))
-        if case.mode == "post"
-        else _get(client, name, kwargs=kwargs)
-    )
+    if case.mode == "unit-post":
+        response = post_for_unit(client, name, record.code)
+    elif case.mode == "post":
+        response = client.post(reverse(name, kwargs=kwargs))
+    else:
+        response = _get(client, name, kwargs=kwargs)
     if name.startswith("api:"):
         assert response.status_code in (401, 403)
     else:

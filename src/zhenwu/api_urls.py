@@ -18,6 +18,7 @@ router.register("cases", cases_api.CaseViewSet, basename="case")
 urlpatterns = [
     path("me/", org_api.me, name="me"),
     path("indicators/progress", indicators_api.progress, name="indicator-progress"),
+    path("indicators/values", indicators_api.values, name="indicator-values"),
     path("projects", projects_api.project_list, name="project-list"),
     path("", include(router.urls)),
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -81,6 +82,15 @@ def test_a_bound_indicator_cannot_be_typed_by_form_or_excel(cast: Cast, client: 
     template = client.get(reverse("indicators:template"), {"period": "2026-10"}).content
     names = [r[1] for r in load_workbook(BytesIO(template)).active.iter_rows(min_row=4, values_only=True)]
     assert "发放低保金" not in names and "临时救助" not in names
+
+
+def test_a_bound_indicator_sent_by_the_api_is_refused_with_the_reason(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("minzheng"))
+    body = {"org": cast.township.code, "period": "2026-10", "values": [{"code": "dbjff", "value": "99"}]}
+    response = client.post(reverse("api:indicator-values"), json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "“发放低保金”由平台记录自动计算，不能手工填报。" in json.dumps(response.json(), ensure_ascii=False)
+    assert not Value.objects.filter(indicator__code="dbjff").exists()
 
 
 def test_the_detail_page_says_where_a_figure_comes_from(cast: Cast, client: Client) -> None:

@@ -6,14 +6,19 @@ Parsing covers Arabic and Chinese numerals and the mixed forms reports use ("4.9
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NoReturn
 
 __all__ = [
     "CHINESE_NUMERAL_CHARS",
+    "ENTRY_INTEGER_DIGITS",
     "MULTIPLIERS",
+    "NumberInputError",
     "Quantity",
+    "float_text",
     "format_count",
     "format_fixed",
     "format_growth",
@@ -22,6 +27,7 @@ __all__ = [
     "format_plain",
     "format_points",
     "parse_chinese_integer",
+    "parse_entered_number",
     "parse_number",
     "parse_quantity",
     "round_half_up",
@@ -150,6 +156,107 @@ def parse_number(text: str) -> Decimal | None:
         return to_decimal(text)
     value = parse_chinese_integer(text)
     return None if value is None else Decimal(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers typed into an entry field, where a slip is refused rather than guessed at.
+
+ENTRY_INTEGER_DIGITS = 16  # a stored value has 20 digits, 4 of them decimals
+
+# Full-width forms (U+FF01–U+FF5E) as a Chinese input method types them, and the ideographic space.
+# Not NFKC: it also turns a superscript into a digit, and "4²" would be read as 42.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}
+_ENTERED = re.compile(
+    r"(?P<sign>[+-]?)(?P<whole>[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)?(?:\.(?P<fraction>[0-9]*))?(?P<mult>[万亿]*)",
+    re.ASCII,
+)
+_EXPONENT = re.compile(r"[+-]?[0-9.,]*[0-9][0-9.,]*[eE][+-]?[0-9]+", re.ASCII)
+
+
+class NumberInputError(ValueError):
+    """A typed number that is refused; the message names the field, in Chinese."""
+
+
+def parse_entered_number(text: str, label: str, *, places: int, unit: str = "") -> Decimal | None:
+    """A number as staff type it into the field `label`, measured in `unit`; None when blank.
+
+    Full-width digits, points, minus signs and commas are read as their ASCII forms, thousands
+    separators are dropped where they group by three, and Chinese numerals are read. A number with 万
+    or 亿 is an amount and is converted to the unit ("4.9亿" in 亿元 is 4.9, "3.2万" in 人 is 32000);
+    a bare number is already in the unit. An exponent, NaN, Infinity, a misplaced separator, more than
+    16 integer digits or more than `places` decimals raise NumberInputError. The result is written
+    out plainly: its str() never has an exponent.
+    """
+    typed = text.translate(_FULL_WIDTH).strip()
+    if not typed:
+        return None
+    match = _ENTERED.fullmatch(typed)
+    if match is None or not (match["whole"] or match["fraction"]):
+        return _chinese_numeral(typed, label, places, unit)
+    whole = (match["whole"] or "").replace(",", "").lstrip("0")
+    fraction = (match["fraction"] or "").rstrip("0")
+    if len(whole) > 40 or len(fraction) > 40:  # refused below anyway, without reading a page of digits
+        raise NumberInputError(_too_many_digits(label) if whole else _too_many_places(label, places))
+    number = Decimal(f"{match['sign']}{whole or '0'}.{fraction or '0'}")
+    shift = _big_unit_exponent(match["mult"]) - _big_unit_exponent(unit) if match["mult"] else 0
+    return _checked(number.scaleb(shift), label, places)
+
+
+def _chinese_numeral(typed: str, label: str, places: int, unit: str) -> Decimal:
+    value = parse_chinese_integer(typed)
+    if value is None:
+        _refuse(typed, label)
+    big = "万" in typed or "亿" in typed
+    return _checked(Decimal(value).scaleb(-_big_unit_exponent(unit) if big else 0), label, places)
+
+
+def _refuse(typed: str, label: str) -> NoReturn:
+    shown = typed if len(typed) <= 24 else typed[:24] + "…"
+    if _EXPONENT.fullmatch(typed):
+        raise NumberInputError(f"“{label}”不能用科学计数法(“{shown}”)，请直接填写数字。")
+    if "," in typed and _ENTERED.fullmatch(typed.replace(",", "")):
+        raise NumberInputError(f"“{label}”的千位分隔符位置不对(“{shown}”)，请写作 1,908.5 或 1908.5。")
+    raise NumberInputError(f"“{label}”应填数字，而不是“{shown}”。")
+
+
+def _big_unit_exponent(text: str) -> int:
+    """10's exponent of the 万 and 亿 leading `text`: 4 for 万元, 8 for 亿元, 0 for 元 or 人."""
+    exponent = 0
+    for ch in text:
+        if ch not in "万亿":
+            break
+        exponent += 4 if ch == "万" else 8
+    return exponent
+
+
+def _checked(value: Decimal, label: str, places: int) -> Decimal:
+    if value and value.adjusted() >= ENTRY_INTEGER_DIGITS:
+        raise NumberInputError(_too_many_digits(label))
+    if -_exponent(value.normalize()) > places:
+        raise NumberInputError(_too_many_places(label, places))
+    return value.quantize(Decimal(1)) if _exponent(value) > 0 else value
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # only NaN and Infinity have none, and they never get here
+    return exponent
+
+
+def _too_many_digits(label: str) -> str:
+    return f"“{label}”超出可填写的范围：整数部分最多{ENTRY_INTEGER_DIGITS}位。"
+
+
+def _too_many_places(label: str, places: int) -> str:
+    return f"“{label}”最多保留{places}位小数。"
+
+
+def float_text(value: float) -> str:
+    """A float from a spreadsheet cell or a JSON number, written out as typed text would be (1e-07 is
+    "0.0000001"), so that it is parsed like text; inf and nan stay as they are, to be refused."""
+    if not math.isfinite(value):
+        return str(value)
+    return format(Decimal(str(value)), "f")
 
 
 def _decimal_step(number: str) -> Decimal:

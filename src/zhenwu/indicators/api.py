@@ -1,4 +1,5 @@
-"""`GET /api/v1/indicators/progress?org=<code>&period=<YYYY-MM>`: every indicator's progress for a unit."""
+"""`GET /api/v1/indicators/progress?org=<code>&period=<YYYY-MM>`: every indicator's progress for a unit.
+`POST /api/v1/indicators/values`: a month's values for a unit, by the rules of the entry form."""
 
 from __future__ import annotations
 
@@ -6,14 +7,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.decorators import api_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from zhenwu.core.numbers import format_fixed, format_plain
+from zhenwu.core.numbers import NumberInputError, float_text, format_fixed, format_plain, parse_entered_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.core.progress import Status
 from zhenwu.org import scope
@@ -139,3 +148,154 @@ def _period(request: Request, unit: OrgUnit) -> Period:
         except PeriodError as error:
             raise ValidationError({"period": str(error)}) from error
     return services.latest_period(request.user, unit) or Period.latest_complete(timezone.localdate())
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}], "example": "4.9"})
+class FigureField(serializers.Field[str, Any, Any, Any]):
+    """A figure as typed ("4.9", "1,908.5", "3.2万"), kept as text until its indicator is known; a
+    JSON number is taken through its text, so that no float reaches a Decimal."""
+
+    default_error_messages = {"invalid": '应填写数字，建议写作文本，如 "4.9"。'}
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            self.fail("invalid")
+        return float_text(data) if isinstance(data, float) else str(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class ValueItemSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=32, help_text="指标编码")
+    value = FigureField(help_text="本月数值，按指标的计量单位；累计类指标为1月至本月的累计数")
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class ValuesRequestSerializer(serializers.Serializer[Any]):
+    org = serializers.CharField(max_length=32, help_text="乡镇或村的编码")
+    period = serializers.CharField(max_length=16, help_text="YYYY-MM，须为已经结束的月份")
+    values = ValueItemSerializer(many=True, max_length=2000)
+    confirm = serializers.BooleanField(default=False, help_text="已向填报人展示过 409 答复中的提醒，确认保存")
+
+
+MESSAGES = serializers.DictField(
+    child=serializers.ListField(child=serializers.CharField()),
+    help_text="按项目列出的中文说明，键如 values[2].value、values[2].code、period",
+)
+
+
+@extend_schema(
+    request=ValuesRequestSerializer,
+    responses={
+        200: inline_serializer(
+            "IndicatorValuesSaved",
+            {
+                "org": serializers.CharField(),
+                "period": serializers.CharField(),
+                "new": serializers.IntegerField(),
+                "changed": serializers.IntegerField(),
+                "unchanged": serializers.IntegerField(),
+            },
+        ),
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description="有错误，未保存任何数值；键为出错的项目"),
+        404: OpenApiResponse(description="单元不存在或不在调用者的范围内"),
+        409: inline_serializer(
+            "IndicatorValuesToConfirm",
+            {"detail": serializers.CharField(), "warnings": MESSAGES},
+        ),
+    },
+    description=(
+        "一次提交一个单元一个月的指标数值，全部保存或全部不保存。与上月、去年同期或序时目标相差十倍以上的"
+        '数值答复 409 并列出提醒，不保存；向填报人展示后以 "confirm": true 重新提交即保存。'
+        "权限与网页填报相同。"
+    ),
+)
+@api_view(["POST"])
+@parser_classes([JSONParser])
+def values(request: Request) -> Response:
+    """Enter a month's values for a unit, all or none, checked as the entry form checks them."""
+    incoming = ValuesRequestSerializer(data=request.data)
+    if not incoming.is_valid():
+        return Response(_flat(incoming.errors), status=status.HTTP_400_BAD_REQUEST)
+    data = incoming.validated_data
+    unit = _entry_unit(request.user, data["org"])
+    try:
+        period = parse_period(data["period"])
+    except PeriodError as error:
+        raise ValidationError({"period": [str(error)]}) from error
+    entries, errors = _entries(request.user, unit, data["values"])
+    if errors:
+        check = services.check_entries(request.user, period, entries)  # every error at once
+    else:
+        check = services.save_entries(request.user, period, entries, confirmed=data["confirm"])
+    for entry, message in check.errors:
+        errors.setdefault(f"{entry.where}.value" if entry else "period", []).append(message)
+    if errors:
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    if not check.saved:
+        return Response(_to_confirm(check), status=status.HTTP_409_CONFLICT)
+    counts = {"new": len(check.new), "changed": len(check.changed), "unchanged": len(check.unchanged)}
+    return Response({"org": unit.code, "period": period.key, **counts})
+
+
+def _entry_unit(user: Any, code: str) -> OrgUnit:
+    unit = scope.visible_units(user).filter(code=code).first()
+    if unit is None:
+        raise NotFound("记录不存在或无权查看。")
+    if unit.kind == OrgKind.COUNTY:
+        raise ValidationError({"org": ["县级单元不填报指标，请指定乡镇/街道或村/社区的编码。"]})
+    return unit
+
+
+def _entries(
+    user: Any, unit: OrgUnit, items: list[dict[str, Any]]
+) -> tuple[list[services.Entry], dict[str, list[str]]]:
+    """The items as entries, read against their indicators; an indicator the caller may not see
+    answers like one that does not exist."""
+    catalog = {i.code: i for i in services.indicators_for(user, unit)}
+    entries, errors = [], {}
+    for index, item in enumerate(items):
+        where, indicator = f"values[{index}]", catalog.get(item["code"])
+        if indicator is None:
+            errors[f"{where}.code"] = [f"未知的指标编码“{item['code']}”。"]
+            continue
+        try:
+            value = parse_entered_number(
+                item["value"], indicator.name, places=indicator.decimals, unit=indicator.unit
+            )
+        except NumberInputError as error:
+            errors[f"{where}.value"] = [str(error)]
+            continue
+        if value is None:
+            errors[f"{where}.value"] = [f"“{indicator.name}”没有填写数值。"]
+            continue
+        entries.append(services.Entry(indicator, unit, value, item["note"].strip(), where))
+    return entries, errors
+
+
+def _to_confirm(check: services.EntryCheck) -> dict[str, Any]:
+    warnings: dict[str, list[str]] = {}
+    for entry, message in check.implausible:
+        warnings.setdefault(f"{entry.where}.value", []).append(message)
+    detail = (
+        f"有{len(warnings)}项数值与上月、去年同期或序时目标相差十倍以上，未保存。"
+        '请向填报人核对单位和数值，确认无误后加上 "confirm": true 重新提交。'
+    )
+    return {"detail": detail, "warnings": warnings}
+
+
+def _flat(detail: Any, name: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors keyed by the item they concern: {"values[2].note": [...]}."""
+    if isinstance(detail, list) and any(isinstance(d, dict | list) for d in detail):
+        detail = dict(enumerate(detail))
+    if not isinstance(detail, dict):
+        return {name or "detail": [str(d) for d in detail] if isinstance(detail, list) else [str(detail)]}
+    flat: dict[str, list[str]] = {}
+    for key, inner in detail.items():
+        if isinstance(key, int):  # an item of a list, which DRF keys by its index
+            inner_name = f"{name}[{key}]"
+        else:
+            inner_name = name if key == "non_field_errors" else f"{name}.{key}" if name else key
+        flat.update(_flat(inner, inner_name))
+    return flat

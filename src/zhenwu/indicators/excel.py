@@ -7,7 +7,7 @@ column and a duplicated row is visible as such.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -16,13 +16,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from zhenwu.core.numbers import parse_number, round_half_up
+from zhenwu.core.numbers import NumberInputError, float_text, parse_entered_number, round_half_up
 from zhenwu.core.periods import Period, parse_period
 from zhenwu.org.models import OrgUnit, User
 from zhenwu.web import downloads
 
 from . import services
-from .models import Indicator
+from .models import VALUE_PLACES, Indicator
 from .services import Entry, ProgressRow
 
 SHEET = "填报"
@@ -39,6 +39,8 @@ HEADERS = [
 ]
 COL = {name: index for index, name in enumerate(HEADERS, start=1)}
 FIRST_ROW = 4
+PERIOD_CELL = "第2行B列"  # where downloads.read_template reads the period
+VALUE_COLUMN = get_column_letter(COL["本月数值"])
 SIGNING_SALT = "zhenwu.indicators.import"
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -99,24 +101,28 @@ class ParsedUpload:
     period: Period | None = None
     entries: list[Entry] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    confirm: str = ""  # the key of the warnings the dry run showed (EntryCheck.confirm_key)
 
 
-def _cell_number(value: Any, where: str, label: str) -> Decimal | None:
-    """A number cell as Decimal; text that reads as a number is accepted, other text is an error."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _cell_number(value: Any, where: str, indicator: Indicator | None) -> Decimal | None:
+    """A number cell read as typed text is: a float through its plain text, so that 4.9 stays 4.9 and
+    an infinite one is refused; text that reads as a number is accepted, other text is an error."""
+    if value is None:
         return None
+    label = indicator.name if indicator else "本月数值"
     if isinstance(value, bool):
         raise ValidationError(f"{where}：“{label}”应填数字。")
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().replace(",", "")
+    text = float_text(value) if isinstance(value, float) else str(value)
+    places, unit = (indicator.decimals, indicator.unit) if indicator else (VALUE_PLACES, "")
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        number = parse_number(text)
-        if number is None:
-            raise ValidationError(f"{where}：“{label}”应填数字，而不是“{value}”。") from None
-        return number
+        return parse_entered_number(text, label, places=places, unit=unit)
+    except NumberInputError as error:
+        raise ValidationError(f"{where}：{error}") from None
+
+
+def value_cell(entry: Entry) -> str:
+    """Where an entry's value is in the sheet: "第5行H列"."""
+    return f"{entry.where}{VALUE_COLUMN}列"
 
 
 def read_upload(data: bytes, township: OrgUnit) -> ParsedUpload:
@@ -126,6 +132,9 @@ def read_upload(data: bytes, township: OrgUnit) -> ParsedUpload:
         period, rows = downloads.read_template(data, SHEET, HEADERS)
     except ValidationError as error:
         parsed.errors.extend(error.messages)
+        return parsed
+    except ValueError:  # openpyxl cannot read a number cell holding text such as NaN
+        parsed.errors.append("文件中有无法读取的数值单元格(如 NaN)，请改为数字后重新上传。")
         return parsed
     indicators = {i.code: i for i in Indicator.objects.filter(township=township).select_related("department")}
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=township.path)}
@@ -153,7 +162,7 @@ def _read_row(
     if unit is None:
         parsed.errors.append(f"{where}D列：未知的单元编码“{unit_code}”。")
     try:
-        value = _cell_number(raw_value, f"{where}H列", indicator.name if indicator else "本月数值")
+        value = _cell_number(raw_value, f"{where}{VALUE_COLUMN}列", indicator)
     except ValidationError as error:
         parsed.errors.extend(error.messages)
         return
@@ -162,11 +171,13 @@ def _read_row(
     parsed.entries.append(Entry(indicator, unit, value, note, where))
 
 
-def sign_pending(parsed: ParsedUpload) -> str:
-    """The checked upload, signed, so that the confirmation saves exactly what the user saw."""
+def sign_pending(parsed: ParsedUpload, confirm: str = "") -> str:
+    """The checked upload, signed, so that the confirmation saves exactly what the user saw; `confirm`
+    is the key of the warnings shown with it."""
     assert parsed.period is not None
     rows = [[e.indicator.pk, e.org_unit.pk, str(e.value), e.note, e.where] for e in parsed.entries]
-    return downloads.sign_pending({"period": parsed.period.key, "rows": rows}, SIGNING_SALT)
+    payload = {"period": parsed.period.key, "rows": rows, "confirm": confirm}
+    return downloads.sign_pending(payload, SIGNING_SALT)
 
 
 def unsign_pending(token: str) -> ParsedUpload:
@@ -178,7 +189,9 @@ def unsign_pending(token: str) -> ParsedUpload:
         for i, u, v, note, where in payload["rows"]
         if i in indicators and u in units
     ]
-    return ParsedUpload(period=parse_period(payload["period"]), entries=entries)
+    return ParsedUpload(
+        period=parse_period(payload["period"]), entries=entries, confirm=payload.get("confirm", "")
+    )
 
 
 PROGRESS_HEADERS = [

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from zhenwu.core.numbers import parse_number
+from zhenwu.core.numbers import NumberInputError, parse_entered_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
 
-from .models import Indicator
-from .services import ProgressRow
+from .models import VALUE_PLACES, Indicator
+from .services import EntryCheck, ProgressRow
 
 
-def parse_amount(raw: str, label: str) -> Decimal | None:
-    """A number as staff type it: "1,234.5", "１２３", "3.2万" are all accepted; blank is None."""
-    text = raw.strip().replace(",", "").replace("，", "")
-    if not text:
-        return None
+def parse_amount(raw: str, label: str, *, places: int = VALUE_PLACES, unit: str = "") -> Decimal | None:
+    """A number as staff type it: "1,234.5", "１，２３４．５", "3.2万" are all accepted; blank is None."""
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        value = parse_number(text)
-        if value is None:
-            raise ValidationError(f"“{label}”应填数字，而不是“{raw.strip()}”。") from None
-        return value
+        return parse_entered_number(raw, label, places=places, unit=unit)
+    except NumberInputError as error:
+        raise ValidationError(str(error)) from None
 
 
 class PeriodField(forms.CharField):
@@ -40,7 +35,13 @@ class PeriodField(forms.CharField):
 
 
 class EntryForm(forms.Form):
-    """One field (and a note) per indicator the unit reports, with last month's and last year's value."""
+    """One field (and a note) per indicator the unit reports, with last month's and last year's value.
+
+    Values far from their comparisons come back with a warning beside the field and the key of those
+    warnings in `confirm`: posted again with the same key, they are saved.
+    """
+
+    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: object, indicators: list[Indicator], rows: dict[int, ProgressRow], **kwargs: object
@@ -48,6 +49,8 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.indicators = indicators
         self.rows = rows
+        self.doubts: dict[str, list[str]] = {}
+        self.confirm_key = ""
         for indicator in indicators:
             row = rows.get(indicator.pk)
             own = next((v for v in row.sources if v.org_unit_id == row.org_unit.pk), None) if row else None
@@ -63,7 +66,10 @@ class EntryForm(forms.Form):
         for indicator in self.indicators:
             key = f"v{indicator.pk}"
             try:
-                cleaned[key] = parse_amount(str(self.data.get(key, "")), indicator.name)
+                raw = str(self.data.get(key, ""))
+                cleaned[key] = parse_amount(
+                    raw, indicator.name, places=indicator.decimals, unit=indicator.unit
+                )
             except ValidationError as error:
                 self.add_error(key, error)
         return cleaned
@@ -76,8 +82,17 @@ class EntryForm(forms.Form):
                 found.append((indicator, value, str(self.cleaned_data.get(f"n{indicator.pk}") or "").strip()))
         return found
 
+    def show(self, check: EntryCheck) -> None:
+        """Errors beside their fields; warnings too, with the key a confirmation posts back."""
+        for failed, message in check.errors:
+            self.add_error(failed.where if failed else None, message)
+        doubts: defaultdict[str, list[str]] = defaultdict(list)
+        for entry, message in check.implausible:
+            doubts[entry.where].append(message)
+        self.doubts, self.confirm_key = dict(doubts), check.confirm_key
+
     def field_pairs(self) -> list[dict[str, object]]:
-        """What the template lays out per indicator: fields, last month, last year."""
+        """What the template lays out per indicator: fields, warnings, last month, last year."""
         pairs = []
         for indicator in self.indicators:
             row = self.rows.get(indicator.pk)
@@ -86,6 +101,7 @@ class EntryForm(forms.Form):
                     "indicator": indicator,
                     "value": self[f"v{indicator.pk}"],
                     "note": self[f"n{indicator.pk}"],
+                    "doubts": self.doubts.get(f"v{indicator.pk}", []),
                     "last_month": row.previous_value if row else None,
                     "last_year": row.progress.last_year if row else None,
                 }
@@ -116,7 +132,7 @@ class TargetForm(forms.Form):
         for indicator in self.indicators:
             try:
                 cleaned[f"t{indicator.pk}"] = parse_amount(
-                    str(self.data.get(f"t{indicator.pk}", "")), indicator.name
+                    str(self.data.get(f"t{indicator.pk}", "")), indicator.name, unit=indicator.unit
                 )
             except ValidationError as error:
                 self.add_error(f"t{indicator.pk}", error)

@@ -7,11 +7,13 @@ fixed number of queries, whatever their count.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -20,7 +22,14 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from zhenwu.core.numbers import format_fixed, format_growth, format_plain, format_points
+from zhenwu.core.numbers import (
+    ENTRY_INTEGER_DIGITS,
+    format_fixed,
+    format_growth,
+    format_percent,
+    format_plain,
+    format_points,
+)
 from zhenwu.core.periods import Period, time_progress_by_date, time_progress_by_month
 from zhenwu.core.progress import STATUS_LABELS, Direction, Progress, Status, rank_competition
 from zhenwu.measures import Measured, Records
@@ -804,6 +813,18 @@ def may_set_targets(user: User, unit: OrgUnit) -> bool:
     return scope.is_township_admin(user) and scope.unit_in_scope(user, unit)
 
 
+ENTRY_LIMIT = Decimal(10) ** ENTRY_INTEGER_DIGITS
+PLAUSIBLE_FACTOR = Decimal(10)  # ten times more or less than a comparison asks for a confirmation
+
+
+def period_error(period: Period, today: date | None = None) -> str:
+    """A month's values are entered in the first days of the next: a month that has not ended yet
+    cannot be entered."""
+    if period > Period.latest_complete(today or timezone.localdate()):
+        return f"{period.year}年{period.month}月尚未结束，不能填报。"
+    return ""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One value as a user typed it, before it is saved."""
@@ -812,7 +833,7 @@ class Entry:
     org_unit: OrgUnit
     value: Decimal
     note: str = ""
-    where: str = ""  # how the user finds it again: a form field or "第5行"
+    where: str = ""  # how the user finds it again: a form field, "第5行" or "values[2]"
 
 
 @dataclass
@@ -824,19 +845,38 @@ class EntryCheck:
     changed: list[tuple[Entry, Value]] = field(default_factory=list)
     unchanged: list[Entry] = field(default_factory=list)
     warnings: list[tuple[Entry, str]] = field(default_factory=list)
+    # Far from last month, last year or the target: saved only once the user has confirmed them.
+    implausible: list[tuple[Entry, str]] = field(default_factory=list)
+    saved: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def confirm_key(self) -> str:
+        """Names the warnings as they were shown, so that a confirmation is of these and no others."""
+        if not self.implausible:
+            return ""
+        shown = sorted([e.indicator.pk, e.org_unit.pk, _plain(e.value), m] for e, m in self.implausible)
+        return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:24]
 
-def check_entries(user: User, period: Period, entries: Iterable[Entry]) -> EntryCheck:
-    """Validate every entry, compare it with what is stored, and say what saving would do."""
+
+def check_entries(
+    user: User, period: Period, entries: Iterable[Entry], *, period_where: str = ""
+) -> EntryCheck:
+    """Validate every entry, compare it with what is stored, and say what saving would do.
+
+    `period_where` names where the user gave the period ("第2行B列"), for a message about it.
+    """
     entries = list(entries)
     check = EntryCheck()
+    if refused := period_error(period):
+        check.errors.append((None, f"{period_where}：{refused}" if period_where else refused))
+        return check
     if not entries:
         return check
-    stored = _stored_values(entries, period)
+    known = _Known.load(entries, period)
     seen: dict[tuple[int, int], Entry] = {}
     for entry in entries:
         key = (entry.indicator.pk, entry.org_unit.pk)
@@ -844,37 +884,63 @@ def check_entries(user: User, period: Period, entries: Iterable[Entry]) -> Entry
             check.errors.append((entry, f"与{seen[key].where}重复：同一指标、同一单元只能填一次。"))
             continue
         seen[key] = entry
-        message = _entry_error(user, entry, stored, period)
+        before = known.value(entry, period.previous_month())
+        message = _entry_error(user, entry, before)
         if message:
             check.errors.append((entry, message))
             continue
-        current = stored.get((*key, period.month))
+        current = known.value(entry, period)
         if current is None:
             check.new.append(entry)
         elif current.value == entry.value and current.note == entry.note:
             check.unchanged.append(entry)
         else:
             check.changed.append((entry, current))
-        before = stored.get((*key, period.month - 1))
         if entry.indicator.kind == IndicatorKind.CUMULATIVE and before and entry.value < before.value:
             check.warnings.append((entry, f"累计值低于上月的{_plain(before.value)}，原因：{entry.note}"))
+        if doubt := _implausible(entry, known):
+            check.implausible.append((entry, doubt))
     return check
 
 
-def _stored_values(entries: list[Entry], period: Period) -> dict[tuple[int, int, int], Value]:
-    values = Value.objects.filter(
-        indicator_id__in={e.indicator.pk for e in entries},
-        org_unit_id__in={e.org_unit.pk for e in entries},
-        year=period.year,
-        month__in=[period.month, period.month - 1],
-    )
-    return {(v.indicator_id, v.org_unit_id, v.month): v for v in values}
+@dataclass(frozen=True)
+class _Known:
+    """What entries are checked against: the stored values of the month, the month before and the
+    same month last year, and the year's targets."""
+
+    period: Period
+    values: dict[tuple[int, int, int, int], Value]
+    targets: dict[tuple[int, int], Target]
+
+    @classmethod
+    def load(cls, entries: list[Entry], period: Period) -> _Known:
+        indicators, units = {e.indicator.pk for e in entries}, {e.org_unit.pk for e in entries}
+        months = [period, period.same_period_last_year(), *filter(None, [period.previous_month()])]
+        values = Value.objects.filter(
+            _months_filter(months), indicator_id__in=indicators, org_unit_id__in=units
+        )
+        targets = Target.objects.filter(indicator_id__in=indicators, org_unit_id__in=units, year=period.year)
+        return cls(
+            period,
+            {(v.indicator_id, v.org_unit_id, v.year, v.month): v for v in values},
+            {(t.indicator_id, t.org_unit_id): t for t in targets},
+        )
+
+    def value(self, entry: Entry, period: Period | None) -> Value | None:
+        if period is None:
+            return None
+        return self.values.get((entry.indicator.pk, entry.org_unit.pk, period.year, period.month))
 
 
-def _entry_error(user: User, entry: Entry, stored: dict[tuple[int, int, int], Value], period: Period) -> str:
+def _entry_error(user: User, entry: Entry, before: Value | None) -> str:
     indicator = entry.indicator
+    if indicator.is_computed and scope.unit_in_scope(user, entry.org_unit):
+        how = "由平台记录自动计算" if indicator.source else "由分子、分母指标计算"
+        return f"“{indicator.name}”{how}，不能手工填报。"
     if not may_enter(user, indicator, entry.org_unit):
         return f"无权填报{entry.org_unit.name}的“{indicator.name}”。"
+    if not entry.value.is_finite() or abs(entry.value) >= ENTRY_LIMIT:
+        return f"“{indicator.name}”超出可填写的范围。"
     if entry.value < 0:
         return f"“{indicator.name}”不能为负数。"
     if indicator.is_rate and indicator.unit == "%" and entry.value > RATE_LIMIT:
@@ -883,7 +949,6 @@ def _entry_error(user: User, entry: Entry, stored: dict[tuple[int, int, int], Va
         return f"“{indicator.name}”最多保留{indicator.decimals}位小数。"
     if len(entry.note) > 200:
         return "备注不能超过200字。"
-    before = stored.get((indicator.pk, entry.org_unit.pk, period.month - 1))
     if (
         indicator.kind == IndicatorKind.CUMULATIVE
         and before
@@ -894,26 +959,88 @@ def _entry_error(user: User, entry: Entry, stored: dict[tuple[int, int, int], Va
     return ""
 
 
+def _implausible(entry: Entry, known: _Known) -> str:
+    """Ten times more or less than last month, the same month last year or the month's share of the
+    target is most likely a slip of unit (元 for 万元) or of the decimal point."""
+    if entry.value == 0:
+        return ""  # zero is zero in any unit
+    unit, period = entry.indicator.unit, known.period
+    compared = []
+    if before := known.value(entry, period.previous_month()):
+        compared.append((before.value, f"上月{_plain(before.value)}{unit}"))
+    if last_year := known.value(entry, period.same_period_last_year()):
+        compared.append((last_year.value, f"去年同期{_plain(last_year.value)}{unit}"))
+    if target := known.targets.get((entry.indicator.pk, entry.org_unit.pk)):
+        compared.append(_target_share(entry.indicator, target, period))
+    far = [words for base, label in compared if (words := _far_from(entry.value, base, label))]
+    if not far:
+        return ""
+    return f"“{entry.indicator.name}”{_plain(entry.value)}{unit}{'，'.join(far)}，请确认单位和数值。"
+
+
+def _target_share(indicator: Indicator, target: Target, period: Period) -> tuple[Decimal, str]:
+    """What the month should show of the annual target: the target phased by time progress for a
+    flow summed through the year, the target itself for a stock or a rate."""
+    unit, whole = indicator.unit, f"全年目标{_plain(target.value)}{indicator.unit}"
+    if indicator.kind != IndicatorKind.CUMULATIVE:
+        return target.value, whole
+    progress = time_progress_by_month(period, target.phasing_shares())
+    due = target.value * progress
+    shown = _plain(due.quantize(Decimal(1).scaleb(-max(indicator.decimals, 2)), ROUND_HALF_UP))
+    return due, f"按序时进度应完成的{shown}{unit}({whole}的{format_percent(progress * 100)})"
+
+
+def _far_from(value: Decimal, base: Decimal, label: str) -> str:
+    if base <= 0:
+        return ""
+    ratio = value / base
+    if ratio > PLAUSIBLE_FACTOR:
+        step = Decimal(1) if ratio >= 100 else Decimal("0.1")
+        return f"是{label}的{_plain(ratio.quantize(step, ROUND_HALF_UP))}倍"
+    if ratio * PLAUSIBLE_FACTOR < 1:
+        percent = ratio * 100
+        two_digits = percent.quantize(Decimal(1).scaleb(percent.adjusted() - 1), ROUND_HALF_UP)
+        return f"仅为{label}的{_plain(two_digits)}%"
+    return ""
+
+
 @transaction.atomic
-def save_entries(user: User, period: Period, entries: Iterable[Entry]) -> EntryCheck:
-    """Save all entries or none: any error and nothing changes. Then re-check the township's rules."""
+def save_entries(
+    user: User, period: Period, entries: Iterable[Entry], *, confirmed: bool | str = False
+) -> EntryCheck:
+    """Save all entries or none: any error and nothing changes. Then re-check the township's rules.
+
+    Values far from their comparisons (`EntryCheck.implausible`) are saved only once confirmed:
+    `confirmed` is True when the caller answers for having shown every warning (the API's
+    `"confirm": true`), or the `confirm_key` of the warnings the user saw, which must still be the
+    warnings of these entries.
+    """
     check = check_entries(user, period, entries)
-    if not check.ok:
+    if not check.ok or (check.implausible and confirmed is not True and confirmed != check.confirm_key):
         return check
     for entry in check.new:
         Value.objects.create(
             indicator=entry.indicator, org_unit=entry.org_unit, year=period.year, month=period.month,
-            value=entry.value, note=entry.note, entered_by=user,
+            value=_kept(entry), note=entry.note, entered_by=user,
         )  # fmt: skip
     for entry, current in check.changed:
-        current.value, current.note, current.entered_by = entry.value, entry.note, user
+        if current.value != entry.value:  # the stored form of an equal value stays, and is not logged
+            current.value = _kept(entry)
+        current.note, current.entered_by = entry.note, user
         current.save()
+    check.saved = True
     from .rules import evaluate_rules  # rules read values through this module's figures
 
     townships = {township_of(e.org_unit) for e in check.new + [e for e, _ in check.changed]}
     for township in townships:
         evaluate_rules(township, period)
     return check
+
+
+def _kept(entry: Entry) -> Decimal:
+    """The value to the indicator's decimals, written out plainly: the activity log shows 1000.00,
+    never 1E+3."""
+    return entry.value.quantize(Decimal(1).scaleb(-entry.indicator.decimals))
 
 
 def set_target(

@@ -155,22 +155,34 @@ def entry(request: HttpRequest) -> HttpResponse:
         if request.GET.get("period") or request.POST.get("period")
         else (Period.latest_complete(timezone.localdate()))
     )
-    indicators = _entry_indicators(request, unit)
+    closed = services.period_error(period)
+    indicators = [] if closed else _entry_indicators(request, unit)
     table = services.progress_table(indicators, [unit], period)
     rows = {i.pk: table[(i.pk, unit.pk)] for i in indicators if (i.pk, unit.pk) in table}
     form = EntryForm(request.POST or None, indicators=indicators, rows=rows)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not closed and form.is_valid():
         entries = [services.Entry(i, unit, v, n, f"v{i.pk}") for i, v, n in form.entries()]
-        check = services.save_entries(request.user, period, entries)  # type: ignore[arg-type]
-        if check.ok:
+        check = services.save_entries(
+            request.user,  # type: ignore[arg-type]
+            period,
+            entries,
+            confirmed=form.cleaned_data["confirm"],
+        )
+        if check.saved:
             saved = len(check.new) + len(check.changed)
             messages.success(
                 request, f"已保存 {saved} 项(新增 {len(check.new)}，修改 {len(check.changed)})。"
             )
             return redirect(f"{reverse('indicators:entry')}?org={unit.code}&period={period.key}")
-        for failed, message in check.errors:
-            form.add_error(failed.where if failed else None, message)
-    context = {"unit": unit, "period": period, "form": form, "departments": _departments(request, unit)}
+        form.show(check)
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_error": closed,
+        "latest": Period.latest_complete(timezone.localdate()),
+        "form": form,
+        "departments": _departments(request, unit),
+    }
     return render(request, "indicators/entry.html", context)
 
 
@@ -242,13 +254,23 @@ def upload(request: HttpRequest) -> HttpResponse:
         parsed = excel.read_upload(form.cleaned_data["file"].read(), township)
         errors = list(parsed.errors)
         if parsed.period is not None:  # the sheet was readable: report every row's problem at once
-            check = services.check_entries(request.user, parsed.period, parsed.entries)  # type: ignore[arg-type]
+            check = services.check_entries(
+                request.user,  # type: ignore[arg-type]
+                parsed.period,
+                parsed.entries,
+                period_where=excel.PERIOD_CELL,
+            )
             errors += [f"{e.where}：{m}" if e else m for e, m in check.errors]
-            context.update({"check": check, "period": parsed.period})
+            context.update(_preview(check, parsed))
             if not errors:
-                context["pending"] = excel.sign_pending(parsed)
+                context["pending"] = excel.sign_pending(parsed, check.confirm_key)
         context["errors"] = errors
     return render(request, "indicators/upload.html", context)
+
+
+def _preview(check: services.EntryCheck, parsed: excel.ParsedUpload) -> dict[str, Any]:
+    doubts = [f"{excel.value_cell(e)}：{m}" for e, m in check.implausible]
+    return {"check": check, "period": parsed.period, "doubts": doubts}
 
 
 def _confirm_upload(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]) -> HttpResponse:
@@ -258,9 +280,18 @@ def _confirm_upload(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]
         context["errors"] = error.messages
         return render(request, "indicators/upload.html", context)
     assert parsed.period is not None
-    check = services.save_entries(request.user, parsed.period, parsed.entries)  # type: ignore[arg-type]
+    check = services.save_entries(
+        request.user,  # type: ignore[arg-type]
+        parsed.period,
+        parsed.entries,
+        confirmed=parsed.confirm,
+    )
     if not check.ok:
         context["errors"] = [f"{e.where}：{m}" if e else m for e, m in check.errors]
+        return render(request, "indicators/upload.html", context)
+    if not check.saved:  # the stored values changed since the dry run, and with them its warnings
+        context.update(_preview(check, parsed), rechecked=True)
+        context["pending"] = excel.sign_pending(parsed, check.confirm_key)
         return render(request, "indicators/upload.html", context)
     messages.success(
         request,
