@@ -43,3 +43,8 @@ def test_the_annual_report_as_html_links_nothing_but_names_each_figures_computat
 def test_an_unknown_unit_is_refused_with_a_clear_message(db: None) -> None:
     with pytest.raises(CommandError, match="找不到该单位"):
         call_command("report", "annual", "--org", "无此镇", "--year", "2026", stdout=StringIO())
+
+
+def test_a_report_of_a_span_not_yet_begun_is_refused_with_a_clear_message(db: None) -> None:
+    with pytest.raises(CommandError, match="2027年上半年尚未开始"):
+        call_command("report", "half-year", "--org", "示范镇", "--year", "2027", stdout=StringIO())

@@ -80,6 +80,11 @@ def chinese_ordinal(n: int) -> str:
     return SECTION_WORDS[n - 1] if n <= len(SECTION_WORDS) else str(n)
 
 
+def date_words(day: date, year: bool = True) -> str:
+    """'2026年12月2日': Arabic numerals without leading zeros, as GB/T 9704-2012 writes 成文日期."""
+    return f"{day.year}年{day.month}月{day.day}日" if year else f"{day.month}月{day.day}日"
+
+
 # --- figures ------------------------------------------------------------------------------------------
 
 
@@ -186,6 +191,7 @@ def compose(figures: ReportFigures) -> Document:
     spec = figures.spec
     document = Document(spec.title(figures.unit_name))
     _opening(document, figures)
+    _cut_off(document, figures)
     document.add(Style.HEADING1, "一、工作成效")
     _results(document, figures)
     document.add(Style.HEADING1, "二、主要做法")
@@ -226,6 +232,17 @@ def _opening(document: Document, figures: ReportFigures) -> None:
             "达到或超过序时进度。",
         ]
     document.add(Style.BODY, *pieces)
+
+
+def _cut_off(document: Document, figures: ReportFigures) -> None:
+    """'（数据截至2026年12月2日，其中主要指标为1-10月数据。）' when the figures are not the whole span's:
+    the span is not over, or its last month's indicator values were not yet all due."""
+    spec = figures.spec
+    parts = [f"数据截至{date_words(spec.generated_on)}"] if spec.in_progress else []
+    if _reported(figures) and spec.period.month != spec.kind.last_month:
+        parts.append(f"主要指标为{spec.period.label}数据")
+    if parts:
+        document.add(Style.BODY, f"（{'，其中'.join(parts)}。）")
 
 
 def _results(document: Document, figures: ReportFigures) -> None:
@@ -292,11 +309,11 @@ def _projects(document: Document, figures: ReportFigures) -> None:
     moved_parts: list[list[Piece]] = []
     for label, projects, key in moved:
         if projects:
-            how = f"{spec.year}年1-{spec.kind.last_month}月进入该阶段的项目"
+            how = f"{spec.period.full_label}进入该阶段的项目"
             sources = tuple(Source(p.name, "projects:project-detail", (p.pk,)) for p in projects)
             moved_parts.append([label, count_figure(len(projects), "个", how, sources, f"projects:{key}")])
     if moved_parts:
-        pieces += [f"{spec.year}年以来，", *_join(moved_parts, "，")]
+        pieces += [f"{spec.period.full_label}，", *_join(moved_parts, "，")]
     if counts.planned_investment:
         share = counts.completed_investment * 100 / counts.planned_investment
         pieces += [
@@ -306,7 +323,10 @@ def _projects(document: Document, figures: ReportFigures) -> None:
             ),
             "，累计完成投资",
             money_figure(
-                counts.completed_investment, "各项目截至期末的完成投资之和", source, "projects:completed"
+                counts.completed_investment,
+                f"各项目{spec.period.full_label}累计完成投资之和",
+                source,
+                "projects:completed",
             ),
             "，完成年度计划的",
             rate_figure(share, "完成投资 ÷ 年度计划投资", source, "projects:completion"),
@@ -317,7 +337,7 @@ def _projects(document: Document, figures: ReportFigures) -> None:
 
 def _case_source(figures: ReportFigures) -> tuple[Source, ...]:
     spec = figures.spec
-    query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.end.isoformat()))
+    query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.until.isoformat()))
     return (Source(f"{figures.spec.span_words}受理的事件", "cases:case-list", (), query),)
 
 
@@ -466,8 +486,10 @@ def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece
 def _plans(document: Document, figures: ReportFigures) -> None:
     n = _numbered(document, (e for e in figures.entries if e.section == "plans"))
     if figures.coming:
+        # a date outside the year the plans are for (December's, in next year's plans) names its year
+        plans_year = figures.spec.next_span[0].year
         items = [
-            f"{c.project}{c.planned.month}月{c.planned.day}日前完成“{c.milestone}”"
+            f"{c.project}{date_words(c.planned, c.planned.year != plans_year)}前完成“{c.milestone}”"
             for c in figures.coming[:8]
         ]
         document.add(
