@@ -1,6 +1,6 @@
 """A report says when it was made and what its figures cover: generated before its span ends it says
 its figures are to date and which month its indicators are for; overdue is counted to the day it is
-generated, and only values already due are called missing."""
+generated, and only values already due are called missing. It ends with its issuer and date."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from zhenwu.org.models import User
 from zhenwu.projects.models import Milestone, Stage
 from zhenwu.reader import analyse
 from zhenwu.reports import services
-from zhenwu.reports.document import Document
+from zhenwu.reports.document import Document, Style
 from zhenwu.reports.kinds import spec_for
 
 pytestmark = pytest.mark.usefixtures("full_demo")
@@ -116,6 +116,20 @@ def test_a_value_not_yet_due_is_not_called_missing(time_machine: TimeMachineFixt
     Value.objects.filter(indicator__code="gdzctz", org_unit__code="990101001", year=2026, month=1).delete()
     report = generate(time_machine, date(2026, 2, 3), "q1")
     assert "应报未报" not in report.text
+
+
+def test_the_report_ends_with_its_issuer_and_the_day_it_was_generated(
+    time_machine: TimeMachineFixture,
+) -> None:
+    report = generate(time_machine, date(2026, 12, 2), "annual")
+    *_, signature, day = report.paragraphs
+    assert (signature.style, signature.text) == (Style.SIGNATURE, "示范镇")
+    assert (day.style, day.text) == (Style.SIGNATURE, "2026年12月2日")
+
+
+def test_a_villages_report_is_signed_by_the_village(cast: Cast, time_machine: TimeMachineFixture) -> None:
+    report = generate(time_machine, date(2026, 12, 2), "annual", org=cast.village01.code)
+    assert texts(report)[-2:] == [cast.village01.name, "2026年12月2日"]
 
 
 @pytest.mark.parametrize(("day", "kind"), [(date(2026, 12, 2), "annual"), (date(2026, 11, 18), "q4")])

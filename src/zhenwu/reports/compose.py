@@ -200,6 +200,7 @@ def compose(figures: ReportFigures) -> Document:
     _problems(document, figures)
     document.add(Style.HEADING1, f"四、{spec.next_words}工作计划")
     _plans(document, figures)
+    _signature(document, figures)
     return document
 
 
@@ -498,3 +499,9 @@ def _plans(document: Document, figures: ReportFigures) -> None:
         )
     elif not n:
         document.add(Style.BODY, "（各站所尚未填报下阶段工作计划。）")
+
+
+def _signature(document: Document, figures: ReportFigures) -> None:
+    """署名 and 成文日期 (GB/T 9704-2012 7.3.5.3): the issuing unit, and the day the report was made."""
+    document.add(Style.SIGNATURE, figures.unit_name)
+    document.add(Style.SIGNATURE, date_words(figures.spec.generated_on))
