@@ -3,6 +3,7 @@ generated report states one measure with two values."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from io import BytesIO
 
@@ -60,6 +61,13 @@ def test_the_page_the_api_and_the_export_agree_on_every_demo_figure(cast: Cast, 
 def test_no_demo_report_states_one_measure_with_two_values(cast: Cast, kind: str) -> None:
     document = reports.compiled_report(cast.user("leader"), cast.township, spec_for(kind, 2026))
     assert document.measure_conflicts() == []
+    # nor states it over two spans (1-10月 for indicators, to the day for records): two values again
+    spans = defaultdict(set)
+    for figure in document.figures:
+        if figure.measure:
+            measure, span = figure.measure.split("@", 1)
+            spans[measure].add(span)
+    assert spans and all(len(s) == 1 for s in spans.values()), spans
     assert [f.message for f in analyse(document.text).findings if f.severity == "error"] == []
 
 

@@ -1,15 +1,22 @@
-"""`zhenwu report` writes the demo township's reports by name or code, in docx, Markdown or HTML."""
+"""`zhenwu report` writes the demo township's reports by name or code, in docx, Markdown or HTML, dated
+the day it runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import docx
 import pytest
 from django.core.management import CommandError, call_command
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from time_machine import TimeMachineFixture
 
 pytestmark = pytest.mark.usefixtures("full_demo")
+
+DECEMBER_2 = datetime(2026, 12, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def test_the_half_year_report_is_written_as_docx_by_the_townships_name(db: None, tmp_path: Path) -> None:
@@ -40,6 +47,41 @@ def test_the_annual_report_as_html_links_nothing_but_names_each_figures_computat
     assert 'class="figure" title="' in page
 
 
+def test_the_docx_written_on_2_december_ends_with_the_issuer_and_that_day_right_aligned(
+    db: None, tmp_path: Path, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(DECEMBER_2, tick=False)
+    out = tmp_path / "report.docx"
+    call_command(
+        "report", "annual", "--org", "示范镇", "--year", "2026", "--out", str(out), stdout=StringIO()
+    )
+    *_, signature, day = docx.Document(str(out)).paragraphs
+    assert (signature.text, day.text) == ("示范镇", "2026年12月2日")
+    assert signature.alignment == day.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_the_markdown_and_html_end_with_the_issuer_and_the_day_right_aligned(
+    db: None, tmp_path: Path, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(DECEMBER_2, tick=False)
+    stdout = StringIO()
+    call_command("report", "annual", "--org", "示范镇", "--year", "2026", "--format", "md", stdout=stdout)
+    assert stdout.getvalue().endswith('<p align="right">示范镇</p>\n\n<p align="right">2026年12月2日</p>\n')
+    assert "（数据截至2026年12月2日，其中主要指标为1-10月数据。）" in stdout.getvalue()
+    out = tmp_path / "report.html"
+    call_command(
+        "report", "annual", "--org", "示范镇", "--year", "2026", "--out", str(out), stdout=StringIO()
+    )
+    page = out.read_text(encoding="utf-8")
+    assert '<p class="signature">示范镇</p>\n<p class="signature">2026年12月2日</p>\n</body>' in page
+    assert "p.signature { text-align: right;" in page
+
+
 def test_an_unknown_unit_is_refused_with_a_clear_message(db: None) -> None:
     with pytest.raises(CommandError, match="找不到该单位"):
         call_command("report", "annual", "--org", "无此镇", "--year", "2026", stdout=StringIO())
+
+
+def test_a_report_of_a_span_not_yet_begun_is_refused_with_a_clear_message(db: None) -> None:
+    with pytest.raises(CommandError, match="2027年上半年尚未开始"):
+        call_command("report", "half-year", "--org", "示范镇", "--year", "2027", stdout=StringIO())

@@ -23,6 +23,8 @@ def produced() -> Any:
     model.add(Style.HEADING2, "（一）主要指标完成情况")
     model.add(Style.BODY, "固定资产投资完成", Figure("4.90亿元", None, "累计值"), "。")
     model.add(Style.BODY, "正文。", lead="（二）一段引领的标题。")
+    model.add(Style.SIGNATURE, "示范镇")
+    model.add(Style.SIGNATURE, "2026年12月2日")
     return docx.Document(BytesIO(render(model)))
 
 
@@ -104,3 +106,28 @@ def test_page_numbers_are_songti_14pt_dashes_odd_right_even_left(produced: Any) 
         assert "PAGE" in footer._p.xml
         for run in footer.runs:
             assert run.font.size == Pt(14) and fonts_of(run._r)["eastAsia"] == "宋体"
+
+
+def test_the_issuer_and_the_date_end_the_document_right_aligned_in_fangsong_after_a_blank_line(
+    produced: Any,
+) -> None:
+    *_, body, issuer, day = produced.paragraphs
+    assert (body.text, issuer.text, day.text) == ("（二）一段引领的标题。正文。", "示范镇", "2026年12月2日")
+    for line in (issuer, day):
+        assert line.alignment == WD_ALIGN_PARAGRAPH.RIGHT and line.paragraph_format.first_line_indent == 0
+        assert line.style.font.size == Pt(16) and fonts_of(line.runs[0]._r)["eastAsia"] == "仿宋_GB2312"
+    assert issuer.paragraph_format.space_before == Pt(28.95)  # a blank line below the text
+    # GB/T 9704 7.3.5.3: the date (6.5 characters: numerals are half wide) two characters in from the
+    # right, and the issuer's first character two characters left of the date's
+    assert day.paragraph_format.right_indent == Pt(32)
+    assert issuer.paragraph_format.right_indent == Pt(16 * 7.5)
+    assert issuer._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "750"
+
+
+def test_a_long_issuer_sits_two_characters_in_and_the_date_starts_two_characters_after_it() -> None:
+    model = Document("标题")
+    model.add(Style.SIGNATURE, "中共示范镇委员会示范镇人民政府")
+    model.add(Style.SIGNATURE, "2026年12月2日")
+    *_, issuer, day = docx.Document(BytesIO(render(model))).paragraphs
+    assert issuer.paragraph_format.right_indent == Pt(32)
+    assert day.paragraph_format.right_indent == Pt(16 * 8.5)  # 15 − 6.5 characters

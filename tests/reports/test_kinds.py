@@ -1,12 +1,19 @@
-"""Each kind of report has its title, its span and the span its plans are for."""
+"""Each kind of report has its title, its span and the span its plans are for; the day it is
+generated decides how it names its span and which month its monthly figures are for."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from time_machine import TimeMachineFixture
 
+from zhenwu.core.periods import Period
+from zhenwu.indicators import services as indicators
+from zhenwu.reports import kinds
 from zhenwu.reports.kinds import spec_for
+
+AFTER_EVERYTHING = date(2027, 2, 1)  # every 2026 span has ended and its values were due
 
 
 @pytest.mark.parametrize(
@@ -20,12 +27,69 @@ from zhenwu.reports.kinds import spec_for
     ],
 )
 def test_each_kind_names_itself_and_its_span(kind: str, title: str, start: date, end: date) -> None:
-    spec = spec_for(kind, 2026)
+    spec = spec_for(kind, 2026, AFTER_EVERYTHING)
     assert spec.title("示范镇") == title
-    assert (spec.start, spec.end) == (start, end)
+    assert spec_for(kind, 2026, start).title("示范镇") == title  # the same before its span is over
+    assert (spec.start, spec.end, spec.until) == (start, end, end)
     assert spec.period.month == end.month  # indicators are year to date to the span's last month
 
 
 def test_an_unknown_kind_is_refused_in_chinese() -> None:
     with pytest.raises(ValueError, match="未知的报告类型"):
         spec_for("q5", 2026)
+
+
+def test_a_report_of_a_span_not_yet_begun_is_refused_in_chinese() -> None:
+    with pytest.raises(ValueError, match="2027年度尚未开始"):
+        spec_for("annual", 2027, date(2026, 12, 2))
+
+
+def test_the_generation_day_defaults_to_today_in_beijing(time_machine: TimeMachineFixture) -> None:
+    assert spec_for("annual", 2026).generated_on == date(2026, 11, 18)  # the suite's frozen clock
+    time_machine.move_to(datetime(2026, 12, 1, 17, 30, tzinfo=UTC), tick=False)  # 01:30 in Beijing
+    assert spec_for("annual", 2026).generated_on == date(2026, 12, 2)
+
+
+def test_reports_take_the_indicators_entry_deadline() -> None:
+    assert kinds.ENTRY_DEADLINE_DAY == indicators.ENTRY_DEADLINE_DAY
+
+
+@pytest.mark.parametrize(
+    ("kind", "generated_on", "period"),
+    [
+        # November's values are due by 5 December: on the 2nd the latest complete figures are October's
+        ("annual", date(2026, 12, 2), Period(2026, 10)),
+        ("annual", date(2026, 12, 6), Period(2026, 11)),
+        ("annual", date(2027, 1, 3), Period(2026, 11)),
+        ("annual", date(2027, 1, 6), Period(2026, 12)),
+        ("q4", date(2026, 11, 18), Period(2026, 10)),
+        ("half-year", date(2026, 7, 3), Period(2026, 5)),
+        ("half-year", date(2026, 11, 18), Period(2026, 6)),
+        # nothing of the year is due yet: January, whose missing values are not yet late
+        ("q1", date(2026, 2, 3), Period(2026, 1)),
+    ],
+)
+def test_monthly_figures_are_of_the_latest_month_whose_values_were_due(
+    kind: str, generated_on: date, period: Period
+) -> None:
+    assert spec_for(kind, 2026, generated_on).period == period
+
+
+@pytest.mark.parametrize(
+    ("kind", "generated_on", "words", "until"),
+    [
+        ("annual", date(2026, 12, 2), "今年以来", date(2026, 12, 2)),
+        ("half-year", date(2026, 5, 20), "今年以来", date(2026, 5, 20)),
+        ("q4", date(2026, 11, 18), "四季度以来", date(2026, 11, 18)),
+        ("annual", date(2026, 12, 31), "今年以来", date(2026, 12, 31)),
+        ("annual", date(2027, 1, 3), "全年", date(2026, 12, 31)),
+        ("q4", date(2027, 1, 3), "四季度", date(2026, 12, 31)),
+        ("half-year", date(2026, 11, 18), "上半年", date(2026, 6, 30)),
+    ],
+)
+def test_a_span_not_yet_ended_is_named_as_to_date(
+    kind: str, generated_on: date, words: str, until: date
+) -> None:
+    spec = spec_for(kind, 2026, generated_on)
+    assert (spec.span_words, spec.until) == (words, until)
+    assert spec.in_progress == (generated_on <= spec.end)

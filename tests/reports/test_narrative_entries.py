@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
@@ -11,7 +13,7 @@ from zhenwu.reports.document import Document, Style
 from zhenwu.reports.kinds import spec_for
 from zhenwu.reports.models import NarrativeEntry, ReportDraft
 
-SPEC = spec_for("half-year", 2025)  # the demo writes entries for this year
+SPEC = spec_for("half-year", 2025, date(2026, 11, 18))  # the demo writes entries for this year
 
 
 def write(

@@ -46,3 +46,17 @@ def test_the_download_is_a_docx_named_after_the_report(admin_client: Client) -> 
 def test_the_menu_has_a_reports_entry(admin_client: Client) -> None:
     page = admin_client.get("/reports/").content.decode()
     assert 'href="/reports/"' in page and "报告" in page
+
+
+def test_the_preview_ends_with_the_issuer_and_todays_date_right_aligned(admin_client: Client) -> None:
+    page = admin_client.get(f"/reports/{QUERY}").content.decode()
+    assert '<p class="signature">示范镇</p>\n<p class="signature">2026年11月18日</p>\n</article>' in page
+    assert ".report-preview p.signature { text-align: right;" in page
+
+
+def test_a_report_of_a_span_not_yet_begun_is_refused_with_a_message(admin_client: Client) -> None:
+    page = admin_client.get("/reports/?org=990101001&kind=annual&year=2027")
+    assert page.status_code == 200
+    assert "2027年度尚未开始，还不能生成报告。" in page.content.decode()
+    download = admin_client.get("/reports/download/?org=990101001&kind=annual&year=2027&format=docx")
+    assert download.status_code == 404

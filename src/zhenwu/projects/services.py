@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -323,14 +323,25 @@ class ReviewLine:
 def _overdue_reason(milestone: Milestone, today: date) -> str:
     late = (today - milestone.planned_date).days
     why = f"：{milestone.note}" if milestone.note else ""
-    return f"节点“{milestone.name}”计划{milestone.planned_date:%m月%d日}完成，已逾期{late}天{why}"
+    planned = milestone.planned_date
+    return f"节点“{milestone.name}”计划{planned.month}月{planned.day}日完成，已逾期{late}天{why}"
+
+
+def _printed_percent(share: Decimal) -> Decimal:
+    """A share as a percentage rounded the way `format_percent` prints it."""
+    return (share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _investment_reason(money: InvestmentProgress) -> str:
+    """'完成年度计划投资的12.0%，低于序时进度（50.0%）38.0个百分点'.
+
+    The gap is taken between the two percentages as printed, so that a reader who subtracts them
+    finds the same number."""
     assert money.completion is not None
     why = f"：{money.record.note}" if money.record and money.record.note else ""
-    done, due = format_percent(money.completion * 100), format_percent(money.time_progress * 100)
-    return f"完成年度计划投资的{done}，低于序时进度{due}{why}"
+    done, due = _printed_percent(money.completion), _printed_percent(money.time_progress)
+    gap = f"{format_percent(due - done)[:-1]}个百分点"
+    return f"完成年度计划投资的{format_percent(done)}，低于序时进度（{format_percent(due)}）{gap}{why}"
 
 
 def monthly_review(user: Any, period: Period, today: date | None = None) -> list[ReviewLine]:

@@ -89,6 +89,11 @@ def chinese_ordinal(n: int) -> str:
     return SECTION_WORDS[n - 1] if n <= len(SECTION_WORDS) else str(n)
 
 
+def date_words(day: date, year: bool = True) -> str:
+    """'2026年12月2日': Arabic numerals without leading zeros, as GB/T 9704-2012 writes 成文日期."""
+    return f"{day.year}年{day.month}月{day.day}日" if year else f"{day.month}月{day.day}日"
+
+
 # --- figures ------------------------------------------------------------------------------------------
 
 
@@ -220,6 +225,7 @@ def compose(figures: ReportFigures) -> Document:
     spec = figures.spec
     document = Document(spec.title(figures.unit_name))
     _opening(document, figures)
+    _cut_off(document, figures)
     document.add(Style.HEADING1, "一、工作成效")
     _results(document, figures)
     document.add(Style.HEADING1, "二、主要做法")
@@ -228,6 +234,7 @@ def compose(figures: ReportFigures) -> Document:
     _problems(document, figures)
     document.add(Style.HEADING1, f"四、{spec.next_words}工作计划")
     _plans(document, figures)
+    _signature(document, figures)
     return document
 
 
@@ -263,6 +270,17 @@ def _opening(document: Document, figures: ReportFigures) -> None:
             + "。",
         ]
     document.add(Style.BODY, *pieces)
+
+
+def _cut_off(document: Document, figures: ReportFigures) -> None:
+    """'（数据截至2026年12月2日，其中主要指标为1-10月数据。）' when the figures are not the whole span's:
+    the span is not over, or its last month's indicator values were not yet all due."""
+    spec = figures.spec
+    parts = [f"数据截至{date_words(spec.generated_on)}"] if spec.in_progress else []
+    if _reported(figures) and spec.period.month != spec.kind.last_month:
+        parts.append(f"主要指标为{spec.period.label}数据")
+    if parts:
+        document.add(Style.BODY, f"（{'，其中'.join(parts)}。）")
 
 
 def _results(document: Document, figures: ReportFigures) -> None:
@@ -336,11 +354,11 @@ def _projects(document: Document, figures: ReportFigures) -> None:
     moved_parts: list[list[Piece]] = []
     for label, projects, key in moved:
         if projects:
-            how = f"{spec.year}年1-{spec.kind.last_month}月进入该阶段的项目"
+            how = f"{spec.period.full_label}进入该阶段的项目"
             sources = tuple(Source(p.name, "projects:project-detail", (p.pk,)) for p in projects)
             moved_parts.append([label, count_figure(len(projects), "个", how, sources, f"projects:{key}")])
     if moved_parts:
-        pieces += [f"{spec.year}年以来，", *_join(moved_parts, "，")]
+        pieces += [f"{spec.period.full_label}，", *_join(moved_parts, "，")]
     if counts.planned_investment:
         share = counts.completed_investment * 100 / counts.planned_investment
         pieces += [
@@ -350,7 +368,10 @@ def _projects(document: Document, figures: ReportFigures) -> None:
             ),
             "，累计完成投资",
             money_figure(
-                counts.completed_investment, "各项目截至期末的完成投资之和", source, "projects:completed"
+                counts.completed_investment,
+                f"各项目{spec.period.full_label}累计完成投资之和",
+                source,
+                "projects:completed",
             ),
             "，完成年度计划的",
             rate_figure(share, "完成投资 ÷ 年度计划投资", source, "projects:completion"),
@@ -361,7 +382,7 @@ def _projects(document: Document, figures: ReportFigures) -> None:
 
 def _case_source(figures: ReportFigures) -> tuple[Source, ...]:
     spec = figures.spec
-    query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.end.isoformat()))
+    query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.until.isoformat()))
     return (Source(f"{figures.spec.span_words}受理的事件", "cases:case-list", (), query),)
 
 
@@ -419,12 +440,15 @@ def _livelihood(document: Document, figures: ReportFigures) -> None:
     code = figures.unit_code
     monitoring = (Source("防返贫监测对象", "households:monitoring-list", (), (("org", code),)),)
     parts: list[list[Piece]] = []
-    span = (figures.spec.start, figures.spec.end)
+    span = (figures.spec.start, figures.spec.until)
+    # An indicator bound to the same records stated it already, over its own months: stating it again
+    # to another day reads as a second value of one figure.
+    stated = {measure.split("@", 1)[0] for measure in document.measures()}
     for label, count, key, measured in (
         ("新增防返贫监测对象", figures.new_monitored, "new", "households.new_monitored"),
         ("消除风险", figures.eliminated, "eliminated", ""),
     ):
-        if count is not None and count.households:
+        if count is not None and count.households and f"{measured}:" not in stated:
             households = measure_key(measured, "", *span) if measured else ""
             people = measure_key(f"{measured}_people", "", *span) if measured else ""
             key = f"households:{key}"
@@ -434,10 +458,9 @@ def _livelihood(document: Document, figures: ReportFigures) -> None:
                 count_figure(count.people, "人", "这些户的家庭成员", monitoring, f"{key}:people", people),
             ])  # fmt: skip
     benefit_source = (Source("救助与补贴", "households:overview", (), (("org", code),)),)
-    stated = document.measures()
     for kind, label, money in figures.benefits:
         paid = measure_key("households.benefit_paid", kind, *span)
-        if money.yuan and paid not in stated:  # an indicator bound to the same records said it already
+        if money.yuan and paid.split("@", 1)[0] not in stated:
             how = f"{len(money.records)}条救助记录：月标准 × 期内享受月数(临时救助按次)"
             figure = money_figure(money.yuan, how, benefit_source, f"benefits:{label}", paid)
             parts.append([f"发放{label}", figure])
@@ -519,8 +542,10 @@ def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece
 def _plans(document: Document, figures: ReportFigures) -> None:
     n = _numbered(document, (e for e in figures.entries if e.section == "plans"))
     if figures.coming:
+        # a date outside the year the plans are for (December's, in next year's plans) names its year
+        plans_year = figures.spec.next_span[0].year
         items = [
-            f"{c.project}{c.planned.month}月{c.planned.day}日前完成“{c.milestone}”"
+            f"{c.project}{date_words(c.planned, c.planned.year != plans_year)}前完成“{c.milestone}”"
             for c in figures.coming[:8]
         ]
         document.add(
@@ -529,3 +554,9 @@ def _plans(document: Document, figures: ReportFigures) -> None:
         )
     elif not n:
         document.add(Style.BODY, "（各站所尚未填报下阶段工作计划。）")
+
+
+def _signature(document: Document, figures: ReportFigures) -> None:
+    """署名 and 成文日期 (GB/T 9704-2012 7.3.5.3): the issuing unit, and the day the report was made."""
+    document.add(Style.SIGNATURE, figures.unit_name)
+    document.add(Style.SIGNATURE, date_words(figures.spec.generated_on))

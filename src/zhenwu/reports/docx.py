@@ -2,8 +2,9 @@
 
 A4, margins 37/35/28/26 mm (a 156 × 225 mm text block), 22 lines of 28 characters: exact line
 spacing of 28.95 pt and a document grid. Title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312 with a
-two-character first-line indent; "一、" 黑体, "（一）" 楷体_GB2312. Page numbers 4号 宋体 "— 1 —", odd
-pages right and even pages left, one character in.
+two-character first-line indent; "一、" 黑体, "（一）" 楷体_GB2312. 署名 and 成文日期 in the body's font,
+right, a blank line below the text. Page numbers 4号 宋体 "— 1 —", odd pages right and even pages left,
+one character in.
 
 python-docx writes only the Latin font names and leaves the theme fonts in place, and Word then shows
 its own Chinese font: every style's and run's rFonts gets w:eastAsia and loses its theme attributes.
@@ -226,6 +227,38 @@ def add_text(document: Any, text: str, style: Style = Style.BODY) -> Any:
     return _paragraph(document, Paragraph(style, [text]))
 
 
+def text_width(text: str) -> float:
+    """Width in body characters: an Arabic numeral or Latin letter is half a Chinese character."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+def signature_indents(issuer: str, day: str) -> tuple[float, float]:
+    """Right indents in characters of the 署名 and the 成文日期 (GB/T 9704-2012 7.3.5.3): the issuer two
+    characters in from the right and the date starting two characters right of the issuer's start; a
+    date that would then come nearer the edge than two characters sits two in, and the issuer moves left
+    with it."""
+    issuer_width, day_width = text_width(issuer), text_width(day)
+    day_right = max(2.0, issuer_width - day_width)
+    return day_right + day_width + 2 - issuer_width, day_right
+
+
+def add_signature(document: Any, issuer: str, day: str) -> list[Any]:
+    """The issuing unit's name and the date, right, after a blank line."""
+    lines = []
+    for text, indent in zip((issuer, day), signature_indents(issuer, day), strict=True):
+        line = document.add_paragraph(style=document.styles[STYLE_NAMES[Style.SIGNATURE]])
+        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        line.paragraph_format.first_line_indent = Pt(0)
+        line.paragraph_format.right_indent = Pt(BODY_SIZE.pt * indent)
+        ind = line._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "0")
+        ind.set(qn("w:rightChars"), str(round(indent * 100)))  # Word keeps characters whatever the grid
+        _run(line, text, BODY_FONT)
+        lines.append(line)
+    lines[0].paragraph_format.space_before = LINE_PITCH
+    return lines
+
+
 def add_table(document: Any, headers: list[str], rows: list[list[object]]) -> Any:
     """A plain grid table in 仿宋, 小四, single-spaced and without the body's first-line indent."""
     table = document.add_table(rows=1, cols=len(headers))
@@ -252,5 +285,10 @@ def render(model: Document) -> bytes:
     document = official_document()
     add_title(document, model.title)
     for paragraph in model.paragraphs:
-        _paragraph(document, paragraph)
+        if paragraph.style != Style.SIGNATURE:
+            _paragraph(document, paragraph)
+    signature = [p.text for p in model.paragraphs if p.style == Style.SIGNATURE]
+    if signature:
+        issuer, day = signature  # a report signs with its unit and the day it was generated
+        add_signature(document, issuer, day)
     return to_bytes(document)

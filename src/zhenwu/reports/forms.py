@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from zhenwu.org.models import Department
 
-from .kinds import KINDS
+from .kinds import KINDS, ReportSpec, spec_for
 from .models import NarrativeEntry
 
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
@@ -18,6 +18,21 @@ class ReportChoiceForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self) -> dict[str, object]:
+        """The report asked for, generated today: `cleaned_data["spec"]`."""
+        data = super().clean() or {}
+        if "kind" in data and "year" in data:
+            try:
+                data["spec"] = spec_for(data["kind"], data["year"])
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+    @property
+    def spec(self) -> ReportSpec:
+        spec: ReportSpec = self.cleaned_data["spec"]
+        return spec
 
 
 class EntryForm(forms.ModelForm):  # type: ignore[type-arg]

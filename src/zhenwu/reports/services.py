@@ -7,7 +7,6 @@ narrative entries and drafts.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,24 +44,28 @@ def find_unit(user: Any, text: str) -> OrgUnit:
 
 
 def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> ReportFigures:
-    """Every figure the report of `unit` for `spec` states, as `user` may see them."""
-    period = spec.period
+    """Every figure the report of `unit` for `spec` states, as `user` may see them.
+
+    Monthly figures are year to date to `spec.period`; dated records count to `spec.until`; whatever is
+    late (a milestone, a value not entered by its deadline) is late on the day the report is generated.
+    """
+    period, today = spec.period, spec.generated_on
     counts = projects.project_counts(user, unit, period)
-    review = [line for line in projects.monthly_review(user, period, today=spec.end)
+    review = [line for line in projects.monthly_review(user, period, today=today)
               if line.project.org_unit.path.startswith(unit.path)]  # fmt: skip
     return ReportFigures(
         spec=spec,
         unit_name=unit.name,
         unit_code=unit.code,
-        indicators=indicators.progress_for_unit(user, unit, period, today=_today(spec)),
+        indicators=indicators.progress_for_unit(user, unit, period, today=today),
         projects=counts,
         review=review,
         coming=coming_milestones(user, unit, spec),
-        cases=cases.case_figures(user, unit, spec.start, spec.end),
-        new_monitored=households.new_monitored(user, spec.start, spec.end, unit),
-        eliminated=households.closed_monitored(user, spec.start, spec.end, unit),
+        cases=cases.case_figures(user, unit, spec.start, spec.until),
+        new_monitored=households.new_monitored(user, spec.start, spec.until, unit),
+        eliminated=households.closed_monitored(user, spec.start, spec.until, unit),
         benefits=[
-            (kind, label, households.benefit_paid(user, kind, spec.start, spec.end, unit))
+            (kind, label, households.benefit_paid(user, kind, spec.start, spec.until, unit))
             for kind, label in BENEFITS
         ],
         subsidies=[
@@ -74,13 +77,11 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
     )
 
 
-def _today(spec: ReportSpec) -> date:
-    """Warnings as on the day after the period's entry deadline: 'not reported' means late by then."""
-    return spec.period.entry_deadline(indicators.ENTRY_DEADLINE_DAY)
-
-
 def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming]:
-    start, end = spec.next_span
+    """Open milestones from the day the report is generated to the end of the span its plans are for:
+    one planned before that day is overdue, and one between that day and the plans' span (December's,
+    in an annual report written in December) is still to be done."""
+    start, end = spec.generated_on, spec.next_span[1]
     found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
     coming = [
         Coming(p.pk, p.name, m.name, m.planned_date)

@@ -8,6 +8,11 @@ from html import escape
 from .document import Document, Figure, Paragraph, Source, Style
 
 Link = Callable[[Source], str]
+# 署名 and 成文日期 sit right, two characters in, a blank line below the text (GB/T 9704-2012 7.3.5.3)
+SIGNATURE_CSS = (
+    "<style>p.signature { text-align: right; padding-right: 2em; margin: 0; }"
+    " p:not(.signature) + p.signature { margin-top: 1.9em; }</style>"
+)
 
 
 def markdown(document: Document) -> str:
@@ -17,6 +22,8 @@ def markdown(document: Document) -> str:
             lines.append(f"## {paragraph.text}")
         elif paragraph.style == Style.HEADING2:
             lines.append(f"### {paragraph.text}")
+        elif paragraph.style == Style.SIGNATURE:
+            lines.append(f'<p align="right">{escape(paragraph.text)}</p>')
         else:
             lead = f"**{paragraph.lead}**" if paragraph.lead else ""
             lines.append(lead + paragraph.text[len(paragraph.lead) :])
@@ -44,12 +51,14 @@ def html_body(document: Document, link: Link | None = None) -> str:
     parts = [f"<h1>{escape(document.title)}</h1>"]
     for paragraph in document.paragraphs:
         tag = tags.get(paragraph.style, "p")
-        parts.append(f"<{tag}>{_pieces_html(paragraph, link)}</{tag}>")
+        attributes = ' class="signature"' if paragraph.style == Style.SIGNATURE else ""
+        parts.append(f"<{tag}{attributes}>{_pieces_html(paragraph, link)}</{tag}>")
     return "\n".join(parts)
 
 
 def html(document: Document) -> str:
     return (
         '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(document.title)}</title></head><body>\n{html_body(document)}\n</body></html>\n"
+        f"<title>{escape(document.title)}</title>{SIGNATURE_CSS}</head>"
+        f"<body>\n{html_body(document)}\n</body></html>\n"
     )

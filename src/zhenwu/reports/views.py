@@ -23,7 +23,6 @@ from .checkback import check_back
 from .document import Source
 from .docx import render as render_docx
 from .forms import CheckBackForm, EntryForm, ReportChoiceForm
-from .kinds import ReportSpec, spec_for
 from .models import NarrativeEntry
 
 FORMATS = {"docx": DOCX, "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -51,17 +50,13 @@ def link(source: Source) -> str:
     return f"{url}?{urlencode(source.query)}" if source.query else url
 
 
-def _spec(form: ReportChoiceForm) -> ReportSpec:
-    return spec_for(form.cleaned_data["kind"], form.cleaned_data["year"])
-
-
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     form = _choice(request) if "kind" in request.GET else ReportChoiceForm()
     context: dict[str, object] = {"unit": unit, "form": form, "reportable": reportable(unit)}
     if reportable(unit) and form.is_valid():
-        spec = _spec(form)
+        spec = form.spec
         document = services.compiled_report(request.user, unit, spec)
         entries = list(services.entries_for(request.user, unit, spec))
         draft = services.draft_of(unit, spec)
@@ -81,7 +76,7 @@ def download(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("format", "docx")
     if not reportable(unit) or not form.is_valid() or kind not in FORMATS:
         raise Http404("请选择乡镇或村、报告类型和年度。")
-    document = services.compiled_report(request.user, unit, _spec(form))
+    document = services.compiled_report(request.user, unit, form.spec)
     if kind == "docx":
         content: bytes = render_docx(document)
     else:
@@ -143,7 +138,7 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择报告类型和年度。")
         return redirect(f"{back}?org={unit.code}")
-    spec = _spec(form)
+    spec = form.spec
     chosen = []
     for raw in request.POST.getlist("entry"):
         order = request.POST.get(f"order_{raw}", "")
@@ -172,7 +167,7 @@ def check(request: HttpRequest) -> HttpResponse:
         except Exception:  # a damaged or mislabelled file: python-docx raises several kinds
             form.add_error("draft", "无法读取该文件，请确认是 Word(.docx) 文件。")
         else:
-            document = services.compiled_report(request.user, unit, _spec(form))
+            document = services.compiled_report(request.user, unit, form.spec)
             result = check_back(document, draft_text)
             rows = [
                 (m, link(m.figure.sources[0]) if m.figure and m.figure.sources else "")
