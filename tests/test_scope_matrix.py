@@ -401,6 +401,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "indicators:upload": unit_page(),
     "indicators:export": unit_page(),
     "api:indicator-progress": unit_page(),
+    "api:dashboard": unit_page(),
     "indicators:indicator-detail": detail_of(indicator_at, shared_downward=True),
     "indicators:violation-detail": detail_of(violation_at),
     "projects:dashboard": project_list(),

@@ -1,10 +1,11 @@
 """On the demo, every figure the dashboard ranks reads the same behind its links (the case list, the monthly
-ranking page, the indicators of the unit)."""
+ranking page, the indicators of the unit), and `GET /api/v1/dashboard` gives the page's own numbers."""
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ from zhenwu.web.dashboard import Dashboard
 
 pytestmark = pytest.mark.usefixtures("full_demo")
 PAGE = reverse("web:dashboard")
+API = reverse("api:dashboard")
 AHEAD_CAP = Decimal(10)
 
 
@@ -89,3 +91,50 @@ def test_every_ranked_figure_reads_the_same_behind_its_link(
             if placing.rank is not None and ranked.key == "on_time_rate":
                 # the monthly ranking ranks by 按期办结率: the same rank, ties shared
                 assert ranking_page_cell(client, row["value_href"], name, "名次") == str(placing.rank)
+
+
+def _tile(page: str, name: str) -> int:
+    return int(page.split(f'data-figure="{name}"', 1)[1].split("<strong>", 1)[1].split("<", 1)[0])
+
+
+@pytest.mark.parametrize("username", ["leader", "cun01", "xian", "jingfa"])
+def test_the_api_gives_the_pages_numbers(cast: Cast, client: Client, username: str) -> None:
+    client.force_login(cast.user(username))
+    response = client.get(PAGE)
+    board: Dashboard = response.context["board"]
+    page = response.content.decode()
+    body: dict[str, Any] = client.get(API).json()
+    assert body["org"]["code"] == board.unit.code
+    month, year = body["cases"]["month"], body["cases"]["year"]
+    assert month["received"] == _tile(page, "received-month") == board.cases.month.total.received
+    assert month["resolved"] == _tile(page, "resolved-month")
+    assert month["overdue"] == _tile(page, "overdue")
+    assert year["received"] == _tile(page, "received-year")
+    assert year["resolution_rate"] == (
+        None
+        if board.cases.year.total.resolution_rate is None
+        else str(board.cases.year.total.resolution_rate)
+    )
+    standing = board.indicator_total
+    if standing is not None and standing.total:
+        counts = body["indicators"]["status_counts"]
+        assert counts["ahead"] == _tile(page, "on-schedule")
+        assert counts["behind"] == _tile(page, "behind") == len(body["indicators"]["behind"])
+        assert (
+            counts["not_reported"] == _tile(page, "not-reported") == len(body["indicators"]["not_reported"])
+        )
+        assert counts["no_time_progress"] == _tile(page, "no-time-progress")
+    for stage, n in board.projects.by_stage.items():
+        assert body["projects"]["by_stage"][stage] == n == _tile(page, f"stage-{stage}")
+    assert body["projects"]["overdue_milestones"] == _tile(page, "overdue-milestones")
+    households = body["households"]
+    assert households["unvisited"] == _tile(page, "unvisited")
+    assert households["new_this_month"]["households"] == _tile(page, "new-month")
+    for state, n in households["by_state"].items():
+        assert n == _tile(page, f"monitoring-{state}")
+    for ranked in board.rankings:
+        (figure,) = [f for f in body["ranking"]["figures"] if f["key"] == ranked.key]
+        assert [(r["org"], r["rank"], r["value"], r["last_three"]) for r in figure["rows"]] == [
+            (p.unit.code, p.rank, None if p.value is None else str(p.value), p.last_three)
+            for p in ranked.placings
+        ]

@@ -8,6 +8,10 @@ townships at once with their villages' values summed there.
 It ranks the units under the viewer for the month (`rankings`), worst first, on the figures the township
 ranks on: 办结率 and 按期办结率 by the rule of the monthly ranking (`cases.services.ranked`), and the
 indicators' pace against time progress (`indicators.services.Pace`). docs/figures.md states the rules.
+
+The page and `GET /api/v1/dashboard` are made from one build (`rendered`): its HTML and its data are kept
+together, so that within the minutes a count is kept both read that count, and a recount asked for by
+either renews both.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from zhenwu.cases import services as cases
-from zhenwu.core.numbers import format_plain
+from zhenwu.core.numbers import format_fixed, format_plain
 from zhenwu.core.periods import Period
-from zhenwu.core.progress import Direction, Status, last_places, rank_competition
+from zhenwu.core.progress import Direction, Status, last_places, percent_of, rank_competition
 from zhenwu.households import services as households
 from zhenwu.households.models import MonitoringState
 from zhenwu.indicators import services as indicators
@@ -184,21 +188,26 @@ class Dashboard:
 @dataclass(frozen=True)
 class Rendered:
     html: SafeString
+    data: dict[str, Any]  # what `GET /api/v1/dashboard` answers, from the same build as `html`
     built_at: datetime
 
 
 def rendered(user: Any, unit: OrgUnit, *, fresh: bool = False) -> Rendered:
-    """The dashboard of `unit` as HTML, kept a few minutes for everyone who sees the same records.
+    """The dashboard of `unit` as HTML and as data, kept a few minutes for everyone who sees the same records.
 
     A county's year-to-date counts read hundreds of thousands of cases and each township's indicators
     its villages' values: a second or so of work, which every leader opening the page would otherwise
-    repeat. The page says when its figures were made and offers a recount (`fresh`).
+    repeat. The page says when its figures were made and offers a recount (`fresh`). The API reads the
+    same kept build rather than building afresh: a leader comparing the page with a client's screen
+    must not find two counts a few minutes apart, and a county's API client must not cost a recount a call.
     """
-    key = f"dashboard:{scope.scope_key(user)}:{unit.pk}:{timezone.localdate().isoformat()}"
+    # "v2": values kept before the data joined the HTML have none, and must not be read as if they had.
+    key = f"dashboard:v2:{scope.scope_key(user)}:{unit.pk}:{timezone.localdate().isoformat()}"
     kept = None if fresh else cache.get(key)
     if kept is None:
-        html = render_to_string("web/dashboard_body.html", body_context(build(user, unit)))
-        kept = Rendered(html, timezone.now())
+        board = build(user, unit)
+        html = render_to_string("web/dashboard_body.html", body_context(board))
+        kept = Rendered(html, as_data(board), timezone.now())
         cache.set(key, kept, settings.DASHBOARD_CACHE_SECONDS)
     return kept
 
@@ -424,3 +433,148 @@ def _shortfall(row: ProgressRow) -> Decimal:
     """How far behind time progress, in points, in the direction bad for the indicator."""
     points = row.progress.gap_points or Decimal(0)
     return -points if row.indicator.direction == Direction.HIGHER else points
+
+
+# --- as data: what `GET /api/v1/dashboard` answers ------------------------------------------------
+
+
+def as_data(board: Dashboard) -> dict[str, Any]:
+    """The figures the page shows, for an API client: counts as numbers, decimals as strings written
+    plainly, percentages and points at one decimal (docs/figures.md)."""
+    return {
+        "org": _org(board.unit),
+        "periods": {
+            "today": board.today.isoformat(),
+            "month": {"start": board.month_start.isoformat(), "end": board.today.isoformat()},
+            "year": {"start": board.year_start.isoformat(), "end": board.today.isoformat()},
+            "indicators": board.period.key,
+        },
+        "indicators": _indicator_data(board),
+        "cases": {"month": _count_data(board.cases.month), "year": _count_data(board.cases.year)},
+        "projects": _project_data(board),
+        "households": _household_data(board.households),
+        "ranking": {
+            "child_kind": board.child_kind if board.rankings else None,
+            "figures": [_ranking_data(f) for f in board.rankings],
+        },
+    }
+
+
+def _org(unit: OrgUnit) -> dict[str, str]:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+
+
+def _one_decimal(value: Decimal | None) -> str | None:
+    return None if value is None else format_fixed(value, 1)
+
+
+def _status_counts(s: IndicatorStanding) -> dict[str, int]:
+    return {
+        Status.AHEAD.value: s.on_schedule,
+        Status.BEHIND.value: s.behind,
+        Status.NO_TIME_PROGRESS.value: s.no_time_progress,
+        Status.NOT_REPORTED.value: s.not_reported,
+    }
+
+
+def _indicator_data(board: Dashboard) -> dict[str, Any]:
+    total = board.indicator_total
+    if total is None:  # a county without townships
+        total = IndicatorStanding(board.unit, board.period, 0, 0, 0, 0, worst=[], partial=[])
+    return {
+        "period": board.period.key,
+        "status_counts": _status_counts(total),
+        "tolerance_points": _one_decimal(total.tolerance_points),
+        "behind": total.behind_codes,
+        "not_reported": total.not_reported_codes,
+        "partial": [row.indicator.code for row in total.partial],
+        "worst": [
+            {
+                "org": row.org_unit.code,
+                "code": row.indicator.code,
+                "name": row.indicator.name,
+                "completion": _one_decimal(row.progress.completion_percent),
+                "time_progress": _one_decimal(row.progress.time_progress_percent),
+                "gap_points": _one_decimal(row.progress.gap_points),
+                "partial": row.partial,
+            }
+            for row in total.worst
+        ],
+        "by_township": [
+            {
+                "org": s.unit.code,
+                "name": s.unit.name,
+                "status_counts": _status_counts(s),
+                "tolerance_points": _one_decimal(s.tolerance_points),
+                "behind": s.behind_codes,
+                "not_reported": s.not_reported_codes,
+            }
+            for s in board.indicators
+            if s.unit.kind == OrgKind.TOWNSHIP
+        ],
+    }
+
+
+def _count_data(report: cases.CountReport) -> dict[str, Any]:
+    c = report.total
+    return {
+        "start": report.start.isoformat(),
+        "end": report.end.isoformat(),
+        "received": c.received,
+        "resolved": c.resolved,
+        "on_time": c.on_time,
+        "overdue": c.overdue,
+        "resolution_rate": _one_decimal(c.resolution_rate),
+        "on_time_rate": _one_decimal(c.on_time_rate),
+    }
+
+
+def _project_data(board: Dashboard) -> dict[str, Any]:
+    p = board.projects
+    return {
+        "period": board.period.key,
+        "by_stage": dict(p.by_stage),
+        "overdue_milestones": p.overdue_milestones,
+        "planned_investment": format_plain(p.planned_investment, 2),
+        "completed_investment": format_plain(p.completed_investment, 2),
+        "completion": _one_decimal(percent_of(p.completion)),
+        "time_progress": _one_decimal(percent_of(p.time_progress)),
+    }
+
+
+def _household_data(h: HouseholdStanding) -> dict[str, Any]:
+    return {
+        "by_state": dict(h.by_state),
+        "new_this_month": {"households": h.new_this_month.households, "people": h.new_this_month.people},
+        "new_this_year": {"households": h.new_this_year.households, "people": h.new_this_year.people},
+        "unvisited": h.unvisited,
+    }
+
+
+def _ranking_data(f: FigureRanking) -> dict[str, Any]:
+    return {
+        "key": f.key,
+        "label": f.label,
+        "unit": "%" if f.is_rate else "个百分点",
+        "span": f.span,
+        "start": f.start.isoformat() if f.start else None,
+        "end": f.end.isoformat() if f.end else None,
+        "period": f.period.key if f.period else None,
+        "fallback": f.fallback,
+        "note": f.note,
+        "rule": f.rule,
+        "rows": [
+            {
+                "rank": p.rank,
+                "org": p.unit.code,
+                "name": p.unit.name,
+                "value": _one_decimal(p.value),
+                "last_three": p.last_three,
+                "note": p.note,
+                "received": p.received,
+                "paced": p.paced,
+                "ahead": p.ahead,
+            }
+            for p in f.placings
+        ],
+    }
