@@ -413,6 +413,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "indicators:export": unit_page(),
     "api:indicator-progress": unit_page(),
     "api:indicator-values": ScopeCase(mode="unit-post", make=lambda cast, unit: unit),
+    "api:dashboard": unit_page(),
     "indicators:indicator-detail": detail_of(indicator_at, shared_downward=True),
     "indicators:violation-detail": detail_of(violation_at),
     "projects:dashboard": project_list(),

@@ -8,6 +8,7 @@ from zhenwu.households import api as households_api
 from zhenwu.indicators import api as indicators_api
 from zhenwu.org import api as org_api
 from zhenwu.projects import api as projects_api
+from zhenwu.web import api as web_api
 
 router = SimpleRouter()
 router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
@@ -17,6 +18,7 @@ router.register("cases", cases_api.CaseViewSet, basename="case")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),
+    path("dashboard", web_api.dashboard, name="dashboard"),
     path("indicators/progress", indicators_api.progress, name="indicator-progress"),
     path("indicators/values", indicators_api.values, name="indicator-values"),
     path("projects", projects_api.project_list, name="project-list"),

@@ -103,3 +103,39 @@ def test_the_ranking_downloads(cast: Cast, types: dict, client: Client) -> None:
     assert "不参与排名" in client.get(url).content.decode()
     assert client.get(url, {"format": "xlsx"}).status_code == 200
     assert client.get(url, {"format": "docx"}).status_code == 200
+
+
+def test_units_with_the_same_on_time_rate_share_a_rank(cast: Cast, types: dict, client: Client) -> None:
+    for grid in (cast.grid0101, cast.grid0102):
+        for n in range(10):
+            make_case(None, grid, title=f"{grid.name}{n}")
+    month = services.month_of(timezone.localdate())
+    ranking = services.ranking(cast.user("leader"), cast.township, *month, "grid")
+    assert [(r.unit, r.rank) for r in ranking.ranked] == [(cast.grid0101, 1), (cast.grid0102, 1)]
+    client.force_login(cast.user("leader"))
+    url = reverse("cases:ranking", kwargs={"code": cast.township.code})
+    page = client.get(url, {"kind": "grid", "date": month[0].isoformat()}).content.decode()
+    assert page.count('<td data-label="名次">1</td>') == 2
+
+
+def test_a_county_ranks_its_townships(cast: Cast, types: dict, client: Client) -> None:
+    build(cast)
+    client.force_login(cast.user("xian"))
+    url = reverse("cases:ranking", kwargs={"code": cast.county.code})
+    page = client.get(url, {"kind": "township", "date": timezone.localdate().isoformat()}).content.decode()
+    assert f'<td data-label="单元">{cast.township.name}</td>' in page and "乡镇/街道" in page
+
+
+def test_the_case_list_of_a_figure_leaves_out_merged_duplicates(
+    cast: Cast, types: dict, client: Client
+) -> None:
+    original = make_case(None, cast.grid0101, title="原件")
+    duplicate = make_case(None, cast.grid0101, title="重复")
+    Case.objects.filter(pk=duplicate.pk).update(state=State.MERGED, duplicate_of=original)
+    today = timezone.localdate()
+    report = services.case_figures(cast.user("leader"), cast.grid0101, today, today)
+    client.force_login(cast.user("leader"))
+    query = {"unit": cast.grid0101.code, "start": today.isoformat(), "end": today.isoformat()}
+    assert "共 2 件" in client.get(reverse("cases:case-list"), query).content.decode()
+    counted = client.get(reverse("cases:case-list"), {**query, "counted": "on"}).content.decode()
+    assert "共 1 件" in counted and report.total.received == 1

@@ -14,7 +14,14 @@ from zhenwu.core.periods import (
     time_progress_by_date,
     time_progress_by_month,
 )
-from zhenwu.core.progress import Direction, Progress, Status, rank_competition, year_on_year
+from zhenwu.core.progress import (
+    Direction,
+    Progress,
+    Status,
+    last_places,
+    rank_competition,
+    year_on_year,
+)
 
 D = Decimal
 
@@ -116,6 +123,25 @@ def test_behind_and_worse_depend_on_the_direction() -> None:
 def test_ties_share_a_rank_and_units_without_a_score_come_last() -> None:
     ranked = rank_competition([("a", D("0.8")), ("b", None), ("c", D("0.9")), ("d", D("0.8"))])
     assert ranked == [("c", 1), ("a", 2), ("d", 2), ("b", None)]
+
+
+def test_the_last_three_are_those_with_fewer_than_three_ranked_below_them() -> None:
+    assert last_places([("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5)]) == {"c", "d", "e"}
+    # a tie at the edge shares the mark: both units ranked 2 have only two below them
+    assert last_places([("a", 1), ("b", 2), ("c", 2), ("d", 4), ("e", 5), ("x", None)]) == {
+        "b",
+        "c",
+        "d",
+        "e",
+    }
+    assert last_places([("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5)], count=1) == {"e"}
+
+
+def test_nobody_is_last_of_three_or_fewer_nor_while_tied_with_the_first() -> None:
+    assert last_places([("a", 1), ("b", 2), ("c", 3), ("x", None)]) == set()
+    assert last_places([("a", 1), ("b", 1), ("c", 1), ("d", 1)]) == set()
+    assert last_places([("a", 1), ("b", 1), ("c", 1), ("d", 4)]) == {"d"}
+    assert last_places([("x", None), ("y", None)]) == set()
 
 
 @given(st.integers(1, 12), st.integers(2000, 2100))

@@ -43,6 +43,8 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=40)
     mine = forms.BooleanField(label="我上报的", required=False)
     my_office = forms.BooleanField(label="本站所承办", required=False)
+    # What a figure's link lists: the cases it counted, without the duplicates merged into their original.
+    counted = forms.BooleanField(label="不含重复合并", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -90,7 +90,10 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
 def ranking_docx(ranking: Ranking) -> bytes:
     document = official_document()
     add_title(document, f"{ranking.unit.name}事件办理一月一排名")
-    add_text(document, f"({ranking.start:%Y年%m月})按按期办结率排序，收件不足{ranking.minimum}件的单元另列。")
+    add_text(
+        document,
+        f"({ranking.start:%Y年%m月})按按期办结率排名（并列同名次），收件不足{ranking.minimum}件的单元另列。",
+    )
     headers = ["名次", "单元", *FIGURE_HEADERS]
     add_table(document, headers, [[r.rank, r.unit.name, *figure_cells(r.figures)] for r in ranking.ranked])
     add_text(document, f"收件不足{ranking.minimum}件、不参与排名的单元", Style.HEADING1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from zhenwu.core.progress import rank_competition
 from zhenwu.core.similarity import similarity
 from zhenwu.core.workdays import DayCount
 from zhenwu.org import scope
@@ -166,6 +167,7 @@ class CaseFilter:
     reported_by: User | None = None
     category: CaseCategory | None = None
     department: Department | None = None
+    counted: bool = False  # only the cases figures count: merged duplicates left out, as in case_figures
 
 
 def filter_cases(cases: QuerySet[Case], f: CaseFilter, now: datetime | None = None) -> QuerySet[Case]:
@@ -194,6 +196,8 @@ def filter_cases(cases: QuerySet[Case], f: CaseFilter, now: datetime | None = No
         cases = cases.filter(reported_by=f.reported_by)
     if f.department is not None:
         cases = cases.filter(handling_department=f.department)
+    if f.counted:
+        cases = cases.exclude(state=State.MERGED)
     return cases
 
 
@@ -1010,36 +1014,62 @@ def _counted(cases: QuerySet[Case], by_place: bool, **counts: Count) -> list[tup
 # --- bulletin and ranking -------------------------------------------------------------------------
 
 MIN_CASES_TO_RANK = 10
+# The rates a month's ranking ranks on, and their names.
+RANKED_RATES = {"resolution_rate": "办结率", "on_time_rate": "按期办结率"}
+
+R = TypeVar("R", bound=Rates)
 
 
 @dataclass
-class RankedUnit:
+class RankedUnit(Generic[R]):
     unit: OrgUnit
-    figures: Figures
-    rank: int | None
+    figures: R
+    rank: int | None  # by 按期办结率, ties sharing a rank; None when too few cases to rank
 
 
 @dataclass
-class Ranking:
+class Ranking(Generic[R]):
     unit: OrgUnit
     start: date
     end: date
     child_kind: str
-    ranked: list[RankedUnit]
-    too_few: list[RankedUnit]
+    ranked: list[RankedUnit[R]]
+    too_few: list[RankedUnit[R]]
     minimum: int
+
+    @property
+    def enough(self) -> bool:
+        """Whether the month has enough cases to rank on: at least half of the units (and one) reach the
+        minimum. A ranking of the few units that do would leave most of them out of it."""
+        return bool(self.ranked) and 2 * len(self.ranked) >= len(self.ranked) + len(self.too_few)
+
+    def ranks(self, rate: str) -> dict[str, int | None]:
+        """Each unit's rank by one of RANKED_RATES, by the unit's path: ties share a rank ("1, 2, 2, 4"),
+        units with too few cases have none."""
+        ranked = dict(rank_competition((r.unit.path, getattr(r.figures, rate)) for r in self.ranked))
+        return {r.unit.path: ranked.get(r.unit.path) for r in self.ranked + self.too_few}
 
 
 def ranking(
     user: Any, unit: OrgUnit, start: date, end: date, child_kind: str, now: datetime | None = None
-) -> Ranking:
-    """Units under `unit` ranked by 按期办结率, then 办结率, then cases received.
+) -> Ranking[Figures]:
+    """一月一排名: the units under `unit` ranked on their cases received in [start, end] (see `ranked`)."""
+    report = case_figures(user, unit, start, end, now=now, child_kind=child_kind)
+    return ranked(unit, start, end, child_kind, report.by_child)
+
+
+def ranked(
+    unit: OrgUnit, start: date, end: date, child_kind: str, by_child: Sequence[tuple[OrgUnit, R]]
+) -> Ranking[R]:
+    """Units ranked by 按期办结率 (ties share a rank), ordered within a tie by 办结率 and cases received.
+
+    The rule of the monthly ranking, on figures already counted: `case_figures`' for the ranking page,
+    `case_counts`' (the same numbers, counted in the database) for the leaders' dashboard.
 
     A unit with fewer than MIN_CASES_TO_RANK cases is listed apart: two cases handled on time say
     little, and must not put a unit above one that handled three hundred.
     """
-    report = case_figures(user, unit, start, end, now=now, child_kind=child_kind)
-    rows = [RankedUnit(child, figures, None) for child, figures in report.by_child]
+    rows = [RankedUnit(child, figures, None) for child, figures in by_child]
     enough = [r for r in rows if r.figures.received >= MIN_CASES_TO_RANK]
     few = [r for r in rows if r.figures.received < MIN_CASES_TO_RANK]
     enough.sort(
@@ -1050,8 +1080,9 @@ def ranking(
             r.unit.path,
         )
     )
-    for position, row in enumerate(enough, start=1):
-        row.rank = position
+    ranks = dict(rank_competition((r.unit.path, r.figures.on_time_rate) for r in enough))
+    for row in enough:
+        row.rank = ranks[row.unit.path]
     few.sort(key=lambda r: (-r.figures.received, r.unit.path))
     return Ranking(unit, start, end, child_kind, enough, few, MIN_CASES_TO_RANK)
 
@@ -1110,3 +1141,12 @@ def weekly_bulletin(user: Any, unit: OrgUnit, day: date, now: datetime | None = 
 
 def default_child_kind(unit: OrgUnit) -> str:
     return OrgKind.VILLAGE if unit.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP) else OrgKind.GRID
+
+
+RANKED_KINDS = [OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID]
+
+
+def ranking_kinds(unit: OrgUnit) -> list[str]:
+    """The kinds of unit a ranking under `unit` may rank: those below it (a county's townships too)."""
+    below = list(OrgKind)[list(OrgKind).index(OrgKind(unit.kind)) + 1 :]
+    return [kind.value for kind in RANKED_KINDS if kind in below] or [default_child_kind(unit)]

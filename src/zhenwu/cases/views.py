@@ -57,6 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 q=data["q"].strip(),
                 reported_by=request.user if data["mine"] else None,  # type: ignore[arg-type]
                 department=request.user.department if data["my_office"] else None,  # type: ignore[union-attr]
+                counted=data["counted"],
             ),
         )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -284,8 +285,9 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(request, code)
     last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
     start, end = services.month_of(_day(request.GET.get("date"), last_month))
+    kinds = services.ranking_kinds(unit)
     kind = request.GET.get("kind") or services.default_child_kind(unit)
-    if kind not in (OrgKind.VILLAGE, OrgKind.GRID):
+    if kind not in kinds:
         kind = services.default_child_kind(unit)
     result = services.ranking(request.user, unit, start, end, kind)
     fmt = request.GET.get("format")
@@ -297,4 +299,6 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
         return outputs.xlsx_response(
             outputs.ranking_xlsx(result), f"一月一排名-{unit.name}-{start:%Y-%m}.xlsx"
         )
-    return render(request, "cases/ranking.html", {"ranking": result, "unit": unit})
+    labels = dict(OrgKind.choices)
+    context = {"ranking": result, "unit": unit, "kinds": [(k, labels[k]) for k in kinds]}
+    return render(request, "cases/ranking.html", context)

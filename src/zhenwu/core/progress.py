@@ -13,6 +13,7 @@ those same shown figures.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ __all__ = [
     "Status",
     "completion",
     "gap_amount",
+    "last_places",
     "percent_of",
     "rank_competition",
     "ratio",
@@ -191,3 +193,15 @@ def rank_competition(
             rank, previous = position, score
         ranked.append((key, rank))
     return ranked + [(key, None) for key, score in items if score is None]
+
+
+def last_places(ranked: Iterable[tuple[str, int | None]], count: int = 3) -> set[str]:
+    """The keys in the last `count` places of a competition ranking (末三位): those with fewer than `count`
+    ranked keys below them, so that a tie at the edge shares the mark ("1, 2, 2, 4, 5": both seconds are
+    among the last three). Keys without a rank are never marked; nor is anybody in a ranking of `count` or
+    fewer (all would be), nor a key tied with the first (when all tie, nobody is last)."""
+    places = [(key, rank) for key, rank in ranked if rank is not None]
+    if len(places) <= count:
+        return set()
+    ranks = sorted(rank for _, rank in places)
+    return {key for key, rank in places if rank > 1 and len(ranks) - bisect_right(ranks, rank) < count}

@@ -29,6 +29,7 @@ from zhenwu.core.numbers import (
     format_percent,
     format_plain,
     format_points,
+    round_half_up,
 )
 from zhenwu.core.periods import Period, time_progress_by_date, time_progress_by_month
 from zhenwu.core.progress import STATUS_LABELS, Direction, Progress, Status, rank_competition
@@ -767,6 +768,71 @@ def village_ranking(
         note = "" if rank is not None else ("未下达任务" if row is None or row.target is None else "未报数")
         result.append(RankedUnit(rank, row, by_pk[int(key)], note))
     return result
+
+
+# --- a unit's indicators as one standing, for ranking units ---------------------------------------
+
+# A gap ahead of time progress counts up to this many points: one indicator far ahead (a target set too
+# low) must not hide another far behind.
+AHEAD_CAP_POINTS = Decimal(10)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A unit's indicators against time progress as one figure that units can be ranked on.
+
+    Of the unit's paced indicators (cumulative, with an annual target: those time progress applies to),
+    the mean of each one's gap to time progress in points as shown (`Progress.gap_points`, turned for an
+    indicator where fewer is better), a gap ahead counted up to AHEAD_CAP_POINTS and an indicator not
+    reported counted as nothing done (completion 0). None when the unit has no paced indicator.
+    """
+
+    unit: OrgUnit
+    period: Period
+    paced: int
+    ahead: int  # paced indicators at or ahead of time progress (the township's tolerance applied)
+    points: Decimal | None
+
+
+def pace(unit: OrgUnit, period: Period, rows: Iterable[ProgressRow]) -> Pace:
+    gaps: list[Decimal] = []
+    ahead = 0
+    for row in rows:
+        due = row.progress.time_progress_percent
+        if due is None or not row.target:
+            continue
+        if row.status == Status.AHEAD:
+            ahead += 1
+        gap = row.progress.gap_points
+        if gap is None:  # not reported
+            gaps.append(-due)
+            continue
+        gaps.append(min(gap if row.direction == Direction.HIGHER else -gap, AHEAD_CAP_POINTS))
+    points = round_half_up(sum(gaps, Decimal(0)) / len(gaps), 1) if gaps else None
+    return Pace(unit, period, len(gaps), ahead, points)
+
+
+def village_paces(
+    user: Any, township: OrgUnit, villages: Sequence[OrgUnit], period: Period, *, today: date | None = None
+) -> list[Pace]:
+    """`pace` of each village of `township`, of the by-village indicators the user may see: a fixed
+    number of queries, whatever the number of villages (indicators bound to records aside, which
+    compute each unit's value from its records)."""
+    indicators = [i for i in indicators_for(user, township) if i.by_village]
+    table = progress_table(indicators, villages, period, today=today)
+    return [
+        pace(v, period, [table[(i.pk, v.pk)] for i in indicators if (i.pk, v.pk) in table]) for v in villages
+    ]
+
+
+def due_period(today: date) -> tuple[Period, bool]:
+    """The latest month whose values are due by `today`, and whether that is a month earlier than the
+    latest complete month: on or before the ENTRY_DEADLINE_DAY, last month's values are still coming in,
+    and a ranking of them would rank who reported early."""
+    latest = Period.latest_complete(today)
+    if today > latest.entry_deadline(ENTRY_DEADLINE_DAY):
+        return latest, False
+    return latest.previous_month() or Period(latest.year - 1, 12), True
 
 
 def monthly_trend(
