@@ -340,6 +340,7 @@ class PersonalDataAccess(models.Model):
     )
     org_unit = models.ForeignKey(OrgUnit, verbose_name="所属单元", on_delete=models.PROTECT)
     what = models.CharField("内容", max_length=64)
+    reason = models.CharField("事由", max_length=200, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
 
     scope = ScopeRule(org_field="org_unit")
