@@ -17,8 +17,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tests import factories
+from zhenwu.cases import catalog
+from zhenwu.cases.models import CaseType
 from zhenwu.org import demo, services
 from zhenwu.org.models import Department, OrgUnit, Role, User
+from zhenwu.workcalendar import demo as calendar_demo
 
 # Every test runs on this clock, whatever today is: the demo is built relative to "today", and figures
 # change with the day of the month (values are due by the 5th). It ticks, so durations still pass.
@@ -124,6 +127,13 @@ def cast(db: None) -> Cast:
         other_admin=users.pop("outsider"),
         users=users,
     )
+
+
+@pytest.fixture
+def types(cast: Cast) -> dict[str, CaseType]:
+    """The standard case types and the holiday table, as the demo installs them."""
+    calendar_demo.load()
+    return {t.code: t for t in catalog.install()}
 
 
 @pytest.fixture(autouse=True)

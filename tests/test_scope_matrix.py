@@ -8,6 +8,7 @@ list of pages that show no record) fails `test_every_registered_url_is_covered`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -503,6 +504,12 @@ def test_admin_site_shows_a_township_admin_only_their_subtree(cast: Cast, client
     assert change.status_code == missing.status_code == 302
 
 
+def _without_csrf_token(page: bytes) -> bytes:
+    """The error page's layout has the logout form, whose token is masked anew at every render: it tells
+    nothing about the record asked for."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b'name="csrfmiddlewaretoken"', page)
+
+
 def _get(client: Client, name: str, kwargs: dict[str, Any] | None = None, query: str = "") -> Any:
     url = reverse(name, kwargs=kwargs)
     return client.get(f"{url}?{query}" if query else url)
@@ -574,7 +581,7 @@ def test_out_of_scope_and_missing_records_answer_alike(cast: Cast, client: Clien
         }
         out_page, missing_page = _get(client, name, kwargs=kwargs), _get(client, name, kwargs=missing)
     assert out_page.status_code == missing_page.status_code == 404
-    assert out_page.content == missing_page.content
+    assert _without_csrf_token(out_page.content) == _without_csrf_token(missing_page.content)
 
 
 @pytest.mark.parametrize("name", sorted(SCOPE_CASES))

@@ -19,3 +19,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "zhenwu.web.security.bad_request"
+handler403 = "zhenwu.web.security.permission_denied"
+handler404 = "zhenwu.web.security.page_not_found"
+handler500 = "zhenwu.web.security.server_error"

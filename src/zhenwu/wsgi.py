@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings")
 application = get_wsgi_application()
+
+# A server with the wrong key would answer every reveal and export with an error: it does not start.
+from zhenwu.households.keycheck import check_field_key  # noqa: E402  (needs the apps loaded above)
+
+check_field_key()

@@ -5,21 +5,12 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.conftest import Cast
-from zhenwu.cases import catalog, services
+from zhenwu.cases import services
 from zhenwu.cases.models import Case, CaseCategory, CaseType
 from zhenwu.org.models import OrgUnit, User
-from zhenwu.workcalendar import demo as calendar_demo
-
-
-@pytest.fixture
-def types(cast: Cast) -> dict[str, CaseType]:
-    calendar_demo.load()
-    return {t.code: t for t in catalog.install()}
 
 
 def category(type_code: str, name: str) -> CaseCategory:

@@ -194,9 +194,8 @@ def test_the_export_reads_back_as_a_register(cast: Cast, client: Client) -> None
         cast.user("cun01"), workbook(excel.REGISTER_COLUMNS, good_rows()), "r.xlsx", dry_run=False
     )
     client.force_login(cast.user("cun01"))
-    full = load_workbook(
-        BytesIO(client.get(reverse("households:export-register", args=[cast.village01.code])).content)
-    )
+    url = reverse("households:export-register", args=[cast.village01.code])
+    full = load_workbook(BytesIO(client.post(url, {"reason": "向民政局报送名册"}).content))
     rows = [[c.value for c in row] for row in full.worksheets[0].iter_rows(min_row=2)]
     head = next(r for r in rows if r[5] == "张大")
     assert head[:8] == [
@@ -235,8 +234,10 @@ def test_the_batch_export_lists_heads_masked_unless_allowed_and_logs_a_full_one(
     assert row[1:7] == [head.household.number, head.name, head.id_number_masked, 2, 95.5, 191]
     assert not PersonalDataAccess.objects.exists()
     client.force_login(cast.user("minzheng"))
-    sheet = load_workbook(
-        BytesIO(client.get(reverse("households:batch-export", args=[batch.pk])).content)
-    ).active
+    url = reverse("households:batch-export", args=[batch.pk])
+    masked = load_workbook(BytesIO(client.get(url).content)).active
+    assert masked["D2"].value == head.id_number_masked and not PersonalDataAccess.objects.exists()
+    sheet = load_workbook(BytesIO(client.post(url, {"reason": "核对发放对象"}).content)).active
     assert sheet["D2"].value == head.full_id_number()
-    assert PersonalDataAccess.objects.get().actor == cast.user("minzheng")
+    logged = PersonalDataAccess.objects.get()
+    assert (logged.actor, logged.reason) == (cast.user("minzheng"), "核对发放对象")

@@ -188,7 +188,7 @@ class ApiPath(EntryPath):
         if at is None:
             return message in answer.body
         body = json.loads(answer.body)
-        found = body.get("warnings", body) if answer.status == 409 else body
+        found = body["warnings"] if answer.status == 409 else body["errors"]
         return any(message in m for m in found.get(f"values[{at}].value", []))
 
     def asks_to_confirm(self, answer: Answer) -> bool:

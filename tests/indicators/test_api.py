@@ -56,7 +56,7 @@ def test_a_village_user_gets_their_village(cast: Cast, catalog: Catalog, client:
 def test_a_bad_period_and_another_village_are_refused(cast: Cast, catalog: Catalog, client: Client) -> None:
     client.force_login(cast.user("cun01"))
     bad = client.get(URL, {"period": "2026-13"})
-    assert bad.status_code == 400 and "月份应在 1 到 12 之间" in bad.json()["period"]
+    assert bad.status_code == 400 and "月份应在 1 到 12 之间" in bad.json()["errors"]["period"][0]
     assert client.get(URL, {"org": cast.village02.code}).status_code == 404
 
 

@@ -12,18 +12,10 @@ from django.utils import timezone
 from tests.cases.conftest import make_case
 from tests.conftest import Cast
 from tests.indicators.conftest import make, target
-from zhenwu.cases import catalog
 from zhenwu.cases import services as cases
 from zhenwu.core.periods import Period
 from zhenwu.indicators import services
 from zhenwu.indicators.models import Indicator, IndicatorKind
-from zhenwu.workcalendar import demo as calendar_demo
-
-
-@pytest.fixture
-def case_types(cast: Cast) -> None:
-    calendar_demo.load()
-    catalog.install()
 
 
 def bound(cast: Cast, **fields: object) -> Indicator:
@@ -45,7 +37,7 @@ def bound(cast: Cast, **fields: object) -> Indicator:
     ],
 )  # fmt: skip
 def test_a_binding_that_does_not_fit_is_refused_with_the_field_named(
-    cast: Cast, case_types: None, fields: dict[str, object], field: str, message: str
+    cast: Cast, types: object, fields: dict[str, object], field: str, message: str
 ) -> None:
     indicator = bound(cast, **fields)
     with pytest.raises(ValidationError) as refused:
@@ -53,7 +45,7 @@ def test_a_binding_that_does_not_fit_is_refused_with_the_field_named(
     assert message in " ".join(refused.value.message_dict[field])
 
 
-def test_a_bound_count_follows_its_records_at_once(cast: Cast, case_types: None) -> None:
+def test_a_bound_count_follows_its_records_at_once(cast: Cast, types: object) -> None:
     indicator = bound(cast, source="cases.received", source_option="grid_event")
     indicator.full_clean()
     target(indicator, cast.township, "12")

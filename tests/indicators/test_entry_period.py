@@ -50,7 +50,7 @@ def test_the_api_names_the_period(cast: Cast, catalog: Catalog, client: Client) 
     client.force_login(cast.user("jingfa"))
     answer = ApiPath().enter(client, cast.township, [(catalog.invest, "4.9")], period="2027-03")
     assert answer.status == 400
-    assert json.loads(answer.body)["period"] == ["2027年3月尚未结束，不能填报。"]
+    assert json.loads(answer.body)["errors"]["period"] == ["2027年3月尚未结束，不能填报。"]
 
 
 @by_every_path

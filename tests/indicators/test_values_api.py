@@ -66,10 +66,10 @@ def test_one_bad_item_saves_nothing_and_every_error_names_its_item(
     ]
     response = post(client, cast.township.code, values)
     assert response.status_code == 400
-    errors = response.json()
+    errors = response.json()["errors"]
     assert set(errors) == {f"values[{i}].{field}" for i, field in [(5, "note"), (6, "value")]}
     response = post(client, cast.township.code, values[:5])
-    errors = response.json()
+    errors = response.json()["errors"]
     assert errors == {
         "values[1].value": ["“社会消费品零售总额”应填数字，而不是“两亿左右”。"],
         "values[2].value": ["“限额以上社零额”不能为负数。"],
@@ -88,7 +88,7 @@ def test_an_indicator_of_another_township_or_office_answers_like_a_missing_one(
     for code in ["secret", "closed_rate", "nosuch"]:  # another township's; another office's; none
         response = post(client, cast.township.code, [{"code": code, "value": "1"}])
         assert response.status_code == 400
-        assert response.json() == {"values[0].code": [f"未知的指标编码“{code}”。"]}
+        assert response.json()["errors"] == {"values[0].code": [f"未知的指标编码“{code}”。"]}
 
 
 def test_a_unit_out_of_scope_answers_404_exactly_like_a_missing_one(
@@ -117,19 +117,21 @@ def test_leaders_read_but_cannot_enter_by_the_api_either(
     client.force_login(cast.user("leader"))
     response = post(client, cast.township.code, [{"code": "invest", "value": "4.9"}])
     assert response.status_code == 400
-    assert response.json() == {"values[0].value": ["无权填报示范镇的“固定资产投资”。"]}
+    assert response.json()["errors"] == {"values[0].value": ["无权填报示范镇的“固定资产投资”。"]}
     assert not Value.objects.exists()
 
 
 def test_a_county_a_bad_period_and_a_bad_body_are_named(cast: Cast, catalog: Catalog, client: Client) -> None:
     client.force_login(cast.user("xian"))
     county = post(client, cast.county.code, [])
-    assert county.status_code == 400 and "县级单元不填报指标" in county.json()["org"][0]
+    assert county.status_code == 400 and "县级单元不填报指标" in county.json()["errors"]["org"][0]
     client.force_login(cast.user("jingfa"))
     bad_period = client.post(
         URL, json.dumps({"org": cast.township.code, "period": "2026-13", "values": []}), "application/json"
     )
-    assert bad_period.status_code == 400 and "月份应在 1 到 12 之间" in bad_period.json()["period"][0]
+    assert (
+        bad_period.status_code == 400 and "月份应在 1 到 12 之间" in bad_period.json()["errors"]["period"][0]
+    )
     for body in ['{"org": 1}', '{"values": "4.9"}', "[]", "not json", '{"values": [1]}']:
         response = client.post(URL, body, content_type="application/json")
         assert response.status_code == 400, body

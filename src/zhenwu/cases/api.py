@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,11 +13,13 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zhenwu.api_errors import error_response
+from zhenwu.api_fields import TextField
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgUnit, User
 
 from . import services, states
-from .models import Case, CaseCategory, CaseEvent, CaseType, Channel
+from .models import Case, CaseCategory, CaseEvent, CaseType, Channel, State
 
 
 # Answers only, with their fields written out: a ModelSerializer works its fields out from the model
@@ -105,27 +107,51 @@ class PlaceField(serializers.SlugRelatedField[OrgUnit]):
 class CaseCreateSerializer(serializers.Serializer[Any]):
     case_type = CatalogField(services.case_type_by_code, queryset=CaseType.objects.all())
     category = CatalogField(services.category_by_code, queryset=CaseCategory.objects.all())
-    title = serializers.CharField(max_length=80)
-    description = serializers.CharField()
+    title = TextField(max_length=80)
+    description = TextField(multiline=True)
     org_unit = PlaceField(slug_field="code", queryset=OrgUnit.objects.all())
-    place = serializers.CharField(max_length=120, required=False, default="")
+    place = TextField(max_length=120, required=False, default="")
     level = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True, default=None)
     deadline_days = serializers.IntegerField(
         min_value=1, max_value=365, required=False, allow_null=True, default=None
     )
-    reporter_name = serializers.CharField(max_length=32, required=False, default="")
-    reporter_phone = serializers.CharField(max_length=20, required=False, default="")
-    external_number = serializers.CharField(max_length=40, required=False, default="")
-    source = serializers.CharField(max_length=40, required=False, default="")
+    reporter_name = TextField(max_length=32, required=False, default="")
+    reporter_phone = TextField(max_length=20, required=False, default="")
+    external_number = TextField(max_length=40, required=False, default="")
+    source = TextField(max_length=40, required=False, default="")
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="JPEG/PNG，multipart 上传"
     )
 
 
+STATE_FILTERS = ["open", *(s.value for s in State)]
+
+
+class CaseQuerySerializer(serializers.Serializer[Any]):
+    """The list's filters, read as the schema states them: a date that does not exist is a 400."""
+
+    case_type = serializers.CharField(required=False, max_length=32)
+    state = serializers.ChoiceField(choices=STATE_FILTERS, required=False)
+    unit = serializers.CharField(required=False, max_length=32)
+    overdue = serializers.BooleanField(required=False)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate_case_type(self, code: str) -> str:
+        if services.case_type_by_code(code) is None:
+            raise serializers.ValidationError(f"未知的事件类型编码“{code}”。")
+        return code
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": ["结束日期不能早于开始日期。"]})
+        return attrs
+
+
 class TransitionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=sorted(states.TRANSITIONS))
     version = serializers.IntegerField(help_text="调用方看到的版本号；已被他人处理时返回 409")
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = TextField(multiline=True, required=False, default="", allow_blank=True)
     unit = serializers.SlugRelatedField(
         slug_field="code", queryset=OrgUnit.objects.all(), required=False, default=None
     )
@@ -152,11 +178,11 @@ def _raise(error: ValidationError) -> None:
 @extend_schema(
     parameters=[
         OpenApiParameter("case_type", str, description="类型编码，如 grid_event"),
-        OpenApiParameter("state", str, description="状态，或 open 表示全部未办结"),
+        OpenApiParameter("state", str, enum=STATE_FILTERS, description="状态，或 open 表示全部未办结"),
         OpenApiParameter("unit", str, description="发生地单元编码(含下级)"),
         OpenApiParameter("overdue", bool, description="只列出已超期的"),
-        OpenApiParameter("start", str, description="收到日期起(YYYY-MM-DD)"),
-        OpenApiParameter("end", str, description="收到日期止(YYYY-MM-DD)"),
+        OpenApiParameter("start", OpenApiTypes.DATE, description="收到日期起(YYYY-MM-DD)"),
+        OpenApiParameter("end", OpenApiTypes.DATE, description="收到日期止(YYYY-MM-DD)"),
     ]
 )
 class CaseViewSet(
@@ -178,21 +204,25 @@ class CaseViewSet(
         cases = services.cases_for(user)
         if self.action == "retrieve":
             return cases.prefetch_related("events")
-        params = self.request.query_params
+        if self.action != "list":
+            return cases
+        query = CaseQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         unit = scope.visible_units(user).filter(code=params["unit"]).first() if params.get("unit") else None
         if params.get("unit") and unit is None:
             return cases.none()
         return services.filter_cases(
             cases,
             services.CaseFilter(
-                case_type=CaseType.objects.filter(code=params["case_type"]).first()
+                case_type=services.case_type_by_code(params["case_type"])
                 if params.get("case_type")
                 else None,
                 state=params.get("state", ""),
                 unit=unit,
-                overdue=params.get("overdue") in ("1", "true"),
-                start=parse_date(params.get("start", "")) if params.get("start") else None,
-                end=parse_date(params.get("end", "")) if params.get("end") else None,
+                overdue=params.get("overdue", False),
+                start=params.get("start"),
+                end=params.get("end"),
             ),
         )
 
@@ -243,9 +273,9 @@ class CaseViewSet(
                 ),
             )
         except services.StaleCase as stale:
-            return Response({"detail": str(stale)}, status=status.HTTP_409_CONFLICT)
+            return error_response(status.HTTP_409_CONFLICT, str(stale))
         except states.IllegalTransition as refusal:
-            return Response({"detail": str(refusal)}, status=status.HTTP_400_BAD_REQUEST)
+            return error_response(status.HTTP_400_BAD_REQUEST, str(refusal))
         except ValidationError as error:
             _raise(error)
         fresh = services.cases_for(request.user).prefetch_related("events").get(pk=case.pk)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, User
+from zhenwu.web.forms import Form
 
 from . import states
 from .models import Case, CaseCategory, CaseType, VisitTarget
@@ -30,7 +31,7 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     case_type = forms.ModelChoiceField(
         CaseType.objects.all(), label="类型", required=False, empty_label="全部类型"
     )
@@ -58,7 +59,7 @@ def unit_choices(user: Any) -> Any:
     return scope.visible_units(user).filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID])
 
 
-class CaseForm(forms.Form):
+class CaseForm(Form):
     case_type = forms.ModelChoiceField(CaseType.objects.all(), label="事件类型", empty_label=None)
     category = forms.ModelChoiceField(CaseCategory.objects.select_related("case_type"), label="类别")
     title = forms.CharField(label="标题", max_length=80)
@@ -91,7 +92,7 @@ class CaseForm(forms.Form):
             self.fields["org_unit"].initial = user.org_unit
 
 
-class QuickReportForm(forms.Form):
+class QuickReportForm(Form):
     """The grid worker's phone form: category, what is wrong, a photo; the grid is theirs."""
 
     category = forms.ModelChoiceField(
@@ -105,7 +106,7 @@ class QuickReportForm(forms.Form):
     photos = PhotosField(label="照片", required=False)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -133,13 +134,13 @@ class TransitionForm(forms.Form):
         self.fields["duplicate_of"].queryset = scope.scoped(user, Case.objects.exclude(pk=case.pk))  # type: ignore[attr-defined]
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     addressee = forms.CharField(label="被通知单位/个人", max_length=80)
     requirements = forms.CharField(label="整改要求", widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     target_kind = forms.ChoiceField(label="对象类型", choices=VisitTarget.choices)
     target = forms.CharField(label="走访对象", max_length=80)
     note = forms.CharField(label="情况记录", widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -14,6 +14,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from zhenwu.core.text import printable_cells
 from zhenwu.reports.document import Style
 from zhenwu.reports.docx import add_table, add_text, add_title, official_document, to_bytes
 
@@ -137,7 +138,8 @@ def _write(sheet: object, headers: list[str], rows: list[list[object]]) -> None:
     for cell in sheet[1]:  # type: ignore[index]
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])  # type: ignore[attr-defined]
+        cells = printable_cells(float(v) if isinstance(v, Decimal) else v for v in row)
+        sheet.append(cells)  # type: ignore[attr-defined]
 
 
 def bulletin_xlsx(bulletin: Bulletin) -> bytes:

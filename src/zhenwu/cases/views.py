@@ -109,12 +109,27 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = services.get_case(user, pk)
     if request.method == "POST":
         return _act(request, case)
-    allowed = services.allowed_transitions(user, case)
+    return _detail(request, case)
+
+
+def _detail(
+    request: HttpRequest, case: services.Case, submitted: TransitionForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page; a form that failed comes back as the user filled it, so nothing typed is lost."""
+    user = request.user
+    allowed = services.allowed_transitions(user, case)  # type: ignore[arg-type]
+    tried = submitted.data.get("action") if submitted is not None else None
     forms = [
-        (t, TransitionForm(user, case, initial={"action": t.action, "version": case.version}))
+        (t, submitted if t.action == tried else TransitionForm(
+            user, case, initial={"action": t.action, "version": case.version}  # type: ignore[arg-type]
+        ))
         for t in allowed
-    ]  # type: ignore[arg-type]
+    ]  # fmt: skip
+    kept_note = submitted.data.get("note", "") if submitted is not None else ""
     context = {
+        "tried": tried,
+        # What the user wrote for an action the case no longer offers, shown for them to copy.
+        "kept_note": kept_note if tried not in {t.action for t in allowed} else "",
         "case": case,
         "events": case.events.select_related("actor").prefetch_related("photos"),
         "photos": list(case.photos.all()),
@@ -128,7 +143,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": activity.history_of(user, case)[:20],
         "now": timezone.now(),
     }
-    return render(request, "cases/case_detail.html", context)
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 def _act(request: HttpRequest, case: services.Case) -> HttpResponse:
@@ -138,7 +153,7 @@ def _act(request: HttpRequest, case: services.Case) -> HttpResponse:
     form = TransitionForm(user, case, request.POST, request.FILES)  # type: ignore[arg-type]
     if not form.is_valid():
         messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect("cases:case-detail", pk=case.pk)
+        return _detail(request, case, form, 400)
     data = form.cleaned_data
     try:
         services.transition(
@@ -155,13 +170,27 @@ def _act(request: HttpRequest, case: services.Case) -> HttpResponse:
                 photos=data["photos"],
             ),
         )
+    except services.StaleCase as stale:
+        return _after_someone_else(request, case, stale)
     except IllegalTransition as refusal:
         messages.error(request, str(refusal))
+        return _detail(request, case, form, 400)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已保存。")
+        return _detail(request, case, form, 400)
+    messages.success(request, "已保存。")
     return redirect("cases:case-detail", pk=case.pk)
+
+
+def _after_someone_else(request: HttpRequest, case: services.Case, stale: Exception) -> HttpResponse:
+    """Another user acted first: the page shows the case as it is now, with what this user typed kept
+    in the form (at the case's new version), so they can read the change and submit again."""
+    fresh = services.get_case(request.user, case.pk)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    photos = "；所选照片需重新选择" if request.FILES else ""
+    messages.error(request, f"{stale}：您填写的内容已保留{photos}，请查看最新情况后决定是否重新提交。")
+    return _detail(request, fresh, TransitionForm(request.user, fresh, data), 409)  # type: ignore[arg-type]
 
 
 def _issue_notice(request: HttpRequest, case: services.Case) -> HttpResponse:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-__all__ = ["Period", "PeriodError", "parse_period", "time_progress_by_date", "time_progress_by_month"]
+__all__ = [
+    "EARLIEST_DATE",
+    "Period",
+    "PeriodError",
+    "date_problem",
+    "parse_period",
+    "time_progress_by_date",
+    "time_progress_by_month",
+]
 
 QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 HALF_WORDS = {"上半年": 6, "下半年": 12, "全年": 12}
@@ -135,3 +143,19 @@ def time_progress_by_date(day: date, phasing: list[Decimal] | None = None) -> De
         return before + (phasing[day.month - 1] - before) * in_month
     days_in_year = 366 if calendar.isleap(day.year) else 365
     return Decimal(day.timetuple().tm_yday) / Decimal(days_in_year)
+
+
+# zhenwu keeps a township's work from 2000 on; a date typed before it, or more than a year ahead, is a
+# slip (1900-01-01 for 2019-01-01), unless the field is a plan years ahead (a project's completion).
+EARLIEST_DATE = date(2000, 1, 1)
+AHEAD = timedelta(days=366)
+
+
+def date_problem(day: date, today: date, *, far_future: bool = False) -> str:
+    """Why `day` is not a plausible date for a record, as the end of a sentence, or ""."""
+    if day < EARLIEST_DATE:
+        return "不能早于2000年1月1日"
+    if not far_future and day > today + AHEAD:
+        latest = today + AHEAD
+        return f"不能晚于{latest.year}年{latest.month}月{latest.day}日（一年以内）"
+    return ""

@@ -51,6 +51,13 @@ def decrypt(stored: str) -> str:
     return _current()[0].decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
 
 
+def fingerprint() -> str:
+    """Names the key without revealing it: stored with the data, it tells at start whether the key in
+    the settings is the one the data were encrypted with."""
+    material = settings.FIELD_ENCRYPTION_KEY.encode()
+    return hashlib.sha256(b"zhenwu key check\x00" + material).hexdigest()
+
+
 def blind_index(value: str) -> str:
     """A keyed hash to look a value up by equality; the same value always gives the same index."""
     return hmac.new(_current()[1], value.encode(), hashlib.sha256).hexdigest()

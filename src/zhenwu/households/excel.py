@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from zhenwu.core import idcard
+from zhenwu.core.text import printable_cells, text_problem
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, User
 
@@ -91,6 +92,9 @@ def _rows(source: IO[bytes], columns: list[str], report: Report) -> Iterator[tup
     positions = {c: header.index(c) for c in columns}
     for number, values in enumerate(rows, start=2):
         cells = {c: _cell(values[i]) if i < len(values) else "" for c, i in positions.items()}
+        for column, text in cells.items():
+            if problem := text_problem(text):
+                report.fault(number, column, f"{problem}。")
         if any(cells.values()):
             yield number, cells
     workbook.close()
@@ -140,7 +144,7 @@ def import_register(user: User, source: IO[bytes], file_name: str, *, dry_run: b
             ):
                 report.fault(row, "与户主关系", f"户{household.number}已有户主，一户只能有一名户主。")
             household.members.append(member)
-    _check_against_database(seen, households, report)
+    _check_against_database(user, seen, households, report)
     for number, household in households.items():
         if household.members and not any(m.relation == Relation.HEAD for m in household.members):
             report.errors.append(f"户编号{number}：没有户主，请在「与户主关系」中标明户主。")
@@ -241,16 +245,21 @@ def _register_member(row: int, cells: dict[str, str], seen: dict[str, int], repo
 
 
 def _check_against_database(
-    seen: dict[str, int], households: dict[str, _NewHousehold], report: Report
+    user: User, seen: dict[str, int], households: dict[str, _NewHousehold], report: Report
 ) -> None:
-    """People already in some household (anywhere), and household numbers already taken."""
+    """People already in some household (anywhere), and household numbers already taken. A household
+    outside the user's scope is not named: an identity number typed into an import must not tell where
+    that person lives."""
     indexes = list(seen)
+    root = scope.scope_root(user)
     for start in range(0, len(indexes), BATCH_SIZE):
         chunk = indexes[start : start + BATCH_SIZE]
-        for index, number in Member.objects.filter(id_number_index__in=chunk).values_list(
-            "id_number_index", "household__number"
+        for index, number, path in Member.objects.filter(id_number_index__in=chunk).values_list(
+            "id_number_index", "household__number", "household__org_unit__path"
         ):
-            report.fault(seen[index], "身份证号", f"此人已登记在户{number}中：同一人不能属于两户。")
+            visible = scope.sees_everything(user) or (root is not None and path.startswith(root.path))
+            where = f"已登记在户{number}中" if visible else "已在其他户登记，请联系镇民政办核实"
+            report.fault(seen[index], "身份证号", f"此人{where}：同一人不能属于两户。")
     numbers = list(households)
     for start in range(0, len(numbers), BATCH_SIZE):
         chunk = numbers[start : start + BATCH_SIZE]
@@ -447,9 +456,9 @@ NOTES = {
 }
 
 
-def export_register(user: User, unit: OrgUnit) -> tuple[bytes, int, bool]:
-    """The register of `unit`'s subtree in the import layout; full numbers only for those allowed."""
-    full = services.may_see_full(user)
+def export_register(user: User, unit: OrgUnit, full: bool = False) -> tuple[bytes, int]:
+    """The register of `unit`'s subtree in the import layout; with full numbers when asked (the view
+    asks only after a confirmed, logged request from a user allowed to see them)."""
     members: QuerySet[Member] = (
         scope.scoped(user, Member.objects.all())
         .filter(household__org_unit__path__startswith=unit.path)
@@ -465,21 +474,23 @@ def export_register(user: User, unit: OrgUnit) -> tuple[bytes, int, bool]:
         village, grid = (place.parent, place.name) if place.kind == OrgKind.GRID else (place, "")
         tags = "、".join(label for label, f in HOUSEHOLD_TAGS.items() if getattr(household, f))
         sheet.append(
-            [
-                village.name if village else "",
-                grid,
-                household.number,
-                household.address,
-                tags,
-                member.name,
-                labels.get(member.relation, member.relation),
-                member.full_id_number() if full else member.id_number_masked,
-                member.full_phone() if full else member.phone_masked,
-                "是" if member.disabled else "否",
-            ]
+            printable_cells(
+                [
+                    village.name if village else "",
+                    grid,
+                    household.number,
+                    household.address,
+                    tags,
+                    member.name,
+                    labels.get(member.relation, member.relation),
+                    member.full_id_number() if full else member.id_number_masked,
+                    member.full_phone() if full else member.phone_masked,
+                    "是" if member.disabled else "否",
+                ]
+            )
         )
         rows += 1
-    return _bytes(workbook), rows, full
+    return _bytes(workbook), rows
 
 
 PAYMENT_COLUMNS = [
@@ -494,9 +505,8 @@ PAYMENT_COLUMNS = [
 ]
 
 
-def export_batch(user: User, batch: SubsidyBatch) -> tuple[bytes, int, bool]:
-    """The lines of a batch the user may see, with the head of each household; masked unless allowed."""
-    full = services.may_see_full(user)
+def export_batch(user: User, batch: SubsidyBatch, full: bool = False) -> tuple[bytes, int]:
+    """The lines of a batch the user may see, with the head of each household; masked unless asked."""
     payments = (
         scope.scoped(user, batch.payments.all())
         .select_related("household__org_unit__parent")
@@ -514,9 +524,9 @@ def export_batch(user: User, batch: SubsidyBatch) -> tuple[bytes, int, bool]:
         head = heads.get(payment.household_id)
         number = "" if head is None else head.full_id_number() if full else head.id_number_masked
         paid = payment.paid_on.isoformat() if payment.paid_on else "未发放"
-        sheet.append(
+        sheet.append(printable_cells(
             [village.name, payment.household.number, head.name if head else "", number,
              payment.area, batch.rate, payment.amount, paid]
-        )  # fmt: skip
+        ))  # fmt: skip
         rows += 1
-    return _bytes(workbook), rows, full
+    return _bytes(workbook), rows

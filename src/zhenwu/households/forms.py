@@ -9,6 +9,7 @@ from django import forms
 
 from zhenwu.core import idcard
 from zhenwu.org.models import OrgUnit
+from zhenwu.web.forms import Form
 
 from . import services
 from .models import BenefitKind, MonitoringCategory, Relation, RiskCause, SubsidyKind
@@ -25,7 +26,7 @@ TAGS = [
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input takes
 
 
-class HouseholdFilterForm(forms.Form):
+class HouseholdFilterForm(Form):
     """Search and filters; a full identity number is taken only from a POST, so that it never stands in
     a URL, and so in no browser history, proxy or server access log."""
 
@@ -60,7 +61,7 @@ class NoEchoInput(forms.TextInput):
         return None
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     name = forms.CharField(label="姓名", max_length=32)
     relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
     id_number = forms.CharField(
@@ -83,7 +84,7 @@ class MemberForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(Form):
     """A new household with its head; further members are added on the household's page."""
 
     org_unit = forms.ModelChoiceField(label="所属村/网格", queryset=OrgUnit.objects.none())
@@ -98,7 +99,7 @@ class HouseholdForm(forms.Form):
         self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     start = forms.DateField(label="起始日期", widget=DATE)
     end = forms.DateField(label="截止日期", widget=DATE)
 
@@ -109,7 +110,7 @@ class PeriodForm(forms.Form):
         return data
 
 
-class IdentifyForm(forms.Form):
+class IdentifyForm(Form):
     category = forms.ChoiceField(label="监测类型", choices=MonitoringCategory.choices)
     identified_on = forms.DateField(label="识别日期", widget=DATE)
     risk_causes = forms.MultipleChoiceField(
@@ -124,16 +125,16 @@ class IdentifyForm(forms.Form):
         return value
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visited_on = forms.DateField(label="走访日期", widget=DATE)
     note = forms.CharField(label="走访情况", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MeasuresForm(forms.Form):
+class MeasuresForm(Form):
     measures = forms.CharField(label="帮扶措施", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     per_capita_income = forms.DecimalField(
         label="人均纯收入(元)", min_value=Decimal(0), max_digits=10, decimal_places=2
@@ -141,12 +142,12 @@ class IncomeForm(forms.Form):
     checked_on = forms.DateField(label="核查日期", widget=DATE)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(Form):
     eliminated_on = forms.DateField(label="风险消除日期", widget=DATE)
     reason = forms.CharField(label="风险消除理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class BenefitForm(forms.Form):
+class BenefitForm(Form):
     kind = forms.ChoiceField(label="救助类型", choices=BenefitKind.choices)
     starts_on = forms.DateField(label="起始日期(临时救助为发放日期)", widget=DATE)
     ends_on = forms.DateField(label="终止日期", required=False, widget=DATE)
@@ -159,7 +160,7 @@ class BenefitForm(forms.Form):
     reason = forms.CharField(label="事由(临时救助)", required=False, max_length=128)
 
 
-class BatchForm(forms.Form):
+class BatchForm(Form):
     name = forms.CharField(label="批次名称", max_length=64)
     kind = forms.ChoiceField(label="补贴类型", choices=SubsidyKind.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
@@ -168,11 +169,11 @@ class BatchForm(forms.Form):
     )
 
 
-class PayForm(forms.Form):
+class PayForm(Form):
     paid_on = forms.DateField(label="发放日期", widget=DATE)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label="Excel 文件(.xlsx)")
 
     def clean_file(self) -> Any:
@@ -180,3 +181,12 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件。")
         return upload
+
+
+class FullExportForm(Form):
+    """Exporting full identity numbers and phones is confirmed with the reason, which is logged."""
+
+    reason = forms.CharField(
+        label="导出事由", min_length=4, max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="如：向县民政局报送低保对象名册。导出人、时间、事由和行数将被记录。",
+    )  # fmt: skip

@@ -340,6 +340,7 @@ class PersonalDataAccess(models.Model):
     )
     org_unit = models.ForeignKey(OrgUnit, verbose_name="所属单元", on_delete=models.PROTECT)
     what = models.CharField("内容", max_length=64)
+    reason = models.CharField("事由", max_length=200, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
 
     scope = ScopeRule(org_field="org_unit")
@@ -374,3 +375,19 @@ class RegisterImport(models.Model):
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
         ordering = ["-at"]
+
+
+class FieldKeyCheck(models.Model):
+    """The fingerprint of the FIELD_ENCRYPTION_KEY the stored identity numbers and phones were encrypted
+    with (one row): a server started with another key refuses to start instead of failing on the first
+    reveal or export."""
+
+    fingerprint = models.CharField("密钥指纹", max_length=64)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "字段加密密钥校验值"
+        verbose_name_plural = "字段加密密钥校验值"
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zhenwu.core import idcard
+from zhenwu.core.periods import date_problem
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 
@@ -179,9 +180,12 @@ def reveal_member(actor: User, member: Member) -> Revealed:
     return Revealed(member=member, id_number=member.full_id_number(), phone=member.full_phone())
 
 
-def log_full_export(actor: User, unit: OrgUnit, rows: int, what: str = "名册") -> None:
+def log_full_export(actor: User, unit: OrgUnit, rows: int, reason: str, what: str = "名册") -> None:
+    """A full export is logged like a reveal, with the reason its user gave."""
+    if not may_see_full(actor) or not scope.unit_in_scope(actor, unit):
+        raise PermissionDenied("无权导出完整身份证号和电话。")
     PersonalDataAccess.objects.create(
-        actor=actor, org_unit=unit, what=f"导出含完整身份证号的{what}({rows}行)"
+        actor=actor, org_unit=unit, what=f"导出含完整身份证号的{what}({rows}行)", reason=reason
     )
 
 
@@ -395,6 +399,9 @@ def grant_benefit(
     actor: User | None = None,
 ) -> Benefit:
     _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and (problem := date_problem(day, timezone.localdate())):
+            raise ValidationError({name: f"日期{problem}。"})
     if kind == BenefitKind.TEMPORARY:
         if amount is None or amount <= 0:
             raise ValidationError({"amount": "临时救助须填写大于0的金额。"})

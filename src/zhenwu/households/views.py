@@ -398,7 +398,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figure = services.subsidy_figure(request.user, batch=batch)
     payments = figure.records.select_related("household__org_unit").order_by("household__number")
     page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"batch": batch, "figure": figure, "page": page, "pay_form": pay_form, "may_manage": may_manage}
+    context = {
+        "batch": batch, "figure": figure, "page": page, "pay_form": pay_form, "may_manage": may_manage,
+        "may_see_full": services.may_see_full(request.user),
+    }  # fmt: skip
     return render(request, "households/batch_detail.html", context)
 
 
@@ -446,27 +449,52 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def export_register(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the register with numbers masked. Full numbers: a confirmed POST with a reason, logged."""
     unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=code)
-    content, rows, full = excel.export_register(request.user, unit)  # type: ignore[arg-type]
+    title = f"{unit.name}农户名册"
+    full = _full_export_reason(request, title)
+    if isinstance(full, HttpResponse):
+        return full
+    content, rows = excel.export_register(request.user, unit, full=bool(full))  # type: ignore[arg-type]
     if full:
-        services.log_full_export(request.user, unit, rows)  # type: ignore[arg-type]
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(unit.name + '农户名册.xlsx')}"
+        services.log_full_export(request.user, unit, rows, full)  # type: ignore[arg-type]
+    return _xlsx(content, f"{title}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the roll with numbers masked. Full numbers: a confirmed POST with a reason, logged."""
+    batch = services.batch_in_scope_or_404(request.user, pk)
+    full = _full_export_reason(request, batch.name)
+    if isinstance(full, HttpResponse):
+        return full
+    content, rows = excel.export_batch(request.user, batch, full=bool(full))  # type: ignore[arg-type]
+    if full:
+        root = scope.scope_root(request.user)
+        assert root is not None
+        services.log_full_export(request.user, root, rows, full, what="补贴发放清册")  # type: ignore[arg-type]
+    return _xlsx(content, f"{batch.name}.xlsx")
+
+
+def _full_export_reason(request: HttpRequest, title: str) -> str | HttpResponse:
+    """ "" for the masked export; the reason given for a full one; or the page asking to confirm it."""
+    if request.method == "GET" and not request.GET.get("full"):
+        return ""
+    _deny_unless(services.may_see_full(request.user))
+    form = forms.FullExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return str(form.cleaned_data["reason"])
+    response = render(request, "households/full_export.html", {"form": form, "title": title})
     response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
-def export_batch(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = services.batch_in_scope_or_404(request.user, pk)
-    content, rows, full = excel.export_batch(request.user, batch)  # type: ignore[arg-type]
-    if full:
-        root = scope.scope_root(request.user)
-        assert root is not None
-        services.log_full_export(request.user, root, rows, what="补贴发放清册")  # type: ignore[arg-type]
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(batch.name + '.xlsx')}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -5,11 +5,12 @@ from django.contrib import admin
 
 from zhenwu import measures
 from zhenwu.org.admin import ScopedAdmin
+from zhenwu.web.forms import ModelForm
 
 from .models import ConsistencyRule, Indicator, IndicatorSettings, Target
 
 
-class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
+class IndicatorForm(ModelForm):  # type: ignore[type-arg]
     """The source is chosen from the measures zhenwu offers; the model's clean checks the rest."""
 
     source = forms.ChoiceField(label="数据来源", required=False)

@@ -22,6 +22,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zhenwu.api_errors import INVALID, error_response
+from zhenwu.api_fields import TextField
 from zhenwu.core.numbers import NumberInputError, float_text, format_fixed, format_plain, parse_entered_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.core.progress import Status
@@ -169,7 +171,7 @@ class FigureField(serializers.Field[str, Any, Any, Any]):
 class ValueItemSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(max_length=32, help_text="指标编码")
     value = FigureField(help_text="本月数值，按指标的计量单位；累计类指标为1月至本月的累计数")
-    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    note = TextField(max_length=200, required=False, default="", allow_blank=True)
 
 
 class ValuesRequestSerializer(serializers.Serializer[Any]):
@@ -198,11 +200,13 @@ MESSAGES = serializers.DictField(
                 "unchanged": serializers.IntegerField(),
             },
         ),
-        400: OpenApiResponse(OpenApiTypes.OBJECT, description="有错误，未保存任何数值；键为出错的项目"),
+        400: OpenApiResponse(
+            OpenApiTypes.OBJECT, description="有错误，未保存任何数值；errors 的键为出错的项目"
+        ),
         404: OpenApiResponse(description="单元不存在或不在调用者的范围内"),
         409: inline_serializer(
             "IndicatorValuesToConfirm",
-            {"detail": serializers.CharField(), "warnings": MESSAGES},
+            {"detail": serializers.CharField(), "errors": MESSAGES, "warnings": MESSAGES},
         ),
     },
     description=(
@@ -217,7 +221,7 @@ def values(request: Request) -> Response:
     """Enter a month's values for a unit, all or none, checked as the entry form checks them."""
     incoming = ValuesRequestSerializer(data=request.data)
     if not incoming.is_valid():
-        return Response(_flat(incoming.errors), status=status.HTTP_400_BAD_REQUEST)
+        return error_response(status.HTTP_400_BAD_REQUEST, INVALID, _flat(incoming.errors))
     data = incoming.validated_data
     unit = _entry_unit(request.user, data["org"])
     try:
@@ -232,9 +236,9 @@ def values(request: Request) -> Response:
     for entry, message in check.errors:
         errors.setdefault(f"{entry.where}.value" if entry else "period", []).append(message)
     if errors:
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return error_response(status.HTTP_400_BAD_REQUEST, INVALID, errors)
     if not check.saved:
-        return Response(_to_confirm(check), status=status.HTTP_409_CONFLICT)
+        return error_response(status.HTTP_409_CONFLICT, **_to_confirm(check))
     counts = {"new": len(check.new), "changed": len(check.changed), "unchanged": len(check.unchanged)}
     return Response({"org": unit.code, "period": period.key, **counts})
 

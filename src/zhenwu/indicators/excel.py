@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from zhenwu.core.numbers import NumberInputError, float_text, parse_entered_number, round_half_up
 from zhenwu.core.periods import Period, parse_period
+from zhenwu.core.text import printable_cells, text_problem
 from zhenwu.org.models import OrgUnit, User
 from zhenwu.web import downloads
 
@@ -68,13 +69,11 @@ def entry_template(
             if row is None or not services.may_enter(user, indicator, unit):
                 continue
             own = next((v for v in row.sources if v.org_unit_id == unit.pk), None)
-            sheet.append(
-                [
-                    indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
-                    _plain(row.previous_value), _plain(row.progress.last_year),
-                    _plain(own.value) if own else None, own.note if own else "",
-                ]
-            )  # fmt: skip
+            sheet.append(printable_cells([
+                indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
+                _plain(row.previous_value), _plain(row.progress.last_year),
+                _plain(own.value) if own else None, own.note if own else "",
+            ]))  # fmt: skip
     _style_template(sheet)
     return _save(book)
 
@@ -156,6 +155,8 @@ def _read_row(
     if not code and not unit_code and raw_value in (None, ""):
         return  # a blank line
     where = f"第{number}行"
+    if problem := text_problem(note):
+        parsed.errors.append(f"{where}{get_column_letter(COL['备注'])}列：“备注”{problem}。")
     indicator, unit = indicators.get(code), units.get(unit_code)
     if indicator is None:
         parsed.errors.append(f"{where}A列：未知的指标编码“{code}”。")
@@ -224,7 +225,7 @@ def progress_workbook(rows: list[ProgressRow], unit: OrgUnit, period: Period) ->
             "；".join(w.message for w in row.warnings),
         ]  # fmt: skip
         cells = _cells(line)
-        sheet.append([value for value, _ in cells])
+        sheet.append(printable_cells(value for value, _ in cells))
         for column, (_, number_format) in enumerate(cells, start=1):
             if number_format:
                 sheet.cell(row=sheet.max_row, column=column).number_format = number_format

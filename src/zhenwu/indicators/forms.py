@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from zhenwu.core.numbers import NumberInputError, parse_entered_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.web.forms import Form
 
 from .models import VALUE_PLACES, Indicator
 from .services import EntryCheck, ProgressRow
@@ -34,7 +35,7 @@ class PeriodField(forms.CharField):
             raise ValidationError(str(error)) from error
 
 
-class EntryForm(forms.Form):
+class EntryForm(Form):
     """One field (and a note) per indicator the unit reports, with last month's and last year's value.
 
     Values far from their comparisons come back with a warning beside the field and the key of those
@@ -109,7 +110,7 @@ class EntryForm(forms.Form):
         return pairs
 
 
-class TargetForm(forms.Form):
+class TargetForm(Form):
     def __init__(
         self, *args: object, indicators: list[Indicator], targets: dict[int, object], **kwargs: object
     ):
@@ -168,7 +169,7 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(label="填好的 Excel 文件(.xlsx)")
 
     def clean_file(self) -> object:
@@ -180,5 +181,5 @@ class UploadForm(forms.Form):
         return upload
 
 
-class ExplainForm(forms.Form):
+class ExplainForm(Form):
     explanation = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

@@ -12,10 +12,12 @@ from auditlog.models import LogEntry
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+
+from zhenwu.web.forms import CheckedTextMixin, ModelForm
 
 from . import scope, services
 from .models import Department, OrgUnit, ScopeRule, User
@@ -28,7 +30,10 @@ admin.site.index_title = "组织机构、站所与用户"
 
 
 class TownshipAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Township admins (and system administrators) open it; nobody deletes."""
+    """Township admins (and system administrators) open it; nobody deletes. Text is checked as on every
+    other form (`web.forms`)."""
+
+    form = ModelForm
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return scope.is_township_admin(request.user)  # type: ignore[arg-type]
@@ -105,15 +110,21 @@ class DepartmentAdmin(ScopedAdmin):
     list_select_related = ["township"]
 
 
-class ZhenwuUserCreationForm(UserCreationForm):  # type: ignore[type-arg]
+class ZhenwuUserCreationForm(CheckedTextMixin, UserCreationForm):  # type: ignore[type-arg]
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
         model = User
         fields = ("username", "display_name", "role", "org_unit", "department")
 
 
+class ZhenwuUserChangeForm(CheckedTextMixin, UserChangeForm):  # type: ignore[type-arg]
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined,misc]
+        model = User
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):  # type: ignore[misc]
     add_form = ZhenwuUserCreationForm
+    form = ZhenwuUserChangeForm
     list_display = ["username", "display_name", "role", "org_unit", "department", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name"]

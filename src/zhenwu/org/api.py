@@ -23,7 +23,7 @@ class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
 
 class MeSerializer(serializers.ModelSerializer[User]):
     org_unit = OrgUnitSerializer(read_only=True)
-    department = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = User

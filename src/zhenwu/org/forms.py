@@ -3,10 +3,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Q, QuerySet
 
+from zhenwu.web.forms import Form
+
 from .models import OrgKind, OrgUnit
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(Form):
     kind = forms.ChoiceField(label="层级", required=False, choices=[("", "全部层级"), *OrgKind.choices])
     q = forms.CharField(label="名称或编码", required=False, max_length=64)
 

@@ -1,12 +1,18 @@
 from django.contrib import admin
 
 from zhenwu.org.admin import ScopedAdmin, SharedTableAdmin
+from zhenwu.web.forms import ModelForm
 
 from .models import InvestmentLead, Project, ScheduleStep, ScheduleTemplate
 
 
+class ProjectAdminForm(ModelForm):
+    far_future_fields = frozenset({"completion_date"})  # a plan, years ahead
+
+
 @admin.register(Project)
 class ProjectAdmin(ScopedAdmin):
+    form = ProjectAdminForm
     list_display = ["name", "category", "stage", "department", "org_unit", "plan_year"]
     list_filter = ["stage", "category", "plan_year"]
     search_fields = ["name"]

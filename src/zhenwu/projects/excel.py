@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from zhenwu.core.periods import Period, parse_period
+from zhenwu.core.text import printable_cells, text_problem
 from zhenwu.web.downloads import XLSX, attachment, read_template
 from zhenwu.web.downloads import sign_pending as _sign
 from zhenwu.web.downloads import unsign_pending as _unsign
@@ -57,7 +58,9 @@ def investment_template(projects: list[Project], period: Period) -> bytes:
         now = services.investment_progress(project, period)
         current = now.completed if now.record and now.record.month == period.month else None
         sheet.append(
-            [project.pk, project.name, _wan(project.planned_investment), _wan(before), _wan(current), ""]
+            printable_cells(
+                [project.pk, project.name, _wan(project.planned_investment), _wan(before), _wan(current), ""]
+            )
         )
     for cell in sheet[3]:
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD, BOX
@@ -120,7 +123,11 @@ def _read_row(
     except ValueError as error:
         parsed.errors.append(str(error))
         return
-    parsed.rows.append((project, amount, str(cells[5] or "").strip(), where))
+    note = str(cells[5] or "").strip()
+    if problem := text_problem(note):
+        parsed.errors.append(f"{where}F列：“备注”{problem}。")
+        return
+    parsed.rows.append((project, amount, note, where))
 
 
 def sign_pending(parsed: ParsedInvestments) -> str:
@@ -170,7 +177,7 @@ def dispatch_workbook(lines: list[services.DispatchLine], week: date) -> bytes:
     sheet.append([f"重点项目周调度表（{week:%Y年%m月%d日}—{sunday:%m月%d日}）"])
     sheet.append(DISPATCH_HEADERS)
     for n, line in enumerate(lines, start=1):
-        sheet.append([n, *_dispatch_cells(line)])
+        sheet.append(printable_cells([n, *_dispatch_cells(line)]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DISPATCH_HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")

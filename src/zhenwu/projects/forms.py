@@ -9,6 +9,7 @@ from django import forms
 
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind
+from zhenwu.web.forms import Form, ModelForm
 
 from .models import FollowUpKind, InvestmentLead, LeadStage, Project, ScheduleTemplate, Stage
 from .services import PROBLEM_CATEGORIES
@@ -41,7 +42,7 @@ class WanField(forms.DecimalField):
         return None if amount is None else amount * WAN
 
 
-class ProjectForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ProjectForm(ScopedChoicesMixin, ModelForm):  # type: ignore[type-arg]
     total_investment = WanField(label="总投资(万元)")
     planned_investment = WanField(label="年度计划投资(万元)")
 
@@ -61,7 +62,7 @@ class ProjectForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg
                 self.initial[name] = getattr(self.instance, name) / WAN
 
 
-class LeadForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class LeadForm(ScopedChoicesMixin, ModelForm):  # type: ignore[type-arg]
     intended_investment = WanField(label="意向投资额(万元)")
 
     class Meta:
@@ -81,35 +82,36 @@ class LeadForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg]
         self.narrow(user)
 
 
-class StageForm(forms.Form):
+class StageForm(Form):
     to_stage = forms.ChoiceField(label="新阶段", choices=Stage.choices)
     date = forms.DateField(label="日期", widget=DATE)
     reason = forms.CharField(label="原因(跨越或退回阶段时必填)", required=False, max_length=200)
 
 
-class InvestmentForm(forms.Form):
+class InvestmentForm(Form):
     period = forms.CharField(label="月份", widget=forms.DateInput(attrs={"type": "month"}))
     amount = WanField(label="本年累计完成投资(万元)")
     note = forms.CharField(label="备注", required=False, max_length=200)
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
+    far_future_fields = frozenset({"completion"})
     template = forms.ModelChoiceField(label="倒排模板", queryset=ScheduleTemplate.objects.all())
     completion = forms.DateField(label="计划竣工日期", widget=DATE)
 
 
-class MilestoneDoneForm(forms.Form):
+class MilestoneDoneForm(Form):
     actual_date = forms.DateField(label="实际完成日期", widget=DATE)
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class ProgressNoteForm(forms.Form):
+class ProgressNoteForm(Form):
     this_week = forms.CharField(label="本周进展", widget=forms.Textarea(attrs={"rows": 2}))
     next_week = forms.CharField(label="下周计划", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     date = forms.DateField(label="日期", widget=DATE)
     kind = forms.ChoiceField(label="方式", choices=FollowUpKind.choices)
     note = forms.CharField(label="情况", widget=forms.Textarea(attrs={"rows": 2}))
@@ -119,7 +121,7 @@ class FollowUpForm(forms.Form):
     )  # fmt: skip
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(Form):
     title = forms.CharField(label="问题", max_length=60)
     description = forms.CharField(label="具体情况", widget=forms.Textarea(attrs={"rows": 2}))
     category = forms.ChoiceField(label="类别", choices=[(code, name) for code, name in PROBLEM_CATEGORIES])

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from zhenwu.core.numbers import parse_quantity
+from zhenwu.core.text import printable
 
 
 class Style(StrEnum):
@@ -91,7 +92,10 @@ class Document:
         return conflicts
 
     def add(self, style: Style, *pieces: Piece, lead: str = "") -> Paragraph:
-        paragraph = Paragraph(style, [p for p in pieces if p != ""], lead)
+        # Offices' narrative text stored before the door was checked may hold a bell or a direction
+        # override: every renderer (Word, Markdown, HTML) gets it printable.
+        kept = [printable(p) if isinstance(p, str) else p for p in pieces if p != ""]
+        paragraph = Paragraph(style, kept, printable(lead))
         self.paragraphs.append(paragraph)
         return paragraph
 

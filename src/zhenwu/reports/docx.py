@@ -23,6 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from zhenwu.core.text import printable
+
 from .document import Document, Paragraph, Style
 
 TITLE_FONT = "方正小标宋简体"
@@ -203,7 +205,8 @@ def _paragraph(document: Any, paragraph: Paragraph) -> Any:
 
 
 def _run(paragraph: Any, text: str, font: str) -> None:
-    run = paragraph.add_run(text)
+    # Text stored before the door was checked may hold characters Word's XML refuses.
+    run = paragraph.add_run(printable(text))
     set_fonts(run._r, font)
 
 
@@ -268,7 +271,7 @@ def add_table(document: Any, headers: list[str], rows: list[list[object]]) -> An
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.first_line_indent = Pt(0)
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            run = paragraph.add_run(str(value))
+            run = paragraph.add_run(printable(str(value)))
             run.font.size = TABLE_SIZE
             set_fonts(run._r, BODY_FONT)
     return table

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from zhenwu.org.models import Department
+from zhenwu.web.forms import Form, ModelForm
 
 from .kinds import KINDS, ReportSpec, spec_for
 from .models import NarrativeEntry
@@ -11,7 +12,7 @@ from .models import NarrativeEntry
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
 
-class ReportChoiceForm(forms.Form):
+class ReportChoiceForm(Form):
     kind = forms.ChoiceField(label="报告类型", choices=KIND_CHOICES, initial="half-year")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
@@ -35,7 +36,7 @@ class ReportChoiceForm(forms.Form):
         return spec
 
 
-class EntryForm(forms.ModelForm):  # type: ignore[type-arg]
+class EntryForm(ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = NarrativeEntry
         fields = ["department", "year", "kind", "section", "title", "text"]

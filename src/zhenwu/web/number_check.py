@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from zhenwu.reader import Audit, Figure, Finding, analyse, read_bytes
+from zhenwu.web.forms import Form
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -25,7 +26,7 @@ KIND_WORDS = {
 }
 
 
-class NumberCheckForm(forms.Form):
+class NumberCheckForm(Form):
     text = forms.CharField(label="粘贴报告全文", required=False, widget=forms.Textarea(attrs={"rows": 12}))
     upload = forms.FileField(label="或上传文件(.txt 或 .docx)", required=False)
 

@@ -6,8 +6,11 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from zhenwu.households.keycheck import check_field_key
 
 
 class Command(BaseCommand):
@@ -21,6 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, addrport: str, workers: int, threads: int, **options: Any) -> None:
+        try:
+            check_field_key()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(f"镇务已启动：http://{addrport}/  (按 Ctrl+C 停止)")
         if settings.DEBUG:
             call_command("runserver", addrport, use_reloader=False)
