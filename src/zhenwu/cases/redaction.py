@@ -62,6 +62,8 @@ _DOOR_ON_ROAD = re.compile(
 _FLAT = re.compile(r"(?P<door>[0-9]+\s*(?:栋|幢|号楼)\s*(?:[0-9]+\s*单元)?\s*[0-9]+\s*(?:室|号|房|户))")
 _DOOR_PLATE = re.compile(r"门牌(?:号码|号)?\s*(?:[:：]|是|为)?\s*(?P<door>[0-9]+(?:\s*-\s*[0-9]+)*\s*号?)")
 
+_DIGIT = re.compile("[0-9]")
+_NAME_LABELS = ("联系人", "姓名", "反映人", "举报人", "投诉人", "当事人", "户主")
 _WHOLE_MATCHES = (_ID_NUMBER, _LONG_DIGITS, _MOBILE, _LANDLINE)
 _GROUP_MATCHES = (_LABELLED_NUMBER, _DOOR_IN_GROUP, _DOOR_ON_ROAD, _FLAT, _DOOR_PLATE)
 
@@ -84,9 +86,23 @@ def redact(text: str) -> str:
     return "".join(parts)
 
 
+class _Folding(dict[int, int]):
+    """str.translate's table, filled as characters are met: each is looked up once per process. Only
+    the Basic Multilingual Plane is kept (at most 65,536 entries), so no input can grow it further."""
+
+    def __missing__(self, code: int) -> int:
+        folded = ord(_fold_char(chr(code)))
+        if code < 0x10000:
+            self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
 def _fold(text: str) -> str:
     """The text with digits and full-width forms made ASCII, one character for one."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text if text.isascii() else text.translate(_FOLDING)
 
 
 def _fold_char(ch: str) -> str:
@@ -106,12 +122,16 @@ def _fold_char(ch: str) -> str:
 
 
 def _spans(shadow: str) -> Iterator[tuple[int, int]]:
-    for pattern in _WHOLE_MATCHES:
-        for match in pattern.finditer(shadow):
-            yield match.span()
-    for pattern in _GROUP_MATCHES:
-        for match in pattern.finditer(shadow):
-            yield match.span(1)
+    # Every pattern but the names needs a digit; the names need their label. Most text has neither.
+    if _DIGIT.search(shadow):
+        for pattern in _WHOLE_MATCHES:
+            for match in pattern.finditer(shadow):
+                yield match.span()
+        for pattern in _GROUP_MATCHES:
+            for match in pattern.finditer(shadow):
+                yield match.span(1)
+    if not any(label in shadow for label in _NAME_LABELS):
+        return
     for pattern in (_NAMED, _NAMED_WITH_COLON):
         for match in pattern.finditer(shadow):
             yield match.span("name")
