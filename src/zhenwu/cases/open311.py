@@ -31,7 +31,7 @@ from .georeport import Document, Many, Refusal
 from .models import Case, CaseCategory, CaseType, Channel
 from .redaction import redact
 
-CONTACT = "乡镇综治中心（工作日 8:30—17:30）"
+CONTACT = "请联系事件所在乡镇的综治中心。"
 KEY_SERVICE = "API key 由乡镇管理员在管理后台“Open311 接口密钥”中发放，一个 key 对应一个乡镇。"
 # When nothing in the catalog has been logged as changed yet (a fresh installation).
 FIRST_CHANGESET = datetime(2026, 1, 1, tzinfo=timezone.get_fixed_timezone(8 * 60))
