@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from zhenwu.org.models import OrgUnit
+
 from . import georeport, services, states
 from .georeport import Document, Many, Refusal
 from .models import Case, CaseCategory, CaseType, Channel
@@ -71,7 +73,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
-def _jurisdiction(params: QueryDict) -> Any:
+def _jurisdiction(params: QueryDict) -> OrgUnit | None:
     """The township `jurisdiction_id` names, if the client gave one (the endpoint serves a county)."""
     code = params.get("jurisdiction_id", "").strip()
     if not code:
@@ -177,7 +179,8 @@ def _promise(case_type: CaseType) -> str | None:
 def _status_notes(case: Case, types: dict[int, CaseType]) -> str | None:
     if case.state == states.State.MERGED and case.duplicate_of is not None:
         original = case.duplicate_of
-        if original.public and types[original.case_type_id].open311:
+        original_type = types.get(original.case_type_id)
+        if original.public and original_type is not None and original_type.open311:
             return f"{case.state_label}：与 service_request_id {original.pk} 为同一事件，合并办理。"
         return f"{case.state_label}：与已受理的事件为同一事件，合并办理。"
     if case.resolution:
