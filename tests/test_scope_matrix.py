@@ -47,14 +47,17 @@ NO_RECORD = {
     "projects:project-create", "projects:lead-create", "projects:investment-upload",
 }  # fmt: skip
 NO_RECORD |= {"cases:case-create", "cases:report"}
-# Open311 GeoReport v2 is public by the standard (reading needs no login; posting needs an API key); it
-# publishes only case types marked open to Open311 and is tested in tests/cases/test_open311.py.
+# Open311 GeoReport v2 is public by the standard (reading needs no login; posting needs an API key): it
+# shows no scoped record but only public cases (reported through Open311 or marked public by staff), with
+# personal data redacted; tests/cases/test_open311_privacy.py proves it.
 NO_RECORD |= {
     "open311:discovery",
     "open311:service-list",
     "open311:service-definition",
     "open311:request-list",
     "open311:request-detail",
+    "open311:token",
+    "open311:not-found",
 }
 # Upload forms and blank templates show no record; the households overview shows only counts, whose
 # scope tests/households/test_figures.py proves.

@@ -1,4 +1,5 @@
-"""The demo promises a year of cases in a realistic mix, and prints the Open311 key with the logins."""
+"""The demo promises a year of cases in a realistic mix, some of them published on the Open311 feed, and
+prints the Open311 key with the logins."""
 
 from __future__ import annotations
 
@@ -38,3 +39,7 @@ def test_the_demo_has_a_year_of_cases_of_every_type_in_every_village(db: None) -
     for case in sample:
         assert case.events.order_by("at", "pk").last().to_state == case.state
     assert cases.filter(org_unit__kind=OrgKind.GRID).count() == cases.count()
+    # Some grid events are published on the Open311 feed; nothing of another type is.
+    public = cases.filter(public=True)
+    assert public.count() >= 100
+    assert set(public.values_list("case_type__code", flat=True).distinct()) == {"grid_event"}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.test import Client
 
 from tests.cases.conftest import act, make_case
 from tests.conftest import Cast
-from zhenwu.cases.models import Case, Open311Key
+from zhenwu.cases import services
+from zhenwu.cases.models import Case, CaseCategory, Open311Key
 
 BASE = "/open311/v2"
 
@@ -59,7 +62,9 @@ def test_a_client_posts_a_request_and_reads_it_back(cast: Cast, types: dict, cli
     assert case.org_unit == cast.township and case.channel == "open311" and case.reporter_name == "张三"
     detail = client.get(f"{BASE}/requests/{request_id}.json").json()[0]
     assert detail["status"] == "open" and detail["service_code"] == "grid_event-sanitation"
-    assert detail["lat"] == 30.123456 and "13800000000" not in str(detail)
+    # The public sees the place to about 100 m; the case keeps it exactly.
+    assert detail["lat"] == 30.123 and case.latitude == Decimal("30.123456")
+    assert "13800000000" not in str(detail)
     listed = client.get(
         f"{BASE}/requests.json", {"status": "open", "service_code": "grid_event-sanitation"}
     ).json()
@@ -68,6 +73,7 @@ def test_a_client_posts_a_request_and_reads_it_back(cast: Cast, types: dict, cli
 
 def test_a_closed_case_reads_closed_with_its_notes(cast: Cast, types: dict, client: Client) -> None:
     case = make_case(cast.user("wangge01"), cast.grid0101)
+    services.set_public(cast.user("admin"), case.pk, True)
     act(cast.user("wangge01"), case, "accept")
     act(cast.user("wangge01"), case, "resolve", note="已清运")
     detail = client.get(f"{BASE}/requests.json", {"service_request_id": str(case.pk)}).json()[0]
@@ -87,13 +93,13 @@ def test_errors_are_a_list_of_code_and_description(cast: Cast, types: dict, clie
         f"{BASE}/requests.json",
         {"api_key": "test-key", "service_code": "grid_event-sanitation", "description": "x"},
     )
-    assert no_place.status_code == 400 and "location" in no_place.json()[0]["description"]
+    assert no_place.status_code == 400 and "位置" in no_place.json()[0]["description"]
     bad_code = client.post(
         f"{BASE}/requests.json", {"api_key": "test-key", "service_code": "nope", "lat": "1", "long": "1"}
     )
     assert bad_code.status_code == 404
     assert client.get(f"{BASE}/requests/999999.json").json() == [
-        {"code": 404, "description": "service_request_id 999999 not found"}
+        {"code": 404, "description": "service_request_id 999999 不存在。"}
     ]
     assert client.get(f"{BASE}/requests.json", {"start_date": "yesterday"}).status_code == 400
     assert Case.objects.count() == 0
@@ -102,3 +108,29 @@ def test_errors_are_a_list_of_code_and_description(cast: Cast, types: dict, clie
 def test_private_case_types_are_not_published(cast: Cast, types: dict, client: Client) -> None:
     case = make_case(cast.user("leader"), cast.village01, "petition", "劳动保障")
     assert client.get(f"{BASE}/requests/{case.pk}.json").status_code == 404
+
+
+def test_staff_see_the_link_and_attributes_a_reporter_sent(cast: Cast, types: dict, client: Client) -> None:
+    key(cast)
+    category = CaseCategory.objects.get(code="grid_event-sanitation")
+    category.open311_attributes = [
+        {"code": "kind", "datatype": "singlevaluelist", "description": "垃圾种类",
+         "values": [{"key": "household", "name": "生活垃圾"}]},
+    ]  # fmt: skip
+    category.save()
+    posted = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": "test-key",
+            "service_code": "grid_event-sanitation",
+            "address_string": "示范镇政府门口",
+            "description": "门口垃圾桶满了",
+            "media_url": "https://img.example.com/bin.jpg",
+            "attribute[kind]": "household",
+        },
+    ).json()[0]
+    client.force_login(cast.user("admin"))
+    page = client.get(f"/cases/{posted['service_request_id']}/").content.decode()
+    # A link only: the server never fetches it, and the page does not send the reader's address along.
+    assert 'href="https://img.example.com/bin.jpg" rel="noopener noreferrer nofollow"' in page
+    assert "垃圾种类：生活垃圾" in page

@@ -12,7 +12,7 @@ from .models import CaseCategory, CaseType, Open311Key
 class CaseCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CaseCategory
     extra = 1
-    fields = ["code", "name", "order"]
+    fields = ["code", "name", "order", "open311_attributes"]
 
     # Township admins keep categories with their type (Django's model permissions are not used).
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhenwu.org.models import Department, OrgUnit, ScopeRule
 
-from . import states
+from . import georeport, states
 from .states import State
 
 
@@ -70,6 +70,17 @@ class CaseCategory(models.Model):
     code = models.SlugField("编码", max_length=48, unique=True, help_text="也是 Open311 的 service_code")
     name = models.CharField("名称", max_length=32)
     order = models.PositiveSmallIntegerField("排序", default=0)
+    open311_attributes = models.JSONField(
+        "Open311 附加字段",
+        default=list,
+        blank=True,
+        help_text=(
+            "公众通过 Open311 上报此类事件时须/可填写的附加字段（GeoReport v2 的 service definition），如 "
+            '[{"code": "kind", "datatype": "singlevaluelist", "required": true, "description": "垃圾种类", '
+            '"values": [{"key": "household", "name": "生活垃圾"}]}]；datatype 可为 string、number、datetime、'
+            "text、singlevaluelist、multivaluelist。"
+        ),
+    )
 
     class Meta:
         verbose_name = "事件类别"
@@ -82,6 +93,17 @@ class CaseCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        try:
+            georeport.attribute_definitions(self.open311_attributes)
+        except ValueError as fault:
+            raise ValidationError({"open311_attributes": str(fault)}) from None
+
+    @property
+    def open311_definition(self) -> list[georeport.Attribute]:
+        """The attributes Open311 clients are asked for (checked when saved, so read without a fault)."""
+        return georeport.attribute_definitions(self.open311_attributes)
+
 
 class Channel(models.TextChoices):
     WEB = "web", "平台录入"
@@ -90,6 +112,11 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", "Open311"
     HOTLINE = "hotline", "热线转办"
     VISIT = "visit", "来信来访"
+
+
+# Channels through which the public itself reports: a case taken in through one is public from the start
+# (the reporter published it). Every other case is private until staff mark it public.
+PUBLIC_CHANNELS = frozenset({Channel.OPEN311})
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -157,6 +184,7 @@ class Case(models.Model):
     )
     reporter_name = models.CharField("反映人", max_length=32, blank=True)
     reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    reporter_email = models.EmailField("电子邮件", blank=True, default="", db_default="")
     external_number = models.CharField("外部工单号", max_length=40, blank=True)
     source = models.CharField("来源", max_length=40, blank=True, help_text="如：12345 市民热线")
     received_at = models.DateTimeField("收到时间", default=timezone.now)
@@ -184,6 +212,17 @@ class Case(models.Model):
         related_name="duplicates",
     )
     version = models.PositiveIntegerField("版本", default=1)
+    public = models.BooleanField(
+        "公开",
+        default=False,
+        db_default=False,
+        help_text=(
+            "在 Open311 公开接口上展示(去除个人信息后)。公众经 Open311 上报的事件默认公开，其余默认不公开。"
+        ),
+    )
+    # A link the reporter gave (Open311 media_url): kept and shown back, never fetched by the server.
+    media_url = models.URLField("媒体链接", max_length=500, blank=True, default="", db_default="")
+    attributes = models.JSONField("附加字段", null=True, blank=True, default=None)
 
     objects = CaseQuerySet.as_manager()
     scope = ScopeRule(org_field="org_unit", department_field=None)
@@ -202,6 +241,10 @@ class Case(models.Model):
                 fields=["org_unit", "received_at"],
                 include=["state", "resolved_at", "deadline"],
                 name="case_place_received_cover",
+            ),
+            # The public feed reads the few public cases of a window among a county's million private ones.
+            models.Index(
+                fields=["received_at"], condition=models.Q(public=True), name="case_public_received"
             ),
         ]
 
@@ -251,7 +294,12 @@ class Case(models.Model):
         return self.resolved_at is not None and (self.deadline is None or self.resolved_at <= self.deadline)
 
 
-EXTRA_ACTION_LABELS = {"report": "上报", "notice": "签发整改通知书"}
+EXTRA_ACTION_LABELS = {
+    "report": "上报",
+    "notice": "签发整改通知书",
+    "publish": "设为公开",
+    "unpublish": "取消公开",
+}
 
 
 class CaseEvent(models.Model):

@@ -17,10 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -35,6 +37,7 @@ from zhenwu.workcalendar.services import work_calendar
 
 from . import states
 from .models import (
+    PUBLIC_CHANNELS,
     Case,
     CaseCategory,
     CaseEvent,
@@ -387,8 +390,15 @@ def report_case(
     longitude: Decimal | None = None,
     photos: Sequence[UploadedFile] = (),
     received_at: datetime | None = None,
+    reporter_email: str = "",
+    media_url: str = "",
+    attributes: dict[str, Any] | None = None,
 ) -> Reported:
-    """Report a case. `actor` None is a system intake (Open311) already checked by its caller."""
+    """Report a case. `actor` None is a system intake (Open311) already checked by its caller.
+
+    A case taken in through a public channel (Open311) is public from the start: the reporter published
+    it. Any other is private until someone allowed to marks it public (`set_public`).
+    """
     if actor is not None and not may_report_at(actor, org_unit):
         raise ValidationError({"org_unit": "您无权在该单元上报事件。"})
     if category.case_type_id != case_type.pk:
@@ -421,6 +431,7 @@ def report_case(
         reported_by=actor,
         reporter_name=reporter_name.strip() or (str(actor) if actor else ""),
         reporter_phone=reporter_phone.strip(),
+        reporter_email=reporter_email.strip(),
         external_number=external_number.strip(),
         source=source.strip(),
         received_at=received_at,
@@ -430,6 +441,9 @@ def report_case(
             if case_type.acceptance_days
             else None
         ),
+        public=channel in PUBLIC_CHANNELS,
+        media_url=media_url.strip(),
+        attributes=attributes or None,
     )
     # Every related record was read in this request: checking that each exists would cost a query apiece.
     case.full_clean(exclude=REPORT_RELATIONS)
@@ -625,6 +639,152 @@ APPLY = {
     "reopen": _apply_reopen,
     "extend": _apply_extend,
 }
+
+
+# --- the public feed (Open311) ---------------------------------------------------------------------
+
+PUBLISHING_ROLES = {Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_LEADER}
+
+
+def may_set_public(user: Any, case: Case) -> bool:
+    """Publishing is the township's decision (政务公开): its admin and leaders, and the office that takes in
+    cases of the type (the 综治中心 for grid events), for a case in their township of a type Open311
+    offers. Village staff and grid workers see their cases but do not publish them."""
+    if not case.case_type.open311:
+        return False
+    if scope.sees_everything(user):
+        return True
+    if not (user.is_authenticated and user.is_active and scope.unit_in_scope(user, case.org_unit)):
+        return False
+    if user.role in PUBLISHING_ROLES:
+        return True
+    return bool(
+        user.role == Role.DEPARTMENT_STAFF
+        and user.department is not None
+        and user.department.code == case.case_type.intake_department_code
+    )
+
+
+@transaction.atomic
+def set_public(actor: User, case_pk: int, public: bool) -> Case:
+    """Show a case on the public feed (redacted), or take it off; logged with the case and in its events."""
+    case = get_case(actor, case_pk)  # 404 when it is out of scope or missing
+    if not may_set_public(actor, case):
+        raise IllegalTransition("只有乡镇管理员、乡镇领导或受理站所可以设置事件是否公开。")
+    if case.public == public:
+        return case
+    case.public = public
+    case.save(update_fields=["public"])
+    _append_event(
+        case,
+        actor,
+        "publish" if public else "unpublish",
+        case.state,
+        case.state,
+        "在 Open311 公开接口上展示(已去除个人信息)" if public else "不再在 Open311 公开接口上展示",
+        {"public": public},
+    )
+    return case
+
+
+PUBLIC_RELATIONS = [
+    "case_type",
+    "category",
+    "org_unit",
+    "handling_unit",
+    "handling_department",
+    "duplicate_of",
+]
+
+
+def public_cases() -> CaseQuerySet:
+    """Every case the public may see: of a type Open311 offers, and public (reported through Open311, or
+    marked public by staff). What is shown of them is redacted by the feed."""
+    return Case.objects.filter(public=True, case_type__open311=True).select_related(*PUBLIC_RELATIONS)
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    """A search of the public feed, already parsed (cases.georeport)."""
+
+    start: datetime
+    end: datetime
+    service_codes: Sequence[str] = ()
+    statuses: frozenset[str] = frozenset()
+    township: OrgUnit | None = None
+    page: int = 1
+    page_size: int = 1000
+
+
+def public_requests(query: FeedQuery) -> tuple[list[Case], bool]:
+    """One page of the public cases received in the window, newest first, and whether more follow."""
+    cases = public_cases().filter(received_at__gte=query.start, received_at__lte=query.end)
+    if query.township is not None:
+        cases = cases.filter(org_unit__path__startswith=query.township.path)
+    if query.service_codes:
+        cases = cases.filter(category__code__in=list(query.service_codes))
+    if query.statuses == {"open"}:
+        cases = cases.open()
+    elif query.statuses == {"closed"}:
+        cases = cases.exclude(state__in=[s.value for s in states.OPEN_STATES])
+    offset = (query.page - 1) * query.page_size
+    found = list(cases.order_by("-received_at", "-pk")[offset : offset + query.page_size + 1])
+    return found[: query.page_size], len(found) > query.page_size
+
+
+def public_requests_by_id(ids: Sequence[int], township: OrgUnit | None = None) -> list[Case]:
+    cases = public_cases().filter(pk__in=list(ids))
+    if township is not None:
+        cases = cases.filter(org_unit__path__startswith=township.path)
+    return list(cases.order_by("-received_at", "-pk"))
+
+
+def last_changes(cases: Sequence[Case]) -> dict[int, datetime]:
+    """Each case's latest event (Open311's updated_datetime), in one query for all of them.
+
+    Publishing a case changes who sees it, not the request: a closed request keeps the time it closed.
+    """
+    if not cases:
+        return {}
+    rows = (
+        CaseEvent.objects.filter(case__in=[c.pk for c in cases])
+        .exclude(action__in=["publish", "unpublish"])
+        .values("case")
+        .annotate(at=Max("at"))
+        .values_list("case", "at")
+    )
+    return dict(rows)
+
+
+def attributes_shown(case: Case) -> list[tuple[str, str]]:
+    """The Open311 attributes a reporter gave, labelled as the category's definition describes them."""
+    if not case.attributes:
+        return []
+    try:
+        labels = {a.code: a.description for a in case.category.open311_definition}
+        names = {(a.code, c.key): c.name for a in case.category.open311_definition for c in a.values}
+    except ValueError:
+        labels, names = {}, {}
+    shown = []
+    for code, value in case.attributes.items():
+        values = value if isinstance(value, list) else [value]
+        text = "、".join(names.get((code, str(v)), str(v)) for v in values)
+        shown.append((labels.get(code, code), text))
+    return shown
+
+
+def township_by_code(code: str) -> OrgUnit | None:
+    """An Open311 jurisdiction_id: a township's code."""
+    return OrgUnit.objects.filter(code=code, kind=OrgKind.TOWNSHIP).first()
+
+
+def open311_catalog_changed() -> datetime | None:
+    """When a case type or category was last changed (the discovery file's changeset), by their log."""
+    kinds = ContentType.objects.get_for_models(CaseType, CaseCategory).values()
+    latest: datetime | None = LogEntry.objects.filter(content_type__in=list(kinds)).aggregate(
+        at=Max("timestamp")
+    )["at"]
+    return latest
 
 
 # --- duplicates -----------------------------------------------------------------------------------

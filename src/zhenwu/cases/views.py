@@ -141,6 +141,8 @@ def _detail(
         if services.may_issue_notice(user, case) and not hasattr(case, "notice")
         else None,
         "history": activity.history_of(user, case)[:20],
+        "may_publish": services.may_set_public(user, case),
+        "attributes": services.attributes_shown(case),
         "now": timezone.now(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -150,6 +152,8 @@ def _act(request: HttpRequest, case: services.Case) -> HttpResponse:
     user = request.user
     if request.POST.get("action") == "notice":
         return _issue_notice(request, case)
+    if request.POST.get("action") == "public":
+        return _set_public(request, case)
     form = TransitionForm(user, case, request.POST, request.FILES)  # type: ignore[arg-type]
     if not form.is_valid():
         messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
@@ -204,6 +208,17 @@ def _issue_notice(request: HttpRequest, case: services.Case) -> HttpResponse:
             messages.success(request, f"已签发{notice.number}。")
     else:
         messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+def _set_public(request: HttpRequest, case: services.Case) -> HttpResponse:
+    public = request.POST.get("public") == "1"
+    try:
+        services.set_public(request.user, case.pk, public)  # type: ignore[arg-type]
+    except IllegalTransition as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已设为公开。" if public else "已取消公开。")
     return redirect("cases:case-detail", pk=case.pk)
 
 
