@@ -464,3 +464,12 @@ def test_text_that_xml_cannot_carry_leaves_both_formats_alike(
     assert "控制字符" in posted.json()[0]["service_notice"]
     root, data = get_both(client, f"requests/{number}")
     assert data[0]["description"] == root.findtext("request/description") == "垃圾桶满了\n请处理"
+
+
+def test_a_direction_override_is_taken_out_and_said(
+    cast: Cast, sanitation: CaseCategory, key: Open311Key, client: Client
+) -> None:
+    posted = client.post(f"{BASE}/requests.json", request_data(description="照片\u202egpj.exe 在此"))
+    assert "控制字符" in posted.json()[0]["service_notice"]
+    case = Case.objects.get(pk=posted.json()[0]["service_request_id"])
+    assert "\u202e" not in case.description and "照片gpj.exe 在此" in case.description

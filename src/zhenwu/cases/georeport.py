@@ -26,6 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Union
 from urllib.parse import urlsplit
 
+from zhenwu.core.text import BIDI_CONTROLS
+
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 FORMATS = tuple(CONTENT_TYPES)
@@ -84,8 +86,11 @@ class Document:
 
 
 # Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/FFFF); C1 controls
-# and DEL are allowed by XML but are no text anyone wrote. They leave both formats alike.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# and DEL are allowed by XML but are no text anyone wrote; direction overrides make a text display as
+# another ("报告\u202egpj.exe" as "报告exe.jpg"). They leave both formats alike.
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+)
 
 
 def clean_text(value: str) -> str:
