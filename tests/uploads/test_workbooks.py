@@ -272,6 +272,22 @@ def test_a_zip_of_too_many_parts_is_refused(cast: Cast, no_openpyxl: None) -> No
     assert report.errors == [f"文件“名册.xlsx”包含的部件超过{uploads.MAX_PARTS}个，拒绝读取。"]
 
 
+def test_a_central_directory_too_big_is_refused_before_zipfile_reads_it(
+    cast: Cast, no_openpyxl: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = crafted.members(register(register_rows(1)))
+    parts.update({f"xl/extra/{n}.xml": b"<a/>" for n in range(100)})
+    data = crafted.zipped(parts)
+    monkeypatch.setattr(uploads, "MAX_DIRECTORY", 4_000)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("zipfile read a central directory that should have been refused before")
+
+    monkeypatch.setattr(uploads.zipfile, "ZipFile", refuse)
+    report = import_register(cast, data)
+    assert report.errors == [f"文件“名册.xlsx”包含的部件超过{uploads.MAX_PARTS}个，拒绝读取。"]
+
+
 def test_a_part_that_lies_about_its_size_is_refused(cast: Cast, no_openpyxl: None) -> None:
     data = crafted.declare_size(register(register_rows(50)), crafted.SHEET_PART, 100)
     report = import_register(cast, data)

@@ -25,8 +25,11 @@ from xml.parsers import expat
 KB = 1024
 MB = 1024 * 1024
 
-# An .xlsx from Excel has about ten parts, a .docx with pictures a few hundred at most.
+# An .xlsx from Excel has about ten parts, a .docx with pictures a few hundred at most. zipfile makes an
+# object of every entry of the central directory when it opens a zip, so the directory's size is checked
+# first: 1 MB holds a thousand entries with long names, and 20,000 objects at the most.
 MAX_PARTS = 1000
+MAX_DIRECTORY = 1 * MB
 # Office parts deflate 3–15 times (a sheet of empty formatted cells up to about 60); deflate itself stops
 # near 1032, which is what a zip bomb is made of. Parts under RATIO_FROM cannot hurt whatever their ratio.
 MAX_RATIO = 100
@@ -146,6 +149,8 @@ _CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedErr
 
 def check_archive(data: bytes, name: str, limit: Limit, kind: str) -> None:
     """Refuse an .xlsx or .docx (`kind`) outside `limit` before any parser reads it."""
+    if _directory_size(data) > MAX_DIRECTORY:
+        raise UploadRefused(f"文件“{name}”包含的部件超过{MAX_PARTS}个，拒绝读取。")
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         parts = archive.infolist()
@@ -162,6 +167,21 @@ def check_archive(data: bytes, name: str, limit: Limit, kind: str) -> None:
             scan.read(archive, part)
 
 
+def _directory_size(data: bytes) -> int:
+    """The size of the central directory, as the zip's end record declares it (0 when there is none:
+    zipfile then refuses the file itself)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if end == -1 or len(data) < end + 22:
+        return 0
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
+    locator = end - 20  # a Zip64 file keeps the real size in its own end record, found from here
+    if size == 0xFFFFFFFF and locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        record = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[record : record + 4] == b"PK\x06\x06":
+            size = int.from_bytes(data[record + 40 : record + 48], "little")
+    return size
+
+
 def _check_directory(parts: list[zipfile.ZipInfo], name: str, limit: Limit, kind: str) -> None:
     """What the central directory declares, before a byte is inflated."""
     if len(parts) > MAX_PARTS:
@@ -173,13 +193,14 @@ def _check_directory(parts: list[zipfile.ZipInfo], name: str, limit: Limit, kind
         if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             office = "Excel 保存的 .xlsx" if kind == "xlsx" else "Word 保存的 .docx"
             raise UploadRefused(f"文件“{name}”不是 {office} 文件(压缩方式不支持)，拒绝读取。")
+        shown = part.filename if len(part.filename) <= 60 else f"{part.filename[:60]}…"
         if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
             raise UploadRefused(
-                f"文件“{name}”中的部件“{part.filename}”压缩比超过{MAX_RATIO}倍，疑似压缩炸弹，拒绝读取。"
+                f"文件“{name}”中的部件“{shown}”压缩比超过{MAX_RATIO}倍，疑似压缩炸弹，拒绝读取。"
             )
         if part.file_size > limit.max_part:
             raise UploadRefused(
-                f"文件“{name}”中的部件“{part.filename}”解压后超过{size_text(limit.max_part)}，拒绝读取。"
+                f"文件“{name}”中的部件“{shown}”解压后超过{size_text(limit.max_part)}，拒绝读取。"
             )
         total += part.file_size
         if total > limit.max_unpacked:
