@@ -4,8 +4,9 @@
     python bench/run.py county   # twenty townships on PostgreSQL (BENCH_DATABASE_URL)
 
 Generates the data when the database is empty (`zhenwu bench-data`), then runs the server benchmark
-(pages and case intake against gunicorn), the half-year report, the 100,000-row import and the reader,
-each of which writes bench/results/*.json; `bench/summary.py` turns those into the README's table.
+(pages and case intake against gunicorn), the half-year report, the 100,000-row import, the reader and
+hostile uploads (on a database of their own), each of which writes bench/results/*.json;
+`bench/summary.py` turns those into the README's table.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def main(mode: str) -> int:
         import_env["DATABASE_URL"] = import_url
     run([PYTHON, str(BENCH / "households_import.py"), str(plan["import_rows"]), label], import_env)
     run([PYTHON, str(BENCH / "reader_bench.py"), "--mb", str(plan["reader_mb"]), "--label", label], env)
+    run([PYTHON, str(BENCH / "uploads_bench.py"), "--label", label], env)
     run([PYTHON, str(BENCH / "summary.py"), *(["--readme"] if mode == "county" else [])], env)
     print(f"bench {mode}: {time.perf_counter() - started:.0f} s in all")
     return 0

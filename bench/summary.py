@@ -75,6 +75,30 @@ def other_rows(label: str) -> list[str]:
             f"| Excel import, {imported['rows']:,} member rows | {imported['import_seconds']} s "
             f"| < 60 s | {imported['ratio']} | {verdict(imported['met'])} |"
         )
+    if uploads := read(f"uploads_{label}"):
+        rows += upload_rows(uploads)
+    return rows
+
+
+def upload_rows(result: dict[str, Any]) -> list[str]:
+    """Hostile uploads: each one's time to refusal and the worker's peak memory, against a right file."""
+    rows = [
+        f"| upload floor: {floor['what'].removeprefix('floor: ')} | {floor['seconds']} s, "
+        f"worker peak {floor['peak_rss_mb']:.0f} MB | — | 1 | — |"
+        for floor in result["floors"].values()
+    ]
+    rows += [
+        f"| upload, for comparison: {right['what']} | {right['seconds']} s, worker peak "
+        f"{right['peak_rss_mb']:.0f} MB | — | — | — |"
+        for right in result.get("references", [])
+    ]
+    target = f"a message, peak < {result['target_peak_mb']} MB"
+    for upload in result["uploads"]:
+        rows.append(
+            f"| upload: {upload['what']} | {upload['status']} in {upload['seconds']} s, worker peak "
+            f"{upload['peak_rss_mb']:.0f} MB | {target} | {upload['peak_ratio_to_floor']} (memory), "
+            f"{upload['time_ratio_to_floor']} (time) | {verdict(upload['met'])} |"
+        )
     return rows
 
 
@@ -109,7 +133,8 @@ def summary() -> str:
         "Ratios: a page's p95 over the floor's p95; intake, the floor's requests per second over the "
         "intake's at the same number of clients; the report, over python-docx writing the same paragraphs; "
         "the import, over openpyxl reading the same file; the reader, over a plain `\\d+` pass over the same "
-        "text."
+        "text; an upload, its worker's peak memory and its time over those of a right file of the same kind "
+        "(docs/uploads.md)."
     )
     return "\n".join(lines)
 

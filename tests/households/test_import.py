@@ -114,7 +114,7 @@ def test_a_file_without_the_template_header_is_refused(cast: Cast) -> None:
         "第1行(表头)缺少列：村/社区、网格、户编号、住址、户标签、与户主关系、身份证号、电话、残疾。请使用下载的模板。"
     ]
     not_excel = excel.import_register(cast.user("cun01"), BytesIO(b"name,id\n"), "x.xlsx", dry_run=False)
-    assert "无法读取该文件" in not_excel.errors[0]
+    assert "无法打开该文件" in not_excel.errors[0]
 
 
 def test_a_household_without_a_head_is_named(cast: Cast) -> None:

@@ -26,6 +26,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from zhenwu.core import uploads
 from zhenwu.core.progress import rank_competition
 from zhenwu.core.similarity import similarity
 from zhenwu.core.workdays import DayCount
@@ -53,8 +54,9 @@ from .models import (
 from .states import IllegalTransition, Party, State
 
 STALE_MESSAGE = "已被他人处理，请刷新"
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTOS = 6
+PHOTO_LIMIT = uploads.LIMITS["photo"]
+MAX_PHOTO_BYTES = PHOTO_LIMIT.max_bytes
+MAX_PHOTOS = PHOTO_LIMIT.max_files
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 ACTING_ROLES = {
     Role.TOWNSHIP_ADMIN,
@@ -226,15 +228,26 @@ def due_after(start: datetime, days: int, count: str) -> datetime:
 
 
 def validate_photo(upload: UploadedFile) -> str:
-    """The photo's content type, read from its content (not its name), or a ValidationError."""
+    """The photo's content type, read from its content (not its name), or a ValidationError. Only the
+    header is read: a small file may claim a picture that would take gigabytes to decode, and is
+    refused by its pixels before anything decodes it."""
     name = upload.name or "照片"
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"photos": f"照片“{name}”超过 5 MB，请压缩后再上传。"})
+        raise ValidationError(
+            {"photos": f"照片“{name}”超过 {MAX_PHOTO_BYTES // uploads.MB} MB，请压缩后再上传。"}
+        )
+    too_big = ValidationError(
+        {"photos": f"照片“{name}”超过{uploads.count_text(PHOTO_LIMIT.max_pixels)}像素，请缩小后再上传。"}
+    )
     try:
         upload.seek(0)
         with Image.open(upload) as image:
             kind = image.format
+            if image.width * image.height > PHOTO_LIMIT.max_pixels:
+                raise too_big
             image.verify()
+    except Image.DecompressionBombError as exc:  # Pillow's own ceiling, above ours
+        raise too_big from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError({"photos": f"文件“{name}”不是有效的 JPEG 或 PNG 图片。"}) from exc
     finally:

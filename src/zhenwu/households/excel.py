@@ -8,20 +8,23 @@ Exports write the register back in the import's own layout, masked unless the us
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from zhenwu.core import idcard
 from zhenwu.core.text import printable_cells, text_problem
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, User
+from zhenwu.web import downloads
 
 from . import crypto, services
 from .models import Household, Member, RegisterImport, Relation, SubsidyBatch, SubsidyPayment
@@ -48,19 +51,37 @@ RELATIONS = {label: value for value, label in Relation.choices}
 YES = {"是", "有", "Y", "y", "1", "√"}
 NO = {"", "否", "无", "N", "n", "0"}
 BATCH_SIZE = 2000
+# What SubsidyPayment.area and .amount hold (10 and 12 digits, 2 of them decimals).
+MAX_AREA = Decimal(10) ** 8
+MAX_AMOUNT = Decimal(10) ** 10
+# Columns read from each row: the template has ten, a village may add a few (序号, 备注) around them.
+READ_COLUMNS = 64
 
 
 @dataclass
 class Report:
-    """The outcome of reading a file: faults by row and column, and what would be (or was) written."""
+    """The outcome of reading a file: faults by row and column, and what would be (or was) written.
+    `stopped` when the file was refused as a whole or had too many faults to list: nothing more is
+    checked then."""
 
     errors: list[str] = field(default_factory=list)
     rows: int = 0
     households: int = 0
     written: bool = False
+    stopped: bool = False
 
     def fault(self, row: int, column: str, message: str) -> None:
-        self.errors.append(f"第{row}行「{column}」：{message}")
+        self.add(f"第{row}行「{column}」：{message}")
+
+    def add(self, message: str) -> None:
+        if not self.stopped:
+            self.errors.append(message)
+            self.stopped = downloads.enough_errors(self.errors)
+
+    def refuse(self, messages: list[str]) -> None:
+        """The file as a whole is refused: its row faults are beside the point."""
+        self.errors[:] = messages
+        self.stopped = True
 
     @property
     def ok(self) -> bool:
@@ -75,29 +96,33 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _rows(source: IO[bytes], columns: list[str], report: Report) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    source: IO[bytes], name: str, kind: str, columns: list[str], report: Report
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of the file's first sheet under its header row, as text by column; the file is read
+    within the limits of `kind` (docs/uploads.md), and a refusal stops the import."""
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        report.errors.append("无法读取该文件：请上传 .xlsx 格式的 Excel 文件。")
-        return
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_cell(v) for v in next(rows, ())]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        report.errors.append(f"第1行(表头)缺少列：{'、'.join(missing)}。请使用下载的模板。")
-        workbook.close()
-        return
-    positions = {c: header.index(c) for c in columns}
-    for number, values in enumerate(rows, start=2):
-        cells = {c: _cell(values[i]) if i < len(values) else "" for c, i in positions.items()}
-        for column, text in cells.items():
-            if problem := text_problem(text):
-                report.fault(number, column, f"{problem}。")
-        if any(cells.values()):
-            yield number, cells
-    workbook.close()
+        data = downloads.read_upload(source, name, kind)
+        rows = downloads.sheet_rows(data, name, kind, width=READ_COLUMNS, head=1)
+        with closing(rows):
+            positions: dict[str, int] | None = None
+            for number, values in rows:
+                if positions is None:
+                    header = [_cell(v) for v in values]
+                    missing = [c for c in columns if c not in header]
+                    if missing:
+                        report.refuse([f"第{number}行(表头)缺少列：{'、'.join(missing)}。请使用下载的模板。"])
+                        return
+                    positions = {c: header.index(c) for c in columns}
+                    continue
+                cells = {c: _cell(values[i]) for c, i in positions.items()}
+                for column, text in cells.items():
+                    if problem := text_problem(text):
+                        report.fault(number, column, f"{problem}。")
+                if any(cells.values()):
+                    yield number, cells
+    except ValidationError as error:
+        report.refuse(error.messages)
 
 
 def _villages(user: User) -> dict[str, OrgUnit]:
@@ -134,7 +159,9 @@ def import_register(user: User, source: IO[bytes], file_name: str, *, dry_run: b
     villages, grids = _villages(user), _grids(user)
     households: dict[str, _NewHousehold] = {}
     seen: dict[str, int] = {}
-    for row, cells in _rows(source, REGISTER_COLUMNS, report):
+    for row, cells in _rows(source, file_name, "register", REGISTER_COLUMNS, report):
+        if report.stopped:
+            break
         report.rows += 1
         household = _register_household(row, cells, villages, grids, households, report)
         member = _register_member(row, cells, seen, report)
@@ -144,10 +171,12 @@ def import_register(user: User, source: IO[bytes], file_name: str, *, dry_run: b
             ):
                 report.fault(row, "与户主关系", f"户{household.number}已有户主，一户只能有一名户主。")
             household.members.append(member)
+    if report.stopped:
+        return report
     _check_against_database(user, seen, households, report)
     for number, household in households.items():
         if household.members and not any(m.relation == Relation.HEAD for m in household.members):
-            report.errors.append(f"户编号{number}：没有户主，请在「与户主关系」中标明户主。")
+            report.add(f"户编号{number}：没有户主，请在「与户主关系」中标明户主。")
     report.households = len(households)
     if report.rows == 0 and report.ok:
         report.errors.append("文件中没有数据行。")
@@ -264,7 +293,7 @@ def _check_against_database(
     for start in range(0, len(numbers), BATCH_SIZE):
         chunk = numbers[start : start + BATCH_SIZE]
         for number in Household.objects.filter(number__in=chunk).values_list("number", flat=True):
-            report.errors.append(f"户编号{number}已存在：导入只新增农户，不覆盖已有的户。")
+            report.add(f"户编号{number}已存在：导入只新增农户，不覆盖已有的户。")
 
 
 @transaction.atomic
@@ -317,7 +346,9 @@ def import_roll(
     lines: dict[int, tuple[Household, Decimal]] = {}
     seen: dict[str, int] = {}
     parsed_rows: list[tuple[int, dict[str, str], str, Decimal | None]] = []
-    for row, cells in _rows(source, ROLL_COLUMNS, report):
+    for row, cells in _rows(source, file_name, "roll", ROLL_COLUMNS, report):
+        if report.stopped:
+            break
         report.rows += 1
         if cells["村/社区"] not in villages:
             report.fault(row, "村/社区", f"未知的村/社区「{cells['村/社区']}」(或不在您的管辖范围内)。")
@@ -333,6 +364,8 @@ def import_roll(
             continue
         seen[index] = row
         parsed_rows.append((row, cells, index, area))
+    if report.stopped:
+        return report
     members = _members_by_index(user, [index for _, _, index, _ in parsed_rows])
     already = set(batch.payments.values_list("household_id", flat=True))
     for row, cells, index, area in parsed_rows:
@@ -349,7 +382,9 @@ def import_roll(
         if member.household_id in already or member.household_id in lines:
             report.fault(row, "身份证号", f"户{member.household.number}在本批次中已有发放记录。")
             continue
-        if area is not None:
+        if area is not None and services.subsidy_amount(area, batch.rate) >= MAX_AMOUNT:
+            report.fault(row, "面积(亩)", f"按补贴标准计算的金额超过{MAX_AMOUNT}元，请核对面积。")
+        elif area is not None:
             lines[member.household_id] = (member.household, area)
     report.households = len(lines)
     if report.rows == 0 and report.ok:
@@ -363,9 +398,15 @@ def _area(row: int, text: str, report: Report) -> Decimal | None:
     try:
         area = Decimal(text)
     except InvalidOperation:
-        report.fault(row, "面积(亩)", f"「{text}」不是数字。")
+        area = Decimal("NaN")
+    if not area.is_finite():  # Decimal reads "NaN" and "Infinity", and a cell of 1E999 reads as inf
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        report.fault(row, "面积(亩)", f"「{shown}」不是数字。")
         return None
-    if not area.is_finite() or area <= 0:
+    if area >= MAX_AREA:
+        report.fault(row, "面积(亩)", f"面积应小于{MAX_AREA}亩。")
+        return None
+    if area <= 0:
         report.fault(row, "面积(亩)", "面积应大于0。")
         return None
     if area != area.quantize(Decimal("0.01")):

@@ -9,6 +9,7 @@ from django import forms
 
 from zhenwu.core import idcard
 from zhenwu.org.models import OrgUnit
+from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
 from . import services
@@ -180,6 +181,8 @@ class ImportForm(Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件。")
+        # The register's limit is the larger; the importer holds a roll to its own.
+        downloads.check_upload_size(upload, "register")
         return upload
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
@@ -43,6 +43,7 @@ FIRST_ROW = 4
 PERIOD_CELL = "第2行B列"  # where downloads.read_template reads the period
 VALUE_COLUMN = get_column_letter(COL["本月数值"])
 SIGNING_SALT = "zhenwu.indicators.import"
+UPLOAD_KIND = "indicator_values"  # its limits: zhenwu.core.uploads.LIMITS
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EEF1F4")
@@ -124,21 +125,21 @@ def value_cell(entry: Entry) -> str:
     return f"{entry.where}{VALUE_COLUMN}列"
 
 
-def read_upload(data: bytes, township: OrgUnit) -> ParsedUpload:
+def read_upload(upload: IO[bytes] | bytes, township: OrgUnit, name: str = "上传的文件") -> ParsedUpload:
     """Read a filled template: every problem is named by row and column, nothing is saved here."""
     parsed = ParsedUpload()
     try:
-        period, rows = downloads.read_template(data, SHEET, HEADERS)
+        data = downloads.read_upload(upload, name, UPLOAD_KIND)
+        period, rows = downloads.read_template(data, SHEET, HEADERS, name=name, kind=UPLOAD_KIND)
     except ValidationError as error:
         parsed.errors.extend(error.messages)
         return parsed
-    except ValueError:  # openpyxl cannot read a number cell holding text such as NaN
-        parsed.errors.append("文件中有无法读取的数值单元格(如 NaN)，请改为数字后重新上传。")
-        return parsed
     indicators = {i.code: i for i in Indicator.objects.filter(township=township).select_related("department")}
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=township.path)}
-    for number, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
+    for number, row in rows:
         _read_row(parsed, number, list(row) + [None] * len(HEADERS), indicators, units)
+        if downloads.enough_errors(parsed.errors):
+            break
     parsed.period = period
     return parsed
 

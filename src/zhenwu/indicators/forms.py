@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from zhenwu.core.numbers import NumberInputError, parse_entered_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
 from .models import VALUE_PLACES, Indicator
@@ -176,8 +177,7 @@ class UploadForm(Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError("请上传 .xlsx 格式的 Excel 文件(可先下载模板)。")
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("文件不能超过 10 MB。")
+        downloads.check_upload_size(upload, "indicator_values")
         return upload
 
 

@@ -251,7 +251,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "pending" in request.POST:
         return _confirm_upload(request, unit, context)
     if request.method == "POST" and form.is_valid():
-        parsed = excel.read_upload(form.cleaned_data["file"].read(), township)
+        file = form.cleaned_data["file"]
+        parsed = excel.read_upload(file, township, file.name)
         errors = list(parsed.errors)
         if parsed.period is not None:  # the sheet was readable: report every row's problem at once
             check = services.check_entries(

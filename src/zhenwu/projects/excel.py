@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -16,12 +16,12 @@ from openpyxl.utils import get_column_letter
 
 from zhenwu.core.periods import Period, parse_period
 from zhenwu.core.text import printable_cells, text_problem
-from zhenwu.web.downloads import XLSX, attachment, read_template
+from zhenwu.web.downloads import XLSX, attachment, enough_errors, read_template, read_upload
 from zhenwu.web.downloads import sign_pending as _sign
 from zhenwu.web.downloads import unsign_pending as _unsign
 
 from . import services
-from .models import Project
+from .models import InvestmentValue, Project
 
 __all__ = ["XLSX", "attachment"]
 
@@ -30,6 +30,10 @@ HEADERS = ["项目编号", "项目名称", "年度计划投资(万元)", "上月
 FIRST_ROW = 4
 WAN = Decimal(10000)
 SALT = "zhenwu.projects.investment"
+UPLOAD_KIND = "investment"  # its limits: zhenwu.core.uploads.LIMITS
+# An amount in 万元 that fits InvestmentValue.amount (16 digits, 2 of them decimals, in 元).
+MAX_WAN = Decimal(10) ** 10
+NOTE_LENGTH = InvestmentValue._meta.get_field("note").max_length or 200
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = PatternFill("solid", fgColor="EEF1F4")
@@ -80,26 +84,43 @@ def _amount(value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or value is None or str(value).strip() == "":
         raise ValueError(f"{where}：请填写本月累计完成投资(万元)。")
     try:
-        return Decimal(str(value).strip().replace(",", "")) * WAN
+        amount = Decimal(str(value).strip().replace(",", ""))
     except ArithmeticError:
         raise ValueError(f"{where}：本月累计应填数字(万元)，而不是“{value}”。") from None
+    if not amount.is_finite():  # Decimal reads "NaN" and "Infinity" too
+        raise ValueError(f"{where}：本月累计应填数字(万元)，而不是“{value}”。")
+    if abs(amount) >= MAX_WAN:
+        raise ValueError(f"{where}：本月累计{value}万元超出范围，请检查单位(万元)。")
+    return amount * WAN
 
 
-def read_investments(data: bytes, projects: QuerySet[Project]) -> ParsedInvestments:
+def _project_number(key: Any) -> int | None:
+    if isinstance(key, bool):  # TRUE is not project 1
+        return None
+    if isinstance(key, int):
+        return key
+    text = str(key or "").strip()
+    # ASCII digits only: "²".isdigit() is true and int() refuses it, and int() refuses 5,000 digits too.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def read_investments(
+    upload: IO[bytes] | bytes, projects: QuerySet[Project], name: str = "上传的文件"
+) -> ParsedInvestments:
     """Every problem named by row and column; unknown projects and projects out of scope look alike."""
     parsed = ParsedInvestments()
     try:
-        parsed.period, rows = read_template(data, SHEET, HEADERS)
+        data = read_upload(upload, name, UPLOAD_KIND)
+        parsed.period, rows = read_template(data, SHEET, HEADERS, name=name, kind=UPLOAD_KIND)
     except ValidationError as error:
         parsed.errors.extend(error.messages)
         return parsed
     by_pk = {p.pk: p for p in projects}
     seen: dict[int, int] = {}
-    for number, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
-        cells = list(row) + [None] * len(HEADERS)
-        if all(c in (None, "") for c in cells[: len(HEADERS)]):
-            continue
-        _read_row(parsed, number, cells, by_pk, seen)
+    for number, row in rows:
+        _read_row(parsed, number, list(row) + [None] * len(HEADERS), by_pk, seen)
+        if enough_errors(parsed.errors):
+            break
     return parsed
 
 
@@ -108,11 +129,10 @@ def _read_row(
 ) -> None:
     where = f"第{number}行"
     key = cells[0]
-    project = (
-        by_pk.get(key) if isinstance(key, int) else by_pk.get(int(key)) if str(key or "").isdigit() else None
-    )
+    project = by_pk.get(_project_number(key))
     if project is None:
-        parsed.errors.append(f"{where}A列：找不到项目编号“{key}”。")
+        shown = str(key) if len(str(key)) <= 20 else f"{str(key)[:20]}…"
+        parsed.errors.append(f"{where}A列：找不到项目编号“{shown}”。")
         return
     if project.pk in seen:
         parsed.errors.append(f"{where}：与第{seen[project.pk]}行是同一个项目。")
@@ -126,6 +146,9 @@ def _read_row(
     note = str(cells[5] or "").strip()
     if problem := text_problem(note):
         parsed.errors.append(f"{where}F列：“备注”{problem}。")
+        return
+    if len(note) > NOTE_LENGTH:
+        parsed.errors.append(f"{where}F列：备注不能超过{NOTE_LENGTH}字。")
         return
     parsed.rows.append((project, amount, note, where))
 

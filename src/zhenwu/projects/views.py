@@ -412,7 +412,7 @@ def investment_upload(request: HttpRequest) -> HttpResponse:
         if upload is None or not upload.name.lower().endswith(".xlsx"):
             context["errors"] = ["请上传用模板填写的 .xlsx 文件。"]
         else:
-            parsed = excel.read_investments(upload.read(), services.projects_for(request.user))
+            parsed = excel.read_investments(upload, services.projects_for(request.user), upload.name)
             errors = parsed.errors or services.check_investments(request.user, parsed.period, parsed.rows)  # type: ignore[arg-type]
             context.update({"errors": errors, "parsed": parsed})
             if not errors:

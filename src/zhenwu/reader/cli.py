@@ -8,6 +8,7 @@ import os
 import sys
 from typing import TextIO
 
+from zhenwu.core.uploads import UploadRefused
 from zhenwu.reader.audit import analyse, to_json
 from zhenwu.reader.files import read_file
 from zhenwu.reader.model import Audit, Finding
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         text = read_file(args.file)
     except OSError as exc:
         sys.stderr.write(f"无法读取文件 {args.file}：{exc.strerror or exc}\n")
+        return 2
+    except UploadRefused as exc:
+        sys.stderr.write(f"{exc}\n")
         return 2
     audit = analyse(text)
     try:

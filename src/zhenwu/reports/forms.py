@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from zhenwu.core import uploads
 from zhenwu.org.models import Department
+from zhenwu.reader import read_bytes
 from zhenwu.web.forms import Form, ModelForm
 
 from .kinds import KINDS, ReportSpec, spec_for
@@ -50,11 +52,16 @@ class EntryForm(ModelForm):  # type: ignore[type-arg]
 
 class CheckBackForm(ReportChoiceForm):
     draft = forms.FileField(label="修改后的报告(.docx)")
+    draft_text = ""  # the draft read by clean_draft
 
     def clean_draft(self) -> object:
         upload = self.cleaned_data["draft"]
         if not upload.name.lower().endswith((".docx", ".txt")):
             raise forms.ValidationError("请上传 .docx 文件(或 UTF-8 文本 .txt)。")
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("文件超过 5 MB。")
+        # Read here, within the draft's limits, so that a refusal shows on the field.
+        limit = uploads.LIMITS["report_draft"]
+        try:
+            self.draft_text = read_bytes(uploads.read_capped(upload, upload.name, limit), upload.name, limit)
+        except uploads.UploadRefused as error:
+            raise forms.ValidationError(str(error)) from None
         return upload

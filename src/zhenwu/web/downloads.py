@@ -1,16 +1,20 @@
-"""What every export and import shares: the xlsx content type, a download name in Chinese, and a
-signed dry-run payload so that a confirmation saves exactly what the user was shown."""
+"""What every export and import shares: the xlsx content type, a download name in Chinese, a signed
+dry-run payload so that a confirmation saves exactly what the user was shown, and the one way an uploaded
+workbook is read: within its kind's limits (zhenwu.core.uploads, docs/uploads.md), as a stream."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import closing
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
+from zhenwu.core import uploads
 from zhenwu.core.periods import Period, PeriodError, parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,22 +38,159 @@ def unsign_pending(token: str, salt: str) -> Any:
         raise ValidationError("导入已过期或被改动，请重新上传文件。") from error
 
 
-def read_template(data: bytes, sheet: str, headers: list[str]) -> tuple[Period, list[tuple[Any, ...]]]:
-    """The period (row 2, column B) and every row of a filled-in template sheet whose third row is
-    `headers`; a ValidationError says in Chinese what is wrong with the file as a whole."""
+def refused(error: uploads.UploadRefused) -> ValidationError:
+    return ValidationError(str(error))
+
+
+def read_upload(upload: IO[bytes] | bytes, name: str, kind: str) -> bytes:
+    """The bytes of an uploaded file, never more than one byte past its kind's size limit."""
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        return uploads.read_capped(upload, name, uploads.LIMITS[kind])
+    except uploads.UploadRefused as error:
+        raise refused(error) from None
+
+
+def check_upload_size(upload: Any, kind: str) -> None:
+    """A form's early refusal by size, before the file is read."""
+    try:
+        uploads.check_size(upload.size or 0, upload.name or "", uploads.LIMITS[kind])
+    except uploads.UploadRefused as error:
+        raise refused(error) from None
+
+
+def enough_errors(errors: list[str]) -> bool:
+    """True, with a last line saying so, once `errors` holds as many faults as a page lists: the
+    caller stops checking there."""
+    if len(errors) < uploads.MAX_LISTED_ERRORS:
+        return False
+    del errors[uploads.MAX_LISTED_ERRORS :]
+    errors.append(STOPPED)
+    return True
+
+
+STOPPED = f"错误超过{uploads.MAX_LISTED_ERRORS}处，已停止检查：请先改正以上错误再上传。"
+
+
+def sheet_rows(
+    data: bytes, name: str, kind: str, *, width: int, head: int, sheet: str | None = None
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, the first `width` values) of every row with content in a sheet (the first when
+    `sheet` is None) of the uploaded workbook `name`, checked against the limits of `kind`.
+
+    The file is refused as a zip before openpyxl opens it (`uploads.check_archive`), then read as a
+    stream: the sheet's claimed dimension is ignored, empty rows are passed over and do not count, and
+    the rows after the first `head` count against the row limit. Every refusal is a ValidationError
+    naming the file, raised before the first row or when the limit is reached; callers save nothing
+    until the rows are all read.
+    """
+    limit = uploads.LIMITS[kind]
+    try:
+        uploads.check_size(len(data), name, limit)
+        uploads.check_archive(data, name, limit, "xlsx")
+    except uploads.UploadRefused as error:
+        raise refused(error) from None
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many types (zip, XML, key errors) for a non-workbook
-        raise ValidationError("无法打开该文件：请上传用模板填写的 .xlsx 文件。") from error
+        raise ValidationError(f"无法打开该文件“{name}”：请上传用模板填写的 .xlsx 文件。") from error
+    try:
+        worksheet = _worksheet(book, sheet)
+        worksheet.reset_dimensions()  # a dimension of A1:XFD1048576 would pad every row to 16,384 cells
+        opened = getattr(worksheet, "_get_source", None)  # openpyxl 3.1 opens the sheet's part there
+        if opened is not None:
+            worksheet._get_source = lambda: uploads.WithoutEmptyRows(opened())
+        yield from _content_rows(data, name, limit, worksheet, width, head)
+    finally:
+        book.close()
+
+
+def _worksheet(book: Any, sheet: str | None) -> Any:
+    if sheet is None:
+        if not book.worksheets:
+            raise ValidationError("工作簿中没有工作表，请使用下载的模板。")
+        return book.worksheets[0]
     if sheet not in book.sheetnames:
         raise ValidationError(
             f"找不到工作表“{sheet}”(现有：{'、'.join(book.sheetnames)})，请使用下载的模板。"
         )
-    rows = list(book[sheet].iter_rows(values_only=True))
-    if len(rows) < 3 or [str(c or "").strip() for c in rows[2][: len(headers)]] != headers:
+    found = book[sheet]
+    if not hasattr(found, "iter_rows"):  # a chart sheet of that name
+        raise ValidationError(f"“{sheet}”不是工作表，请使用下载的模板。")
+    return found
+
+
+def _content_rows(
+    data: bytes, name: str, limit: uploads.Limit, worksheet: Any, width: int, head: int
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    rows = worksheet.iter_rows(max_col=width, values_only=True)
+    number = counted = 0
+    while True:
+        try:
+            values = next(rows, None)
+        except Exception as error:  # a cell openpyxl cannot read: ValueError for "NaN", others too
+            raise ValidationError(_unreadable(data, name, worksheet, number)) from error
+        if values is None:
+            return
+        number += 1  # openpyxl yields the rows a sheet skips (r="9" after r="2") as empty ones
+        if number > uploads.EXCEL_MAX_ROWS:
+            raise ValidationError(
+                f"文件“{name}”的行号超过 Excel 的上限({uploads.EXCEL_MAX_ROWS}行)，拒绝读取。"
+            )
+        # Most empty rows are the ones openpyxl makes up for rows the sheet skips: all None, counted in C.
+        if values.count(None) == len(values) or all(_blank(value) for value in values):
+            continue
+        if number > head:
+            counted += 1
+            try:
+                uploads.check_rows(counted, name, limit)
+            except uploads.UploadRefused as error:
+                raise refused(error) from None
+        yield number, values
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _unreadable(data: bytes, name: str, worksheet: Any, before: int) -> str:
+    part = getattr(worksheet, "_worksheet_path", "")  # where openpyxl read the sheet from
+    found = uploads.unreadable_number(data, part) if part else None
+    if found is None:
+        return f"文件“{name}”第{before + 1}行或其后有无法读取的单元格，请检查后重新上传。"
+    cell, text = found
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    return f"文件“{name}”单元格{cell}：数值“{shown}”无法读取，请改为数字或文字后重新上传。"
+
+
+TEMPLATE_HEAD = 3  # title, period, column headers
+
+
+def read_template(
+    data: bytes, sheet: str, headers: list[str], *, name: str, kind: str
+) -> tuple[Period, list[tuple[int, tuple[Any, ...]]]]:
+    """The period (row 2, column B) and the numbered rows with content under the headers (row 3) of a
+    filled-in template sheet; a ValidationError says in Chinese what is wrong with the file as a whole.
+    The head is checked as soon as it has been read, before the rest of the sheet."""
+    top: dict[int, tuple[Any, ...]] = {}
+    period: Period | None = None
+    body: list[tuple[int, tuple[Any, ...]]] = []
+    rows = sheet_rows(data, name, kind, sheet=sheet, width=len(headers), head=TEMPLATE_HEAD)
+    with closing(rows):
+        for number, values in rows:
+            if number <= TEMPLATE_HEAD:
+                top[number] = values
+                continue
+            period = period or _template_head(top, headers)
+            body.append((number, values))
+    return period or _template_head(top, headers), body
+
+
+def _template_head(top: dict[int, tuple[Any, ...]], headers: list[str]) -> Period:
+    header = top.get(TEMPLATE_HEAD, ())
+    if [str(c or "").strip() for c in header[: len(headers)]] != headers:
         raise ValidationError(f"第3行应为表头：{'、'.join(headers)}。请使用下载的模板。")
+    second = top.get(2, ())
     try:
-        period = parse_period(str(rows[1][1] if len(rows[1]) > 1 else ""))
+        return parse_period(str(second[1] if len(second) > 1 else ""))
     except PeriodError as error:
         raise ValidationError("第2行B列：期间应写作 2026-08 这样的年月，请使用下载的模板。") from error
-    return period, rows

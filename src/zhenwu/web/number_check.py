@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from zhenwu.core.uploads import LIMITS, UploadRefused, check_text, read_capped
 from zhenwu.reader import Audit, Figure, Finding, analyse, read_bytes
+from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_KIND = "number_check"  # its limits, for a file and for pasted text: zhenwu.core.uploads.LIMITS
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 KIND_WORDS = {
@@ -36,19 +38,22 @@ class NumberCheckForm(Form):
             return None
         if not upload.name.lower().endswith((".txt", ".docx")):
             raise ValidationError("只能上传 .txt(UTF-8)或 .docx 文件。")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError("文件不能超过 5 MB。")
+        downloads.check_upload_size(upload, UPLOAD_KIND)
         return upload
 
     def report_text(self) -> str:
-        """The text to check: the uploaded file if any, else what was pasted."""
+        """The text to check: the uploaded file if any, else what was pasted; either within the limits
+        of the number check, or a ValidationError that says which."""
+        limit = LIMITS[UPLOAD_KIND]
         upload = self.cleaned_data.get("upload")
-        if upload is not None:
-            try:
-                return read_bytes(upload.read(), upload.name)
-            except Exception as exc:  # python-docx raises several types for a file that is not a .docx
-                raise ValidationError("无法读取该 .docx 文件，请确认它是 Word 文档。") from exc
-        return str(self.cleaned_data.get("text") or "")
+        try:
+            if upload is not None:
+                return read_bytes(read_capped(upload, upload.name, limit), upload.name, limit)
+            text = str(self.cleaned_data.get("text") or "")
+            check_text(text, "粘贴的文字", limit)
+        except UploadRefused as error:
+            raise ValidationError(str(error)) from None
+        return text
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
