@@ -102,3 +102,12 @@ def _fields(page: str) -> list[str]:
     form = page[page.index("<main") :]
     names = re.findall(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"', form)
     return sorted({n for n in names if n not in ("csrfmiddlewaretoken",)})
+
+
+def test_a_nul_in_an_address_or_a_looked_up_code_is_a_clean_answer(cast: Cast, client: Client) -> None:
+    """PostgreSQL cannot compare a value holding NUL: such a request never reaches the database."""
+    client.force_login(cast.user("leader"))
+    api = client.get("/api/v1/monitoring-cases/", {"state": "a\x00b"})
+    assert api.status_code == 400 and "空字符" in api.json()["detail"]
+    page = client.post(reverse("indicators:entry"), {"org": "99\x0001", "period": "2026-10"})
+    assert page.status_code == 404

@@ -92,6 +92,8 @@ def scoped(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
 
 def get_in_scope_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
     """One record by `lookup`, or 404 when it does not exist or lies outside the user's scope."""
+    if any(isinstance(value, str) and "\x00" in value for value in lookup.values()):
+        raise Http404("记录不存在或无权查看。")  # no record holds a NUL, and PostgreSQL refuses to look
     try:
         return scoped(user, queryset).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as exc:

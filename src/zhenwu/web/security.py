@@ -58,6 +58,9 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            # No address of zhenwu holds one, and PostgreSQL cannot even compare a value with it.
+            return error_page(request, 400, "请求地址中含有空字符(NUL)，无法处理。")
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
@@ -73,6 +76,10 @@ class SecurityHeadersMiddleware:
         if isinstance(exception, PermissionDenied):
             return error_page(request, 403)
         return None
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    return "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items())
 
 
 def error_page(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:

@@ -23,7 +23,7 @@ from zhenwu.projects.models import Project
 from zhenwu.reports.models import NarrativeEntry
 
 pytestmark = pytest.mark.usefixtures("full_demo")
-BAD = "B测试\x07铃\u202egpj.exe\x00"
+BAD = "B测试\x07铃\u202egpj.exe"  # (PostgreSQL cannot store a NUL at all; SQLite can, and Word drops it)
 
 
 def store_bad_text(cast: Cast) -> None:
