@@ -20,7 +20,7 @@ QUARTER_WORDS = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 
 @dataclass(frozen=True)
 class ReportKind:
-    code: str  # q1 … q4, half-year, annual: the CLI's and the URL's word
+    code: str  # q1 … q4, half-year, annual, m2 … m11 (1-2月 … 1-11月): the CLI's and the URL's word
     label: str
     first_month: int  # the span that counts of events (cases, households) starts here
     last_month: int  # indicators are year to date up to the end of this month
@@ -33,6 +33,9 @@ KINDS = {
     "q4": ReportKind("q4", "四季度工作总结", 10, 12),
     "half-year": ReportKind("half-year", "上半年工作总结", 1, 6),
     "annual": ReportKind("annual", "年度工作总结", 1, 12),
+    # 1-2月 … 1-11月: a township that starts mid-year, or a leader asking in September, reports the
+    # months to date, as townships' "1-8月份工作总结" do.
+    **{f"m{month}": ReportKind(f"m{month}", f"1-{month}月工作总结", 1, month) for month in range(2, 12)},
 }
 
 
@@ -79,6 +82,8 @@ class ReportSpec:
         code = self.kind.code
         if code.startswith("q"):
             return QUARTER_WORDS[int(code[1])]
+        if code.startswith("m"):
+            return f"1-{self.kind.last_month}月"
         return "上半年" if code == "half-year" else "全年"
 
     @property
@@ -96,14 +101,16 @@ class ReportSpec:
             return "下半年"
         if self.kind.code == "annual" or self.kind.code == "q4":
             return f"{self.year + 1}年"
+        if self.kind.code.startswith("m"):
+            return "下一步"
         return QUARTER_WORDS[int(self.kind.code[1]) + 1]
 
     @property
     def next_span(self) -> tuple[date, date]:
         if self.kind.code in ("annual", "q4"):
             return date(self.year + 1, 1, 1), date(self.year + 1, 12, 31)
-        if self.kind.code == "half-year":
-            return date(self.year, 7, 1), date(self.year, 12, 31)
+        if self.kind.code == "half-year" or self.kind.code.startswith("m"):
+            return date(self.year, self.kind.last_month + 1, 1), date(self.year, 12, 31)
         first = self.kind.last_month + 1
         return date(self.year, first, 1), Period(self.year, first + 2).end_date()
 
@@ -113,6 +120,8 @@ class ReportSpec:
             return f"{unit_name}{self.year}年上半年工作总结及下半年工作计划"
         if code == "annual":
             return f"{unit_name}{self.year}年度工作总结及{self.year + 1}年工作计划"
+        if code.startswith("m"):
+            return f"{unit_name}{self.year}年{self.span_name}工作总结及下一步工作计划"
         return f"{unit_name}{self.year}年{self.span_name}工作总结和{self.next_words}工作计划"
 
     @property

@@ -14,7 +14,7 @@ from zhenwu.reports.kinds import KINDS, spec_for
 
 
 class Command(BaseCommand):
-    help = "写出工作总结：季度(q1…q4)、上半年(half-year)或年度(annual)，docx/md/html。"
+    help = "写出工作总结：季度(q1…q4)、上半年(half-year)、年度(annual)或1-2月…1-11月(m2…m11)，docx/md/html。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(KINDS), help="报告类型")
