@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -605,9 +606,27 @@ def _value_where(row: int, month: int) -> str:
 def _run_values(context: _Context, plan: Plan) -> None:
     if plan.value_year is None:
         return
+    start = len(context.result.errors)
+    _check_values(context, plan, plan.value_year)
+    # A row's problems are found when it is read and its months' when each month is checked: listed
+    # in the order of the sheet, as the clerk corrects them.
+    context.result.errors[start:] = sorted(context.result.errors[start:], key=_sheet_order)
+
+
+def _sheet_order(message: str) -> tuple[int, int, str]:
+    found = _WHERE.match(message)
+    if found is None:
+        return (0, 0, "")
+    return (int(found["row"]), len(found["column"]), found["column"])
+
+
+_WHERE = re.compile(r"[^第]*第(?P<row>\d+)行(?P<column>[A-Z]*)")
+
+
+def _check_values(context: _Context, plan: Plan, year: int) -> None:
     by_month: dict[int, list[services.Entry]] = {m: [] for m in range(1, 13)}
     for line in plan.values:
-        _value_line(context, plan.value_year, line, by_month)
+        _value_line(context, year, line, by_month)
         if context.full:
             return
     counts, result = context.result.counts, context.result
@@ -615,7 +634,7 @@ def _run_values(context: _Context, plan: Plan) -> None:
         if not entries:
             continue
         # Saved month by month, each checked against the month before as the file gives it.
-        check = services.save_entries(context.user, Period(plan.value_year, month), entries, confirmed=True)
+        check = services.save_entries(context.user, Period(year, month), entries, confirmed=True)
         result.errors += [f"{e.where}：{m}" if e else m for e, m in check.errors]
         result.doubts += [f"{e.where}：{m}" for e, m in check.warnings + check.implausible]
         counts.values_added += len(check.new)
