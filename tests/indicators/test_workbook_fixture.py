@@ -92,7 +92,7 @@ def test_every_write_is_logged_as_the_importer_and_marked_imported(hekou: Hekou)
     imported(hekou)
     entry = LogEntry.objects.filter(content_type__model="value").latest("timestamp")
     assert entry.actor == hekou.admin
-    assert entry.additional_data == {"导入文件": NAME}
+    assert entry.additional_data == {"imported_from": NAME}
     assert LogEntry.objects.filter(content_type__model="indicator", actor=hekou.admin).count() == 16
 
 

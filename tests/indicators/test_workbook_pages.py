@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -39,6 +40,9 @@ def test_an_upload_is_previewed_then_saved_on_confirmation(hekou: Hekou, client:
     response = client.post(PAGE, {"org": hekou.township.code, "pending": pending}, follow=True)
     assert "导入完成：指标新增 16" in response.content.decode()
     assert Value.objects.filter(indicator__township=hekou.township).count() == 408
+    logged = LogEntry.objects.filter(content_type__model="value").latest("timestamp")
+    detail = client.get(reverse("activity:entry-detail", args=[logged.pk])).content.decode()
+    assert "导入文件</dt><dd>指标台账.xlsx" in detail
 
 
 def test_errors_are_listed_and_nothing_is_saved(hekou: Hekou, client: Client) -> None:

@@ -382,7 +382,7 @@ def run_plan(
 def _imported(user: User, file_name: str) -> Iterator[None]:
     """Every write inside is logged as the user's, marked as imported from the file."""
     outer = auditlog_value.get(None)
-    extra = {"actor": user, "additional_data": {"导入文件": file_name[:200]}}
+    extra = {"actor": user, "additional_data": {"imported_from": file_name[:200]}}
     if outer:
         extra |= {"remote_addr": outer.get("remote_addr"), "remote_port": outer.get("remote_port")}
     with set_extra_data(extra):
