@@ -184,3 +184,30 @@ def test_a_sheet_without_its_year_is_named(hekou: Hekou) -> None:
     assert errors(hekou, book(values=[], year="明年")) == [  # type: ignore[arg-type]
         "月度数据表第2行B列：应填写年度，如 2026(A列为“年度”)。请使用下载的模板。"
     ]
+
+
+def test_a_sheet_without_its_headers_is_named(hekou: Hekou) -> None:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    headless = Workbook()
+    headless.active.title = "指标"
+    headless.active["A4"] = "gdzctz"
+    buffer = BytesIO()
+    headless.save(buffer)
+    assert errors(hekou, buffer.getvalue()) == [
+        "指标表第3行应为表头：编码、名称、计量单位、类型、方向、责任站所、小数位数、按村填报。请使用下载的模板。"
+    ]
+
+
+def test_odd_cells_are_errors_not_crashes(hekou: Hekou) -> None:
+    from datetime import date
+
+    rows = [[True, date(2026, 1, 1), 1e300, None, float("inf"), "=A1", -1, 3.5]]
+    targets = [["单位", date(2026, 1, 1), True], [date(2026, 1, 1), True, 1e300]]
+    values = [[1e300, True, date(2026, 1, 1), *months(True, date(2026, 1, 1), "1e5", "NaN")]]
+    found = errors(hekou, book(rows, targets, values))
+    assert found and all(message.startswith("指标表第4行") for message in found)
+    found = errors(hekou, book(targets=targets, values=values))
+    assert found and all(message.startswith(("目标表第", "月度数据表第")) for message in found)

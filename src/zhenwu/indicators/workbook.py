@@ -227,12 +227,16 @@ def _headers_error(sheet: str, found: list[str], expected: list[str]) -> str:
 
 
 def _read_indicators(plan: Plan, data: bytes, name: str) -> list[str]:
-    width = len(INDICATOR_HEADERS)
+    width, headed = len(INDICATOR_HEADERS), False
     for number, cells in _rows(data, name, INDICATOR_SHEET, width):
-        if number == HEAD and (problem := _headers_error(INDICATOR_SHEET, cells, INDICATOR_HEADERS)):
-            return [problem]
-        if number > HEAD:
+        if number == HEAD:
+            if problem := _headers_error(INDICATOR_SHEET, cells, INDICATOR_HEADERS):
+                return [problem]
+            headed = True
+        elif number > HEAD and headed:
             plan.indicators.append(IndicatorLine(f"{INDICATOR_SHEET}表第{number}行", cells))
+    if not headed:
+        return [_headers_error(INDICATOR_SHEET, [], INDICATOR_HEADERS)]
     return []
 
 
