@@ -102,3 +102,18 @@ def test_an_office_row_stands_for_the_township_figures_of_its_indicators(hekou: 
     assert result.errors == ["月度数据表第5行A列：“固定资产投资”由经济发展办负责，不属于财政所。"]
     staff = workbook.import_workbook(hekou.economy, book(values=values[:1]), "数据.xlsx", dry_run=False)
     assert staff.saved and stored("gdzctz") == [Decimal(100)]
+
+
+def test_the_preview_lists_the_stored_figures_a_corrected_file_changes(hekou: Hekou) -> None:
+    first = [["河口镇", "固定资产投资", "万元", *months(100, 200)]]
+    data = book(targets=[["单位", "gdzctz"], ["河口镇", 1000]], values=first)
+    assert workbook.import_workbook(hekou.admin, data, "a.xlsx", dry_run=False).saved
+    corrected = [["河口镇", "固定资产投资", "万元", *months(100, 210)]]
+    dry = workbook.import_workbook(
+        hekou.admin, book(targets=[["单位", "gdzctz"], ["河口镇", 1200]], values=corrected), "b.xlsx"
+    )
+    assert dry.modified == [
+        "目标表第4行B列：河口镇“固定资产投资”全年目标1000 → 1200万元",
+        "月度数据表第4行E列「2月」：河口镇“固定资产投资”200 → 210万元",
+    ]
+    assert (dry.counts.values_changed, dry.counts.values_unchanged, dry.counts.targets_changed) == (1, 1, 1)

@@ -32,7 +32,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from zhenwu.core import uploads
-from zhenwu.core.numbers import float_text
+from zhenwu.core.numbers import float_text, format_plain
 from zhenwu.core.periods import Period
 from zhenwu.core.text import printable_cells, text_problem
 from zhenwu.org import scope
@@ -147,6 +147,7 @@ class WorkbookResult:
     doubts: list[str] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
     changes: list[str] = field(default_factory=list)  # indicators added or renamed, for the preview
+    modified: list[str] = field(default_factory=list)  # stored targets and values it changes
     saved: bool = False
     confirm_key: str = ""
     pending: str = ""  # the signed plan, after a dry run without errors
@@ -598,6 +599,16 @@ def _write_target(
         counts.targets_added += 1
     else:
         counts.targets_changed += 1
+        entry = services.Entry(indicator, unit, value, where=cell.where)
+        context.result.modified.append(_modified(entry, unit, target.value, value, "全年目标"))
+
+
+def _modified(entry: services.Entry, unit: OrgUnit, before: Decimal, after: Decimal, what: str = "") -> str:
+    """A stored figure the import changes, as the preview lists it."""
+    return (
+        f"{entry.where}：{unit.name}“{entry.indicator.name}”{what}"
+        f"{format_plain(before)} → {format_plain(after)}{entry.indicator.unit}"
+    )
 
 
 # --- the 月度数据 sheet ------------------------------------------------------------------------------
@@ -637,9 +648,15 @@ def _check_values(context: _Context, plan: Plan, year: int) -> None:
     for month, entries in by_month.items():
         if not entries:
             continue
-        # Saved month by month, each checked against the month before as the file gives it.
-        check = services.save_entries(context.user, Period(year, month), entries, confirmed=True)
+        # Saved month by month, each checked against the month before as the file gives it. Checked
+        # first apart from saving, which overwrites the stored values the preview shows as "before".
+        period = Period(year, month)
+        check = services.check_entries(context.user, period, entries)
         result.errors += [f"{e.where}：{m}" if e else m for e, m in check.errors]
+        if not check.ok:
+            continue
+        result.modified += [_modified(e, e.org_unit, old.value, e.value) for e, old in check.changed]
+        check = services.save_entries(context.user, period, entries, confirmed=True)
         result.doubts += [f"{e.where}：{m}" for e, m in check.warnings + check.implausible]
         counts.values_added += len(check.new)
         counts.values_changed += len(check.changed)
