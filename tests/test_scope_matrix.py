@@ -415,6 +415,8 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "indicators:template": unit_page(),
     "indicators:upload": unit_page(),
     "indicators:export": unit_page(),
+    "indicators:workbook-import": unit_page(),
+    "indicators:workbook-template": unit_page(),
     "api:indicator-progress": unit_page(),
     "api:indicator-values": ScopeCase(mode="unit-post", make=lambda cast, unit: unit),
     "api:dashboard": unit_page(),

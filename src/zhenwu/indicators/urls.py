@@ -11,5 +11,7 @@ urlpatterns = [
     path("excel/template/", views.template_download, name="template"),
     path("excel/upload/", views.upload, name="upload"),
     path("excel/progress/", views.export_progress, name="export"),
+    path("workbook/", views.workbook_import, name="workbook-import"),
+    path("workbook/template/", views.workbook_template, name="workbook-template"),
     path("violations/<int:pk>/", views.violation_detail, name="violation-detail"),
 ]

@@ -23,7 +23,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role
 from zhenwu.web import downloads
 
-from . import excel, rules, services
+from . import excel, rules, services, workbook
 from .forms import EntryForm, ExplainForm, TargetForm, UploadForm
 from .models import Indicator, RuleViolation
 
@@ -338,3 +338,58 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "indicators/violation_detail.html",
         {"violation": violation, "form": form, "may_explain": may_explain},
     )
+
+
+# --- the 指标台账 workbook: catalog, targets and past months at once (indicators/workbook.py) ---------
+
+
+def _workbook_township(request: HttpRequest) -> tuple[OrgUnit, OrgUnit]:
+    """The unit asked for (?org=, a village's staff their village) and the township it belongs to."""
+    unit = _unit(request)
+    try:
+        return unit, workbook.township_for(request.user, unit.township())  # type: ignore[arg-type]
+    except PermissionDenied as error:
+        raise Http404("记录不存在或无权查看。") from error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workbook_import(request: HttpRequest) -> HttpResponse:
+    """Upload a 指标台账: a dry run shows what would change; only the confirmation saves."""
+    unit, township = _workbook_township(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"unit": unit, "township": township, "form": form, "year": _year(request)}
+    result = None
+    if request.method == "POST" and "pending" in request.POST:
+        result = workbook.confirm_pending(request.user, request.POST["pending"])  # type: ignore[arg-type]
+        if result.saved:
+            messages.success(request, f"导入完成：{_workbook_counts(result)}。")
+            return redirect(f"{reverse('indicators:workbook-import')}?org={unit.code}")
+    elif request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            data = downloads.read_upload(file, file.name, workbook.UPLOAD_KIND)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            result = workbook.import_workbook(request.user, data, file.name, township=township)  # type: ignore[arg-type]
+    if result is not None:
+        context.update(result=result, summary=_workbook_counts(result))
+    return render(request, "indicators/workbook.html", context)
+
+
+def _workbook_counts(result: workbook.WorkbookResult) -> str:
+    c = result.counts
+    return (
+        f"指标新增 {c.indicators_added}、修改 {c.indicators_updated}、未变 {c.indicators_unchanged}；"
+        f"目标新增 {c.targets_added}、修改 {c.targets_changed}、未变 {c.targets_unchanged}；"
+        f"数值新增 {c.values_added}、修改 {c.values_changed}、未变 {c.values_unchanged}"
+    )
+
+
+@login_required
+def workbook_template(request: HttpRequest) -> HttpResponse:
+    _, township = _workbook_township(request)
+    year = _year(request)
+    content = workbook.template_workbook(request.user, township, year)  # type: ignore[arg-type]
+    return _xlsx(content, f"{township.name}{year}年指标台账.xlsx")
