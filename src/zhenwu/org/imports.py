@@ -203,6 +203,7 @@ class _Plan:
         self.errors: list[tuple[int, int, str]] = []  # (sheet, row, message), sorted for the page
         self.changes: list[Change] = []
         self.root = None if scope.sees_everything(actor) else scope.scope_root(actor)
+        self.taken: set[str] = set()  # codes of units the actor may not see
         self.lines = [line for row in unit_rows if (line := self._unit_line(row)) is not None]
         self._no_duplicate_codes()
         self.by_code = {line.code: line for line in self.lines}
@@ -281,7 +282,13 @@ class _Plan:
         refs = {line.code for line in self.lines} | {r["上级"] for r in unit_rows if r["上级"]}
         refs |= {r["所属乡镇"] for r in office_rows if r["所属乡镇"]}
         known: dict[str, list[OrgUnit]] = {}
-        for unit in OrgUnit.objects.filter(Q(code__in=refs) | Q(name__in=refs)):
+        named = OrgUnit.objects.filter(Q(code__in=refs) | Q(name__in=refs)).select_related("parent")
+        if self.root is not None:  # an admin's file may name their township, what is under and above it
+            visible = Q(path__startswith=self.root.path) | Q(path__in=scope.ancestor_paths(self.root))
+            codes = [line.code for line in self.lines]
+            self.taken = set(named.exclude(visible).filter(code__in=codes).values_list("code", flat=True))
+            named = named.filter(visible)
+        for unit in named:
             known.setdefault(f"code:{unit.code}", []).append(unit)
             known.setdefault(f"name:{unit.name}", []).append(unit)
         return known
@@ -291,6 +298,10 @@ class _Plan:
     def _place(self, line: _UnitLine) -> None:
         existing = self.known.get(f"code:{line.code}", [None])[0]
         line.existing = existing
+        if line.code in self.taken:
+            column = "统计用区划代码" if line.official else "编码"
+            self._error(line.row, column, f"编码“{line.code}”已被本单位以外的单元使用，请核对。")
+            return
         parent = self._parent(line) if line.kind != OrgKind.COUNTY else None
         if line.kind != OrgKind.COUNTY and parent is None:
             return
