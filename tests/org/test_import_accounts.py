@@ -25,20 +25,62 @@ def errors_of(cast: Cast, rows: list[list[object]]) -> list[str]:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["", "13800000001", "东岗村", "", "村/社区工作人员", ""], "第3行「姓名」：不能为空。"),
-        (["李四", "1234", "东岗村", "", "村/社区工作人员", ""], "第3行「手机号」：应为11位手机号码，而不是“1234”。"),
-        (["李四", "23800000001", "东岗村", "", "村/社区工作人员", ""], "第3行「手机号」：应为11位手机号码，而不是“23800000001”。"),
-        (["李四", "13800000001", "火星村", "", "村/社区工作人员", ""], "第3行「单位」：找不到“火星村”：请填写本单位组织机构中的名称或编码。"),
-        (["李四", "13800000001", "外村", "", "村/社区工作人员", ""], "第3行「单位」：找不到“外村”：请填写本单位组织机构中的名称或编码。"),
-        (["李四", "13800000001", "东岗村", "", "村长", ""], "第3行「角色」：应为乡镇管理员、乡镇领导、站所工作人员、村/社区工作人员、网格员之一，而不是“村长”。"),
-        (["李四", "13800000001", "示范镇", "", "县级查看", ""], "第3行「角色」：只有系统管理员可以设置县级查看账号。"),
-        (["李四", "13800000001", "东岗村", "", "网格员", ""], "第3行「角色」：网格员应设在网格一级，而“东岗村”是村/社区。"),
-        (["李四", "13800000001", "示范镇", "", "村/社区工作人员", ""], "第3行「角色」：村/社区工作人员应设在村/社区一级，而“示范镇”是乡镇/街道。"),
-        (["李四", "13800000001", "示范镇", "", "站所工作人员", ""], "第3行「站所」：站所工作人员须填写所属站所。"),
-        (["李四", "13800000001", "示范镇", "不存在办", "站所工作人员", ""], "第3行「站所」：“不存在办”不是“示范镇”的站所。"),
-        (["李四", "13800000001", "东岗村", "", "村/社区工作人员", "outsider"], "第3行「用户名」：“outsider”已被本单位以外的账号使用，请另填一个用户名。"),
-        (["李四", "13800000001", "东岗村", "", "村/社区工作人员", "a b"], "第3行「用户名」：“a b”只能包含字母、数字和 @ . + - _。"),
-        (["李\u202e四", "13800000001", "东岗村", "", "村/社区工作人员", ""], "第3行「姓名」：含有改变文字方向的控制字符(U+202E)，可能使显示与实际内容不符，请删除。"),
+        (
+            ["", "13800000001", "东岗村", "", "村/社区工作人员", ""],
+            "第3行「姓名」：不能为空。",
+        ),
+        (
+            ["李四", "1234", "东岗村", "", "村/社区工作人员", ""],
+            "第3行「手机号」：应为11位手机号码，而不是“1234”。",
+        ),
+        (
+            ["李四", "23800000001", "东岗村", "", "村/社区工作人员", ""],
+            "第3行「手机号」：应为11位手机号码，而不是“23800000001”。",
+        ),
+        (
+            ["李四", "13800000001", "火星村", "", "村/社区工作人员", ""],
+            "第3行「单位」：找不到“火星村”：请填写本单位组织机构中的名称或编码。",
+        ),
+        (
+            ["李四", "13800000001", "外村", "", "村/社区工作人员", ""],
+            "第3行「单位」：找不到“外村”：请填写本单位组织机构中的名称或编码。",
+        ),
+        (
+            ["李四", "13800000001", "东岗村", "", "村长", ""],
+            "第3行「角色」：应为乡镇管理员、乡镇领导、站所工作人员、村/社区工作人员、网格员之一，而不是“村长”。",
+        ),
+        (
+            ["李四", "13800000001", "示范镇", "", "县级查看", ""],
+            "第3行「角色」：只有系统管理员可以设置县级查看账号。",
+        ),
+        (
+            ["李四", "13800000001", "东岗村", "", "网格员", ""],
+            "第3行「角色」：网格员应设在网格一级，而“东岗村”是村/社区。",
+        ),
+        (
+            ["李四", "13800000001", "示范镇", "", "村/社区工作人员", ""],
+            "第3行「角色」：村/社区工作人员应设在村/社区一级，而“示范镇”是乡镇/街道。",
+        ),
+        (
+            ["李四", "13800000001", "示范镇", "", "站所工作人员", ""],
+            "第3行「站所」：站所工作人员须填写所属站所。",
+        ),
+        (
+            ["李四", "13800000001", "示范镇", "不存在办", "站所工作人员", ""],
+            "第3行「站所」：“不存在办”不是“示范镇”的站所。",
+        ),
+        (
+            ["李四", "13800000001", "东岗村", "", "村/社区工作人员", "outsider"],
+            "第3行「用户名」：“outsider”已被本单位以外的账号使用，请另填一个用户名。",
+        ),
+        (
+            ["李四", "13800000001", "东岗村", "", "村/社区工作人员", "a b"],
+            "第3行「用户名」：“a b”只能包含字母、数字和 @ . + - _。",
+        ),
+        (
+            ["李\u202e四", "13800000001", "东岗村", "", "村/社区工作人员", ""],
+            "第3行「姓名」：含有改变文字方向的控制字符(U+202E)，可能使显示与实际内容不符，请删除。",
+        ),
     ],
 )  # fmt: skip
 def test_each_fault_is_named_by_row_and_column(cast: Cast, row: list[object], message: str) -> None:
@@ -58,7 +100,9 @@ def test_one_phone_may_hold_two_roles_under_two_user_names(cast: Cast) -> None:
 
 def test_a_phone_typed_as_a_number_and_a_unit_by_its_code_are_read(cast: Cast) -> None:
     result = accounts.dry_run_accounts(
-        cast.user("admin"), accounts_book([["李四", 13800000001, cast.village01.code, "", "村/社区工作人员", ""]]), "x"
+        cast.user("admin"),
+        accounts_book([["李四", 13800000001, cast.village01.code, "", "村/社区工作人员", ""]]),
+        "x",
     )
     assert result.errors == [] and result.changes[0].username == "13800000001"
 
@@ -119,7 +163,9 @@ def _upload(client: Client, rows: list[list[object]]) -> accounts.AccountImportR
     return response.context["result"]  # type: ignore[no-any-return]
 
 
-def test_after_confirming_the_admin_sees_each_link_once_and_may_download_them(cast: Cast, client: Client) -> None:
+def test_after_confirming_the_admin_sees_each_link_once_and_may_download_them(
+    cast: Cast, client: Client
+) -> None:
     client.force_login(cast.user("admin"))
     preview = _upload(client, [CLERK])
     assert preview.added == 1 and not User.objects.filter(username="13800000001").exists()
@@ -136,7 +182,9 @@ def test_after_confirming_the_admin_sees_each_link_once_and_may_download_them(ca
 
 
 def test_the_link_list_keeps_only_accounts_in_scope_still_waiting(cast: Cast, client: Client) -> None:
-    outsider_clerk = User.objects.create_user("far-away", org_unit=cast.other_village, role=Role.VILLAGE_STAFF)
+    outsider_clerk = User.objects.create_user(
+        "far-away", org_unit=cast.other_village, role=Role.VILLAGE_STAFF
+    )
     created = accounts.sign_created([outsider_clerk, cast.user("cun01")])  # cun01 has set a password
     client.force_login(cast.user("admin"))
     download = client.post(reverse("org:account-links"), {"created": created})

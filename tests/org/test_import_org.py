@@ -27,23 +27,74 @@ def errors_of(cast: Cast, units: list[list[object]], offices: list[list[object]]
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["网格", "甲网格", "", "g1", "不存在村"], "组织表第3行「上级」：找不到“不存在村”：它既不在本表中，也不在系统中。"),
-        (["网格", "乙网格", "", "g2", "示范镇"], "组织表第3行「上级」：网格的上级应为村/社区，而“示范镇”是乡镇/街道。"),
-        (["村", "丙村", "", "v3", "东岗村"], "组织表第3行「上级」：村/社区不能设在村/社区“东岗村”之下。"),
-        (["村", "丁村", "12345", "", "示范镇"], "组织表第3行「统计用区划代码」：应为12位数字，而不是“12345”。"),
-        (["网格", "戊网格", "", "g 5", "东岗村"], "组织表第3行「编码」：“g 5”只能包含字母、数字、下划线和连字符，最长32位。"),
-        (["网格", "己网格", "", "", "东岗村"], "组织表第3行「编码」：没有统计用区划代码的单元(如网格)须填写编码。"),
-        (["村", "", "", "v6", "示范镇"], "组织表第3行「名称」：不能为空。"),
-        (["组", "庚组", "", "v7", "示范镇"], "组织表第3行「层级」：应为县/区、乡镇/街道、村/社区、网格、微网格之一(村、社区也可)，而不是“组”。"),
-        (["村", "辛村", "", "v8", ""], "组织表第3行「上级」：不能为空：请填写上级单元的名称或编码。"),
-        (["县/区", "壬县", "", "c9", "示范县"], "组织表第3行「上级」：县/区是组织树的顶端，不填上级。"),
-        (["村", "癸村", "990101001999", "x1", "示范镇"], "组织表第3行「编码」：与统计用区划代码不同：有代码的单元以代码为编码，此列请留空。"),
-        (["村", "外二村", "", "ov2", "外镇"], "组织表第3行「上级」：找不到“外镇”：它既不在本表中，也不在系统中。"),
-        (["村", "外二村", "", "ov2", "OUT-T"], "组织表第3行「上级」：找不到“OUT-T”：它既不在本表中，也不在系统中。"),
-        (["村", "重码村", "", "OUT-V", "示范镇"], "组织表第3行「编码」：编码“OUT-V”已被本单位以外的单元使用，请核对。"),
-        (["乡镇/街道", "新镇", "", "nt1", "示范县"], "组织表第3行「上级」：只能导入本单位“示范镇”之内的单元。"),
-        (["村", "石桥", "", "sq", "990101001001"], "组织表第3行「上级」：村/社区不能设在村/社区“东岗村”之下。"),
-        (["村", "石桥", "", "sq", "99010100100101"], "组织表第3行「上级」：村/社区的上级应为乡镇/街道，而“东岗村第1网格”是网格。"),
+        (
+            ["网格", "甲网格", "", "g1", "不存在村"],
+            "组织表第3行「上级」：找不到“不存在村”：它既不在本表中，也不在系统中。",
+        ),
+        (
+            ["网格", "乙网格", "", "g2", "示范镇"],
+            "组织表第3行「上级」：网格的上级应为村/社区，而“示范镇”是乡镇/街道。",
+        ),
+        (
+            ["村", "丙村", "", "v3", "东岗村"],
+            "组织表第3行「上级」：村/社区不能设在村/社区“东岗村”之下。",
+        ),
+        (
+            ["村", "丁村", "12345", "", "示范镇"],
+            "组织表第3行「统计用区划代码」：应为12位数字，而不是“12345”。",
+        ),
+        (
+            ["网格", "戊网格", "", "g 5", "东岗村"],
+            "组织表第3行「编码」：“g 5”只能包含字母、数字、下划线和连字符，最长32位。",
+        ),
+        (
+            ["网格", "己网格", "", "", "东岗村"],
+            "组织表第3行「编码」：没有统计用区划代码的单元(如网格)须填写编码。",
+        ),
+        (
+            ["村", "", "", "v6", "示范镇"],
+            "组织表第3行「名称」：不能为空。",
+        ),
+        (
+            ["组", "庚组", "", "v7", "示范镇"],
+            "组织表第3行「层级」：应为县/区、乡镇/街道、村/社区、网格、微网格之一(村、社区也可)，而不是“组”。",
+        ),
+        (
+            ["村", "辛村", "", "v8", ""],
+            "组织表第3行「上级」：不能为空：请填写上级单元的名称或编码。",
+        ),
+        (
+            ["县/区", "壬县", "", "c9", "示范县"],
+            "组织表第3行「上级」：县/区是组织树的顶端，不填上级。",
+        ),
+        (
+            ["村", "癸村", "990101001999", "x1", "示范镇"],
+            "组织表第3行「编码」：与统计用区划代码不同：有代码的单元以代码为编码，此列请留空。",
+        ),
+        (
+            ["村", "外二村", "", "ov2", "外镇"],
+            "组织表第3行「上级」：找不到“外镇”：它既不在本表中，也不在系统中。",
+        ),
+        (
+            ["村", "外二村", "", "ov2", "OUT-T"],
+            "组织表第3行「上级」：找不到“OUT-T”：它既不在本表中，也不在系统中。",
+        ),
+        (
+            ["村", "重码村", "", "OUT-V", "示范镇"],
+            "组织表第3行「编码」：编码“OUT-V”已被本单位以外的单元使用，请核对。",
+        ),
+        (
+            ["乡镇/街道", "新镇", "", "nt1", "示范县"],
+            "组织表第3行「上级」：只能导入本单位“示范镇”之内的单元。",
+        ),
+        (
+            ["村", "石桥", "", "sq", "990101001001"],
+            "组织表第3行「上级」：村/社区不能设在村/社区“东岗村”之下。",
+        ),
+        (
+            ["村", "石桥", "", "sq", "99010100100101"],
+            "组织表第3行「上级」：村/社区的上级应为乡镇/街道，而“东岗村第1网格”是网格。",
+        ),
     ],
 )  # fmt: skip
 def test_each_fault_is_named_by_row_and_column(cast: Cast, row: list[object], message: str) -> None:
@@ -66,12 +117,17 @@ def test_a_unit_is_never_moved_to_another_parent(cast: Cast) -> None:
 
 def test_a_unit_keeps_its_kind(cast: Cast) -> None:
     errors = errors_of(cast, [["村", "改作村", "", cast.grid0101.code, "示范镇"]])
-    assert errors == [f"组织表第3行「层级」：编码“{cast.grid0101.code}”的单元“{cast.grid0101.name}”已是网格，导入不改变层级。"]
+    assert errors == [
+        f"组织表第3行「层级」：编码“{cast.grid0101.code}”的单元“{cast.grid0101.name}”已是网格，导入不改变层级。"
+    ]
 
 
 def test_a_child_of_a_faulty_row_says_so(cast: Cast) -> None:
     errors = errors_of(cast, [["村", "", "", "xjc", "示范镇"], ["网格", "格", "", "xjc-1", "xjc"]])
-    assert errors == ["组织表第3行「名称」：不能为空。", "组织表第4行「上级」：找不到“xjc”：它既不在本表中，也不在系统中。"]
+    assert errors == [
+        "组织表第3行「名称」：不能为空。",
+        "组织表第4行「上级」：找不到“xjc”：它既不在本表中，也不在系统中。",
+    ]
 
 
 def test_official_codes_repeat_their_parents_digits(db: None) -> None:
@@ -128,14 +184,18 @@ def test_a_file_that_is_not_the_template_is_refused_as_a_whole(cast: Cast) -> No
 
 def test_nothing_is_saved_while_one_row_is_wrong(cast: Cast) -> None:
     before = OrgUnit.objects.count()
-    result = imports.apply_org(cast.user("admin"), org_book([NEW_VILLAGE, ["村", "", "", "v", "示范镇"]]), "x.xlsx")
+    result = imports.apply_org(
+        cast.user("admin"), org_book([NEW_VILLAGE, ["村", "", "", "v", "示范镇"]]), "x.xlsx"
+    )
     assert not result.saved and result.errors
     assert OrgUnit.objects.count() == before
 
 
 def test_a_township_admin_adds_villages_and_grids_and_offices_under_their_township(cast: Cast) -> None:
     admin = cast.user("admin")
-    data = org_book([NEW_GRID, NEW_VILLAGE], [["新建办", "xjb", "990101001"]])  # the child first: order is free
+    data = org_book(
+        [NEW_GRID, NEW_VILLAGE], [["新建办", "xjb", "990101001"]]
+    )  # the child first: order is free
     dry = imports.dry_run_org(admin, data, "x.xlsx")
     assert dry.errors == [] and (dry.added, dry.updated, dry.unchanged) == (3, 0, 0)
     result = imports.apply_org(admin, data, "x.xlsx")
@@ -171,7 +231,9 @@ def test_units_and_offices_made_before_by_init_are_reported_unchanged(db: None) 
     """`zhenwu init` may have made the county, the township and the standard offices (with codes of its
     own for the offices): the import finds them by code, and offices also by name."""
     county = services.create_org_unit(kind=OrgKind.COUNTY, code="970102000000", name="初县", parent=None)
-    township = services.create_org_unit(kind=OrgKind.TOWNSHIP, code="970102101000", name="初镇", parent=county)
+    township = services.create_org_unit(
+        kind=OrgKind.TOWNSHIP, code="970102101000", name="初镇", parent=county
+    )
     services.create_department(township=township, code="office-1", name="党政办")
     root = User.objects.create_superuser("root-init", password=None)
     units = [
@@ -180,12 +242,20 @@ def test_units_and_offices_made_before_by_init_are_reported_unchanged(db: None) 
         ["村", "初村", "970102101201", "", "初镇"],
     ]
     result = imports.apply_org(root, org_book(units, [["党政办", "dzb", "初镇"]]), "x.xlsx")
-    assert result.saved and [c.action for c in result.changes] == ["unchanged", "unchanged", "added", "unchanged"]
+    assert result.saved and [c.action for c in result.changes] == [
+        "unchanged",
+        "unchanged",
+        "added",
+        "unchanged",
+    ]
 
 
 def test_a_superuser_creates_a_county_and_a_township(db: None) -> None:
     root = User.objects.create_superuser("root-new", password=None)
-    units = [["县/区", "新县", "960102000000", "", ""], ["乡镇/街道", "新镇甲", "960102101000", "", "960102000000"]]
+    units = [
+        ["县/区", "新县", "960102000000", "", ""],
+        ["乡镇/街道", "新镇甲", "960102101000", "", "960102000000"],
+    ]
     assert imports.apply_org(root, org_book(units), "x.xlsx").added == 2
     assert OrgUnit.objects.get(code="960102101000").parent.name == "新县"
 
@@ -206,7 +276,9 @@ def test_the_page_previews_then_imports_on_confirmation(cast: Cast, client: Clie
     assert OrgUnit.objects.filter(code="xjc").exists()
 
 
-def test_the_page_lists_every_error_and_a_tampered_confirmation_is_refused(cast: Cast, client: Client) -> None:
+def test_the_page_lists_every_error_and_a_tampered_confirmation_is_refused(
+    cast: Cast, client: Client
+) -> None:
     client.force_login(cast.user("admin"))
     upload = BytesIO(org_book([["村", "", "", "v6", "示范镇"]]))
     upload.name = "组织.xlsx"
@@ -227,7 +299,9 @@ def test_the_template_has_both_sheets_and_its_example_row_is_skipped(cast: Cast,
     assert result.errors == ["文件中没有要导入的行：请在模板第3行起填写。"]
 
 
-@pytest.mark.parametrize("name", ["import-org", "import-org-template", "import-accounts", "import-accounts-template"])
+@pytest.mark.parametrize(
+    "name", ["import-org", "import-org-template", "import-accounts", "import-accounts-template"]
+)
 @pytest.mark.parametrize("role", ["leader", "jingfa", "cun01", "wangge01", "xian"])
 def test_only_township_admins_find_the_imports(cast: Cast, client: Client, name: str, role: str) -> None:
     client.force_login(cast.user(role))

@@ -66,7 +66,10 @@ def test_the_accounts_file_imports_the_41_people_with_first_login_links(root: Us
     assert not admin.has_usable_password()
     clerk = User.objects.get(username="13900000011")
     assert clerk.department.name == "经济发展办"
-    assert User.objects.filter(role=Role.GRID_WORKER, org_unit__path__startswith=admin.org_unit.path).count() == 24
+    assert (
+        User.objects.filter(role=Role.GRID_WORKER, org_unit__path__startswith=admin.org_unit.path).count()
+        == 24
+    )
 
     again = accounts.apply_accounts(first_admin, data, ACCOUNTS_FILE.name)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 41) and again.created == []
