@@ -318,7 +318,7 @@ class _Plan:
             changed = tuple(k for k, (a, b) in pairs.items() if a != b)
             action = UPDATED if changed else UNCHANGED
         return AccountChange(
-            action, line.row.where("姓名"), line.name, line.username, line.unit.name, line.role.label, changed
+            action, line.row.line, line.name, line.username, line.unit.name, line.role.label, changed
         )
 
     def save(self) -> list[User]:

@@ -395,7 +395,7 @@ class _Plan:
     def _plan_unit(self, line: _UnitLine, parent: _UnitLine | OrgUnit | None) -> None:
         existing = line.existing
         parent_name = parent.name if parent else ""
-        where = line.row.where("名称")
+        where = line.row.line
         if existing is not None and existing.name == line.name:
             if self._may_see(existing.path, changed=False):
                 self.changes.append(
@@ -479,7 +479,7 @@ class _Plan:
                 continue
             same_code = _office(existing, line.township_code, code=line.code)
             same_name = _office(existing, line.township_code, name=line.name)
-            where = line.row.where("名称")
+            where = line.row.line
             if same_code is not None and same_code.name != line.name:
                 if same_name is not None:
                     self._error(
@@ -510,11 +510,11 @@ class _Plan:
         planned = {(c.where, c.code): c for c in self.changes}
         for kind in KIND_ORDER:
             for line in self.lines:
-                change = planned.get((line.row.where("名称"), line.code))
+                change = planned.get((line.row.line, line.code))
                 if line.kind == kind and change is not None:
                     self._save_unit(line, change)
         for office in self.offices:
-            change = planned.get((office.row.where("名称"), office.code))
+            change = planned.get((office.row.line, office.code))
             if change is not None:
                 self._save_office(office, change)
 

@@ -51,6 +51,11 @@ class Row:
     def __getitem__(self, header: str) -> str:
         return self.cells.get(header, "")
 
+    @property
+    def line(self) -> str:
+        """The row, as a preview names it: 站所表第3行."""
+        return f"{self.prefix}第{self.number}行"
+
     def where(self, header: str) -> str:
         """Where a fault is, as every message names it: 第5行「手机号」."""
         return f"{self.prefix}第{self.number}行「{header}」"
