@@ -23,7 +23,13 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET or None)
     units = form.filter(scope.visible_units(request.user).select_related("parent"))
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "org/unit_list.html", {"form": form, "page": page, "query": form.query_string()})
+    context = {
+        "form": form,
+        "page": page,
+        "query": form.query_string(),
+        "may_import": scope.is_township_admin(request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "org/unit_list.html", context)
 
 
 @login_required
