@@ -185,3 +185,31 @@ def test_other_roles_find_no_accounts_page(cast: Cast, client: Client) -> None:
         assert "人员账号" not in nav
     client.force_login(cast.user("admin"))
     assert reverse("org:account-list") in client.get(reverse("web:home")).content.decode()
+
+
+def test_a_superuser_sees_every_account_but_other_superusers_stay_listed_only_to_them(
+    cast: Cast, client: Client
+) -> None:
+    root = User.objects.create_superuser("root-list", password=None)
+    client.force_login(root)
+    page = client.get(reverse("org:account-list"), {"q": "outsider"})
+    assert page.status_code == 200 and "外镇管理员" in page.content.decode()
+
+
+def test_hostile_filters_and_tokens_answer_without_an_error(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("admin"))
+    for query in ({"q": "a\u202eb"}, {"unit": "OUT-G"}, {"role": "x"}, {"page": "abc"}):
+        assert client.get(reverse("org:account-list"), query).status_code == 200
+    # A NUL is answered before the page (and before the login is read): 400, not a server error.
+    assert client.get(reverse("org:account-list"), {"q": "a\x00b"}).status_code == 400
+    assert client.get("/org/first-login/a%00b/").status_code == 400
+
+
+def test_the_upload_form_refuses_other_files_by_name(cast: Cast, client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.user("admin"))
+    for name in ("org:import-org", "org:import-accounts"):
+        upload = SimpleUploadedFile("人员.csv", b"a,b")
+        page = client.post(reverse(name), {"file": upload}).content.decode()
+        assert "请上传 .xlsx 格式的 Excel 文件(可先下载模板)。" in page

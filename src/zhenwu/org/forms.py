@@ -49,6 +49,9 @@ class WorkbookForm(Form):
         return upload
 
 
+INDENT = "\u3000"  # a full-width space: the unit choices indented by level
+
+
 class AccountFilterForm(Form):
     unit = forms.ChoiceField(label="单位", required=False)
     role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
@@ -56,9 +59,9 @@ class AccountFilterForm(Form):
 
     def __init__(self, *args: Any, units: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        indent = "\u3000"
+        top = units[0].depth if units else 0
         self.fields["unit"].choices = [("", "全部单位")] + [  # type: ignore[attr-defined]
-            (u.code, f"{indent * max(u.depth - units[0].depth, 0)}{u.name}") for u in units
+            (u.code, f"{INDENT * max(u.depth - top, 0)}{u.name}") for u in units
         ]
 
     def filter(self, users: QuerySet[User], units: list[OrgUnit]) -> QuerySet[User]:
