@@ -207,6 +207,9 @@ class _Plan:
         self.lines = [line for row in unit_rows if (line := self._unit_line(row)) is not None]
         self._no_duplicate_codes()
         self.by_code = {line.code: line for line in self.lines}
+        self.by_name: dict[str, list[_UnitLine]] = {}
+        for line in self.lines:
+            self.by_name.setdefault(line.name, []).append(line)
         self.known = self._known_units(unit_rows, office_rows)
         for kind in KIND_ORDER:
             for line in self.lines:
@@ -320,7 +323,7 @@ class _Plan:
             return self._placed(line, self.by_code[ref])
         if f"code:{ref}" in self.known:
             return self.known[f"code:{ref}"][0]
-        in_file = [other for other in self.lines if other.name == ref]
+        in_file = self.by_name.get(ref, [])
         if len(in_file) == 1:
             return self._placed(line, in_file[0])
         in_database = self.known.get(f"name:{ref}", [])
@@ -454,7 +457,7 @@ class _Plan:
         if not ref:
             self._error(row, "所属乡镇", "不能为空。")
             return None
-        in_file = [line for line in self.lines if ref in (line.code, line.name)]
+        in_file = [self.by_code[ref]] if ref in self.by_code else self.by_name.get(ref, [])
         in_database = self.known.get(f"code:{ref}") or self.known.get(f"name:{ref}", [])
         found: list[Any] = in_file or in_database
         if len(found) != 1:
