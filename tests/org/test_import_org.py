@@ -306,3 +306,36 @@ def test_the_template_has_both_sheets_and_its_example_row_is_skipped(cast: Cast,
 def test_only_township_admins_find_the_imports(cast: Cast, client: Client, name: str, role: str) -> None:
     client.force_login(cast.user(role))
     assert client.get(reverse(f"org:{name}")).status_code == 404
+
+
+def test_a_second_unit_of_one_name_under_one_parent_is_refused(cast: Cast) -> None:
+    """A village already there under another code, or typed twice: a twin would split its records."""
+    assert errors_of(cast, [["村", "东岗村", "", "dg2", "示范镇"]]) == [
+        "组织表第3行「名称」：“示范镇”下已有村/社区“东岗村”(编码990101001001)：同一单元请沿用编码990101001001，"
+        "导入不更改已有单元的编码。"
+    ]
+    assert errors_of(cast, [NEW_VILLAGE, ["村", "新建村", "", "xjc2", "示范镇"]]) == [
+        "组织表第4行「名称」：与第3行同名：同一上级下不能有两个“新建村”。"
+    ]
+    grids = [["网格", "第1网格", "", "a-1", "东岗村"], ["网格", "第1网格", "", "b-1", "西河村"]]
+    assert errors_of(cast, grids) == []  # one name under two villages is two grids
+
+
+def test_the_fixture_file_after_init_reports_the_county_township_and_offices_unchanged(db: None) -> None:
+    """`zhenwu init` makes the county and township by their official codes and the 7 standard offices
+    with the codes the fixture uses: the import then adds only the villages and grids."""
+    from tests.fixtures.township import township as t
+    from tests.org.test_onboarding_files import ORG_FILE
+
+    county = services.create_org_unit(kind=OrgKind.COUNTY, code=t.COUNTY[1], name=t.COUNTY[0], parent=None)
+    township = services.create_org_unit(
+        kind=OrgKind.TOWNSHIP, code=t.TOWNSHIP[1], name=t.TOWNSHIP[0], parent=county
+    )
+    for name, code in t.OFFICES:
+        services.create_department(township=township, code=code, name=name)
+    admin = services.create_user(
+        username="first-admin", password=None, role="township_admin", org_unit=township
+    )
+    result = imports.apply_org(admin, ORG_FILE.read_bytes(), ORG_FILE.name)
+    assert result.errors == []
+    assert (result.added, result.updated, result.unchanged) == (8 + 24, 0, 2 + 7)

@@ -204,6 +204,7 @@ class _Plan:
         self.changes: list[Change] = []
         self.root = None if scope.sees_everything(actor) else scope.scope_root(actor)
         self.taken: set[str] = set()  # codes of units the actor may not see
+        self.siblings: dict[tuple[str, str, str], int] = {}  # (parent code, kind, name) → row
         self.lines = [line for row in unit_rows if (line := self._unit_line(row)) is not None]
         self._no_duplicate_codes()
         self.by_code = {line.code: line for line in self.lines}
@@ -282,7 +283,8 @@ class _Plan:
 
     def _known_units(self, unit_rows: list[Row], office_rows: list[Row]) -> dict[str, list[OrgUnit]]:
         """The units of the database the file may name, by code and by name, in one query."""
-        refs = {line.code for line in self.lines} | {r["上级"] for r in unit_rows if r["上级"]}
+        refs = {line.code for line in self.lines} | {line.name for line in self.lines}
+        refs |= {r["上级"] for r in unit_rows if r["上级"]}
         refs |= {r["所属乡镇"] for r in office_rows if r["所属乡镇"]}
         known: dict[str, list[OrgUnit]] = {}
         named = OrgUnit.objects.filter(Q(code__in=refs) | Q(name__in=refs)).select_related("parent")
@@ -399,6 +401,9 @@ class _Plan:
         existing = line.existing
         parent_name = parent.name if parent else ""
         where = line.row.line
+        if self._sibling_clash(line, parent):
+            line.path = ""
+            return
         if existing is not None and existing.name == line.name:
             if self._may_see(existing.path, changed=False):
                 self.changes.append(
@@ -416,6 +421,29 @@ class _Plan:
             return
         action, old = (RENAMED, existing.name) if existing else (ADDED, "")
         self.changes.append(Change(action, where, line.kind.label, line.name, line.code, old, parent_name))
+
+    def _sibling_clash(self, line: _UnitLine, parent: _UnitLine | OrgUnit | None) -> bool:
+        """Two units of one kind and name under one parent are one unit typed twice, or given a second
+        code: refused, so that a re-import with a changed code does not make a twin."""
+        key = (_code_of(parent), line.kind, line.name)
+        if key in self.siblings:
+            self._error(
+                line.row, "名称", f"与第{self.siblings[key]}行同名：同一上级下不能有两个“{line.name}”。"
+            )
+            return True
+        self.siblings[key] = line.row.number
+        parent_unit = parent.existing if isinstance(parent, _UnitLine) else parent
+        parent_pk = parent_unit.pk if parent_unit is not None else None
+        for unit in self.known.get(f"name:{line.name}", []):
+            if unit.kind == line.kind and unit.parent_id == parent_pk and unit.code != line.code:
+                self._error(
+                    line.row,
+                    "名称",
+                    f"“{parent_name_of(parent)}”下已有{line.kind.label}“{line.name}”(编码{unit.code})："
+                    f"同一单元请沿用编码{unit.code}，导入不更改已有单元的编码。",
+                )
+                return True
+        return False
 
     def _may_see(self, path: str, *, changed: bool) -> bool:
         """Inside the admin's township; a unit above it (their county) may be listed, unchanged."""
@@ -538,6 +566,10 @@ class _Plan:
         elif change.action == RENAMED:
             department = Department.objects.get(township=township, code=line.code)
             services.rename_department(department, name=line.name, actor=self.actor)
+
+
+def parent_name_of(parent: _UnitLine | OrgUnit | None) -> str:
+    return parent.name if parent is not None else "顶层"
 
 
 def _kind_of(unit: _UnitLine | OrgUnit | None) -> str | None:
