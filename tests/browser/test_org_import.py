@@ -89,3 +89,30 @@ def test_a_township_admin_imports_the_org_and_accounts_on_a_phone(
     assert "原密码已失效" in page.inner_text("#reset-link")
     assert not User.objects.get(username="13800000001").has_usable_password()
     page.screenshot(path=str(ARTIFACTS / "account-reset-phone.png"), full_page=True)
+
+
+def test_the_import_page_lists_faults_by_row_and_column_on_a_phone(
+    cast: Cast, live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, "admin", DEMO_PASSWORD)
+    bad = tmp_path / "人员账号.xlsx"
+    bad.write_bytes(
+        accounts_book(
+            [
+                ["李四", "1380000", "东岗村", "", "村/社区工作人员", ""],
+                ["王五", "13800000002", "东岗村", "", "网格员", ""],
+                ["", "13800000003", "火星村", "", "村长", ""],
+            ]
+        )
+    )
+    page.goto(f"{live_server.url}/org/accounts/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("text=上传并预览")
+    errors = page.inner_text("#import-errors")
+    assert "文件有 5 处错误，未导入任何数据" in errors
+    assert "第3行「手机号」：应为11位手机号码，而不是“1380000”。" in errors
+    assert page.locator("#import-preview").count() == 0
+    assert fits_the_screen(page)
+    page.screenshot(path=str(ARTIFACTS / "accounts-import-errors-phone.png"), full_page=True)

@@ -446,6 +446,7 @@ def set_own_password(user: User, password: str) -> None:
     with acting_as(user):
         user.set_password(password)
         user.save(update_fields=["password"])
+        services.record_account_action(user, "本人设置密码")
     axes_reset(username=user.username)
 
 
