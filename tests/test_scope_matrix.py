@@ -68,6 +68,17 @@ NO_RECORD |= {
     "households:import-template",
     "households:household-add",
 }
+# The org and accounts imports (forms and blank templates, township admins only, else 404); the link
+# list takes a signed list of the accounts just created and keeps those in scope
+# (tests/org/test_import_accounts.py); a first-login link is for whoever holds it.
+NO_RECORD |= {
+    "org:import-org",
+    "org:import-org-template",
+    "org:import-accounts",
+    "org:import-accounts-template",
+    "org:account-links",
+    "org:first-login",
+}
 
 
 def registered_url_names() -> Iterator[str]:
@@ -156,6 +167,30 @@ LOG_CASE = dict(
     list_query=lambda entry: f"actor={entry.actor.username}",
     appears=lambda body, entry: f"/activity/{entry.pk}/" in body,
     detail_kwargs=lambda entry: {"pk": entry.pk},
+    usable_by=lambda user: user.role == "township_admin",
+    closed=True,
+)
+
+
+ROLE_AT_KIND = {
+    OrgKind.COUNTY: Role.COUNTY_VIEWER,
+    OrgKind.TOWNSHIP: Role.TOWNSHIP_LEADER,
+    OrgKind.VILLAGE: Role.VILLAGE_STAFF,
+    OrgKind.GRID: Role.GRID_WORKER,
+}
+
+
+def account_at(cast: Cast, unit: OrgUnit) -> User:
+    return services.create_user(
+        username=f"acct-{unit.code}", password=None, role=ROLE_AT_KIND[OrgKind(unit.kind)], org_unit=unit
+    )
+
+
+ACCOUNT_CASE = dict(
+    make=account_at,
+    list_query=lambda account: f"q={account.username}",
+    appears=lambda body, account: f"/org/accounts/{account.pk}/" in body,
+    detail_kwargs=lambda account: {"pk": account.pk},
     usable_by=lambda user: user.role == "township_admin",
     closed=True,
 )
@@ -407,6 +442,8 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "api:org-unit-list": unit_case("list", lambda unit: f'"code":"{unit.code}"'),
     "api:org-unit-detail": unit_case("detail", lambda unit: f'"code":"{unit.code}"'),
     "activity:entry-list": ScopeCase(mode="list", **LOG_CASE),  # type: ignore[arg-type]
+    "org:account-list": ScopeCase(mode="list", **ACCOUNT_CASE),  # type: ignore[arg-type]
+    "org:account-detail": ScopeCase(mode="detail", **ACCOUNT_CASE),  # type: ignore[arg-type]
     "activity:entry-detail": ScopeCase(mode="detail", **LOG_CASE),  # type: ignore[arg-type]
     "web:dashboard": unit_page(),
     "indicators:dashboard": unit_page(),

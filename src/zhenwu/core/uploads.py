@@ -82,6 +82,15 @@ LIMITS: dict[str, Limit] = {
         "指标填报", 10 * MB, max_rows=20_000, max_unpacked=50 * MB, max_part=40 * MB,
         max_tags=3_000_000, max_strings=250_000,
     ),
+    # A county's org tree: a few hundred units and offices; its accounts: a few thousand people.
+    "org_tree": Limit(
+        "组织机构", 2 * MB, max_rows=5_000, max_unpacked=20 * MB, max_part=15 * MB,
+        max_tags=1_000_000, max_strings=50_000,
+    ),
+    "accounts": Limit(
+        "人员账号", 2 * MB, max_rows=5_000, max_unpacked=20 * MB, max_part=15 * MB,
+        max_tags=1_000_000, max_strings=50_000,
+    ),
     "investment": Limit(
         "项目完成投资", 5 * MB, max_rows=5_000, max_unpacked=20 * MB, max_part=15 * MB,
         max_tags=1_000_000, max_strings=50_000,

@@ -18,3 +18,12 @@ class OrgConfig(AppConfig):
         from zhenwu.web import navigation
 
         navigation.register(navigation.NavItem("组织机构", "org:unit-list", order=90))
+        navigation.register(
+            navigation.NavItem("人员账号", "org:account-list", order=91, visible=_manages_accounts)
+        )
+
+
+def _manages_accounts(user: object) -> bool:
+    from . import scope
+
+    return bool(getattr(user, "is_authenticated", False)) and scope.is_township_admin(user)  # type: ignore[arg-type]

@@ -141,3 +141,19 @@ def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
 def validation_messages(error: ValidationError) -> list[str]:
     """A ValidationError as the sentences a form shows, field names dropped."""
     return [str(message) for message in error.messages]
+
+
+def rename_department(department: Department, *, name: str, actor: User | None = None) -> Department:
+    _require_admin_over(actor, department.township)
+    department.name = name
+    department.full_clean()
+    department.save()
+    return department
+
+
+def record_account_action(user: User, what: str) -> None:
+    """Log what a township admin did to an account that changes no logged field (a password reset, an
+    unlock): the actor comes from `acting_as` or the request, as for every other entry."""
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(user, action=LogEntry.Action.UPDATE, changes={"账号操作": ["", what]})

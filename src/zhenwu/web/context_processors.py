@@ -6,8 +6,9 @@ from . import navigation
 
 
 def navigation_items(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused before the authentication middleware (a NUL in its address) has no user yet.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
