@@ -1017,11 +1017,12 @@ FIGURE_FIELDS = (
     "resolved_at",
     "deadline",
     "state",
+    "imported_at",
 )
 
 
 def _add(figures: Figures, row: tuple[Any, ...], now: datetime, in_period: bool) -> None:
-    pk, _, _, _, received_at, resolved_at, deadline, state = row
+    pk, _, _, _, received_at, resolved_at, deadline, state, imported_at = row
     if in_period:
         figures.received_ids.append(pk)
         # Resolved by `now`: figures as of a past day (an indicator's month) leave out later resolutions.
@@ -1030,7 +1031,9 @@ def _add(figures: Figures, row: tuple[Any, ...], now: datetime, in_period: bool)
             figures.hours.append((resolved_at - received_at).total_seconds() / 3600)
             if deadline is None or resolved_at <= deadline:
                 figures.on_time_ids.append(pk)
-    if state in states.OPEN_STATES and deadline is not None and deadline < now:
+    # An imported case is overdue from its import on (CaseQuerySet.overdue), not in figures before it.
+    counts_now = imported_at is None or imported_at <= now
+    if state in states.OPEN_STATES and deadline is not None and deadline < now and counts_now:
         figures.overdue_ids.append(pk)
 
 
