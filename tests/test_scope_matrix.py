@@ -68,6 +68,8 @@ NO_RECORD |= {
     "households:overview",
     "households:import-register",
     "households:import-roll",
+    "households:import-monitoring",
+    "households:import-benefits",
     "households:import-template",
     "households:household-add",
 }
