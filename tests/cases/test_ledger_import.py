@@ -264,3 +264,16 @@ def test_the_same_number_in_another_type_is_another_case(hekou: Hekou) -> None:
     assert run(hekou, "grid_event", sheet(grid)).cases == 1
     assert CaseEvent.objects.filter(details__ledger_number="2026-001").count() == 6
     assert Case.objects.filter(received_at__lt=datetime(2026, 3, 11, tzinfo=SHANGHAI)).count() == 2
+
+
+def test_a_refused_petition_is_closed_on_its_decision_day_without_being_accepted(hekou: Hekou) -> None:
+    row = hazard(
+        "XF-9", 标题="反映邻里纠纷", 类别="其他", 受理单位="综治中心", 办结日期=None, 状态="不予受理",
+        办理情况="不属于信访事项，已告知通过诉讼解决",
+    )  # fmt: skip
+    assert run(hekou, "petition", sheet(row)).errors == []
+    case = Case.objects.get(ledger_number="XF-9")
+    assert case.state == State.REJECTED and case.accepted_at is None and not case.is_open
+    assert case.resolution == "不属于信访事项，已告知通过诉讼解决"
+    refusal = case.events.get(action="reject")
+    assert refusal.at.astimezone(SHANGHAI).date() == date(2026, 3, 11) and refusal.note == case.resolution

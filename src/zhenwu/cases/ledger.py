@@ -648,7 +648,8 @@ def _new_case(user: User, case_type: CaseType, row: _Row, now: datetime) -> Case
             if case_type.acceptance_days
             else None
         ),
-        accepted_at=_moment(accepted, "受理日期") if accepted else None,
+        # A refusal is dated by the 受理日期 column (the day it was decided), but the case was never accepted.
+        accepted_at=_moment(accepted, "受理日期") if accepted and row.state != State.REJECTED else None,
         resolved_at=_moment(resolved, "办结日期") if resolved else None,
         verified_at=_moment(verified, "核查日期") if verified else None,
         resolution=row.note if row.state in (State.RESOLVED, State.VERIFIED, State.REJECTED) else "",
@@ -664,7 +665,8 @@ def _events(user: User, case: Case, row: _Row, marker: dict[str, Any]) -> list[C
         ("report", "", State.REPORTED, case.received_at, f"台账导入(原编号{row.number})")
     ]
     if row.state == State.REJECTED:
-        at = case.accepted_at or case.received_at
+        decided = row.dates.get("受理日期")
+        at = _moment(decided, "受理日期") if decided else case.received_at
         steps.append(("reject", State.REPORTED, State.REJECTED, at, row.note))
     if case.accepted_at is not None and row.state != State.REJECTED:
         steps.append(("accept", State.REPORTED, State.ACCEPTED, case.accepted_at, ""))
