@@ -150,6 +150,7 @@ class LedgerReport:
     stopped: bool = False
     pending: str = ""
     by_state: dict[str, int] = field(default_factory=dict)
+    case_type: str = ""  # the code of the type imported
 
     def fault(self, row: int, column: str, message: str) -> None:
         self.add(f"第{row}行「{column}」：{message}")
@@ -387,6 +388,7 @@ def _check_and_write(
     *,
     dry_run: bool,
 ) -> LedgerReport:
+    report.case_type = case_type.code
     found = _lookups(user, township, case_type)
     seen: dict[str, int] = {}
     rows: list[_Row] = []

@@ -361,10 +361,8 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         raise Http404("记录不存在或无权查看。")
     report = None
     if request.method == "POST" and "pending" in request.POST:
-        form = LedgerImportForm()
         report = ledger.apply_pending(request.user, request.POST["pending"])  # type: ignore[arg-type]
-        if report.written:
-            messages.success(request, f"已导入{report.cases}件，跳过已导入的{len(report.skipped)}件。")
+        form = LedgerImportForm(initial={"case_type": report.case_type or None})
     else:
         form = LedgerImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
