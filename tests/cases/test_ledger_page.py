@@ -57,3 +57,23 @@ def test_other_roles_meet_a_missing_page(cast: Cast, types: dict, client: Client
     template = client.get(reverse("cases:ledger-template", kwargs={"code": "hazard"}))
     assert template.status_code == 200 and "attachment" in template["Content-Disposition"]
     assert client.get(reverse("cases:ledger-template", kwargs={"code": "nope"})).status_code == 404
+
+
+def test_the_downloaded_template_filled_in_is_accepted(cast: Cast, types: dict, client: Client) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.cases.test_ledger_import import HEAD
+
+    client.force_login(cast.user("admin"))
+    template = client.get(reverse("cases:ledger-template", kwargs={"code": "hazard"}))
+    book = load_workbook(BytesIO(template.content))
+    assert [c.value for c in book.worksheets[0][1]] == HEAD
+    book.worksheets[0].append(hazard(**{"所在村/社区": cast.village01.code, "受理单位": ""}))
+    out = BytesIO()
+    book.save(out)
+    checked = client.post(
+        reverse("cases:ledger-import"), {"case_type": "hazard", "file": upload(out.getvalue()), "check": "1"}
+    )
+    assert "检查通过：1行，将新增1件" in checked.content.decode()
