@@ -252,8 +252,13 @@ class Case(models.Model):
                 condition=~models.Q(ledger_number=""),
                 name="case_ledger_number",
             ),
-            # Counting a scope's open or overdue cases reads this index alone, not a heap page per case.
-            models.Index(fields=["state", "deadline", "org_unit"], name="case_state_deadline_place"),
+            # Counting a scope's open or overdue cases reads this index alone, not a heap page per case
+            # (on PostgreSQL; `imported_at` rides along for the rule that an import is overdue from then on).
+            models.Index(
+                fields=["state", "deadline", "org_unit"],
+                include=["imported_at"],
+                name="case_state_deadline_place",
+            ),
             # A place's cases over a time (figures of a month; similar reports of the last days). A scope's
             # counts received, resolved and on time read this index alone.
             models.Index(
