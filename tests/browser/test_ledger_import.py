@@ -77,5 +77,6 @@ def test_the_admin_checks_and_imports_a_hazard_ledger_on_a_phone(
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     assert "原编号 AQ-001" in page.inner_text("#case-imported")
     assert "2026-03-10" in page.inner_text("#case-facts")
+    assert "(台账导入)" in page.inner_text("body")
     page.screenshot(path=str(ARTIFACTS / "ledger-imported-case-phone.png"), full_page=True)
     context.close()
