@@ -47,6 +47,9 @@ NO_RECORD = {
     "projects:project-create", "projects:lead-create", "projects:investment-upload",
 }  # fmt: skip
 NO_RECORD |= {"cases:case-create", "cases:report"}
+# The ledger import shows only the rows of the uploaded file; the places it may name are the importing
+# township's (tests/cases/test_ledger_import.py), and its template is blank.
+NO_RECORD |= {"cases:ledger-import", "cases:ledger-template"}
 # Open311 GeoReport v2 is public by the standard (reading needs no login; posting needs an API key): it
 # shows no scoped record but only public cases (reported through Open311 or marked public by staff), with
 # personal data redacted; tests/cases/test_open311_privacy.py proves it.
@@ -65,6 +68,8 @@ NO_RECORD |= {
     "households:overview",
     "households:import-register",
     "households:import-roll",
+    "households:import-monitoring",
+    "households:import-benefits",
     "households:import-template",
     "households:household-add",
 }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -122,6 +124,25 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="JPEG/PNG，multipart 上传"
     )
+    received_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "补录：事件实际收到的时间(ISO 8601，如 2026-03-10T09:00:00+08:00)，仅工作人员可填；不能晚于现在，"
+            "不能早于2000年。留空表示现在收到。填写后，事件记录中标明“补录”及录入人和录入时间，"
+            "办理期限从收到时间起算。Open311 接口不接受此字段。"
+        ),
+    )
+
+    def validate_received_at(self, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            services.check_backfill(value, timezone.now())
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict["received_at"]) from None
+        return value
 
 
 STATE_FILTERS = ["open", *(s.value for s in State)]
@@ -233,7 +254,14 @@ class CaseViewSet(
         if not scope.unit_in_scope(request.user, incoming.validated_data["org_unit"]):
             raise ApiValidationError({"org_unit": ["单元不存在或不在您的范围内。"]})
         try:
-            reported = services.report_case(request.user, channel=Channel.API, **incoming.validated_data)  # type: ignore[arg-type]
+            data = incoming.validated_data
+            backfilled = data["received_at"] is not None
+            reported = services.report_case(
+                request.user,  # type: ignore[arg-type]
+                channel=Channel.API,
+                backfilled=backfilled,
+                **data,
+            )
         except ValidationError as error:
             _raise(error)
         # What a read of the case gives, from the case and its one event in hand (no read-back).

@@ -153,3 +153,21 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field_name if field_name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class LedgerImportForm(Form):
+    """A case ledger (台账) to check: its case type and the file."""
+
+    case_type = forms.ModelChoiceField(
+        label="事件类型", queryset=CaseType.objects.all(), empty_label=None, to_field_name="code"
+    )
+    file = forms.FileField(label="台账文件(.xlsx)")
+
+    def clean_file(self) -> Any:
+        from zhenwu.web import downloads
+
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件。")
+        downloads.check_upload_size(upload, "case_ledger")
+        return upload

@@ -124,7 +124,14 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(state__in=[s.value for s in states.OPEN_STATES])
 
     def overdue(self, now: Any = None) -> CaseQuerySet:
-        return self.open().filter(deadline__lt=now or timezone.now())
+        """Open past the deadline as of `now`. A case imported from a ledger counts only from its import
+        on: before it, nobody here could have acted on it, so no figure of the past calls it overdue."""
+        now = now or timezone.now()
+        return (
+            self.open()
+            .filter(deadline__lt=now)
+            .filter(models.Q(imported_at__isnull=True) | models.Q(imported_at__lte=now))
+        )
 
     def received_between(self, start: Any, end: Any) -> CaseQuerySet:
         return self.filter(received_at__gte=start, received_at__lt=end).exclude(state=State.MERGED)
@@ -223,6 +230,12 @@ class Case(models.Model):
     # A link the reporter gave (Open311 media_url): kept and shown back, never fetched by the server.
     media_url = models.URLField("媒体链接", max_length=500, blank=True, default="", db_default="")
     attributes = models.JSONField("附加字段", null=True, blank=True, default=None)
+    # Set on a case brought in from a township's ledger (台账) with its real dates; its deadlines are
+    # computed from those dates, but it is overdue only from this moment on (see `overdue_counts_at`).
+    imported_at = models.DateTimeField("导入时间", null=True, blank=True, default=None)
+    ledger_number = models.CharField(
+        "台账编号", max_length=40, blank=True, default="", db_default="", help_text="乡镇台账中的原编号"
+    )
 
     objects = CaseQuerySet.as_manager()
     scope = ScopeRule(org_field="org_unit", department_field=None)
@@ -233,8 +246,19 @@ class Case(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["received_at"], name="case_received"),
-            # Counting a scope's open or overdue cases reads this index alone, not a heap page per case.
-            models.Index(fields=["state", "deadline", "org_unit"], name="case_state_deadline_place"),
+            # A ledger's re-import looks its numbers up among the type's imported cases.
+            models.Index(
+                fields=["case_type", "ledger_number"],
+                condition=~models.Q(ledger_number=""),
+                name="case_ledger_number",
+            ),
+            # Counting a scope's open or overdue cases reads this index alone, not a heap page per case
+            # (on PostgreSQL; `imported_at` rides along for the rule that an import is overdue from then on).
+            models.Index(
+                fields=["state", "deadline", "org_unit"],
+                include=["imported_at"],
+                name="case_state_deadline_place",
+            ),
             # A place's cases over a time (figures of a month; similar reports of the last days). A scope's
             # counts received, resolved and on time read this index alone.
             models.Index(
@@ -271,8 +295,20 @@ class Case(models.Model):
     def outcome(self) -> str:
         return states.outcome(self.state_enum).value
 
+    @property
+    def imported(self) -> bool:
+        return self.imported_at is not None
+
+    def overdue_counts_at(self, now: Any) -> bool:
+        """Whether deadlines may be held against the case at `now`: an imported case only from its import
+        on (the rule of `CaseQuerySet.overdue`)."""
+        return self.imported_at is None or self.imported_at <= now
+
     def is_overdue(self, now: Any = None) -> bool:
-        return self.is_open and self.deadline is not None and (now or timezone.now()) > self.deadline
+        now = now or timezone.now()
+        return (
+            self.is_open and self.deadline is not None and now > self.deadline and self.overdue_counts_at(now)
+        )
 
     def is_due_soon(self, now: Any = None) -> bool:
         """即将超期: open, not yet overdue, and due within 24 hours."""
@@ -283,11 +319,13 @@ class Case(models.Model):
 
     def is_acceptance_overdue(self, now: Any = None) -> bool:
         """受理超期: neither accepted nor rejected by the acceptance deadline (petitions: 15 days)."""
+        now = now or timezone.now()
         waiting = self.state in (State.REPORTED, State.ESCALATED)
         return (
             waiting
             and self.acceptance_deadline is not None
-            and (now or timezone.now()) > self.acceptance_deadline
+            and now > self.acceptance_deadline
+            and self.overdue_counts_at(now)
         )
 
     def on_time(self) -> bool:

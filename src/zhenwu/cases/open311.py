@@ -304,6 +304,9 @@ def _url_ok(url: str) -> bool:
     return True
 
 
+BACKDATING_FIELDS = ("received_at", "requested_datetime")
+
+
 def _post(request: HttpRequest, fmt: str) -> HttpResponse:
     form = request.POST
     client = services.open311_client(form.get("api_key", ""))
@@ -314,6 +317,11 @@ def _post(request: HttpRequest, fmt: str) -> HttpResponse:
         _jurisdiction(form)  # 404 when no such township
         raise Refusal(403, f"此 api_key 只能向 {client.township.name}（{client.township.code}）提交。")
     category = _category(form.get("service_code", "").strip())
+    # A public client does not date its own report: the time it reaches us is the time received. Staff
+    # enter an earlier case through the REST API (补录), with their name on it.
+    for name in BACKDATING_FIELDS:
+        if name in form:
+            raise Refusal(400, f"Open311 不接受 {name}：收到时间以提交时刻为准。")
     submission = georeport.read_submission(dict(form.lists()), _definition(category), _url_ok)
     lat, long = submission.point or (None, None)
     description = submission.description or NO_DESCRIPTION

@@ -406,11 +406,15 @@ def report_case(
     reporter_email: str = "",
     media_url: str = "",
     attributes: dict[str, Any] | None = None,
+    backfilled: bool = False,
 ) -> Reported:
     """Report a case. `actor` None is a system intake (Open311) already checked by its caller.
 
     A case taken in through a public channel (Open311) is public from the start: the reporter published
     it. Any other is private until someone allowed to marks it public (`set_public`).
+
+    `backfilled`: staff enter, now, a case received earlier (补录) at `received_at`; its first event says
+    so, with who entered it and when (see `check_backfill` for the dates allowed).
     """
     if actor is not None and not may_report_at(actor, org_unit):
         raise ValidationError({"org_unit": "您无权在该单元上报事件。"})
@@ -426,7 +430,12 @@ def report_case(
         raise ValidationError({"deadline_days": f"{case_type.name}须逐件设定办理期限(天)，请填写。"})
     checked_photos = _validated_photos(photos)
     level, handling_unit, department = _routing(case_type, org_unit, level)
-    received_at = received_at or timezone.now()
+    entered_at = timezone.now()
+    if backfilled:
+        if actor is None or received_at is None:
+            raise ValidationError({"received_at": "补录须由工作人员填写收到时间。"})
+        check_backfill(received_at, entered_at)
+    received_at = received_at or entered_at
     case = Case(
         case_type=case_type,
         category=category,
@@ -461,9 +470,24 @@ def report_case(
     # Every related record was read in this request: checking that each exists would cost a query apiece.
     case.full_clean(exclude=REPORT_RELATIONS)
     case.save()
-    event = _append_event(case, actor, "report", "", State.REPORTED, description[:200], {})
+    note, details = description[:200], {}
+    if backfilled:
+        note = f"补录：{actor}于{timezone.localtime(entered_at):%Y-%m-%d %H:%M}录入。{note}"
+        details = {"backfilled": True, "entered_at": entered_at.isoformat(), "entered_by": str(actor)}
+    event = _append_event(case, actor, "report", "", State.REPORTED, note, details, at=received_at)
     _save_photos(case, checked_photos, actor, event)
     return Reported(case, event)
+
+
+EARLIEST_RECEIVED = date(2000, 1, 1)
+
+
+def check_backfill(received_at: datetime, now: datetime) -> None:
+    """A received time staff may enter afterwards: not in the future, not before 2000."""
+    if received_at > now:
+        raise ValidationError({"received_at": "收到时间不能晚于现在。"})
+    if timezone.localdate(received_at) < EARLIEST_RECEIVED:
+        raise ValidationError({"received_at": "收到时间不能早于2000年1月1日。"})
 
 
 def _append_event(
@@ -474,6 +498,7 @@ def _append_event(
     to_state: str,
     note: str,
     details: dict[str, Any],
+    at: datetime | None = None,
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
@@ -482,6 +507,7 @@ def _append_event(
         to_state=to_state,
         actor=actor,
         actor_name=str(actor) if actor else "系统",
+        at=at or timezone.now(),
         note=note,
         details=details,
     )
@@ -1017,11 +1043,12 @@ FIGURE_FIELDS = (
     "resolved_at",
     "deadline",
     "state",
+    "imported_at",
 )
 
 
 def _add(figures: Figures, row: tuple[Any, ...], now: datetime, in_period: bool) -> None:
-    pk, _, _, _, received_at, resolved_at, deadline, state = row
+    pk, _, _, _, received_at, resolved_at, deadline, state, imported_at = row
     if in_period:
         figures.received_ids.append(pk)
         # Resolved by `now`: figures as of a past day (an indicator's month) leave out later resolutions.
@@ -1030,7 +1057,9 @@ def _add(figures: Figures, row: tuple[Any, ...], now: datetime, in_period: bool)
             figures.hours.append((resolved_at - received_at).total_seconds() / 3600)
             if deadline is None or resolved_at <= deadline:
                 figures.on_time_ids.append(pk)
-    if state in states.OPEN_STATES and deadline is not None and deadline < now:
+    # An imported case is overdue from its import on (CaseQuerySet.overdue), not in figures before it.
+    counts_now = imported_at is None or imported_at <= now
+    if state in states.OPEN_STATES and deadline is not None and deadline < now and counts_now:
         figures.overdue_ids.append(pk)
 
 

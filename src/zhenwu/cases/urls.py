@@ -13,4 +13,6 @@ urlpatterns = [
     path("visits/", views.visit_list, name="visit-list"),
     path("bulletin/<str:code>/", views.bulletin, name="bulletin"),
     path("ranking/<str:code>/", views.ranking, name="ranking"),
+    path("import/", views.ledger_import, name="ledger-import"),
+    path("import/templates/<str:code>.xlsx", views.ledger_template, name="ledger-template"),
 ]

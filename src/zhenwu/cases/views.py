@@ -16,11 +16,13 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.activity import services as activity
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role
+from zhenwu.web import downloads
 
-from . import outputs, services
+from . import ledger, outputs, services
 from .forms import (
     CaseFilterForm,
     CaseForm,
+    LedgerImportForm,
     NoticeForm,
     QuickReportForm,
     TransitionForm,
@@ -63,7 +65,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}
+    context = {
+        "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
+        "may_import_ledger": ledger.may_import(request.user),
+    }  # fmt: skip
     return render(request, "cases/case_list.html", context)
 
 
@@ -346,3 +351,38 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
     labels = dict(OrgKind.choices)
     context = {"ranking": result, "unit": unit, "kinds": [(k, labels[k]) for k in kinds]}
     return render(request, "cases/ranking.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    """Check a case ledger (dry run), then write what was shown on confirmation (ledger.apply_pending)."""
+    if not ledger.may_import(request.user):
+        raise Http404("记录不存在或无权查看。")
+    report = None
+    if request.method == "POST" and "pending" in request.POST:
+        report = ledger.apply_pending(request.user, request.POST["pending"])  # type: ignore[arg-type]
+        form = LedgerImportForm(initial={"case_type": report.case_type or None})
+    else:
+        form = LedgerImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = ledger.import_ledger(
+                request.user,  # type: ignore[arg-type]
+                form.cleaned_data["case_type"],
+                upload,
+                upload.name,
+                dry_run=True,
+            )
+    context = {"form": form, "report": report, "types": CaseType.objects.all()}
+    return render(request, "cases/ledger_import.html", context)
+
+
+@login_required
+def ledger_template(request: HttpRequest, code: str) -> HttpResponse:
+    case_type = services.case_type_by_code(code)
+    if case_type is None or not ledger.may_import(request.user):
+        raise Http404("记录不存在或无权查看。")
+    response = HttpResponse(ledger.template(case_type), content_type=downloads.XLSX)
+    response["Content-Disposition"] = downloads.attachment(f"{case_type.name}台账模板.xlsx")
+    return response

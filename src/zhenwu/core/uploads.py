@@ -104,6 +104,16 @@ LIMITS: dict[str, Limit] = {
     "number_check": Limit(
         "核数报告", 5 * MB, max_unpacked=50 * MB, max_part=20 * MB, max_tags=1_000_000, max_chars=250_000
     ),
+    # A township's case ledger of a year: a few thousand rows, sixteen columns.
+    "case_ledger": Limit(
+        "事件台账", 10 * MB, max_rows=20_000, max_unpacked=50 * MB, max_part=40 * MB,
+        max_tags=3_000_000, max_strings=250_000,
+    ),
+    # Monitoring identifications and benefit grants: one row per household or person.
+    "household_history": Limit(
+        "监测与救助台账", 10 * MB, max_rows=50_000, max_unpacked=50 * MB, max_part=40 * MB,
+        max_tags=3_000_000, max_strings=250_000,
+    ),
     "photo": Limit("事件照片", 5 * MB, max_pixels=50_000_000, max_files=6),
 }  # fmt: skip
 

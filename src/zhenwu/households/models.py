@@ -352,11 +352,14 @@ class PersonalDataAccess(models.Model):
 
 
 class RegisterImport(models.Model):
-    """One Excel import (a village register or a subsidy roll): the import itself is the logged write."""
+    """One Excel import (a village register, a subsidy roll, a monitoring list or benefit grants): the
+    import itself is the logged write."""
 
     class Kind(models.TextChoices):
         REGISTER = "register", "农户名册"
         SUBSIDY_ROLL = "subsidy_roll", "补贴清册"
+        MONITORING = "monitoring", "监测对象"
+        BENEFITS = "benefits", "低保特困"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT)
     org_unit = models.ForeignKey(OrgUnit, verbose_name="导入单位", on_delete=models.PROTECT)

@@ -24,7 +24,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
 from zhenwu.org.services import validation_messages
 
-from . import excel, forms, services
+from . import excel, forms, history, services
 from .models import (
     Benefit,
     BenefitKind,
@@ -405,8 +405,22 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/batch_detail.html", context)
 
 
+IMPORT_TITLES = {
+    "register": "导入农户名册",
+    "roll": "导入补贴清册",
+    "monitoring": "导入防返贫监测对象",
+    "benefits": "导入低保、特困供养",
+}
+TEMPLATE_NAMES = {
+    "register": "农户名册模板.xlsx",
+    "roll": "补贴清册模板.xlsx",
+    "monitoring": "防返贫监测对象模板.xlsx",
+    "benefits": "低保特困供养模板.xlsx",
+}
+
+
 def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
-    allowed = services.may_edit_register if kind == "register" else services.may_manage_subsidies
+    allowed = services.may_manage_subsidies if kind == "roll" else services.may_edit_register
     _deny_unless(allowed(request.user))
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     batches = [b for b in services.batches_for(request.user) if scope.unit_in_scope(request.user, b.org_unit)]
@@ -414,15 +428,20 @@ def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         dry_run = "commit" not in request.POST
+        user = request.user
         if kind == "register":
-            report = excel.import_register(request.user, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
+            report = excel.import_register(user, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
+        elif kind == "monitoring":
+            report = history.import_monitoring(user, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
+        elif kind == "benefits":
+            report = history.import_benefits(user, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
         else:
             batch = next((b for b in batches if str(b.pk) == request.POST.get("batch")), None)
             if batch is None:
                 form.add_error(None, "请选择补贴批次。")
             else:
-                report = excel.import_roll(request.user, batch, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
-    context = {"form": form, "report": report, "kind": kind, "batches": batches}
+                report = excel.import_roll(user, batch, upload, upload.name, dry_run=dry_run)  # type: ignore[arg-type]
+    context = {"form": form, "report": report, "kind": kind, "batches": batches, "title": IMPORT_TITLES[kind]}
     return render(request, "households/import.html", context)
 
 
@@ -439,11 +458,24 @@ def import_roll(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def import_monitoring(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "monitoring")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_benefits(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "benefits")
+
+
+@login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in ("register", "roll"):
+    if kind not in TEMPLATE_NAMES:
         raise Http404("没有该模板。")
-    name = "农户名册模板.xlsx" if kind == "register" else "补贴清册模板.xlsx"
-    response = HttpResponse(excel.template(kind), content_type=XLSX)
+    name = TEMPLATE_NAMES[kind]
+    content = history.template(kind) if kind in ("monitoring", "benefits") else excel.template(kind)
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response
 
