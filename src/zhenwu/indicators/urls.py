@@ -12,4 +12,5 @@ urlpatterns = [
     path("excel/upload/", views.upload, name="upload"),
     path("excel/progress/", views.export_progress, name="export"),
     path("violations/<int:pk>/", views.violation_detail, name="violation-detail"),
+    path("library/", views.library_view, name="library"),
 ]

@@ -69,3 +69,12 @@ def shipped_days() -> list[Day]:
 
 def shipped_years() -> list[int]:
     return sorted({day.date.year for day in shipped_days()})
+
+
+def how_to_load(year: int) -> str:
+    """What the admin does when a year's table is missing (said by `zhenwu init` and `zhenwu holidays`)."""
+    return (
+        f"国务院办公厅发布《关于{year}年部分节假日安排的通知》(通常在上一年11月至12月)后，"
+        f"把通知全文存为文本文件，运行 zhenwu holidays {year} --notice 通知.txt --dry-run 预览，"
+        "无误后去掉 --dry-run 载入；也可在管理后台「节假日/调休日」逐日录入。"
+    )

@@ -8,18 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from zhenwu.workcalendar import services
+from zhenwu.workcalendar.holidays import how_to_load
 from zhenwu.workcalendar.models import DayKind
 from zhenwu.workcalendar.notice import WEEKDAY_NAMES, NoticeError, parse_notice
 
 KIND_LABELS = dict(DayKind.choices)
-
-
-def how_to_load(year: int) -> str:
-    return (
-        f"国务院办公厅发布《关于{year}年部分节假日安排的通知》后，把通知全文存为文本文件(UTF-8)，"
-        f"运行 zhenwu holidays {year} --notice 通知.txt --dry-run 预览，无误后去掉 --dry-run 载入；"
-        "也可在管理后台「节假日/调休日」逐日录入。"
-    )
 
 
 def read_text(path: Path) -> str:
