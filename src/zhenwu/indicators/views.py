@@ -344,8 +344,8 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def library_view(request: HttpRequest) -> HttpResponse:
     """The indicator library (常用指标库): the township admin ticks what the township reports."""
-    township = _unit(request)
-    if not library.may_adopt(request.user, township):  # type: ignore[arg-type]
+    township = _unit(request).township()  # asked from a village page, the village's township
+    if township is None or not library.may_adopt(request.user, township):  # type: ignore[arg-type]
         raise Http404("记录不存在或无权查看。")
     offices = Department.objects.filter(township=township).order_by("code")
     form = LibraryForm(request.POST or None, rows=library.rows_for(township), offices=offices)
