@@ -412,6 +412,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "indicators:dashboard": unit_page(),
     "indicators:entry": unit_page(),
     "indicators:targets": unit_page(usable_by=lambda user: user.role == "township_admin"),
+    "indicators:library": unit_page(usable_by=lambda user: user.role == "township_admin"),
     "indicators:template": unit_page(),
     "indicators:upload": unit_page(),
     "indicators:export": unit_page(),
