@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from zhenwu.cases.models import CaseCategory, CaseType
 from zhenwu.core.text import is_blank, text_problem
 from zhenwu.indicators import library
 from zhenwu.org import services as org_services
-from zhenwu.org.models import Department, OrgKind, OrgUnit
+from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.workcalendar import holidays
 from zhenwu.workcalendar import services as calendar
 
@@ -215,3 +215,20 @@ def _library(report: Report) -> None:
         report.append(("created", f"常用指标库 {added} 项(到“指标 → 常用指标库”为本镇选用)"))
     if present:
         report.append(("found", f"常用指标库 {present} 项"))
+
+
+@transaction.atomic
+def create_first_admin(*, township: OrgUnit, username: str, password: str, display_name: str) -> User:
+    """The install's first account: the township's admin, who may use the admin site as the demo's
+    `admin` does. Refused once any account exists (the first-run page is then closed)."""
+    # Two first-run posts at once: the second waits on the township's row, then finds the first account.
+    OrgUnit.objects.select_for_update().get(pk=township.pk)
+    if User.objects.exists():
+        raise PermissionDenied("已有账户，初始化已完成。")
+    return org_services.create_user(
+        username=username,
+        password=password,
+        role=Role.TOWNSHIP_ADMIN,
+        org_unit=township,
+        display_name=display_name,
+    )

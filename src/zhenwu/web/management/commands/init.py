@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhenwu.onboarding import prepare_township
 from zhenwu.org.models import User
-from zhenwu.remembered import forget_everything
 
 OPTIONS = {"township": "--township", "code": "--code", "county": "--county", "county_code": "--county-code"}
 
@@ -30,8 +29,6 @@ class Command(BaseCommand):
             done = prepare_township(township=township, code=code, county=county, county_code=county_code)
         except ValidationError as error:
             raise CommandError("\n".join(self.messages(error))) from error
-        if done.changed:
-            forget_everything()  # reference data other processes keep: case types, offices, holidays
         self.stdout.write(self.style.SUCCESS(f"{done.county.name} · {done.township.name}"))
         for line in done.lines():
             self.stdout.write(f"  {line}")
