@@ -128,3 +128,12 @@ def test_only_the_township_admin_opens_the_library(
 def test_installing_the_library_twice_adds_nothing(cast: Cast) -> None:
     assert library.install() == (len(library.CATALOG), 0)
     assert library.install() == (0, len(library.CATALOG))
+
+
+def test_the_township_dashboard_links_the_library_for_its_admin_only(
+    cast: Cast, client: Client, installed: None
+) -> None:
+    client.force_login(cast.user("admin"))
+    assert URL in client.get(f"/indicators/?org={cast.township.code}").content.decode()
+    client.force_login(cast.user("leader"))
+    assert URL not in client.get(f"/indicators/?org={cast.township.code}").content.decode()
