@@ -97,6 +97,7 @@ def test_a_pick_without_an_office_is_refused_next_to_it_and_creates_nothing(
     })  # fmt: skip
     assert response.status_code == 200
     assert "「财政收入」：请选择责任站所。" in response.content.decode()
+    assert "没有选用任何指标：请按下方标红的提示更正后再提交。" in response.content.decode()
     assert Indicator.objects.count() == before
 
 
