@@ -126,6 +126,12 @@ def _unit(
     label = f"{kind.label} {name}({code})"
     unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
+        twin = OrgUnit.objects.filter(kind=kind, parent=parent, name=name).first()
+        if twin is not None:  # the same township under a code of its own making: never a second one
+            raise ValidationError({
+                field_name: f"已有名为「{name}」的{kind.label}，编码为 {twin.code}：请核对代码，"
+                "或在管理后台「组织单元」把它的编码改为统计用区划代码后再运行。"
+            })  # fmt: skip
         report.append(("created", label))
         return org_services.create_org_unit(kind=kind, code=code, name=name, parent=parent)
     if unit.kind != kind:

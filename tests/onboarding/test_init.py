@@ -139,3 +139,11 @@ def test_a_code_used_by_another_kind_of_unit_is_refused(empty_install: None) -> 
     with pytest.raises(CommandError, match="--code：代码 990102102000 已被村/社区「错码村」使用"):
         init(code="990102102000", township="新镇")
     assert whole_database() == before
+
+
+def test_a_township_of_the_same_name_under_another_code_is_refused_not_doubled(empty_install: None) -> None:
+    county = prepare_township(**ARGS).county
+    org_services.create_org_unit(kind=OrgKind.TOWNSHIP, code="HK01", name="柳镇", parent=county)
+    with pytest.raises(CommandError, match="--code：已有名为「柳镇」的乡镇/街道，编码为 HK01"):
+        init(township="柳镇", code="990102102000")
+    assert OrgUnit.objects.filter(name="柳镇").count() == 1
