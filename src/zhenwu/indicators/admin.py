@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from zhenwu import measures
-from zhenwu.org.admin import ScopedAdmin
+from zhenwu.org.admin import ScopedAdmin, SharedTableAdmin
 from zhenwu.web.forms import ModelForm
 
-from .models import ConsistencyRule, Indicator, IndicatorSettings, Target
+from .models import ConsistencyRule, Indicator, IndicatorSettings, LibraryIndicator, Target
 
 
 class IndicatorForm(ModelForm):  # type: ignore[type-arg]
@@ -57,3 +57,10 @@ class TargetAdmin(ScopedAdmin):
 class ConsistencyRuleAdmin(ScopedAdmin):
     list_display = ["name", "left", "operator", "right_kind", "right", "missing", "active"]
     list_select_related = ["left", "right"]
+
+
+@admin.register(LibraryIndicator)
+class LibraryIndicatorAdmin(SharedTableAdmin):
+    list_display = ["name", "code", "group", "unit", "kind", "department_name", "source"]
+    list_filter = ["group", "kind"]
+    search_fields = ["name", "code"]

@@ -19,6 +19,7 @@ class IndicatorsConfig(AppConfig):
             models.Value,
             models.ConsistencyRule,
             models.RuleViolation,
+            models.LibraryIndicator,
         ):
             record_changes(model)
         navigation.register(navigation.NavItem("指标", "indicators:dashboard", order=10))

@@ -18,6 +18,7 @@ from zhenwu.core.periods import Period
 from zhenwu.org.demo import TOWNSHIP
 from zhenwu.org.models import Department, OrgKind, OrgUnit, User
 
+from . import library
 from .models import (
     ConsistencyRule,
     Direction,
@@ -114,6 +115,7 @@ TOWNSHIP_OWN = {"szcl"}  # villages report, and the township enters its own stat
 
 
 def load() -> None:
+    library.install()  # the indicator library, as `zhenwu init` installs it for a real township
     township = OrgUnit.objects.get(code=TOWNSHIP[0])
     if Indicator.objects.filter(township=township).exists():
         return

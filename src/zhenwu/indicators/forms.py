@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from zhenwu.core.numbers import NumberInputError, parse_entered_number
 from zhenwu.core.periods import Period, PeriodError, parse_period
+from zhenwu.org.models import Department
 from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
-from .models import VALUE_PLACES, Indicator
+from .library import LibraryRow
+from .models import VALUE_PLACES, Indicator, LibraryIndicator
 from .services import EntryCheck, ProgressRow
 
 
@@ -183,3 +186,51 @@ class UploadForm(Form):
 
 class ExplainForm(Form):
     explanation = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class LibraryForm(Form):
+    """The indicator library as a township admin picks from it: a box and an office per entry not yet
+    adopted. `picks()` gives (entry, office) for each box ticked."""
+
+    def __init__(self, *args: Any, rows: list[LibraryRow], offices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.open_rows = [r for r in rows if r.adopted is None]
+        for row in self.open_rows:
+            code = row.entry.code
+            self.fields[f"pick-{code}"] = forms.BooleanField(label=row.entry.name, required=False)
+            self.fields[f"office-{code}"] = forms.ModelChoiceField(
+                offices,
+                label=f"{row.entry.name}的责任站所",
+                required=False,
+                initial=row.office.pk if row.office else None,
+                empty_label="请选择",
+                error_messages={"invalid_choice": "所选站所不属于本镇，请重新选择。"},
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        picked = [r for r in self.open_rows if cleaned.get(f"pick-{r.entry.code}")]
+        for row in picked:
+            field = f"office-{row.entry.code}"
+            if not cleaned.get(field) and field not in self.errors:
+                self.add_error(field, f"「{row.entry.name}」：请选择责任站所。")
+        if not picked and not self.errors:
+            raise ValidationError("请至少勾选一项指标。")
+        return cleaned
+
+    def picks(self) -> list[tuple[LibraryIndicator, Department]]:
+        return [
+            (r.entry, self.cleaned_data[f"office-{r.entry.code}"])
+            for r in self.open_rows
+            if self.cleaned_data.get(f"pick-{r.entry.code}")
+        ]
+
+    def groups(self) -> list[tuple[str, list[tuple[LibraryRow, Any, Any]]]]:
+        """Rows by the library's group, each with its bound box and office field (None when adopted)."""
+        grouped: dict[str, list[tuple[LibraryRow, Any, Any]]] = defaultdict(list)
+        for row in self.rows:
+            code = row.entry.code
+            fields = (self[f"pick-{code}"], self[f"office-{code}"]) if row.adopted is None else (None, None)
+            grouped[row.entry.group].append((row, *fields))
+        return list(grouped.items())

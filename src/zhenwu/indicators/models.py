@@ -338,3 +338,36 @@ class RuleViolation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.org_unit} {self.year}-{self.month:02d}"
+
+
+class LibraryIndicator(models.Model):
+    """An indicator townships commonly report (常用指标库), for a township admin to pick from.
+
+    Installation-wide, like the holiday table: `zhenwu init` installs the catalog in `library.py`, admins
+    may add their county's own in the admin site, and picking one creates the township's `Indicator`.
+    """
+
+    code = models.CharField("编码", max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField("名称", max_length=64)
+    group = models.CharField("类别", max_length=16, help_text="经济发展、财政税收、农业农村 …")
+    unit = models.CharField("计量单位", max_length=16)
+    kind = models.CharField("类型", max_length=16, choices=IndicatorKind.choices)
+    direction = models.CharField("方向", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    decimals = models.PositiveSmallIntegerField(
+        "小数位数", default=2, validators=[MaxValueValidator(VALUE_PLACES)]
+    )
+    by_village = models.BooleanField("按村填报", default=False)
+    department_code = models.CharField("通常责任站所编码", max_length=32, validators=[code_validator])
+    department_name = models.CharField("通常责任站所", max_length=64)
+    source = models.CharField("数据来源", max_length=64, blank=True, help_text="留空为人工填报。")
+    source_option = models.CharField("来源范围", max_length=64, blank=True)
+    note = models.CharField("口径说明", max_length=200, blank=True)
+    position = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "常用指标"
+        verbose_name_plural = "常用指标库"
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name

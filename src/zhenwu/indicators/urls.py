@@ -14,4 +14,5 @@ urlpatterns = [
     path("workbook/", views.workbook_import, name="workbook-import"),
     path("workbook/template/", views.workbook_template, name="workbook-template"),
     path("violations/<int:pk>/", views.violation_detail, name="violation-detail"),
+    path("library/", views.library_view, name="library"),
 ]

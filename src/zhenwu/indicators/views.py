@@ -23,8 +23,8 @@ from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role
 from zhenwu.web import downloads
 
-from . import excel, rules, services, workbook
-from .forms import EntryForm, ExplainForm, TargetForm, UploadForm
+from . import excel, library, rules, services, workbook
+from .forms import EntryForm, ExplainForm, LibraryForm, TargetForm, UploadForm
 from .models import Indicator, RuleViolation
 
 
@@ -393,3 +393,24 @@ def workbook_template(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     content = workbook.template_workbook(request.user, township, year)  # type: ignore[arg-type]
     return _xlsx(content, f"{township.name}{year}年指标台账.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def library_view(request: HttpRequest) -> HttpResponse:
+    """The indicator library (常用指标库): the township admin ticks what the township reports."""
+    township = _unit(request).township()  # asked from a village page, the village's township
+    if township is None or not library.may_adopt(request.user, township):  # type: ignore[arg-type]
+        raise Http404("记录不存在或无权查看。")
+    offices = Department.objects.filter(township=township).order_by("code")
+    form = LibraryForm(request.POST or None, rows=library.rows_for(township), offices=offices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = library.adopt(request.user, township, form.picks())  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            names = "、".join(i.name for i in created)
+            messages.success(request, f"已选用 {len(created)} 项指标：{names}。可到“目标任务”填写全年目标。")
+            return redirect(f"{reverse('indicators:library')}?org={township.code}")
+    return render(request, "indicators/library.html", {"unit": township, "form": form})

@@ -8,4 +8,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("check/", views.number_check, name="number-check"),
     path("healthz", views.healthz, name="healthz"),
+    path("setup/", views.setup_view, name="setup"),
 ]

@@ -5,34 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_open311_public_feed'),
-        ('org', '0001_initial'),
+        ("cases", "0005_open311_public_feed"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_state_deadline_place',
+            model_name="case",
+            name="case_state_deadline_place",
         ),
         migrations.AddField(
-            model_name='case',
-            name='imported_at',
-            field=models.DateTimeField(blank=True, default=None, null=True, verbose_name='导入时间'),
+            model_name="case",
+            name="imported_at",
+            field=models.DateTimeField(blank=True, default=None, null=True, verbose_name="导入时间"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='ledger_number',
-            field=models.CharField(blank=True, db_default='', default='', help_text='乡镇台账中的原编号', max_length=40, verbose_name='台账编号'),
+            model_name="case",
+            name="ledger_number",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="乡镇台账中的原编号",
+                max_length=40,
+                verbose_name="台账编号",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('ledger_number', ''), _negated=True), fields=['case_type', 'ledger_number'], name='case_ledger_number'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("ledger_number", ""), _negated=True),
+                fields=["case_type", "ledger_number"],
+                name="case_ledger_number",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'deadline', 'org_unit'], include=('imported_at',), name='case_state_deadline_place'),
+            model_name="case",
+            index=models.Index(
+                fields=["state", "deadline", "org_unit"],
+                include=("imported_at",),
+                name="case_state_deadline_place",
+            ),
         ),
     ]

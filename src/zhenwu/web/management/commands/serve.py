@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from zhenwu.households.keycheck import check_field_key
+from zhenwu.web.setup import setup_line
 
 
 class Command(BaseCommand):
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"镇务已启动：http://{addrport}/  (按 Ctrl+C 停止)")
+        line = setup_line(addrport)
+        if line:
+            self.stdout.write(self.style.WARNING(line))
         if settings.DEBUG:
             call_command("runserver", addrport, use_reloader=False)
             return
