@@ -25,20 +25,16 @@ from openpyxl import load_workbook
 from time_machine import TimeMachineFixture
 
 from tests.fixtures.township import township as t
-from zhenwu.cases import ledger
+from tests.fixtures.township.onboard import LEDGERS, onboard
 from zhenwu.cases.models import CaseType
-from zhenwu.households import excel as households_excel
-from zhenwu.households import history
-from zhenwu.indicators import workbook
 from zhenwu.onboarding import create_first_admin
-from zhenwu.org import accounts, imports
+from zhenwu.org import accounts
 from zhenwu.org.models import OrgUnit, User
 from zhenwu.reports import services as reports
 from zhenwu.reports.kinds import spec_for
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "township"
 STARTS = datetime(2026, 9, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-LEDGERS = {"hazard": "安全隐患台账.xlsx", "petition": "信访台账.xlsx", "grid_event": "网格事件台账.xlsx"}
 SPAN = (date(2026, 1, 1), date(2026, 8, 31))
 
 
@@ -105,30 +101,7 @@ def hekou_starts(empty_install: None, time_machine: TimeMachineFixture) -> User:
     township = OrgUnit.objects.get(code=t.TOWNSHIP[1])
     admin = create_first_admin(township=township, username="hekou-admin", password="Heko-2026-start",
                                display_name="周海涛")  # fmt: skip
-    for name, dry_run, apply in [
-        ("组织机构.xlsx", imports.dry_run_org, imports.apply_org),
-        ("人员账号.xlsx", accounts.dry_run_accounts, accounts.apply_accounts),
-    ]:
-        assert dry_run(admin, _file(name), name).errors == [], name
-        assert apply(admin, _file(name), name).saved, name
-    checked = workbook.import_workbook(admin, _file("指标台账.xlsx"), "指标台账.xlsx")
-    assert (checked.errors, checked.doubts) == ([], [])
-    assert workbook.confirm_pending(admin, checked.pending).saved
-    for code, name in LEDGERS.items():
-        case_type = CaseType.objects.get(code=code)
-        checked_ledger = ledger.import_ledger(admin, case_type, _file(name), name, dry_run=True)
-        assert checked_ledger.errors == [], name
-        assert ledger.apply_pending(admin, checked_ledger.pending).written, name
-    register = households_excel.import_register(
-        admin, BytesIO(_file("户籍登记.xlsx")), "户籍登记.xlsx", dry_run=False
-    )
-    assert register.errors == [] and register.written
-    for name, run in [
-        ("防返贫监测对象.xlsx", history.import_monitoring),
-        ("低保发放.xlsx", history.import_benefits),
-    ]:
-        assert run(admin, _file(name), name, dry_run=True).errors == [], name
-        assert run(admin, _file(name), name, dry_run=False).written, name
+    onboard(admin, FILES)
     return admin
 
 
