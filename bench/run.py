@@ -23,6 +23,7 @@ ZHENWU = str(ROOT / ".venv" / "bin" / "zhenwu")
 BENCH = ROOT / "bench"
 COUNTY_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_county"
 IMPORT_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_bench_import"
+ONBOARDING_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_bench_onboarding"
 
 PLANS = {
     "quick": {
@@ -31,6 +32,7 @@ PLANS = {
         "http": ["--seconds", "3", "--page-requests", "20"],
         "import_rows": "20000",
         "reader_mb": "2",
+        "onboarding_townships": "20",
     },
     "county": {
         "townships": 20,
@@ -38,6 +40,7 @@ PLANS = {
         "http": ["--seconds", "10", "--page-requests", "40"],
         "import_rows": "100000",
         "reader_mb": "10",
+        "onboarding_townships": "20",
     },
 }
 
@@ -86,11 +89,13 @@ def main(mode: str) -> int:
         database.parent.mkdir(parents=True, exist_ok=True)
         for stale in database.parent.glob("township.sqlite3*"):
             stale.unlink()
-        url, import_url = f"sqlite:///{database}", ""
+        url, import_url, onboarding_url = f"sqlite:///{database}", "", ""
     else:
         url, import_url = os.environ.get("BENCH_DATABASE_URL", COUNTY_URL), IMPORT_URL
+        onboarding_url = ONBOARDING_URL
         postgres_database(url, fresh=False)
         postgres_database(import_url, fresh=True)
+        postgres_database(onboarding_url, fresh=True)
     env = prepare(plan, url)
     label = str(plan["label"])
     run([PYTHON, str(BENCH / "http_bench.py"), "--database-url", url, "--label", label, *plan["http"]], env)
@@ -99,6 +104,12 @@ def main(mode: str) -> int:
     if import_url:
         import_env["DATABASE_URL"] = import_url
     run([PYTHON, str(BENCH / "households_import.py"), str(plan["import_rows"]), label], import_env)
+    onboarding_env = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+    if onboarding_url:
+        onboarding_env["DATABASE_URL"] = onboarding_url
+    run(
+        [PYTHON, str(BENCH / "onboarding_bench.py"), str(plan["onboarding_townships"]), label], onboarding_env
+    )
     run([PYTHON, str(BENCH / "reader_bench.py"), "--mb", str(plan["reader_mb"]), "--label", label], env)
     run([PYTHON, str(BENCH / "uploads_bench.py"), "--label", label], env)
     run([PYTHON, str(BENCH / "summary.py"), *(["--readme"] if mode == "county" else [])], env)

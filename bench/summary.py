@@ -75,6 +75,13 @@ def other_rows(label: str) -> list[str]:
             f"| Excel import, {imported['rows']:,} member rows | {imported['import_seconds']} s "
             f"| < 60 s | {imported['ratio']} | {verdict(imported['met'])} |"
         )
+    if onboarding := read(f"onboarding_{label}"):
+        rows.append(
+            f"| onboarding {onboarding['townships']} townships (init and {onboarding['files']} files, "
+            f"{onboarding['rows']:,} rows) | {onboarding['seconds_per_township']} s a township "
+            f"| < {onboarding['target_seconds_per_township']} s | {onboarding['ratio']} "
+            f"| {verdict(onboarding['met'])} |"
+        )
     if uploads := read(f"uploads_{label}"):
         rows += upload_rows(uploads)
     return rows

@@ -188,9 +188,10 @@ def _household(
     return by_number
 
 
-def _lookups(
-    user: User, parsed: list[tuple[int, dict[str, str], str | None]]
-) -> tuple[dict[str, Household], dict[str, Member]]:
+Parsed = list[tuple[int, dict[str, str], str | None]]  # (row, cells, the identity number's index)
+
+
+def _lookups(user: User, parsed: Parsed) -> tuple[dict[str, Household], dict[str, Member]]:
     finder = _Finder(user)
     numbers = sorted({cells["户编号"] for _, cells, _ in parsed if cells["户编号"]})
     indexes = sorted({index for _, _, index in parsed if index})
@@ -229,18 +230,12 @@ def import_monitoring(user: User, source: IO[bytes] | bytes, file_name: str, *, 
     `report.households`: identifications that are (or would be) new; rows already imported are passed over.
     """
     report = Report()
-    if not services.may_edit_register(user):
-        report.errors.append("您的角色不能导入监测对象。")
+    read = _read(
+        user, source, file_name, MONITORING_COLUMNS, "户主身份证号", "您的角色不能导入监测对象。", report
+    )
+    if read is None:
         return report
-    parsed: list[tuple[int, dict[str, str], str | None]] = []
-    for row, cells in _rows(_stream(source), file_name, UPLOAD_KIND, MONITORING_COLUMNS, report):
-        if report.stopped:
-            break
-        report.rows += 1
-        parsed.append((row, cells, _index(cells["户主身份证号"])))
-    if report.stopped:
-        return report
-    households, members = _lookups(user, parsed)
+    parsed, households, members = read
     new: list[_Identification] = []
     seen: dict[int, int] = {}
     for row, cells, index in parsed:
@@ -255,12 +250,38 @@ def import_monitoring(user: User, source: IO[bytes] | bytes, file_name: str, *, 
         seen[found.household.pk] = row
         if not _already_monitored(found, report):
             new.append(found)
-    report.households = len(new)
-    if report.rows == 0 and report.ok:
-        report.errors.append("文件中没有数据行。")
-    if report.ok and not dry_run:
+    if _ready_to_write(report, len(new), dry_run):
         _write_monitoring(user, new, file_name, report)
     return report
+
+
+def _read(
+    user: User, source: IO[bytes] | bytes, file_name: str, columns: list[str], id_column: str, refusal: str,
+    report: Report,
+) -> tuple[Parsed, dict[str, Household], dict[str, Member]] | None:  # fmt: skip
+    """The rows of a list, each with its identity number's index, and the households and members they
+    name; None when the user may not import or the file cannot be read (the report says why)."""
+    if not services.may_edit_register(user):
+        report.errors.append(refusal)
+        return None
+    parsed: Parsed = []
+    for row, cells in _rows(_stream(source), file_name, UPLOAD_KIND, columns, report):
+        if report.stopped:
+            break
+        report.rows += 1
+        parsed.append((row, cells, _index(cells[id_column])))
+    if report.stopped:
+        return None
+    households, members = _lookups(user, parsed)
+    return parsed, households, members
+
+
+def _ready_to_write(report: Report, new: int, dry_run: bool) -> bool:
+    """Count what is new, refuse an empty file; True when the import is clean and not a dry run."""
+    report.households = new
+    if report.rows == 0 and report.ok:
+        report.errors.append("文件中没有数据行。")
+    return report.ok and not dry_run
 
 
 def _identification(
@@ -364,18 +385,10 @@ def import_benefits(user: User, source: IO[bytes] | bytes, file_name: str, *, dr
     them all. `report.households`: grants that are (or would be) new; rows already imported are passed over.
     """
     report = Report()
-    if not services.may_edit_register(user):
-        report.errors.append("您的角色不能导入救助记录。")
+    read = _read(user, source, file_name, BENEFIT_COLUMNS, "身份证号", "您的角色不能导入救助记录。", report)
+    if read is None:
         return report
-    parsed: list[tuple[int, dict[str, str], str | None]] = []
-    for row, cells in _rows(_stream(source), file_name, UPLOAD_KIND, BENEFIT_COLUMNS, report):
-        if report.stopped:
-            break
-        report.rows += 1
-        parsed.append((row, cells, _index(cells["身份证号"])))
-    if report.stopped:
-        return report
-    households, members = _lookups(user, parsed)
+    parsed, households, members = read
     new: list[_Grant] = []
     in_file: dict[tuple[int, str], list[_Grant]] = {}
     for row, cells, index in parsed:
@@ -394,10 +407,7 @@ def import_benefits(user: User, source: IO[bytes] | bytes, file_name: str, *, dr
         others.append(grant)
         if not _already_granted(grant, report):
             new.append(grant)
-    report.households = len(new)
-    if report.rows == 0 and report.ok:
-        report.errors.append("文件中没有数据行。")
-    if report.ok and not dry_run:
+    if _ready_to_write(report, len(new), dry_run):
         _write_benefits(user, new, file_name, report)
     return report
 

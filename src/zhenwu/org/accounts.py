@@ -34,7 +34,7 @@ from zhenwu.web import downloads
 
 from . import scope, services
 from .models import ROLE_UNIT_KIND, Department, OrgKind, OrgUnit, Role, User
-from .sheets import Row, SheetSpec, read_rows, save, style, template
+from .sheets import PlannedChanges, Row, SheetSpec, read_rows, save, style, template
 
 UPLOAD_KIND = "accounts"  # its limits: zhenwu.core.uploads.LIMITS
 SIGNING_SALT = "zhenwu.org.import-accounts"
@@ -73,28 +73,13 @@ class AccountChange:
 
 
 @dataclass
-class AccountImportResult:
+class AccountImportResult(PlannedChanges):
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changes: list[AccountChange] = field(default_factory=list)
     pending: str = ""
     saved: bool = False
     created: list[User] = field(default_factory=list)  # the new accounts, once saved
-
-    def of(self, action: str) -> list[AccountChange]:
-        return [c for c in self.changes if c.action == action]
-
-    @property
-    def added(self) -> int:
-        return len(self.of(ADDED))
-
-    @property
-    def updated(self) -> int:
-        return len(self.of(UPDATED))
-
-    @property
-    def unchanged(self) -> int:
-        return len(self.of(UNCHANGED))
 
 
 # --- import: public entry points ------------------------------------------------------------------------

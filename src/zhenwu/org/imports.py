@@ -21,7 +21,7 @@ from zhenwu.web import downloads
 
 from . import scope, services
 from .models import PARENT_KIND, PATH_SEPARATOR, Department, OrgKind, OrgUnit, User
-from .sheets import Row, SheetSpec, read_rows, template
+from .sheets import PlannedChanges, Row, SheetSpec, read_rows, template
 
 UPLOAD_KIND = "org_tree"  # its limits: zhenwu.core.uploads.LIMITS
 SIGNING_SALT = "zhenwu.org.import-tree"
@@ -74,26 +74,12 @@ class Change:
 
 
 @dataclass
-class OrgImportResult:
+class OrgImportResult(PlannedChanges):
     errors: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     pending: str = ""  # the checked rows, signed, for the confirmation
     saved: bool = False
-
-    def of(self, action: str) -> list[Change]:
-        return [c for c in self.changes if c.action == action]
-
-    @property
-    def added(self) -> int:
-        return len(self.of(ADDED))
-
-    @property
-    def updated(self) -> int:
-        return len(self.of(RENAMED))
-
-    @property
-    def unchanged(self) -> int:
-        return len(self.of(UNCHANGED))
+    updated_action = RENAMED
 
 
 # --- public entry points -------------------------------------------------------------------------------

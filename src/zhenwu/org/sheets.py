@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
@@ -143,3 +143,26 @@ def save(book: Workbook) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+class PlannedChanges:
+    """The counts an import's result gives of its planned changes (one per row), by their action:
+    added, updated (for units: renamed), unchanged."""
+
+    changes: list[Any]
+    updated_action: ClassVar[str] = "updated"
+
+    def of(self, action: str) -> list[Any]:
+        return [c for c in self.changes if c.action == action]
+
+    @property
+    def added(self) -> int:
+        return len(self.of("added"))
+
+    @property
+    def updated(self) -> int:
+        return len(self.of(self.updated_action))
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.of("unchanged"))
