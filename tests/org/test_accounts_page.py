@@ -56,6 +56,14 @@ def test_the_password_validators_apply_and_a_refused_password_keeps_the_link(
     assert client.get(link).status_code == 200
 
 
+def test_a_password_with_a_control_character_is_refused_by_name(cast: Cast, client: Client) -> None:
+    link = path_of(accounts.first_login_link(new_clerk(cast), "http://testserver"))
+    odd = GOOD_PASSWORD + "\u202e"
+    page = client.post(link, {"new_password1": odd, "new_password2": odd})
+    assert page.status_code == 200 and "_auth_user_id" not in client.session
+    assert "含有改变文字方向的控制字符" in page.context["form"].errors["new_password1"][0]
+
+
 def test_an_expired_or_forged_link_is_refused(cast: Cast, client: Client) -> None:
     link = path_of(accounts.first_login_link(new_clerk(cast), "http://testserver"))
     with time_machine.travel(timezone.now() + timedelta(days=6, hours=23)):

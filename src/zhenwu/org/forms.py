@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from zhenwu.web import downloads
-from zhenwu.web.forms import Form
+from zhenwu.web.forms import CheckedTextMixin, Form
 
 from .models import OrgKind, OrgUnit, Role, User
 
@@ -84,5 +84,5 @@ class AccountFilterForm(Form):
         return urlencode({k: v for k, v in self.cleaned_data.items() if v})
 
 
-class FirstPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class FirstPasswordForm(CheckedTextMixin, SetPasswordForm):  # type: ignore[type-arg]
     """Django's set-password form: both fields and every configured password validator."""
