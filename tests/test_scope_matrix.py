@@ -26,6 +26,8 @@ from openpyxl import load_workbook
 from tests import factories
 from tests.conftest import Cast
 from tests.households import factories as hh
+from tests.registers import helpers as reg
+from tests.registers import workbooks as reg_books
 from zhenwu.activity.services import acting_as
 from zhenwu.cases import catalog as case_catalog
 from zhenwu.cases import services as case_services
@@ -37,6 +39,7 @@ from zhenwu.org import admin as org_admin
 from zhenwu.org import services
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.projects.models import InvestmentLead, Milestone, Project
+from zhenwu.registers.models import Register, Thing
 from zhenwu.reports.models import NarrativeEntry
 
 ROLES = ["xian", "admin", "leader", "jingfa", "cun01", "cun02", "wangge01"]
@@ -87,6 +90,8 @@ NO_RECORD |= {
     "org:account-links",
     "org:first-login",
 }
+# The definition upload is a form (township admins only, else 404) that shows no record.
+NO_RECORD |= {"registers:load"}
 
 
 def registered_url_names() -> Iterator[str]:
@@ -124,12 +129,13 @@ def placements(cast: Cast) -> dict[str, Placement]:
 @dataclass(frozen=True)
 class ScopeCase:
     """How to make a record at a unit and reach it: a `list` finds it in a page filtered by
-    `list_query`, a `detail` names it in the URL, a `unit` page takes the unit as ?org=, a `unit-post`
+    `list_query` (at the URL `list_kwargs` name, for a list of one register), a `detail` names it in the URL, a `unit` page takes the unit as ?org=, a `unit-post`
     API write names it as "org" in its JSON body."""
 
     mode: str
     make: Callable[[Cast, OrgUnit], Any]
     list_query: Callable[[Any], str] = lambda record: ""
+    list_kwargs: Callable[[Any], dict[str, Any] | None] = lambda record: None
     appears: Callable[[str, Any], bool] = lambda body, record: True
     detail_kwargs: Callable[[Any], dict[str, Any]] = lambda record: {}
     usable_by: Callable[[User], bool] = lambda user: True
@@ -442,7 +448,35 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     "api:monitoring-case-detail": monitoring_case("detail", ""),
 }
 
+def register_at(cast: Cast, unit: OrgUnit) -> Register:
+    """A register of `unit`'s township (its catalog, shared with everyone under it), named for `unit`."""
+    township = unit.township() or cast.township
+    return reg.register_in(cast, township, reg_books.visits(f"visits_{unit.pk}", f"走访{unit.code}"))
+
+
+def thing_at(cast: Cast, unit: OrgUnit) -> Thing:
+    thing = reg.lamp_at(cast, unit).thing
+    assert thing is not None
+    return thing
+
+
+REGISTER_CASES = {
+    "registers:register-list": ScopeCase(
+        mode="list", make=register_at, appears=lambda body, r: r.title in body, shared_downward=True
+    ),
+    # One register ("visits") in each township: the outside record is missing from the user's own list.
+    "registers:record-list": ScopeCase(
+        mode="list",
+        make=reg.visit_at,
+        list_kwargs=lambda record: {"form_id": record.register.form_id},
+        appears=lambda body, record: f"/registers/records/{record.pk}/" in body,
+    ),
+    "registers:record-detail": detail_of(reg.visit_at),
+    "registers:thing-detail": detail_of(thing_at),
+}
+
 SCOPE_CASES: dict[str, ScopeCase] = {
+    **REGISTER_CASES,
     **CASE_CASES,
     **HOUSEHOLD_CASES,
     "org:unit-list": unit_case("list", lambda unit: f"/org/units/{unit.code}/"),
@@ -578,8 +612,8 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
     inside, outside = case.make(cast, place.inside), case.make(cast, outside_unit)
     client.force_login(user)
     if case.mode == "list":
-        inside_page = _get(client, name, query=case.list_query(inside))
-        outside_page = _get(client, name, query=case.list_query(outside))
+        inside_page = _get(client, name, case.list_kwargs(inside), case.list_query(inside))
+        outside_page = _get(client, name, case.list_kwargs(outside), case.list_query(outside))
         if case.closed and not case.usable_by(user):
             assert inside_page.status_code == 404 and outside_page.status_code == 404
             return
@@ -639,7 +673,7 @@ def test_out_of_scope_and_missing_records_answer_alike(cast: Cast, client: Clien
 def test_anonymous_visitor_is_sent_to_login(cast: Cast, client: Client, name: str) -> None:
     case = SCOPE_CASES[name]
     record = case.make(cast, cast.village01)
-    kwargs = case.detail_kwargs(record) if case.mode in ("detail", "post") else None
+    kwargs = case.detail_kwargs(record) if case.mode in ("detail", "post") else case.list_kwargs(record)
     if case.mode == "unit-post":
         response = post_for_unit(client, name, record.code)
     elif case.mode == "post":

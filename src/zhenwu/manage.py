@@ -1,11 +1,14 @@
 """The `zhenwu` console script: Django's management commands, and the report checker.
 
 `zhenwu check FILE` checks a report's numbers; `zhenwu check` without a file runs Django's system checks.
-`zhenwu bench-data` is the `bench_data` command (zhenwu.benchdata).
+`zhenwu bench-data` is the `bench_data` command (zhenwu.benchdata); `zhenwu register-load` is
+`register_load` (zhenwu.registers).
 """
 
 import os
 import sys
+
+DASHED = {"bench-data": "bench_data", "register-load": "register_load"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,8 +17,8 @@ def main(argv: list[str] | None = None) -> None:
         from zhenwu.reader.cli import main as check_report
 
         sys.exit(check_report(args[2:]))
-    if len(args) > 1 and args[1] == "bench-data":
-        args[1] = "bench_data"  # a Django command's name is its module's, and a module has no dash
+    if len(args) > 1 and args[1] in DASHED:
+        args[1] = DASHED[args[1]]  # a Django command's name is its module's, and a module has no dash
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenwu.settings")
     from django.core.management import execute_from_command_line
 

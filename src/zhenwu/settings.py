@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "zhenwu.indicators",
     "zhenwu.projects",
     "zhenwu.households",
+    "zhenwu.registers",
     "zhenwu.reports",
     "zhenwu.benchdata",
     "django.contrib.admin",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("activity/", include("zhenwu.activity.urls")),
     path("households/", include("zhenwu.households.urls")),
     path("cases/", include("zhenwu.cases.urls")),
+    path("registers/", include("zhenwu.registers.urls")),
     path("reports/", include("zhenwu.reports.urls")),
     path("open311/v2/", include("zhenwu.cases.open311_urls")),
     path("api/v1/", include(("zhenwu.api_urls", "api"))),

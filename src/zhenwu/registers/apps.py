@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class RegistersConfig(AppConfig):
+    name = "zhenwu.registers"
+    label = "registers"
+    verbose_name = "台账"
+
+    def ready(self) -> None:
+        from zhenwu.activity.services import record_changes
+
+        from . import models
+
+        # The workbook's bytes and the encrypted personal values never reach the log; the masked copies do.
+        record_changes(models.Register)
+        record_changes(models.RegisterVersion, exclude=["source", "xform", "definition"])
+        record_changes(models.Thing)
+        record_changes(models.RegisterRecord, exclude=["personal_cipher"])
+
+        from zhenwu.web import navigation
+
+        navigation.register(navigation.NavItem("台账", "registers:register-list", order=45))

@@ -1,0 +1,196 @@
+"""Registers (台账): a township's ledgers defined by its own XLSForm workbooks, and their records.
+
+A register is the township's; each upload of its workbook is a version, kept with the workbook, the
+parsed definition and the XForm, so that a record made by an old version stays readable by that version.
+Records keep their values in one JSON column (the same on SQLite and PostgreSQL). Values of fields the
+definition marks personal are stored encrypted beside the record, with a masked copy in `data`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from zhenwu.org.models import Department, OrgUnit, ScopeRule
+
+from .stored import definition_from_json
+
+
+class RegisterKind(models.TextChoices):
+    THING = "thing", "对象台账"
+    ACTIVITY = "activity", "工作记录"
+
+
+class PointsAt(models.TextChoices):
+    NONE = "", "无"
+    HOUSEHOLD = "household", "农户"
+    MEMBER = "member", "家庭成员"
+    PROJECT = "project", "项目"
+    CASE = "case", "事件"
+
+
+class Register(models.Model):
+    """One ledger of a township, named by the form_id of its definition.
+
+    The settings copied from the current version (who reads, who writes, which offices) decide access
+    without reading the stored definition on every list.
+    """
+
+    township = models.ForeignKey(
+        OrgUnit, verbose_name="乡镇/街道", on_delete=models.PROTECT, related_name="registers"
+    )
+    form_id = models.CharField("表单编号", max_length=64)
+    title = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=16, choices=RegisterKind.choices)
+    current_version = models.ForeignKey(
+        "RegisterVersion",
+        verbose_name="当前版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    readers = models.JSONField("可查看的角色", default=list, blank=True)
+    writers = models.JSONField("可填报的角色", default=list, blank=True)
+    offices = models.JSONField("限定站所", default=list, blank=True)
+    personal = models.JSONField("个人信息字段", default=list, blank=True)
+    points_at = models.CharField("关联记录", max_length=16, choices=PointsAt.choices, blank=True)
+    figures = models.JSONField("统计口径", default=list, blank=True)
+
+    # A catalog kept at the township for everyone under it: village staff and grid workers use it too.
+    scope = ScopeRule(org_field="township", shared_downward=True)
+
+    class Meta:
+        verbose_name = "台账"
+        verbose_name_plural = "台账"
+        ordering = ["township__path", "form_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "form_id"], name="register_form_id_unique_in_township")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegisterVersion(models.Model):
+    """One loaded workbook of a register: the file, its definition (as JSON) and its XForm."""
+
+    register = models.ForeignKey(Register, verbose_name="台账", on_delete=models.PROTECT, related_name="versions")
+    version = models.CharField("版本", max_length=64)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    source = models.BinaryField("XLSForm 文件")
+    definition = models.JSONField("定义")
+    xform = models.TextField("XForm")
+    md5 = models.CharField("XForm 的 MD5", max_length=32)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="载入人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
+
+    scope = ScopeRule(org_field="register__township", shared_downward=True)
+
+    class Meta:
+        verbose_name = "台账版本"
+        verbose_name_plural = "台账版本"
+        ordering = ["register", "loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "version"], name="register_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register.title} {self.version}"
+
+    def parsed(self) -> Any:
+        """The Definition this version was loaded with, rebuilt from its stored JSON."""
+        return definition_from_json(self.definition)
+
+
+class Thing(models.Model):
+    """One thing a thing register keeps (a lamp, a water, a plot): made by a record, updated by activities.
+
+    `key` is its entity id, the value an activity's entity field holds (a uuid, as ODK Entities use).
+    """
+
+    register = models.ForeignKey(Register, verbose_name="台账", on_delete=models.PROTECT, related_name="things")
+    key = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(OrgUnit, verbose_name="所属单元", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name="站所", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField("名称", max_length=255)
+    properties = models.JSONField("当前属性", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_by_record = models.OneToOneField(
+        "RegisterRecord",
+        verbose_name="登记记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="made_thing",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    # Office access is decided per register (its `offices`), not per thing: see services.may_read.
+    scope = ScopeRule(org_field="unit")
+
+    class Meta:
+        verbose_name = "台账对象"
+        verbose_name_plural = "台账对象"
+        ordering = ["register", "label", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RegisterRecord(models.Model):
+    """One filled form: the values in `data` (personal ones masked), who entered it where, and by which
+    version of the register's definition."""
+
+    register = models.ForeignKey(
+        Register, verbose_name="台账", on_delete=models.PROTECT, related_name="records"
+    )
+    version = models.ForeignKey(
+        RegisterVersion, verbose_name="版本", on_delete=models.PROTECT, related_name="records"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name="所属单元", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name="站所", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    instance_id = models.CharField("实例编号", max_length=64, unique=True)
+    data = models.JSONField("内容", default=dict, encoder=DjangoJSONEncoder)
+    personal_cipher = models.TextField("个人信息(密文)", blank=True, editable=False)
+    thing = models.ForeignKey(
+        Thing, verbose_name="对象", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
+    household = models.ForeignKey(
+        "households.Household", verbose_name="农户", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        "households.Member", verbose_name="家庭成员", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name="事件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    # Office access is decided per register (its `offices`): a village's record has no office, and the
+    # 综治中心's staff must still read the register they keep.
+    scope = ScopeRule(org_field="unit")
+
+    class Meta:
+        verbose_name = "台账记录"
+        verbose_name_plural = "台账记录"
+        ordering = ["-entered_at", "-pk"]
+        indexes = [models.Index(fields=["register", "-entered_at"], name="register_record_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.register.title} #{self.pk}"

@@ -1,0 +1,418 @@
+"""Every write of registers, and who may read and write which register.
+
+A register is readable by a user when it lies in their scope (the township's catalog is shared with
+everyone under it), their role is among its readers and, for office staff, their office is among its
+offices. Records and things then go through `org/scope.py` by their unit. Writes run inside one
+transaction and are logged by auditlog with the acting user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhenwu.activity.services import acting_as
+from zhenwu.core import idcard
+from zhenwu.households import crypto
+from zhenwu.org import scope
+from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+
+from . import definition as spec
+from . import expressions
+from .models import PointsAt, Register, RegisterRecord, RegisterVersion, Thing
+from .stored import definition_to_json
+
+# Path segments the register pages use for themselves: a register cannot be named like them.
+RESERVED_FORM_IDS = {"load", "records", "things"}
+
+
+# --- who may read and write ------------------------------------------------------------------------
+
+
+def _allowed(user: Any, roles: list[str], offices: list[str]) -> bool:
+    if scope.sees_everything(user):
+        return True
+    if scope.scope_root(user) is None:
+        return False
+    if roles and user.role not in roles:
+        return False
+    if offices and user.role == Role.DEPARTMENT_STAFF:
+        office = user.department
+        return office is not None and (office.code in offices or office.name in offices)
+    return True
+
+
+def may_read(user: Any, register: Register) -> bool:
+    return _allowed(user, register.readers, register.offices) and scope.scoped(
+        user, Register.objects.filter(pk=register.pk)
+    ).exists()
+
+
+def may_write(user: Any, register: Register) -> bool:
+    return may_read(user, register) and _may_write_settings(user, register)
+
+
+def _may_write_settings(user: Any, register: Register) -> bool:
+    # A county viewer reads the townships' registers; records are entered in the township.
+    if getattr(user, "role", "") == Role.COUNTY_VIEWER:
+        return False
+    return _allowed(user, register.writers, register.offices)
+
+
+def registers_for(user: Any, write: bool = False) -> QuerySet[Register]:
+    """The registers `user` may read (or, with `write`, fill), in their scope."""
+    keep = [
+        register.pk
+        for register in scope.scoped(user, Register.objects.all())
+        if _allowed(user, register.readers, register.offices)
+        and (not write or _may_write_settings(user, register))
+    ]
+    return Register.objects.filter(pk__in=keep).select_related("township", "current_version")
+
+
+def may_load(user: Any, township: OrgUnit) -> bool:
+    return (
+        scope.is_township_admin(user)
+        and township.kind == OrgKind.TOWNSHIP
+        and scope.unit_in_scope(user, township)
+    )
+
+
+# --- definitions -----------------------------------------------------------------------------------
+
+
+def load_definition(user: Any, township: OrgUnit, source: bytes, file_name: str) -> RegisterVersion:
+    """Read a township's XLSForm and keep it as a new register or a new version of one.
+
+    A bad workbook raises `DefinitionError` with every message in Chinese and changes nothing.
+    """
+    if not may_load(user, township):
+        raise PermissionDenied("只有本乡镇的管理员可以载入台账定义。")
+    definition = spec.read_definition(source, file_name)
+    problems = _conflicts(township, definition)
+    if problems:
+        raise spec.DefinitionError(problems)
+    with transaction.atomic(), acting_as(user if user.pk else None):
+        register, _ = Register.objects.select_for_update().get_or_create(
+            township=township,
+            form_id=definition.form_id,
+            defaults={"title": definition.title, "kind": definition.kind},
+        )
+        version = RegisterVersion.objects.create(
+            register=register,
+            version=definition.version,
+            file_name=file_name[:255],
+            source=bytes(source),
+            definition=definition_to_json(definition),
+            xform=definition.xform,
+            md5=hashlib.md5(definition.xform.encode()).hexdigest(),
+            loaded_by=user if user.pk else None,
+        )
+        _copy_settings(register, definition, version)
+    return version
+
+
+def _conflicts(township: OrgUnit, definition: Any) -> list[str]:
+    """What the database refuses of a definition that is well-formed on its own."""
+    if definition.form_id in RESERVED_FORM_IDS:
+        return [f"settings 表 form_id:“{definition.form_id}”是保留名称，请换一个表单编号。"]
+    register = Register.objects.filter(township=township, form_id=definition.form_id).first()
+    if register is None:
+        return []
+    problems = []
+    if not definition.version:
+        problems.append(
+            f"settings 表 version:台账“{register.title}”已载入过，新版本须在 version 列填写新的版本号。"
+        )
+    elif register.versions.filter(version=definition.version).exists():
+        problems.append(
+            f"settings 表 version:台账“{register.title}”已有版本“{definition.version}”，"
+            "修改定义后请改用新的版本号。"
+        )
+    if register.kind != definition.kind:
+        problems.append(
+            f"台账“{register.title}”已是{register.get_kind_display()}，新版本不能改变台账类型。"
+        )
+    return problems
+
+
+def _copy_settings(register: Register, definition: Any, version: RegisterVersion) -> None:
+    register.title = definition.title
+    register.kind = definition.kind
+    register.current_version = version
+    register.readers = list(definition.readers)
+    register.writers = list(definition.writers)
+    register.offices = list(definition.offices)
+    register.personal = [field.name for field in definition.fields if field.personal]
+    register.points_at = definition.points_at
+    register.figures = [
+        {key: getattr(figure, key) for key in ("name", "label", "aggregate", "field", "filter", "unit")}
+        for figure in definition.figures
+    ]
+    register.save()
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+POINTED_MODELS = {
+    PointsAt.HOUSEHOLD: ("households", "Household"),
+    PointsAt.MEMBER: ("households", "Member"),
+    PointsAt.PROJECT: ("projects", "Project"),
+    PointsAt.CASE: ("cases", "Case"),
+}
+
+
+def create_record(
+    user: Any,
+    register: Register,
+    values: dict[str, Any],
+    *,
+    unit: OrgUnit | None = None,
+    instance_id: str | None = None,
+    version: RegisterVersion | None = None,
+    points_at: models.Model | int | None = None,
+) -> RegisterRecord:
+    """Check one filled form on the server and keep it; a thing register's record makes its thing, an
+    activity's record updates the thing it names. The same instance_id twice returns the first record."""
+    if instance_id:
+        existing = RegisterRecord.objects.filter(instance_id=instance_id).first()
+        if existing is not None and existing.register_id == register.pk:
+            return existing
+        if existing is not None:
+            raise ValidationError({"instance_id": "该实例编号已被另一台账的记录使用。"})
+    if not may_write(user, register):
+        raise PermissionDenied("无权填报该台账。")
+    version = version or register.current_version
+    if version is None or version.register_id != register.pk:
+        raise ValidationError({"version": "该台账没有这个版本。"})
+    definition = version.parsed()
+    today = timezone.localdate()
+    unit = _record_unit(user, register, unit)
+    data = _checked_values(definition, values, today)
+    pointed = _pointed(user, definition, data, points_at)
+    thing = _target_thing(user, register, definition, data)
+    record = RegisterRecord(
+        register=register,
+        version=version,
+        unit=unit,
+        department=user.department if user.role == Role.DEPARTMENT_STAFF else None,
+        instance_id=instance_id or f"uuid:{uuid.uuid4()}",
+        entered_by=user if user.pk else None,
+        thing=thing,
+        **pointed,
+    )
+    _store_values(record, definition, data)
+    try:
+        with transaction.atomic(), acting_as(user if user.pk else None):
+            record.save()
+            _update_things(record, register, definition, today)
+    except IntegrityError:
+        # Two submissions of one form at once: the first one stored wins, the second is that one.
+        found = RegisterRecord.objects.filter(instance_id=record.instance_id).first()
+        if found is None:
+            raise
+        return found
+    return record
+
+
+def _record_unit(user: Any, register: Register, unit: OrgUnit | None) -> OrgUnit:
+    unit = unit or (user.org_unit if user.org_unit_id else None)
+    if unit is None or not scope.unit_in_scope(user, unit):
+        raise ValidationError({"unit": "请选择本人数据范围内的单元。"})
+    if not unit.is_within(register.township):
+        raise ValidationError({"unit": f"所选单元不属于{register.township.name}。"})
+    return unit
+
+
+def _checked_values(definition: Any, values: dict[str, Any], today: date) -> dict[str, Any]:
+    names = {field.name for field in definition.fields}
+    errors = {key: f"表单中没有字段“{key}”。" for key in values if key not in names}
+    errors.update(expressions.check_record(definition, values, today))
+    if errors:
+        raise ValidationError({key: [message] for key, message in errors.items()})
+    # Defaults and calculations filled in; fields that are not relevant are not kept.
+    return dict(expressions.relevant_values(definition, values, today))
+
+
+def _pointed(user: Any, definition: Any, data: dict[str, Any], given: models.Model | int | None) -> dict[str, Any]:
+    """The zhenwu record the form points at, which must lie in the user's scope."""
+    kind = definition.points_at
+    if not kind:
+        return {}
+    field = definition.points_at_field or "points_at"
+    if given is None and definition.points_at_field:
+        given = data.get(definition.points_at_field) or None
+    if given is None:
+        return {}
+    from django.apps import apps
+
+    model = apps.get_model(*POINTED_MODELS[PointsAt(kind)])
+    pk = given.pk if isinstance(given, models.Model) else given
+    if isinstance(given, models.Model) and not isinstance(given, model):
+        raise ValidationError({field: f"应关联{PointsAt(kind).label}。"})
+    found = scope.scoped(user, model.objects.all()).filter(pk=_as_int(pk)).first()
+    if found is None:
+        raise ValidationError({field: f"所关联的{PointsAt(kind).label}不存在或无权查看。"})
+    return {kind: found}
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _target_thing(user: Any, register: Register, definition: Any, data: dict[str, Any]) -> Thing | None:
+    """The thing an activity names in its entity field, among the things the user may see."""
+    field = definition.entity_id_field
+    if definition.kind != "activity" or not field or not data.get(field):
+        return None
+    things = scope.scoped(user, Thing.objects.filter(register__township=register.township))
+    if definition.entity_list:
+        things = things.filter(register__form_id=definition.entity_list)
+    try:
+        thing = things.filter(key=str(data[field]).removeprefix("uuid:")).first()
+    except ValidationError:
+        thing = None  # not a uuid at all
+    if thing is None or not may_read(user, thing.register):
+        raise ValidationError({field: "所选对象不存在或无权查看。"})
+    return thing
+
+
+def _store_values(record: RegisterRecord, definition: Any, data: dict[str, Any]) -> None:
+    """Personal values go encrypted into `personal_cipher`; `data` keeps their masked copies."""
+    personal = {
+        field.name: str(data[field.name])
+        for field in definition.fields
+        if field.personal and data.get(field.name) not in (None, "")
+    }
+    record.data = {**data, **{name: mask(value) for name, value in personal.items()}}
+    record.personal_cipher = crypto.encrypt(json.dumps(personal, ensure_ascii=False)) if personal else ""
+
+
+def mask(value: str) -> str:
+    """An identity number as households show it; anything else keeps its last four characters (a phone
+    as 138****5678), a short text only its first."""
+    value = value.strip()
+    if len(value) == 18 and value[:17].isdigit():
+        return idcard.mask_id_number(value)
+    if any(ch.isdigit() for ch in value):
+        return idcard.mask_phone(value)
+    return value[:1] + "*" * (len(value) - 1)
+
+
+def _update_things(record: RegisterRecord, register: Register, definition: Any, today: date) -> None:
+    saved = {field.save_to: record.data.get(field.name) for field in definition.fields if field.save_to}
+    saved = {key: value for key, value in saved.items() if value not in (None, "")}
+    if definition.kind == "thing":
+        label = _thing_label(definition, record.data, today)
+        thing = Thing.objects.create(
+            register=register,
+            unit=record.unit,
+            department=record.department,
+            label=label,
+            properties=saved or _plain_values(definition, record.data),
+            created_by_record=record,
+        )
+        record.thing = thing
+        record.save(update_fields=["thing"])
+    elif record.thing is not None and saved:
+        thing = Thing.objects.select_for_update().get(pk=record.thing_id)
+        thing.properties = {**thing.properties, **saved}
+        thing.save(update_fields=["properties", "updated_at"])
+
+
+def _thing_label(definition: Any, data: dict[str, Any], today: date) -> str:
+    label = ""
+    if definition.entity_label:
+        label = str(expressions.evaluate(definition.entity_label, data, definition, today=today) or "")
+    return (label or definition.title)[:255]
+
+
+def _plain_values(definition: Any, data: dict[str, Any]) -> dict[str, Any]:
+    skip = {field.name for field in definition.fields if field.type == "note"}
+    return {key: value for key, value in data.items() if key not in skip}
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def records_for(user: Any, register: Register) -> QuerySet[RegisterRecord]:
+    if not may_read(user, register):
+        return RegisterRecord.objects.none()
+    return scope.scoped(user, register.records.select_related("unit", "version", "entered_by", "thing"))
+
+
+def things_for(user: Any, register: Register) -> QuerySet[Thing]:
+    if not may_read(user, register):
+        return Thing.objects.none()
+    return scope.scoped(user, register.things.select_related("unit"))
+
+
+def thing_timeline(user: Any, thing: Thing) -> list[RegisterRecord]:
+    """The records that made and changed a thing, oldest first, of the registers the user may read."""
+    records = scope.scoped(
+        user,
+        RegisterRecord.objects.filter(thing=thing).select_related("register", "version", "unit", "entered_by"),
+    ).order_by("entered_at", "pk")
+    return [record for record in records if may_read(user, record.register)]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value of a record as a page shows it."""
+
+    name: str
+    label: str
+    value: Any
+
+
+def shown_values(record: RegisterRecord) -> list[Field]:
+    """A record's values labelled by the version that made it (a field later removed keeps its label)."""
+    definition = record.version.parsed()
+    rows = []
+    for field in definition.fields:
+        if field.name in record.data and field.type != "note":
+            rows.append(Field(field.name, field.label or field.name, _label_of(field, record.data[field.name])))
+    return rows
+
+
+def _label_of(field: Any, value: Any) -> Any:
+    if not field.choices or value in (None, ""):
+        return value
+    labels = {choice.name: choice.label for choice in field.choices}
+    if field.type == "select_multiple":
+        return "、".join(labels.get(part, part) for part in str(value).split())
+    return labels.get(str(value), value)
+
+
+def may_reveal(user: Any) -> bool:
+    """Who may see personal values in full: as for households' identity numbers."""
+    from zhenwu.households.services import may_see_full
+
+    return may_see_full(user)
+
+
+def reveal_record(user: User, record: RegisterRecord) -> dict[str, str]:
+    """The personal values of one record in full, for a user allowed to see them; every reveal logged."""
+    from zhenwu.households.models import PersonalDataAccess
+
+    if not may_reveal(user) or not scope.unit_in_scope(user, record.unit) or not may_read(user, record.register):
+        raise PermissionDenied("无权查看完整的个人信息。")
+    PersonalDataAccess.objects.create(
+        actor=user, org_unit=record.unit, what=f"查看台账“{record.register.title[:40]}”记录的个人信息"[:64]
+    )
+    if not record.personal_cipher:
+        return {}
+    return dict(json.loads(crypto.decrypt(record.personal_cipher)))
