@@ -27,7 +27,7 @@ from tests import factories
 from tests.conftest import Cast
 from tests.households import factories as hh
 from tests.registers import helpers as reg
-from tests.registers import workbooks as reg_books
+from tests.registers import books as reg_books
 from zhenwu.activity.services import acting_as
 from zhenwu.cases import catalog as case_catalog
 from zhenwu.cases import services as case_services

@@ -9,7 +9,7 @@ from zhenwu.org.models import OrgUnit, User
 from zhenwu.registers import services
 from zhenwu.registers.models import Register, RegisterRecord, RegisterVersion
 
-from .workbooks import Sheets, lamps, visits, xlsx
+from .books import Sheets, lamps, visits, xlsx
 
 
 def admin_of(cast: Cast, township: OrgUnit) -> User:

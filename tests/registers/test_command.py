@@ -13,7 +13,7 @@ from tests.conftest import Cast
 from zhenwu.manage import DASHED
 from zhenwu.registers.models import Register
 
-from .workbooks import lamps, xlsx
+from .books import lamps, xlsx
 
 
 def test_the_command_loads_a_definition_and_says_what(cast: Cast, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from zhenwu.registers.definition import DefinitionError
 from zhenwu.registers.models import Register, RegisterRecord, RegisterVersion
 
 from .helpers import lamp_at, load
-from .workbooks import lamps, patrols, xlsx
+from .books import lamps, patrols, xlsx
 
 
 def test_a_good_definition_makes_a_register_with_its_settings(cast: Cast) -> None:

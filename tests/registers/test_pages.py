@@ -11,7 +11,7 @@ from zhenwu.registers import services
 from zhenwu.registers.models import Register
 
 from .helpers import lamp_at, load, register_in, visit_at
-from .workbooks import key_persons, lamps, patrols, xlsx
+from .books import key_persons, lamps, patrols, xlsx
 
 
 def test_the_list_shows_the_registers_the_user_may_read(cast: Cast, client: Client) -> None:

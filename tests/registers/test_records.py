@@ -15,7 +15,7 @@ from zhenwu.registers import services
 from zhenwu.registers.models import RegisterRecord, Thing
 
 from .helpers import lamp_at, load, register_in, visit_at
-from .workbooks import key_persons, lamps, patrols, visits
+from .books import key_persons, lamps, patrols, visits
 
 
 def test_a_record_keeps_its_values_unit_version_and_author(cast: Cast) -> None:

@@ -1,20 +1,25 @@
-"""XLSForm workbooks for the register tests, written with openpyxl as a township would fill them."""
+"""XLSForm workbooks written in the tests: each sheet a list of rows, the first row its header."""
 
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
-from openpyxl import Workbook
+import openpyxl
 
-Sheets = dict[str, list[list[Any]]]
+Rows = list[list[object]]
+
+STATUS_CHOICES: Rows = [
+    ["list_name", "name", "label"],
+    ["status", "ok", "正常"],
+    ["status", "broken", "损坏"],
+]
 
 
-def xlsx(sheets: Sheets) -> bytes:
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
+def workbook(sheets: dict[str, Rows]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
     out = BytesIO()
@@ -22,64 +27,57 @@ def xlsx(sheets: Sheets) -> bytes:
     return out.getvalue()
 
 
-SURVEY_HEADER = ["type", "name", "label", "required", "constraint", "constraint_message", "save_to"]
-
-
-def lamps(version: str = "1", *, extra_field: bool = False) -> Sheets:
-    """A register of things: street lamps, each with its number, status and keeper's phone (personal)."""
-    survey = [
-        SURVEY_HEADER,
-        ["text", "lamp_no", "路灯编号", "yes", "string-length(.) = 4", "编号应为4位数字", ""],
-        ["select_one status", "status", "状态", "yes", "", "", "status"],
-        ["text", "keeper_phone", "管护人电话", "", "", "", ""],
-    ]
-    if extra_field:
-        survey.append(["text", "pole", "灯杆材质", "", "", "", "pole"])
-    return {
-        "survey": survey,
-        "choices": [["list_name", "name", "label"], ["status", "normal", "正常"], ["status", "broken", "损坏"]],
-        "settings": [["form_id", "form_title", "version"], ["lamps", "路灯", version]],
-        "entities": [["list_name", "label"], ["lamps", "concat('路灯', ${lamp_no})"]],
-        "zhenwu": [["key", "value"], ["kind", "thing"], ["personal", "keeper_phone"]],
-    }
-
-
-def patrols() -> Sheets:
-    """A register of what was done: a patrol names a lamp and marks its status."""
+def lamps() -> dict[str, Rows]:
+    """A register of things: street lamps, numbered, with a status a patrol may change."""
     return {
         "survey": [
-            SURVEY_HEADER,
-            ["text", "lamp", "路灯", "yes", "", "", ""],
-            ["select_one status", "status", "状态", "yes", "", "", "status"],
-            ["integer", "minutes", "用时(分钟)", "", ". >= 0", "用时不能为负数", ""],
+            ["type", "name", "label", "hint", "required", "save_to", "constraint", "constraint_message"],
+            [
+                "text",
+                "lamp_no",
+                "路灯编号",
+                "如 0123",
+                "yes",
+                "lamp_no",
+                "regex(., '^[0-9]{4}$')",
+                "编号须是4位数字",
+            ],
+            ["text", "road", "所在道路", "", "yes", "road", "", ""],
+            ["select_one status", "status", "状态", "", "yes", "status", "", ""],
+            ["geopoint", "location", "位置", "", "", "location", "", ""],
+            ["image", "photo", "照片", "", "", "", "", ""],
         ],
-        "choices": [["list_name", "name", "label"], ["status", "normal", "正常"], ["status", "broken", "损坏"]],
+        "choices": STATUS_CHOICES,
+        "settings": [["form_id", "form_title", "version"], ["street_lamps", "路灯台账", "2026111801"]],
+        "entities": [["list_name", "label"], ["street_lamps", "concat(${lamp_no}, ' ', ${road})"]],
+        "zhenwu": [
+            ["key", "value"],
+            ["kind", "thing"],
+            ["writers", "township_admin, department_staff, grid_worker"],
+            ["figure:lamps", "路灯 | count |  |  | 盏"],
+            ["figure:broken", "损坏路灯 | count |  | ${status} = 'broken' | 盏"],
+        ],
+    }
+
+
+def patrol() -> dict[str, Rows]:
+    """An activity that updates a lamp: a patrol marks it broken or fixed."""
+    return {
+        "survey": [
+            ["type", "name", "label", "required", "save_to", "relevant", "default"],
+            ["date", "patrol_date", "巡查日期", "yes", "", "", "today()"],
+            ["text", "lamp", "路灯编号", "yes", "", "", ""],
+            ["select_one status", "status", "状态", "yes", "status", "", ""],
+            ["text", "fault", "故障描述", "yes", "", "${status} = 'broken'", ""],
+            ["image", "photo", "照片", "", "", "", ""],
+        ],
+        "choices": STATUS_CHOICES,
         "settings": [["form_id", "form_title", "version"], ["lamp_patrols", "路灯巡查", "1"]],
-        "entities": [["list_name", "entity_id"], ["lamps", "${lamp}"]],
-        "zhenwu": [["key", "value"], ["kind", "activity"]],
-    }
-
-
-def visits(form_id: str = "visits", title: str = "走访记录") -> Sheets:
-    """The plainest register of what was done: a visit with a note of what was raised."""
-    return {
-        "survey": [["type", "name", "label", "required"], ["text", "problem", "反映问题", "yes"]],
-        "settings": [["form_id", "form_title", "version"], [form_id, title, "1"]],
-        "zhenwu": [["key", "value"], ["kind", "activity"]],
-    }
-
-
-def key_persons() -> Sheets:
-    """Kept by 综治中心: office staff of other offices and village staff may not read it."""
-    return {
-        "survey": [["type", "name", "label", "required"], ["text", "name", "姓名", "yes"], ["text", "id_number", "身份证号", ""]],
-        "settings": [["form_id", "form_title", "version"], ["key_persons", "重点人员", "1"]],
+        "entities": [["list_name", "entity_id"], ["street_lamps", "${lamp}"]],
         "zhenwu": [
             ["key", "value"],
             ["kind", "activity"],
-            ["readers", "township_admin, township_leader, department_staff"],
-            ["writers", "township_admin, department_staff"],
-            ["offices", "zzzx"],
-            ["personal", "id_number"],
+            ["figure:patrols", "巡查次数 | count |  |  | 次"],
+            ["figure:lamps_patrolled", "巡查路灯 | distinct | lamp |  | 盏"],
         ],
     }
