@@ -26,8 +26,8 @@ from openpyxl import load_workbook
 from tests import factories
 from tests.conftest import Cast
 from tests.households import factories as hh
-from tests.registers import helpers as reg
 from tests.registers import books as reg_books
+from tests.registers import helpers as reg
 from zhenwu.activity.services import acting_as
 from zhenwu.cases import catalog as case_catalog
 from zhenwu.cases import services as case_services
@@ -129,8 +129,9 @@ def placements(cast: Cast) -> dict[str, Placement]:
 @dataclass(frozen=True)
 class ScopeCase:
     """How to make a record at a unit and reach it: a `list` finds it in a page filtered by
-    `list_query` (at the URL `list_kwargs` name, for a list of one register), a `detail` names it in the URL, a `unit` page takes the unit as ?org=, a `unit-post`
-    API write names it as "org" in its JSON body."""
+    `list_query` (at the URL `list_kwargs` name, for a list of one register), a `detail` names it in the
+    URL, a `unit` page takes the unit as ?org=, a `unit-post` API write names it as "org" in its JSON
+    body."""
 
     mode: str
     make: Callable[[Cast, OrgUnit], Any]
@@ -447,6 +448,7 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     "api:monitoring-case-list": monitoring_case("list", '"household":"{c.household.number}"'),
     "api:monitoring-case-detail": monitoring_case("detail", ""),
 }
+
 
 def register_at(cast: Cast, unit: OrgUnit) -> Register:
     """A register of `unit`'s township (its catalog, shared with everyone under it), named for `unit`."""

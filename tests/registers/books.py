@@ -37,7 +37,11 @@ def lamps(version: str = "1", *, extra_field: bool = False) -> Sheets:
         survey.append(["text", "pole", "灯杆材质", "", "", "", "pole"])
     return {
         "survey": survey,
-        "choices": [["list_name", "name", "label"], ["status", "normal", "正常"], ["status", "broken", "损坏"]],
+        "choices": [
+            ["list_name", "name", "label"],
+            ["status", "normal", "正常"],
+            ["status", "broken", "损坏"],
+        ],
         "settings": [["form_id", "form_title", "version"], ["lamps", "路灯", version]],
         "entities": [["list_name", "label"], ["lamps", "concat('路灯', ${lamp_no})"]],
         "zhenwu": [["key", "value"], ["kind", "thing"], ["personal", "keeper_phone"]],
@@ -53,7 +57,11 @@ def patrols() -> Sheets:
             ["select_one status", "status", "状态", "yes", "", "", "status"],
             ["integer", "minutes", "用时(分钟)", "", ". >= 0", "用时不能为负数", ""],
         ],
-        "choices": [["list_name", "name", "label"], ["status", "normal", "正常"], ["status", "broken", "损坏"]],
+        "choices": [
+            ["list_name", "name", "label"],
+            ["status", "normal", "正常"],
+            ["status", "broken", "损坏"],
+        ],
         "settings": [["form_id", "form_title", "version"], ["lamp_patrols", "路灯巡查", "1"]],
         "entities": [["list_name", "entity_id"], ["lamps", "${lamp}"]],
         "zhenwu": [["key", "value"], ["kind", "activity"]],
@@ -72,7 +80,11 @@ def visits(form_id: str = "visits", title: str = "走访记录") -> Sheets:
 def key_persons() -> Sheets:
     """Kept by 综治中心: office staff of other offices and village staff may not read it."""
     return {
-        "survey": [["type", "name", "label", "required"], ["text", "name", "姓名", "yes"], ["text", "id_number", "身份证号", ""]],
+        "survey": [
+            ["type", "name", "label", "required"],
+            ["text", "name", "姓名", "yes"],
+            ["text", "id_number", "身份证号", ""],
+        ],
         "settings": [["form_id", "form_title", "version"], ["key_persons", "重点人员", "1"]],
         "zhenwu": [
             ["key", "value"],

@@ -11,8 +11,8 @@ from zhenwu.registers import services
 from zhenwu.registers.definition import DefinitionError
 from zhenwu.registers.models import Register, RegisterRecord, RegisterVersion
 
-from .helpers import lamp_at, load
 from .books import lamps, patrols, xlsx
+from .helpers import lamp_at, load
 
 
 def test_a_good_definition_makes_a_register_with_its_settings(cast: Cast) -> None:
@@ -29,8 +29,11 @@ def test_a_good_definition_makes_a_register_with_its_settings(cast: Cast) -> Non
 
 def test_loading_is_in_the_activity_log(cast: Cast) -> None:
     register = load(cast, lamps()).register
-    entry = LogEntry.objects.get_for_object(register).get()
-    assert entry.actor == cast.user("admin")
+    entries = LogEntry.objects.get_for_object(register)
+    assert {entry.actor for entry in entries} == {cast.user("admin")}
+    assert entries.filter(action=LogEntry.Action.CREATE).exists()
+    version = register.current_version
+    assert LogEntry.objects.get_for_object(version).get().actor == cast.user("admin")
 
 
 def test_a_new_version_keeps_old_records_readable_under_their_version(cast: Cast) -> None:
@@ -71,7 +74,7 @@ def test_a_register_cannot_change_its_kind(cast: Cast) -> None:
     [
         (lambda s: s["survey"].append(["bogus_type", "x", "某字段", "", "", "", ""]), "survey"),
         (lambda s: s["survey"].append(["text", "lamp_no", "重复", "", "", "", ""]), "survey"),
-        (lambda s: s["choices"].clear(), "status"),
+        (lambda s: s.__setitem__("choices", [s["choices"][0], ["yes_no", "yes", "是"]]), "status"),
         (lambda s: s["survey"][1].__setitem__(4, "string-length(. = 4"), "survey"),
     ],
     ids=["unknown type", "duplicate name", "missing choice list", "broken expression"],

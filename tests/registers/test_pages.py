@@ -10,8 +10,8 @@ from tests.conftest import Cast
 from zhenwu.registers import services
 from zhenwu.registers.models import Register
 
-from .helpers import lamp_at, load, register_in, visit_at
 from .books import key_persons, lamps, patrols, xlsx
+from .helpers import lamp_at, load, register_in, visit_at
 
 
 def test_the_list_shows_the_registers_the_user_may_read(cast: Cast, client: Client) -> None:

@@ -69,7 +69,9 @@ class Register(models.Model):
         verbose_name_plural = "台账"
         ordering = ["township__path", "form_id"]
         constraints = [
-            models.UniqueConstraint(fields=["township", "form_id"], name="register_form_id_unique_in_township")
+            models.UniqueConstraint(
+                fields=["township", "form_id"], name="register_form_id_unique_in_township"
+            )
         ]
 
     def __str__(self) -> str:
@@ -79,7 +81,9 @@ class Register(models.Model):
 class RegisterVersion(models.Model):
     """One loaded workbook of a register: the file, its definition (as JSON) and its XForm."""
 
-    register = models.ForeignKey(Register, verbose_name="台账", on_delete=models.PROTECT, related_name="versions")
+    register = models.ForeignKey(
+        Register, verbose_name="台账", on_delete=models.PROTECT, related_name="versions"
+    )
     version = models.CharField("版本", max_length=64)
     file_name = models.CharField("文件名", max_length=255, blank=True)
     source = models.BinaryField("XLSForm 文件")
@@ -115,7 +119,9 @@ class Thing(models.Model):
     `key` is its entity id, the value an activity's entity field holds (a uuid, as ODK Entities use).
     """
 
-    register = models.ForeignKey(Register, verbose_name="台账", on_delete=models.PROTECT, related_name="things")
+    register = models.ForeignKey(
+        Register, verbose_name="台账", on_delete=models.PROTECT, related_name="things"
+    )
     key = models.UUIDField("编号", default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(OrgUnit, verbose_name="所属单元", on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
@@ -166,13 +172,28 @@ class RegisterRecord(models.Model):
         Thing, verbose_name="对象", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
     )
     household = models.ForeignKey(
-        "households.Household", verbose_name="农户", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "households.Household",
+        verbose_name="农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     member = models.ForeignKey(
-        "households.Member", verbose_name="家庭成员", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "households.Member",
+        verbose_name="家庭成员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     case = models.ForeignKey(
         "cases.Case", verbose_name="事件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -52,9 +52,10 @@ def _allowed(user: Any, roles: list[str], offices: list[str]) -> bool:
 
 
 def may_read(user: Any, register: Register) -> bool:
-    return _allowed(user, register.readers, register.offices) and scope.scoped(
-        user, Register.objects.filter(pk=register.pk)
-    ).exists()
+    return (
+        _allowed(user, register.readers, register.offices)
+        and scope.scoped(user, Register.objects.filter(pk=register.pk)).exists()
+    )
 
 
 def may_write(user: Any, register: Register) -> bool:
@@ -139,9 +140,7 @@ def _conflicts(township: OrgUnit, definition: Any) -> list[str]:
             "修改定义后请改用新的版本号。"
         )
     if register.kind != definition.kind:
-        problems.append(
-            f"台账“{register.title}”已是{register.get_kind_display()}，新版本不能改变台账类型。"
-        )
+        problems.append(f"台账“{register.title}”已是{register.get_kind_display()}，新版本不能改变台账类型。")
     return problems
 
 
@@ -244,7 +243,9 @@ def _checked_values(definition: Any, values: dict[str, Any], today: date) -> dic
     return dict(expressions.relevant_values(definition, values, today))
 
 
-def _pointed(user: Any, definition: Any, data: dict[str, Any], given: models.Model | int | None) -> dict[str, Any]:
+def _pointed(
+    user: Any, definition: Any, data: dict[str, Any], given: models.Model | int | None
+) -> dict[str, Any]:
     """The zhenwu record the form points at, which must lie in the user's scope."""
     kind = definition.points_at
     if not kind:
@@ -364,7 +365,9 @@ def thing_timeline(user: Any, thing: Thing) -> list[RegisterRecord]:
     """The records that made and changed a thing, oldest first, of the registers the user may read."""
     records = scope.scoped(
         user,
-        RegisterRecord.objects.filter(thing=thing).select_related("register", "version", "unit", "entered_by"),
+        RegisterRecord.objects.filter(thing=thing).select_related(
+            "register", "version", "unit", "entered_by"
+        ),
     ).order_by("entered_at", "pk")
     return [record for record in records if may_read(user, record.register)]
 
@@ -384,7 +387,9 @@ def shown_values(record: RegisterRecord) -> list[Field]:
     rows = []
     for field in definition.fields:
         if field.name in record.data and field.type != "note":
-            rows.append(Field(field.name, field.label or field.name, _label_of(field, record.data[field.name])))
+            rows.append(
+                Field(field.name, field.label or field.name, _label_of(field, record.data[field.name]))
+            )
     return rows
 
 
@@ -408,7 +413,11 @@ def reveal_record(user: User, record: RegisterRecord) -> dict[str, str]:
     """The personal values of one record in full, for a user allowed to see them; every reveal logged."""
     from zhenwu.households.models import PersonalDataAccess
 
-    if not may_reveal(user) or not scope.unit_in_scope(user, record.unit) or not may_read(user, record.register):
+    if (
+        not may_reveal(user)
+        or not scope.unit_in_scope(user, record.unit)
+        or not may_read(user, record.register)
+    ):
         raise PermissionDenied("无权查看完整的个人信息。")
     PersonalDataAccess.objects.create(
         actor=user, org_unit=record.unit, what=f"查看台账“{record.register.title[:40]}”记录的个人信息"[:64]

@@ -20,7 +20,9 @@ def definition_from_json(stored: dict[str, Any]) -> Any:
         return cls(**{key: value for key, value in values.items() if key in names})
 
     fields = tuple(
-        build(spec.Field, {**field, "choices": tuple(build(spec.Choice, c) for c in field.get("choices", ()))})
+        build(
+            spec.Field, {**field, "choices": tuple(build(spec.Choice, c) for c in field.get("choices", ()))}
+        )
         for field in stored.get("fields", ())
     )
     figures = tuple(build(spec.FigureSpec, figure) for figure in stored.get("figures", ()))

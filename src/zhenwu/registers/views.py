@@ -85,7 +85,9 @@ def record_list(request: HttpRequest, form_id: str) -> HttpResponse:
 
 @login_required
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    queryset = RegisterRecord.objects.select_related("register__township", "version", "unit", "entered_by", "thing")
+    queryset = RegisterRecord.objects.select_related(
+        "register__township", "version", "unit", "entered_by", "thing"
+    )
     record = scope.get_in_scope_or_404(request.user, queryset, pk=pk)
     if not services.may_read(request.user, record.register):
         raise Http404(NOT_FOUND)
@@ -95,12 +97,16 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def thing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    thing = scope.get_in_scope_or_404(request.user, Thing.objects.select_related("register__township", "unit"), pk=pk)
+    thing = scope.get_in_scope_or_404(
+        request.user, Thing.objects.select_related("register__township", "unit"), pk=pk
+    )
     if not services.may_read(request.user, thing.register):
         raise Http404(NOT_FOUND)
     context = {
         "thing": thing,
         "register": thing.register,
-        "timeline": [(record, services.shown_values(record)) for record in services.thing_timeline(request.user, thing)],
+        "timeline": [
+            (record, services.shown_values(record)) for record in services.thing_timeline(request.user, thing)
+        ],
     }
     return render(request, "registers/thing_detail.html", context)

@@ -8,122 +8,345 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0006_case_imported_from_ledger'),
-        ('households', '0005_history_imports'),
-        ('org', '0001_initial'),
-        ('projects', '0002_projectproblem'),
+        ("cases", "0006_case_imported_from_ledger"),
+        ("households", "0005_history_imports"),
+        ("org", "0001_initial"),
+        ("projects", "0002_projectproblem"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Register',
+            name="Register",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_id', models.CharField(max_length=64, verbose_name='表单编号')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('thing', '对象台账'), ('activity', '工作记录')], max_length=16, verbose_name='类型')),
-                ('readers', models.JSONField(blank=True, default=list, verbose_name='可查看的角色')),
-                ('writers', models.JSONField(blank=True, default=list, verbose_name='可填报的角色')),
-                ('offices', models.JSONField(blank=True, default=list, verbose_name='限定站所')),
-                ('personal', models.JSONField(blank=True, default=list, verbose_name='个人信息字段')),
-                ('points_at', models.CharField(blank=True, choices=[('', '无'), ('household', '农户'), ('member', '家庭成员'), ('project', '项目'), ('case', '事件')], max_length=16, verbose_name='关联记录')),
-                ('figures', models.JSONField(blank=True, default=list, verbose_name='统计口径')),
-                ('township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registers', to='org.orgunit', verbose_name='乡镇/街道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_id", models.CharField(max_length=64, verbose_name="表单编号")),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("thing", "对象台账"), ("activity", "工作记录")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("readers", models.JSONField(blank=True, default=list, verbose_name="可查看的角色")),
+                ("writers", models.JSONField(blank=True, default=list, verbose_name="可填报的角色")),
+                ("offices", models.JSONField(blank=True, default=list, verbose_name="限定站所")),
+                ("personal", models.JSONField(blank=True, default=list, verbose_name="个人信息字段")),
+                (
+                    "points_at",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("household", "农户"),
+                            ("member", "家庭成员"),
+                            ("project", "项目"),
+                            ("case", "事件"),
+                        ],
+                        max_length=16,
+                        verbose_name="关联记录",
+                    ),
+                ),
+                ("figures", models.JSONField(blank=True, default=list, verbose_name="统计口径")),
+                (
+                    "township",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registers",
+                        to="org.orgunit",
+                        verbose_name="乡镇/街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '台账',
-                'verbose_name_plural': '台账',
-                'ordering': ['township__path', 'form_id'],
+                "verbose_name": "台账",
+                "verbose_name_plural": "台账",
+                "ordering": ["township__path", "form_id"],
             },
         ),
         migrations.CreateModel(
-            name='RegisterVersion',
+            name="RegisterVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=64, verbose_name='版本')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='文件名')),
-                ('source', models.BinaryField(verbose_name='XLSForm 文件')),
-                ('definition', models.JSONField(verbose_name='定义')),
-                ('xform', models.TextField(verbose_name='XForm')),
-                ('md5', models.CharField(max_length=32, verbose_name='XForm 的 MD5')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='载入时间')),
-                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='载入人')),
-                ('register', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='registers.register', verbose_name='台账')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=64, verbose_name="版本")),
+                ("file_name", models.CharField(blank=True, max_length=255, verbose_name="文件名")),
+                ("source", models.BinaryField(verbose_name="XLSForm 文件")),
+                ("definition", models.JSONField(verbose_name="定义")),
+                ("xform", models.TextField(verbose_name="XForm")),
+                ("md5", models.CharField(max_length=32, verbose_name="XForm 的 MD5")),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="载入时间")),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="载入人",
+                    ),
+                ),
+                (
+                    "register",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="registers.register",
+                        verbose_name="台账",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '台账版本',
-                'verbose_name_plural': '台账版本',
-                'ordering': ['register', 'loaded_at'],
+                "verbose_name": "台账版本",
+                "verbose_name_plural": "台账版本",
+                "ordering": ["register", "loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='RegisterRecord',
+            name="RegisterRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instance_id', models.CharField(max_length=64, unique=True, verbose_name='实例编号')),
-                ('data', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='内容')),
-                ('personal_cipher', models.TextField(blank=True, editable=False, verbose_name='个人信息(密文)')),
-                ('entered_at', models.DateTimeField(auto_now_add=True, verbose_name='填报时间')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='事件')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='站所')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household', verbose_name='农户')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.member', verbose_name='家庭成员')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='项目')),
-                ('register', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='registers.register', verbose_name='台账')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='所属单元')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='registers.registerversion', verbose_name='版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("instance_id", models.CharField(max_length=64, unique=True, verbose_name="实例编号")),
+                (
+                    "data",
+                    models.JSONField(
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="内容",
+                    ),
+                ),
+                (
+                    "personal_cipher",
+                    models.TextField(blank=True, editable=False, verbose_name="个人信息(密文)"),
+                ),
+                ("entered_at", models.DateTimeField(auto_now_add=True, verbose_name="填报时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="事件",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="站所",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.member",
+                        verbose_name="家庭成员",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "register",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="registers.register",
+                        verbose_name="台账",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="所属单元",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="registers.registerversion",
+                        verbose_name="版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '台账记录',
-                'verbose_name_plural': '台账记录',
-                'ordering': ['-entered_at', '-pk'],
+                "verbose_name": "台账记录",
+                "verbose_name_plural": "台账记录",
+                "ordering": ["-entered_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='register',
-            name='current_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.registerversion', verbose_name='当前版本'),
+            model_name="register",
+            name="current_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registers.registerversion",
+                verbose_name="当前版本",
+            ),
         ),
         migrations.CreateModel(
-            name='Thing',
+            name="Thing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='编号')),
-                ('label', models.CharField(max_length=255, verbose_name='名称')),
-                ('properties', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='当前属性')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('created_by_record', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='made_thing', to='registers.registerrecord', verbose_name='登记记录')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='站所')),
-                ('register', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='things', to='registers.register', verbose_name='台账')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='所属单元')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="编号"),
+                ),
+                ("label", models.CharField(max_length=255, verbose_name="名称")),
+                (
+                    "properties",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="当前属性",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "created_by_record",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="made_thing",
+                        to="registers.registerrecord",
+                        verbose_name="登记记录",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="站所",
+                    ),
+                ),
+                (
+                    "register",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="things",
+                        to="registers.register",
+                        verbose_name="台账",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="所属单元",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '台账对象',
-                'verbose_name_plural': '台账对象',
-                'ordering': ['register', 'label', 'pk'],
+                "verbose_name": "台账对象",
+                "verbose_name_plural": "台账对象",
+                "ordering": ["register", "label", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='registerrecord',
-            name='thing',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='registers.thing', verbose_name='对象'),
+            model_name="registerrecord",
+            name="thing",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="registers.thing",
+                verbose_name="对象",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerversion',
-            constraint=models.UniqueConstraint(fields=('register', 'version'), name='register_version_unique'),
+            model_name="registerversion",
+            constraint=models.UniqueConstraint(
+                fields=("register", "version"), name="register_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='register',
-            constraint=models.UniqueConstraint(fields=('township', 'form_id'), name='register_form_id_unique_in_township'),
+            model_name="register",
+            constraint=models.UniqueConstraint(
+                fields=("township", "form_id"), name="register_form_id_unique_in_township"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registerrecord',
-            index=models.Index(fields=['register', '-entered_at'], name='register_record_recent'),
+            model_name="registerrecord",
+            index=models.Index(fields=["register", "-entered_at"], name="register_record_recent"),
         ),
     ]

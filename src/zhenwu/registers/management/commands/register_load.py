@@ -25,9 +25,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
-        township = OrgUnit.objects.filter(Q(code=options["org"]) | Q(name=options["org"])).filter(
-            kind=OrgKind.TOWNSHIP
-        ).first()
+        township = (
+            OrgUnit.objects.filter(Q(code=options["org"]) | Q(name=options["org"]))
+            .filter(kind=OrgKind.TOWNSHIP)
+            .first()
+        )
         if township is None:
             raise CommandError(f"没有乡镇/街道“{options['org']}”。")
         user = self._user(options["user"])
