@@ -542,6 +542,7 @@ ADMIN_CASES: dict[type, Callable[[Cast], tuple[Any, Any]]] = {
     Indicator: lambda cast: (indicator_at(cast, cast.township), indicator_at(cast, cast.other_township)),
     Project: lambda cast: (project_at(cast, cast.village01), project_at(cast, cast.other_village)),
     InvestmentLead: lambda cast: (lead_at(cast, cast.township), lead_at(cast, cast.other_township)),
+    Register: lambda cast: (register_at(cast, cast.village01), register_at(cast, cast.other_village)),
     Open311Key: lambda cast: (
         Open311Key.objects.create(township=cast.township, name="内"),
         Open311Key.objects.create(township=cast.other_township, name="外"),

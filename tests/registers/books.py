@@ -95,3 +95,21 @@ def key_persons() -> Sheets:
             ["personal", "id_number"],
         ],
     }
+
+
+def aid() -> Sheets:
+    """Aid in kind to a household: the record points at one of zhenwu's households."""
+    return {
+        "survey": [
+            ["type", "name", "label", "required"],
+            ["integer", "household", "农户", "yes"],
+            ["text", "goods", "物资", "yes"],
+        ],
+        "settings": [["form_id", "form_title", "version"], ["aid", "实物帮扶", "1"]],
+        "zhenwu": [
+            ["key", "value"],
+            ["kind", "activity"],
+            ["points_at", "household"],
+            ["points_at_field", "household"],
+        ],
+    }

@@ -49,3 +49,19 @@ def test_an_unknown_township_or_file_is_named(cast: Cast, tmp_path: Path) -> Non
 
 def test_the_console_script_spells_it_with_a_dash() -> None:
     assert DASHED["register-load"] == "register_load"
+
+
+def test_the_console_script_exits_1_on_a_bad_file(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zhenwu.manage import main
+
+    sheets = lamps()
+    sheets["survey"].append(["bogus_type", "x", "某字段", "", "", "", ""])
+    path = tmp_path / "lamps.xlsx"
+    path.write_bytes(xlsx(sheets))
+    with pytest.raises(SystemExit) as exited:
+        main(["zhenwu", "register-load", str(path), "--org", "示范镇"])
+    assert exited.value.code == 1
+    assert "台账定义有误" in capsys.readouterr().err
+    assert not Register.objects.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -101,3 +103,18 @@ def test_an_admin_cannot_upload_into_another_township(cast: Cast, client: Client
 def test_the_navigation_has_registers(cast: Cast, client: Client) -> None:
     client.force_login(cast.user("cun01"))
     assert 'href="/registers/"' in client.get(reverse("registers:register-list")).content.decode()
+
+
+def test_a_register_page_takes_the_same_queries_for_many_records(
+    cast: Cast, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(3):
+        visit_at(cast, cast.village01, f"问题{n}")
+    client.force_login(cast.user("admin"))
+    url = reverse("registers:record-list", kwargs={"form_id": "visits"})
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for n in range(20):
+        visit_at(cast, cast.village01, f"问题{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

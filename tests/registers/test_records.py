@@ -176,3 +176,19 @@ def test_records_for_keeps_to_the_users_scope(cast: Cast) -> None:
     assert list(services.records_for(cast.user("wangge01"), register)) == [inside]
     assert set(services.records_for(cast.user("admin"), register)) == {inside, outside}
     assert list(services.records_for(cast.other_admin, register)) == []
+
+
+def test_a_record_points_at_a_household_the_user_may_see(cast: Cast) -> None:
+    from tests.households import factories as hh
+
+    from .books import aid
+
+    register = register_in(cast, cast.township, aid())
+    mine, theirs = hh.household(cast.village01), hh.household(cast.village02)
+    record = services.create_record(
+        cast.user("cun01"), register, {"household": mine.pk, "goods": "基础母羊2只"}
+    )
+    assert record.household == mine
+    with pytest.raises(ValidationError) as refused:
+        services.create_record(cast.user("cun01"), register, {"household": theirs.pk, "goods": "米面"})
+    assert refused.value.message_dict == {"household": ["所关联的农户不存在或无权查看。"]}

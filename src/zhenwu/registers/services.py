@@ -52,10 +52,15 @@ def _allowed(user: Any, roles: list[str], offices: list[str]) -> bool:
 
 
 def may_read(user: Any, register: Register) -> bool:
-    return (
-        _allowed(user, register.readers, register.offices)
-        and scope.scoped(user, Register.objects.filter(pk=register.pk)).exists()
-    )
+    return _allowed(user, register.readers, register.offices) and _township_seen(user, register.township)
+
+
+def _township_seen(user: Any, township: OrgUnit) -> bool:
+    """As `scope.scoped` decides for a register (a catalog shared downward), from the paths alone."""
+    if scope.sees_everything(user):
+        return True
+    root = scope.scope_root(user)
+    return root is not None and (township.is_within(root) or root.is_within(township))
 
 
 def may_write(user: Any, register: Register) -> bool:
@@ -366,7 +371,7 @@ def thing_timeline(user: Any, thing: Thing) -> list[RegisterRecord]:
     records = scope.scoped(
         user,
         RegisterRecord.objects.filter(thing=thing).select_related(
-            "register", "version", "unit", "entered_by"
+            "register__township", "version", "unit", "entered_by"
         ),
     ).order_by("entered_at", "pk")
     return [record for record in records if may_read(user, record.register)]
