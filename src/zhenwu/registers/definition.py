@@ -52,6 +52,7 @@ VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
 TRUE_WORDS = ("yes", "true", "true()", "1")
 FALSE_WORDS = ("", "no", "false", "false()", "0")
+_FLAG_WORDS = {"required": "必填", "read_only": "只读"}
 
 
 class DefinitionError(Exception):
@@ -251,8 +252,10 @@ def translate(message: str, sheets: dict[str, _Sheet] | None = None) -> str:
         found = pattern.search(body)
         if found:
             column, text = make(found, column)
-            if pattern is _UNKNOWN_TYPE and not row and sheets:
+            if pattern in _NAMES_TYPE and not row and sheets:
                 row = _row_with(sheets, "survey", "type", found.group(1))
+            if pattern in _NAMES_FIELD and not row and sheets:
+                row = _row_with(sheets, "survey", "name", found.group(1))
             return where(sheet, row, column) + text
     return where(sheet, row, column) + f"XLSForm 检查未通过：{body}"
 
@@ -275,7 +278,10 @@ def _row_with(sheets: dict[str, _Sheet], sheet: str, column: str, value: str) ->
 
 
 _UNKNOWN_TYPE = re.compile(r"Unknown question type '([^']*)'")
+_NO_LABEL = re.compile(r"survey element named '([^']*)' has no label")
 _Translation = Callable[[re.Match[str], str], tuple[str, str]]
+_NAMES_TYPE = (_UNKNOWN_TYPE,)
+_NAMES_FIELD = (_NO_LABEL,)
 _TRANSLATIONS: list[tuple[re.Pattern[str], _Translation]] = [
     (_UNKNOWN_TYPE, lambda m, c: ("type", f"未知的题型“{m.group(1)}”。")),
     (
@@ -314,8 +320,28 @@ _TRANSLATIONS: list[tuple[re.Pattern[str], _Translation]] = [
         lambda m, c: ("", f"不支持的列名：{m.group(1)}。"),
     ),
     (
-        re.compile(r"no label|must have a label|Question has no label", re.IGNORECASE),
-        lambda m, c: ("label", "缺少标签（label）。"),
+        _NO_LABEL,
+        lambda m, c: ("label", f"字段“{m.group(1)}”缺少标签（label）。"),
+    ),
+    (
+        re.compile(r"Choices should have a label"),
+        lambda m, c: ("label", "选项缺少标签（label）。"),
+    ),
+    (
+        re.compile(r"Question or group with no name"),
+        lambda m, c: ("name", "缺少字段名（name）。"),
+    ),
+    (
+        re.compile(r"save_to column, add an entities sheet"),
+        lambda m, c: ("save_to", "填写了save_to，但工作簿没有entities表。"),
+    ),
+    (
+        re.compile(r"must not be 'name' or 'label'"),
+        lambda m, c: ("save_to", "save_to不能是name或label（不区分大小写）。"),
+    ),
+    (
+        re.compile(r"does not have a label, but a 'label' is required"),
+        lambda m, c: ("label", "物的台账须填写label（物的名称，如 ${lamp_no}）；工作记录须填写entity_id。"),
     ),
 ]
 
@@ -436,8 +462,10 @@ class _Reader:
                 if groups:
                     groups.pop()
                 continue
-            if head in ("begin_repeat", "end_repeat"):
+            if head == "begin_repeat":
                 self.errors.append(where("survey", number, "type") + "台账暂不支持重复组（repeat）。")
+                continue
+            if head == "end_repeat":
                 continue
             made = self._field(number, row, words, columns, choices, groups)
             if made is not None:
@@ -493,13 +521,13 @@ class _Reader:
         )
 
     def _flag(self, number: int, row: dict[str, str], column: str | None, name: str) -> bool:
-        value = row.get(column or "", "").lower()
-        if value in TRUE_WORDS:
+        value = row.get(column or "", "")
+        if value.lower() in TRUE_WORDS:
             return True
-        if value not in FALSE_WORDS:
+        if value.lower() not in FALSE_WORDS:
             self.errors.append(
                 where("survey", number, column or name)
-                + f"“{value}”无效：请填 yes 或留空（暂不支持按条件{name}）。"
+                + f"“{value}”无效：请填 yes 或留空（台账暂不支持按条件{_FLAG_WORDS[name]}）。"
             )
         return False
 

@@ -311,6 +311,8 @@ def _describe(error: Exception, expression: str) -> str:
         found = re.search(r"'([\w:.-]+)'", text)
         name = found.group(1) if found else ""
         return f"表达式“{_shown(expression)}”中的函数“{name}”不存在或参数个数不对。"
+    if "XPST0003" in text:
+        return f"表达式“{_shown(expression)}”语法有误，请检查括号、引号和运算符是否配对。"
     return f"表达式“{_shown(expression)}”有误：{text}"
 
 
