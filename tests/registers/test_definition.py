@@ -206,6 +206,28 @@ BAD = {
         lambda s: s.pop("entities"),
         "survey表第2行「save_to」列：填写了save_to，但工作簿没有entities表。",
     ),
+    "a calculate without its calculation": (
+        lambda s: s["survey"].append(["calculate", "total", ""]),
+        "survey表第7行「calculation」列：calculate字段缺少计算式（calculation）。",
+    ),
+    "a select without a choices sheet": (
+        lambda s: s.pop("choices"),
+        "工作簿缺少choices表：选择题的选项写在choices表中（list_name、name、label三列）。",
+    ),
+    "the same name in two groups": (
+        lambda s: s["survey"].extend(
+            [["begin_group", "g", "分组"], ["text", "photo", "照片"], ["end_group"]]
+        ),
+        "survey表第8行「name」列：字段名“photo”与第6行重复：台账的字段名须在整个survey表中唯一，分组不同也不行。",
+    ),
+    "a broken entity label": (
+        lambda s: s["entities"].__setitem__(1, ["street_lamps", "concat(${lamp_no}"]),
+        "entities表第2行「label」列：表达式“concat(${lamp_no}”语法有误，请检查括号、引号和运算符是否配对。",
+    ),
+    "a zhenwu sheet without its header": (
+        lambda s: s.__setitem__("zhenwu", [["名称", "值"], ["kind", "thing"]]),
+        "zhenwu表第1行：zhenwu表的第一行须是两列的列名：key 和 value。",
+    ),
 }
 
 
@@ -245,3 +267,50 @@ def test_the_role_codes_are_those_of_the_org_app() -> None:
     from zhenwu.org.models import Role
 
     assert set(ROLE_CODES) == set(Role.values)
+
+
+def test_a_survey_without_fields_is_refused() -> None:
+    sheets = {"survey": [["type", "name", "label"]], "settings": [["form_id"], ["empty"]]}
+    assert refusal(sheets) == ["survey表：没有字段。请在survey表中每行写一个字段（type、name、label）。"]
+
+
+def test_pyxform_warnings_do_not_refuse_the_definition_and_are_kept_in_chinese() -> None:
+    sheets = lamps()
+    sheets["choices"].append(["status", "gone", ""])
+    assert read(sheets).warnings == (
+        "choices表第4行「label」列：选项缺少标签（label）。",
+        "survey表第6行「parameters」列：建议为照片填写 max-pixels 参数（如 max-pixels=1600），"
+        "可加快提交并节省存储空间。",
+    )
+
+
+def test_labels_are_taken_from_the_chinese_column_or_else_the_first() -> None:
+    sheets = lamps()
+    sheets["survey"][0][2] = "label::English (en)"
+    for row, english in zip(sheets["survey"][1:], ["No.", "Road", "Status", "Place", "Photo"], strict=True):
+        row.insert(3, row[2])
+        row[2] = english
+    sheets["survey"][0].insert(3, "label::中文 (zh)")
+    assert read(sheets).field("road").label == "所在道路"
+    sheets["survey"][0].pop(3)
+    for row in sheets["survey"][1:]:
+        row.pop(3)
+    assert read(sheets).field("road").label == "Road"
+
+
+def test_personal_fields_points_at_readers_and_offices_are_read_from_the_zhenwu_sheet() -> None:
+    sheets = patrol()
+    sheets["survey"].append(["text", "household_id", "农户", "", "", "", ""])
+    sheets["survey"].append(["text", "phone", "联系电话", "", "", "", ""])
+    sheets["zhenwu"] += [
+        ["personal", "phone"],
+        ["points_at", "household"],
+        ["points_at_field", "${household_id}"],
+        ["readers", "township_admin，township_leader"],
+        ["offices", "safety, roads"],
+    ]
+    definition = read(sheets)
+    assert definition.field("phone").personal and not definition.field("lamp").personal
+    assert (definition.points_at, definition.points_at_field) == ("household", "household_id")
+    assert definition.readers == ("township_admin", "township_leader")
+    assert definition.offices == ("safety", "roads")
