@@ -47,7 +47,7 @@ def lamps() -> dict[str, Rows]:
             ["geopoint", "location", "位置", "", "", "location", "", ""],
             ["image", "photo", "照片", "", "", "", "", ""],
         ],
-        "choices": STATUS_CHOICES,
+        "choices": [row[:] for row in STATUS_CHOICES],
         "settings": [["form_id", "form_title", "version"], ["street_lamps", "路灯台账", "2026111801"]],
         "entities": [["list_name", "label"], ["street_lamps", "concat(${lamp_no}, ' ', ${road})"]],
         "zhenwu": [
@@ -71,7 +71,7 @@ def patrol() -> dict[str, Rows]:
             ["text", "fault", "故障描述", "yes", "", "${status} = 'broken'", ""],
             ["image", "photo", "照片", "", "", "", ""],
         ],
-        "choices": STATUS_CHOICES,
+        "choices": [row[:] for row in STATUS_CHOICES],
         "settings": [["form_id", "form_title", "version"], ["lamp_patrols", "路灯巡查", "1"]],
         "entities": [["list_name", "entity_id"], ["street_lamps", "${lamp}"]],
         "zhenwu": [

@@ -52,6 +52,7 @@ VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
 TRUE_WORDS = ("yes", "true", "true()", "1")
 FALSE_WORDS = ("", "no", "false", "false()", "0")
+_FLAG_WORDS = {"required": "必填", "read_only": "只读"}
 
 
 class DefinitionError(Exception):
@@ -226,7 +227,8 @@ def _convert(data: bytes, sheets: dict[str, _Sheet]) -> tuple[str, list[str]]:
         raise DefinitionError([translate(str(error), sheets)]) from None
     except Exception as error:  # pyxform fails with bare exceptions on some malformed workbooks
         raise DefinitionError([f"XLSForm 无法转换：{error}"]) from None
-    return result.xform, [translate(w, sheets) for w in {*warnings, *result.warnings}]
+    found = dict.fromkeys([*warnings, *result.warnings])  # pyxform may give one twice; keep its order
+    return result.xform, [translate(w, sheets, warning=True) for w in found]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -238,7 +240,7 @@ _COLUMN = re.compile(r"the '([^']+)' value")
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-def translate(message: str, sheets: dict[str, _Sheet] | None = None) -> str:
+def translate(message: str, sheets: dict[str, _Sheet] | None = None, *, warning: bool = False) -> str:
     """One pyxform error or warning in Chinese, naming sheet, row and column where it says them."""
     row_match = _ROW.match(message)
     row = int(row_match.group(1)) if row_match else 0
@@ -251,10 +253,15 @@ def translate(message: str, sheets: dict[str, _Sheet] | None = None) -> str:
         found = pattern.search(body)
         if found:
             column, text = make(found, column)
-            if pattern is _UNKNOWN_TYPE and not row and sheets:
+            if pattern is _NO_CHOICES:
+                return text
+            if pattern in _NAMES_TYPE and not row and sheets:
                 row = _row_with(sheets, "survey", "type", found.group(1))
+            if pattern in _NAMES_FIELD and not row and sheets:
+                row = _row_with(sheets, "survey", "name", found.group(1))
             return where(sheet, row, column) + text
-    return where(sheet, row, column) + f"XLSForm 检查未通过：{body}"
+    # A message not met yet keeps pyxform's words, so that nothing it said is lost.
+    return where(sheet, row, column) + ("XLSForm 提示：" if warning else "XLSForm 检查未通过：") + body
 
 
 def where(sheet: str, row: int, column: str = "") -> str:
@@ -275,7 +282,11 @@ def _row_with(sheets: dict[str, _Sheet], sheet: str, column: str, value: str) ->
 
 
 _UNKNOWN_TYPE = re.compile(r"Unknown question type '([^']*)'")
+_NO_LABEL = re.compile(r"survey element named '([^']*)' has no label")
 _Translation = Callable[[re.Match[str], str], tuple[str, str]]
+_NO_CHOICES = re.compile(r"There should be a choices sheet")
+_NAMES_TYPE = (_UNKNOWN_TYPE,)
+_NAMES_FIELD = (_NO_LABEL,)
 _TRANSLATIONS: list[tuple[re.Pattern[str], _Translation]] = [
     (_UNKNOWN_TYPE, lambda m, c: ("type", f"未知的题型“{m.group(1)}”。")),
     (
@@ -314,8 +325,50 @@ _TRANSLATIONS: list[tuple[re.Pattern[str], _Translation]] = [
         lambda m, c: ("", f"不支持的列名：{m.group(1)}。"),
     ),
     (
-        re.compile(r"no label|must have a label|Question has no label", re.IGNORECASE),
-        lambda m, c: ("label", "缺少标签（label）。"),
+        re.compile(r"^Missing calculation"),
+        lambda m, c: ("calculation", "calculate字段缺少计算式（calculation）。"),
+    ),
+    (
+        _NO_CHOICES,
+        lambda m, c: ("", "工作簿缺少choices表：选择题的选项写在choices表中（list_name、name、label三列）。"),
+    ),
+    (
+        re.compile(r"Reference variables names must be unique anywhere.*The name '([^']*)'"),
+        lambda m, c: (
+            c,
+            f"引用的字段名“{m.group(1)}”在survey表中出现了不止一次：被引用的字段名须在整个survey表中唯一。",
+        ),
+    ),
+    (
+        re.compile(r"Use the max-pixels parameter"),
+        lambda m, c: (
+            "parameters",
+            "建议为照片填写 max-pixels 参数（如 max-pixels=1600），可加快提交并节省存储空间。",
+        ),
+    ),
+    (
+        _NO_LABEL,
+        lambda m, c: ("label", f"字段“{m.group(1)}”缺少标签（label）。"),
+    ),
+    (
+        re.compile(r"Choices should have a label"),
+        lambda m, c: ("label", "选项缺少标签（label）。"),
+    ),
+    (
+        re.compile(r"Question or group with no name"),
+        lambda m, c: ("name", "缺少字段名（name）。"),
+    ),
+    (
+        re.compile(r"save_to column, add an entities sheet"),
+        lambda m, c: ("save_to", "填写了save_to，但工作簿没有entities表。"),
+    ),
+    (
+        re.compile(r"must not be 'name' or 'label'"),
+        lambda m, c: ("save_to", "save_to不能是name或label（不区分大小写）。"),
+    ),
+    (
+        re.compile(r"does not have a label, but a 'label' is required"),
+        lambda m, c: ("label", "物的台账须填写label（物的名称，如 ${lamp_no}）；工作记录须填写entity_id。"),
     ),
 ]
 
@@ -429,20 +482,37 @@ class _Reader:
             if not words:
                 continue
             head = words[0]
-            if head in ("begin_group", "begin"):
+            if head == "begin_group":
                 groups.append((row.get("name", ""), row.get(columns.relevant or "", "")))
                 continue
             if head == "end_group":
                 if groups:
                     groups.pop()
                 continue
-            if head in ("begin_repeat", "end_repeat"):
+            if head == "begin_repeat":
                 self.errors.append(where("survey", number, "type") + "台账暂不支持重复组（repeat）。")
+                continue
+            if head == "end_repeat":
                 continue
             made = self._field(number, row, words, columns, choices, groups)
             if made is not None:
                 fields.append(made)
+        self._check_unique(fields)
+        if not fields and not self.errors:
+            self.errors.append("survey表：没有字段。请在survey表中每行写一个字段（type、name、label）。")
         return fields
+
+    def _check_unique(self, fields: list[Field]) -> None:
+        """A record holds its values by field name, so a name may be used once in the whole form."""
+        first: dict[str, int] = {}
+        for f in fields:
+            if f.name in first:
+                self.errors.append(
+                    where("survey", f.row, "name")
+                    + f"字段名“{f.name}”与第{first[f.name]}行重复："
+                    + "台账的字段名须在整个survey表中唯一，分组不同也不行。"
+                )
+            first.setdefault(f.name, f.row)
 
     def _field(
         self,
@@ -493,13 +563,13 @@ class _Reader:
         )
 
     def _flag(self, number: int, row: dict[str, str], column: str | None, name: str) -> bool:
-        value = row.get(column or "", "").lower()
-        if value in TRUE_WORDS:
+        value = row.get(column or "", "")
+        if value.lower() in TRUE_WORDS:
             return True
-        if value not in FALSE_WORDS:
+        if value.lower() not in FALSE_WORDS:
             self.errors.append(
                 where("survey", number, column or name)
-                + f"“{value}”无效：请填 yes 或留空（暂不支持按条件{name}）。"
+                + f"“{value}”无效：请填 yes 或留空（台账暂不支持按条件{_FLAG_WORDS[name]}）。"
             )
         return False
 
@@ -510,6 +580,9 @@ class _Reader:
         sheet = self.sheets.get("zhenwu")
         settings: dict[str, tuple[str, int]] = {}
         if sheet is None:
+            return settings
+        if "key" not in sheet.header or "value" not in sheet.header:
+            self.errors.append(where("zhenwu", 1) + "zhenwu表的第一行须是两列的列名：key 和 value。")
             return settings
         for number, row in sheet.rows:
             key, value = row.get("key", ""), row.get("value", "")
@@ -672,6 +745,13 @@ class _Reader:
                     problem = _reference_error(text, names) or expression_error(text, definition, f.name)
                     if problem:
                         self.errors.append(where("survey", f.row, column) + problem)
+        if definition.entity_label:
+            problem = _reference_error(definition.entity_label, names) or expression_error(
+                definition.entity_label, definition
+            )
+            if problem:
+                row = self.sheets["entities"].rows[0][0]
+                self.errors.append(where("entities", row, "label") + problem)
         for figure in definition.figures:
             if figure.filter:
                 problem = _reference_error(figure.filter, names) or expression_error(

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import elementpath
-from elementpath import XPath2Parser, XPathContext
+from elementpath import XPath2Parser, XPathContext, XPathNode, get_node_tree
 from elementpath.datatypes import AbstractDateTime, UntypedAtomic
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ REFERENCE = re.compile(r"\$\{\s*([^}\s]*)\s*\}")
 LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 # XForm functions whose names XPath 2.0 reserves or defines differently: called under our prefix.
 RENAMED = re.compile(r"(?<![\w:.-])(if|round)\s*\(")
+TODAY_CALL = re.compile(r"(?<![\w:.-])today\s*\(\s*\)")
 RENAMED_TO = {"if": "cond", "round": "round"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EPOCH = date(1970, 1, 1)
@@ -64,11 +65,10 @@ def evaluate(
 ) -> object:
     """The value of `expression` on the record `values`; `.` is the field `current`.
 
-    The result is a Python value: str, bool, float/int/Decimal, or "" for an empty node-set.
-    Raises ExpressionError when the expression cannot be evaluated.
+    The result is a Python value: str, bool, int/float/Decimal; a node-set gives its first node's text
+    ("" when empty). Raises ExpressionError when the expression cannot be evaluated.
     """
-    instance = build_instance(definition, values)
-    return _evaluate(expression, instance, definition, current, today or _today())
+    return _Record(definition, values, today).evaluate(expression, current)
 
 
 def is_true(
@@ -80,10 +80,7 @@ def is_true(
     today: date | None = None,
 ) -> bool:
     """Whether `expression` holds, with XPath's boolean(); an empty expression holds."""
-    if not expression.strip():
-        return True
-    instance = build_instance(definition, values)
-    return _is_true(expression, instance, definition, current, today or _today())
+    return _Record(definition, values, today).is_true(expression, current)
 
 
 def computed_values(
@@ -91,37 +88,20 @@ def computed_values(
 ) -> dict[str, object]:
     """The record's values with defaults filled in (for fields not given) and every calculation made.
 
-    Fields are taken in survey order, twice, so that a calculation may use one further down.
-    A calculation that cannot be evaluated gives "".
+    Values of names that are not fields are dropped. A calculation that cannot be evaluated gives "".
     """
-    day = today or _today()
-    result: dict[str, object] = {f.name: values[f.name] for f in definition.fields if f.name in values}
-    for f in definition.fields:
-        if f.name not in result and f.default and not f.calculation:
-            result[f.name] = _default(f, result, definition, day)
-    for _ in range(2):
-        for f in definition.fields:
-            if f.calculation:
-                instance = build_instance(definition, result)
-                try:
-                    result[f.name] = to_text(_evaluate(f.calculation, instance, definition, f.name, day))
-                except ExpressionError:
-                    result[f.name] = ""
-    return result
+    return _Record(definition, values, today).computed()
 
 
 def relevant_values(
     definition: Definition, values: Mapping[str, object], today: date | None = None
 ) -> dict[str, object]:
     """The computed values of the fields that are relevant: what a record keeps when it is saved."""
-    day = today or _today()
-    result = computed_values(definition, values, day)
-    instance = build_instance(definition, result)
+    record = _Record(definition, values, today)
+    result = record.computed()
     kept: dict[str, object] = {}
     for f in definition.fields:
-        if f.type == "note" or f.name not in result:
-            continue
-        if _relevant(f, instance, definition, day):
+        if f.type != "note" and f.name in result and record.relevant(f):
             kept[f.name] = result[f.name]
     return kept
 
@@ -131,20 +111,17 @@ def check_record(
 ) -> dict[str, str]:
     """Field name -> what is wrong with it, in Chinese; empty when the record may be saved.
 
-    Fields that are not relevant are not checked (they are cleared when the record is saved). Never
-    raises: an expression that fails is reported on its field.
+    Calculations and defaults are made first. Fields that are not relevant are not checked (they are
+    cleared when the record is saved). Never raises: an expression that fails is reported on its field.
     """
-    day = today or _today()
-    record = computed_values(definition, values, day)
-    instance = build_instance(definition, record)
+    record = _Record(definition, values, today)
+    result = record.computed()
     errors: dict[str, str] = {}
     for f in definition.fields:
         if f.type in ("note", "calculate"):
             continue
         try:
-            if not _relevant(f, instance, definition, day):
-                continue
-            problem = _field_problem(f, record.get(f.name), instance, definition, day)
+            problem = record.problem(f, result.get(f.name)) if record.relevant(f) else ""
         except ExpressionError as error:
             problem = f"无法检查此项：{error}"
         if problem:
@@ -158,7 +135,7 @@ def expression_error(expression: str, definition: Definition, current: str | Non
     It is compiled and evaluated once on an empty record, as when a form is first opened.
     """
     try:
-        _evaluate(expression, build_instance(definition, {}), definition, current, _today())
+        _Record(definition, {}, None).evaluate(expression, current)
     except ExpressionError as error:
         return str(error)
     return ""
@@ -202,10 +179,12 @@ def to_text(value: object) -> str:
         if math.isnan(value) or math.isinf(value):
             return ""
         return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal) and not value.is_finite():
+        return ""
     if isinstance(value, list | tuple | set | frozenset):
         return " ".join(to_text(v) for v in value)
-    if isinstance(value, UntypedAtomic | AbstractDateTime):
-        return str(value)
+    if isinstance(value, XPathNode):
+        return str(value.string_value)
     return str(value)
 
 
@@ -213,66 +192,111 @@ def to_text(value: object) -> str:
 # Evaluation
 
 
-def _evaluate(
-    expression: str, instance: ElementTree.Element, definition: Definition, current: str | None, today: date
-) -> object:
-    token = _compiled(_rewritten(expression, definition))
-    item = instance
-    if current:
-        f = definition.fields_by_name.get(current)
-        found = instance.find(f.path) if f is not None else None
-        item = found if found is not None else instance
-    context = XPathContext(instance, item=item, variables={"zhenwu_today": today.isoformat()})
+class _Record:
+    """One record as an XForm instance, its XPath node tree built once and its values changed in place.
+
+    elementpath reads an element's text when it evaluates, so a calculation written into the instance
+    is seen by the expressions after it without building the tree again.
+    """
+
+    def __init__(self, definition: Definition, values: Mapping[str, object], today: date | None) -> None:
+        self.definition = definition
+        self.values = {f.name: values[f.name] for f in definition.fields if f.name in values}
+        self.today = (today or _today()).isoformat()
+        self.root = build_instance(definition, self.values)
+        self.tree = get_node_tree(self.root)
+        nodes = {id(getattr(node, "elem", None)): node for node in self.tree.iter()}
+        self.elements: dict[str, ElementTree.Element] = {}
+        self.nodes: dict[str, Any] = {}  # field name -> its node, the `.` of its expressions
+        for f in definition.fields:
+            element = self.root.find(f.path)
+            if element is not None:
+                self.elements[f.name] = element
+                self.nodes[f.name] = nodes.get(id(element))
+
+    def set(self, name: str, value: object) -> None:
+        self.values[name] = value
+        self.elements[name].text = to_text(value)
+
+    def computed(self) -> dict[str, object]:
+        """Defaults for fields not given, then calculations in survey order, twice, so that a
+        calculation may use one further down."""
+        for f in self.definition.fields:
+            if f.name not in self.values and f.default and not f.calculation:
+                self.set(f.name, self._default(f))
+        for _ in range(2):
+            for f in self.definition.fields:
+                if f.calculation:
+                    try:
+                        self.set(f.name, to_text(self.evaluate(f.calculation, f.name)))
+                    except ExpressionError:
+                        self.set(f.name, "")
+        return dict(self.values)
+
+    def relevant(self, f: Field) -> bool:
+        return not f.relevant or self.is_true(f.relevant, f.name)
+
+    def problem(self, f: Field, value: object) -> str:
+        text = to_text(value).strip()
+        if not text:
+            return (f.required_message or "此项必填。") if f.required else ""
+        problem = _type_problem(f, text)
+        if not problem and f.constraint and not self.is_true(f.constraint, f.name):
+            problem = f.constraint_message or "填写的值不符合要求，请检查。"
+        return problem
+
+    def evaluate(self, expression: str, current: str | None) -> object:
+        return _python(self._run(expression, current, lambda token, result: result))
+
+    def is_true(self, expression: str, current: str | None) -> bool:
+        if not expression.strip():
+            return True
+        return bool(self._run(expression, current, lambda token, result: token.boolean_value(result)))
+
+    def _run(self, expression: str, current: str | None, finish: Any) -> Any:
+        token = _token(expression, self.definition)
+        item = self.nodes.get(current) if current else None
+        context = XPathContext(self.tree, item=item, variables={"zhenwu_today": self.today})
+        try:
+            return finish(token, token.evaluate(context))
+        except elementpath.ElementPathError as error:
+            raise ExpressionError(_describe(error, expression)) from None
+        except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
+            raise ExpressionError(f"表达式“{expression}”无法计算（{error}）。") from None
+
+    def _default(self, f: Field) -> object:
+        from zhenwu.registers.definition import is_dynamic_default
+
+        if not is_dynamic_default(f.default):
+            return f.default
+        try:
+            return to_text(self.evaluate(f.default, f.name))
+        except ExpressionError:
+            return ""
+
+
+def _token(expression: str, definition: Definition) -> Any:
+    """The parsed expression; an ExpressionError naming the expression as the admin wrote it."""
     try:
-        return _python(token.evaluate(context))
+        return _compiled(_rewritten(expression, definition))
     except elementpath.ElementPathError as error:
         raise ExpressionError(_describe(error, expression)) from None
-    except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
-        raise ExpressionError(f"表达式“{expression}”无法计算（{error}）。") from None
-
-
-def _is_true(
-    expression: str, instance: ElementTree.Element, definition: Definition, current: str | None, today: date
-) -> bool:
-    token = _compiled(_rewritten(expression, definition))
-    item = instance
-    if current:
-        f = definition.fields_by_name.get(current)
-        found = instance.find(f.path) if f is not None else None
-        item = found if found is not None else instance
-    context = XPathContext(instance, item=item, variables={"zhenwu_today": today.isoformat()})
-    try:
-        return bool(token.boolean_value(token.evaluate(context)))
-    except elementpath.ElementPathError as error:
-        raise ExpressionError(_describe(error, expression)) from None
-    except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
-        raise ExpressionError(f"表达式“{expression}”无法计算（{error}）。") from None
-
-
-def _relevant(f: Field, instance: ElementTree.Element, definition: Definition, today: date) -> bool:
-    return not f.relevant or _is_true(f.relevant, instance, definition, f.name, today)
-
-
-def _default(f: Field, values: Mapping[str, object], definition: Definition, today: date) -> object:
-    from zhenwu.registers.definition import is_dynamic_default
-
-    if not is_dynamic_default(f.default):
-        return f.default
-    try:
-        return to_text(_evaluate(f.default, build_instance(definition, values), definition, f.name, today))
-    except ExpressionError:
-        return ""
+    except (ValueError, TypeError, RecursionError) as error:
+        raise ExpressionError(f"表达式“{expression}”无法解析（{error}）。") from None
 
 
 def _rewritten(expression: str, definition: Definition) -> str:
-    """`${name}` as the field's absolute path; XForm functions XPath 2.0 reserves under our prefix."""
-    paths = {f.name: f"/{ROOT}/{f.path}" for f in definition.fields}
+    """`${name}` as the field's absolute path; XForm functions XPath 2.0 lacks or reserves, renamed.
+
+    String literals are kept as written.
+    """
+    fields = definition.fields_by_name
 
     def reference(found: re.Match[str]) -> str:
-        name = found.group(1)
-        if name not in paths:
-            raise ExpressionError(f"引用的字段“{name}”在survey表中不存在。")
-        return f" {paths[name]} "
+        f = fields.get(found.group(1))
+        if f is None:
+            raise ExpressionError(f"引用的字段“{found.group(1)}”在survey表中不存在。")
+        return f" /{ROOT}/{f.path} "
 
     pieces: list[str] = []
     position = 0
@@ -286,8 +310,8 @@ def _rewritten(expression: str, definition: Definition) -> str:
 
 def _code(text: str, reference: Any) -> str:
     text = REFERENCE.sub(reference, text)
-    text = RENAMED.sub(lambda m: "xf:" + RENAMED_TO[m.group(1)] + "(", text)
-    return text.replace("today()", "xf:today($zhenwu_today)").replace("jr:choice-name(", "xf:choice-name(")
+    text = TODAY_CALL.sub("xf:today($zhenwu_today)", text)
+    return RENAMED.sub(lambda m: "xf:" + RENAMED_TO[m.group(1)] + "(", text)
 
 
 _parse_lock = threading.Lock()
@@ -295,32 +319,20 @@ _parse_lock = threading.Lock()
 
 @lru_cache(maxsize=4096)
 def _compiled(expression: str) -> Any:
-    """The parsed expression; parsing is not thread-safe, evaluating a parsed one is."""
+    """Parsing is not thread-safe (the parser keeps its state), evaluating a parsed expression is."""
     with _parse_lock:
-        try:
-            return _PARSER.parse(expression)
-        except elementpath.ElementPathError as error:
-            raise ExpressionError(_describe(error, expression)) from None
-        except (ValueError, TypeError, RecursionError) as error:
-            raise ExpressionError(f"表达式“{expression}”无法解析（{error}）。") from None
+        return _PARSER.parse(expression)
 
 
 def _describe(error: Exception, expression: str) -> str:
     text = str(error)
-    if "unknown function" in text or "XPST0017" in text:
+    if "XPST0017" in text or "unknown function" in text:
         found = re.search(r"'([\w:.-]+)'", text)
-        name = found.group(1) if found else ""
-        return f"表达式“{_shown(expression)}”中的函数“{name}”不存在或参数个数不对。"
-    return f"表达式“{_shown(expression)}”有误：{text}"
-
-
-def _shown(expression: str) -> str:
-    """The expression as the admin wrote it, without our rewriting."""
-    return (
-        re.sub(r"\s*/data/([\w/.-]+)\s*", lambda m: "${" + m.group(1).rsplit("/", 1)[-1] + "}", expression)
-        .replace("xf:", "")
-        .replace("($zhenwu_today)", "()")
-    )
+        name = found.group(1).removeprefix("xf:") if found else ""
+        return f"表达式“{expression}”中的函数“{name}”不存在或参数个数不对。"
+    if "XPST0003" in text:
+        return f"表达式“{expression}”语法有误，请检查括号、引号和运算符是否配对。"
+    return f"表达式“{expression}”有误：{text}"
 
 
 def _python(result: object) -> object:
@@ -329,34 +341,19 @@ def _python(result: object) -> object:
         if not result:
             return ""
         result = result[0]
-    if isinstance(result, ElementTree.Element):
-        return result.text or ""
+    if isinstance(result, XPathNode):
+        return str(result.string_value)
     if isinstance(result, UntypedAtomic | AbstractDateTime):
         return str(result)
-    if hasattr(result, "value") and isinstance(getattr(result, "value", None), ElementTree.Element):
-        element = result.value
-        return element.text or ""
     return result
+
+
+def _today() -> date:
+    return datetime.now(TIMEZONE).date()
 
 
 # ---------------------------------------------------------------------------------------------------
 # The checks of one field
-
-
-def _field_problem(
-    f: Field, value: object, instance: ElementTree.Element, definition: Definition, today: date
-) -> str:
-    text = to_text(value).strip()
-    if not text:
-        if f.required:
-            return f.required_message or "此项必填。"
-        return ""
-    problem = _type_problem(f, text)
-    if problem:
-        return problem
-    if f.constraint and not _is_true(f.constraint, instance, definition, f.name, today):
-        return f.constraint_message or "填写的值不符合要求，请检查。"
-    return ""
 
 
 def _type_problem(f: Field, text: str) -> str:
@@ -406,10 +403,6 @@ def _geopoint_problem(text: str) -> str:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return "位置的纬度须在 -90 到 90 之间，经度须在 -180 到 180 之间。"
     return ""
-
-
-def _today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 # ---------------------------------------------------------------------------------------------------
