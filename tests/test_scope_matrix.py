@@ -475,6 +475,7 @@ REGISTER_CASES = {
     ),
     "registers:record-detail": detail_of(reg.visit_at),
     "registers:thing-detail": detail_of(thing_at),
+    "registers:record-reveal": detail_of(reg.visit_at, usable_by=households.may_see_full),
 }
 
 SCOPE_CASES: dict[str, ScopeCase] = {

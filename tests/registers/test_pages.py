@@ -118,3 +118,19 @@ def test_a_register_page_takes_the_same_queries_for_many_records(
         visit_at(cast, cast.village01, f"问题{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_personal_values_are_revealed_on_confirmation_and_logged(cast: Cast, client: Client) -> None:
+    from zhenwu.households.models import PersonalDataAccess
+
+    record = lamp_at(cast, cast.village01, keeper_phone="13812345678")
+    url = reverse("registers:record-reveal", kwargs={"pk": record.pk})
+    client.force_login(cast.user("cun01"))
+    assert "13812345678" not in client.get(url).content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    page = client.post(url).content.decode()
+    assert "13812345678" in page and "管护人电话" in page
+    assert PersonalDataAccess.objects.get().actor == cast.user("cun01")
+    client.force_login(cast.user("jingfa"))
+    assert client.post(url).status_code == 404
+    assert PersonalDataAccess.objects.count() == 1

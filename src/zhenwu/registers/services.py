@@ -13,7 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -96,13 +96,16 @@ def may_load(user: Any, township: OrgUnit) -> bool:
 # --- definitions -----------------------------------------------------------------------------------
 
 
-def load_definition(user: Any, township: OrgUnit, source: bytes, file_name: str) -> RegisterVersion:
+def load_definition(
+    user: Any, township: OrgUnit, source: bytes | BinaryIO, file_name: str
+) -> RegisterVersion:
     """Read a township's XLSForm and keep it as a new register or a new version of one.
 
     A bad workbook raises `DefinitionError` with every message in Chinese and changes nothing.
     """
     if not may_load(user, township):
         raise PermissionDenied("只有本乡镇的管理员可以载入台账定义。")
+    source = source if isinstance(source, bytes) else source.read()
     definition = spec.read_definition(source, file_name)
     problems = _conflicts(township, definition)
     if problems:
@@ -117,7 +120,7 @@ def load_definition(user: Any, township: OrgUnit, source: bytes, file_name: str)
             register=register,
             version=definition.version,
             file_name=file_name[:255],
-            source=bytes(source),
+            source=source,
             definition=definition_to_json(definition),
             xform=definition.xform,
             md5=hashlib.md5(definition.xform.encode()).hexdigest(),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.register_list, name="register-list"),
     path("load/", views.load, name="load"),
     path("records/<int:pk>/", views.record_detail, name="record-detail"),
+    path("records/<int:pk>/reveal/", views.record_reveal, name="record-reveal"),
     path("things/<int:pk>/", views.thing_detail, name="thing-detail"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

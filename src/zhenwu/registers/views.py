@@ -91,8 +91,35 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = scope.get_in_scope_or_404(request.user, queryset, pk=pk)
     if not services.may_read(request.user, record.register):
         raise Http404(NOT_FOUND)
-    context = {"record": record, "register": record.register, "values": services.shown_values(record)}
+    context = {
+        "record": record,
+        "register": record.register,
+        "values": services.shown_values(record),
+        "may_reveal": bool(record.personal_cipher) and services.may_reveal(request.user),
+    }
     return render(request, "registers/record_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST shows the personal values in full once and logs who saw them."""
+    if not services.may_reveal(request.user):
+        raise Http404(NOT_FOUND)
+    queryset = RegisterRecord.objects.select_related("register__township", "version", "unit")
+    record = scope.get_in_scope_or_404(request.user, queryset, pk=pk)
+    if not services.may_read(request.user, record.register):
+        raise Http404(NOT_FOUND)
+    revealed = None
+    if request.method == "POST":
+        full = services.reveal_record(request.user, record)  # type: ignore[arg-type]
+        revealed = [
+            (v.label, full.get(v.name, v.value)) for v in services.shown_values(record) if v.name in full
+        ]
+    context = {"record": record, "register": record.register, "revealed": revealed}
+    response = render(request, "registers/record_reveal.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
