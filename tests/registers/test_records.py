@@ -192,3 +192,27 @@ def test_a_record_points_at_a_household_the_user_may_see(cast: Cast) -> None:
     with pytest.raises(ValidationError) as refused:
         services.create_record(cast.user("cun01"), register, {"household": theirs.pk, "goods": "米面"})
     assert refused.value.message_dict == {"household": ["所关联的农户不存在或无权查看。"]}
+
+
+def test_a_things_update_by_an_activity_is_in_the_activity_log(cast: Cast) -> None:
+    thing = lamp_at(cast, cast.grid0101).thing
+    assert thing is not None
+    patrol = register_in(cast, cast.township, patrols())
+    services.create_record(cast.user("wangge01"), patrol, {"lamp": str(thing.key), "status": "broken"})
+    update = LogEntry.objects.get_for_object(thing).filter(action=LogEntry.Action.UPDATE).get()
+    assert update.actor == cast.user("wangge01") and "properties" in update.changes_dict
+
+
+@pytest.mark.parametrize(
+    ("values", "instance_id", "field"),
+    [({"problem": "坏\x00了"}, None, "problem"), ({"problem": "x"}, "u" * 65, "instance_id")],
+    ids=["NUL in a value", "instance id too long"],
+)
+def test_input_no_database_keeps_is_refused_by_field(
+    cast: Cast, values: dict[str, str], instance_id: str | None, field: str
+) -> None:
+    register = register_in(cast, cast.township, visits())
+    with pytest.raises(ValidationError) as refused:
+        services.create_record(cast.user("admin"), register, values, instance_id=instance_id)
+    assert list(refused.value.message_dict) == [field]
+    assert not RegisterRecord.objects.exists()

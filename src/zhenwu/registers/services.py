@@ -191,6 +191,8 @@ def create_record(
 ) -> RegisterRecord:
     """Check one filled form on the server and keep it; a thing register's record makes its thing, an
     activity's record updates the thing it names. The same instance_id twice returns the first record."""
+    if instance_id and (len(instance_id) > 64 or not instance_id.isprintable()):
+        raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
     if instance_id:
         existing = RegisterRecord.objects.filter(instance_id=instance_id).first()
         if existing is not None and existing.register_id == register.pk:
@@ -244,6 +246,14 @@ def _record_unit(user: Any, register: Register, unit: OrgUnit | None) -> OrgUnit
 def _checked_values(definition: Any, values: dict[str, Any], today: date) -> dict[str, Any]:
     names = {field.name for field in definition.fields}
     errors = {key: f"表单中没有字段“{key}”。" for key in values if key not in names}
+    # PostgreSQL keeps no NUL in a JSON value; no one types one.
+    errors.update(
+        {
+            key: "含有不可见的控制字符(NUL)，请删除后重新填写。"
+            for key, value in values.items()
+            if "\x00" in str(value)
+        }
+    )
     errors.update(expressions.check_record(definition, values, today))
     if errors:
         raise ValidationError({key: [message] for key, message in errors.items()})
