@@ -216,3 +216,14 @@ def test_input_no_database_keeps_is_refused_by_field(
         services.create_record(cast.user("admin"), register, values, instance_id=instance_id)
     assert list(refused.value.message_dict) == [field]
     assert not RegisterRecord.objects.exists()
+
+
+def test_an_instance_id_of_a_record_out_of_scope_is_not_handed_back(cast: Cast) -> None:
+    register = register_in(cast, cast.township, visits())
+    services.create_record(
+        cast.user("admin"), register, {"problem": "甲"}, unit=cast.village02, instance_id="uuid:x"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.create_record(cast.user("cun01"), register, {"problem": "乙"}, instance_id="uuid:x")
+    assert list(refused.value.message_dict) == ["instance_id"]
+    assert RegisterRecord.objects.count() == 1

@@ -193,14 +193,19 @@ def create_record(
     activity's record updates the thing it names. The same instance_id twice returns the first record."""
     if instance_id and (len(instance_id) > 64 or not instance_id.isprintable()):
         raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
-    if instance_id:
-        existing = RegisterRecord.objects.filter(instance_id=instance_id).first()
-        if existing is not None and existing.register_id == register.pk:
-            return existing
-        if existing is not None:
-            raise ValidationError({"instance_id": "该实例编号已被另一台账的记录使用。"})
     if not may_write(user, register):
         raise PermissionDenied("无权填报该台账。")
+    if instance_id:
+        existing = RegisterRecord.objects.filter(instance_id=instance_id).select_related("unit").first()
+        # A form sent again (a phone that lost the answer) is acknowledged with the record it made.
+        if (
+            existing is not None
+            and existing.register_id == register.pk
+            and scope.unit_in_scope(user, existing.unit)
+        ):
+            return existing
+        if existing is not None:
+            raise ValidationError({"instance_id": "该实例编号已被另一条记录使用。"})
     version = version or register.current_version
     if version is None or version.register_id != register.pk:
         raise ValidationError({"version": "该台账没有这个版本。"})
