@@ -55,7 +55,7 @@ def test_a_thing_page_shows_its_properties_and_timeline(cast: Cast, client: Clie
     broken = services.create_record(cast.user("admin"), patrol, {"lamp": str(thing.key), "status": "broken"})
     client.force_login(cast.user("leader"))
     page = client.get(reverse("registers:thing-detail", kwargs={"pk": thing.pk})).content.decode()
-    assert "路灯0123" in page and "broken" in page
+    assert "路灯0123" in page and "<dt>状态</dt><dd>损坏</dd>" in page
     assert page.index(f"/registers/records/{made.pk}/") < page.index(f"/registers/records/{broken.pk}/")
     assert "路灯巡查" in page and "损坏" in page
 

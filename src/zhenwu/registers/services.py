@@ -416,6 +416,17 @@ def shown_values(record: RegisterRecord) -> list[Field]:
     return rows
 
 
+def thing_properties(thing: Thing) -> list[Field]:
+    """A thing's current properties, labelled and with choice labels by its register's current version."""
+    version = thing.register.current_version
+    fields = {f.save_to: f for f in version.parsed().fields if f.save_to} if version else {}
+    rows = []
+    for name, value in thing.properties.items():
+        field = fields.get(name)
+        rows.append(Field(name, field.label if field else name, _label_of(field, value) if field else value))
+    return rows
+
+
 def _label_of(field: Any, value: Any) -> Any:
     if not field.choices or value in (None, ""):
         return value

@@ -125,13 +125,16 @@ def record_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def thing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thing = scope.get_in_scope_or_404(
-        request.user, Thing.objects.select_related("register__township", "unit"), pk=pk
+        request.user,
+        Thing.objects.select_related("register__township", "register__current_version", "unit"),
+        pk=pk,
     )
     if not services.may_read(request.user, thing.register):
         raise Http404(NOT_FOUND)
     context = {
         "thing": thing,
         "register": thing.register,
+        "properties": services.thing_properties(thing),
         "timeline": [
             (record, services.shown_values(record)) for record in services.thing_timeline(request.user, thing)
         ],
