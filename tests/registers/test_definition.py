@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 from io import BytesIO
 
@@ -356,3 +358,20 @@ def test_any_cell_changed_gives_a_definition_or_a_definition_error_never_a_crash
         read(sheets)
     except DefinitionError as error:
         assert error.messages and all(isinstance(m, str) and m for m in error.messages)
+
+
+def test_read_only_is_kept() -> None:
+    sheets = patrol()
+    sheets["survey"][0].append("read_only")
+    sheets["survey"][2].append("yes")
+    definition = read(sheets)
+    assert definition.field("lamp").read_only and not definition.field("status").read_only
+
+
+def test_the_definition_and_expressions_modules_run_without_django() -> None:
+    code = (
+        "import sys, zhenwu.registers.definition, zhenwu.registers.expressions; "
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
