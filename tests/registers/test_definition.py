@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from datetime import datetime
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.registers.workbooks import lamps, patrol, workbook
-from zhenwu.registers.definition import ROLE_CODES, Choice, DefinitionError, read_definition
+from zhenwu.registers.definition import ROLE_CODES, Choice, DefinitionError, read_definition, workbook_hash
 
 
 def read(sheets: dict[str, list[list[object]]]):  # type: ignore[no-untyped-def]
@@ -61,7 +62,15 @@ def test_a_patrol_is_an_activity_updating_the_lamp_its_entity_id_names() -> None
 def test_the_hash_is_the_md5_of_the_xform_and_the_same_for_the_same_workbook() -> None:
     first, second = read(lamps()), read(lamps())
     assert first.definition_hash == second.definition_hash
-    assert first.definition_hash.startswith("md5:") and len(first.definition_hash) == 36
+    assert first.definition_hash == "md5:" + hashlib.md5(first.xform.encode()).hexdigest()
+    changed = lamps()
+    changed["survey"][2][2] = "道路"
+    assert read(changed).definition_hash != first.definition_hash
+
+
+def test_the_workbook_hash_is_the_md5_of_its_bytes() -> None:
+    data = workbook(lamps())
+    assert workbook_hash(data) == "md5:" + hashlib.md5(data).hexdigest()
 
 
 def test_a_duplicate_name_is_refused_with_its_row_and_column() -> None:

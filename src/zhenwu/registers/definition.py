@@ -144,6 +144,11 @@ class Definition:
         return "md5:" + hashlib.md5(self.xform.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+def workbook_hash(data: bytes) -> str:
+    """ "md5:" and the md5 of an uploaded workbook: tells whether the same file was loaded again."""
+    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
 # ---------------------------------------------------------------------------------------------------
 # Reading
 
