@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+import sys
+from datetime import datetime
 from io import BytesIO
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.registers.workbooks import lamps, patrol, workbook
-from zhenwu.registers.definition import ROLE_CODES, Choice, DefinitionError, read_definition
+from zhenwu.registers.definition import ROLE_CODES, Choice, DefinitionError, read_definition, workbook_hash
 
 
 def read(sheets: dict[str, list[list[object]]]):  # type: ignore[no-untyped-def]
@@ -56,7 +62,15 @@ def test_a_patrol_is_an_activity_updating_the_lamp_its_entity_id_names() -> None
 def test_the_hash_is_the_md5_of_the_xform_and_the_same_for_the_same_workbook() -> None:
     first, second = read(lamps()), read(lamps())
     assert first.definition_hash == second.definition_hash
-    assert first.definition_hash.startswith("md5:") and len(first.definition_hash) == 36
+    assert first.definition_hash == "md5:" + hashlib.md5(first.xform.encode()).hexdigest()
+    changed = lamps()
+    changed["survey"][2][2] = "道路"
+    assert read(changed).definition_hash != first.definition_hash
+
+
+def test_the_workbook_hash_is_the_md5_of_its_bytes() -> None:
+    data = workbook(lamps())
+    assert workbook_hash(data) == "md5:" + hashlib.md5(data).hexdigest()
 
 
 def test_a_duplicate_name_is_refused_with_its_row_and_column() -> None:
@@ -71,7 +85,7 @@ def changed(change):  # type: ignore[no-untyped-def]
     return sheets
 
 
-def settings(rows: list[list[object]]):  # type: ignore[no-untyped-def]
+def with_settings(rows: list[list[object]]):  # type: ignore[no-untyped-def]
     return lambda sheets: sheets.__setitem__("settings", rows)
 
 
@@ -130,7 +144,7 @@ BAD = {
         "survey表第7行「type」列：台账暂不支持重复组（repeat）。",
     ),
     "missing form_id": (
-        settings([["form_title"], ["路灯台账"]]),
+        with_settings([["form_title"], ["路灯台账"]]),
         "settings表第2行「form_id」列：缺少form_id。请填写台账的英文编号，如 street_lamps。",
     ),
     "a form_id that cannot be in a URL": (
@@ -142,12 +156,12 @@ BAD = {
         "只含字母、数字、下划线或连字符，至多64个字符。",
     ),
     "an unknown setting": (
-        settings([["form_id", "form_tittle"], ["street_lamps", "路灯台账"]]),
+        with_settings([["form_id", "form_tittle"], ["street_lamps", "路灯台账"]]),
         "settings表第1行「form_tittle」列：不支持的设置“form_tittle”，可用的设置：form_id、form_title、version、"
         "default_language、instance_name、style。",
     ),
     "a version with spaces": (
-        settings([["form_id", "version"], ["street_lamps", "第 1 版"]]),
+        with_settings([["form_id", "version"], ["street_lamps", "第 1 版"]]),
         "settings表第2行「version」列：版本号“第 1 版”无效："
         "只能含字母、数字、点、下划线或连字符，至多64个字符。",
     ),
@@ -314,3 +328,59 @@ def test_personal_fields_points_at_readers_and_offices_are_read_from_the_zhenwu_
     assert (definition.points_at, definition.points_at_field) == ("household", "household_id")
     assert definition.readers == ("township_admin", "township_leader")
     assert definition.offices == ("safety", "roads")
+
+
+def test_a_choice_without_a_label_is_shown_by_its_name() -> None:
+    sheets = lamps()
+    sheets["choices"].append(["status", "gone", ""])
+    assert read(sheets).field("status").choices[-1] == Choice("gone", "gone")
+
+
+def test_a_default_typed_as_a_date_in_its_cell_is_read_as_an_iso_date() -> None:
+    sheets = patrol()
+    sheets["survey"][1][6] = datetime(2026, 11, 1)  # noqa: DTZ001 - a cell holds a naive date
+    assert read(sheets).field("patrol_date").default == "2026-11-01"
+
+
+cell_text = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),  # what a cell can hold
+    st.sampled_from(
+        ["${", "${lamp_no}", "(", "select_one", "begin_group", "end_group", "figure:x", "|", "yes"]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_cell_changed_gives_a_definition_or_a_definition_error_never_a_crash(data: st.DataObject) -> None:
+    sheets = lamps()
+    name = data.draw(st.sampled_from(sorted(sheets)))
+    rows = sheets[name]
+    row = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.integers(0, len(rows[row])))
+    value = data.draw(cell_text)
+    if column == len(rows[row]):
+        rows[row].append(value)
+    else:
+        rows[row][column] = value
+    try:
+        read(sheets)
+    except DefinitionError as error:
+        assert error.messages and all(isinstance(m, str) and m for m in error.messages)
+
+
+def test_read_only_is_kept() -> None:
+    sheets = patrol()
+    sheets["survey"][0].append("read_only")
+    sheets["survey"][2].append("yes")
+    definition = read(sheets)
+    assert definition.field("lamp").read_only and not definition.field("status").read_only
+
+
+def test_the_definition_and_expressions_modules_run_without_django() -> None:
+    code = (
+        "import sys, zhenwu.registers.definition, zhenwu.registers.expressions; "
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

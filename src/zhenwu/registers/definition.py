@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
 from functools import cached_property
 from io import BytesIO
 from typing import BinaryIO
@@ -143,6 +144,11 @@ class Definition:
         return "md5:" + hashlib.md5(self.xform.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+def workbook_hash(data: bytes) -> str:
+    """ "md5:" and the md5 of an uploaded workbook: tells whether the same file was loaded again."""
+    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
 # ---------------------------------------------------------------------------------------------------
 # Reading
 
@@ -213,6 +219,8 @@ def _rows(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[int, tuple[objec
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):  # a date typed into a cell, as a default
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -391,9 +399,10 @@ class _Reader:
         zhenwu = self._zhenwu()
         entity = self._entities(settings["form_id"], zhenwu.get("kind", ("", 0))[0], fields)
         personal = self._personal(zhenwu, fields)
-        fields = [_with_personal(f, f.name in personal) for f in fields]
+        fields = [replace(f, personal=True) if f.name in personal else f for f in fields]
         points_at, points_at_field = self._points_at(zhenwu, fields)
         figures = self._figures(zhenwu, fields)
+        readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
         if self.errors:
             raise DefinitionError(self.errors)
         definition = Definition(
@@ -407,15 +416,13 @@ class _Reader:
             entity_id_field=entity.id_field,
             points_at=points_at,
             points_at_field=points_at_field,
-            readers=self._roles(zhenwu, "readers"),
-            writers=self._roles(zhenwu, "writers"),
+            readers=readers,
+            writers=writers,
             offices=_codes(zhenwu.get("offices", ("", 0))[0]),
             figures=tuple(figures),
             xform=self.xform,
             warnings=tuple(self.warnings),
         )
-        if self.errors:
-            raise DefinitionError(self.errors)
         self._check_expressions(definition)
         return definition
 
@@ -467,10 +474,11 @@ class _Reader:
         for _number, row in sheet.rows:
             list_name = row.get("list_name") or row.get("list name", "")
             name = row.get("name", "")
-            lists.setdefault(list_name, []).append(
-                Choice(name, row.get(label, "") if label else "") if name else Choice("", "")
-            )
-        return {k: [c for c in v if c.name] for k, v in lists.items()}
+            if name:  # pyxform refuses a choice without a name
+                # A choice without a label (pyxform warns) is shown by its name.
+                text = row.get(label, "") if label else ""
+                lists.setdefault(list_name, []).append(Choice(name, text or name))
+        return lists
 
     def _fields(self, choices: dict[str, list[Choice]]) -> list[Field]:
         sheet = self.sheets["survey"]
@@ -853,14 +861,6 @@ def _reference_error(text: str, names: set[str]) -> str:
         if name.strip() not in names:
             return f"引用的字段“{name}”在survey表中不存在。"
     return ""
-
-
-def _with_personal(f: Field, personal: bool) -> Field:
-    if f.personal == personal:
-        return f
-    from dataclasses import replace
-
-    return replace(f, personal=personal)
 
 
 def is_dynamic_default(default: str) -> bool:
