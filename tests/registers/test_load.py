@@ -111,3 +111,10 @@ def test_an_admin_loads_only_into_their_own_township(cast: Cast) -> None:
     with pytest.raises(PermissionDenied):
         services.load_definition(cast.user("admin"), cast.other_township, xlsx(lamps()), "lamps.xlsx")
     assert not RegisterRecord.objects.exists() and not Register.objects.exists()
+
+
+def test_a_versions_md5_is_the_served_xforms_as_collect_compares_it(cast: Cast) -> None:
+    import hashlib
+
+    version = load(cast, lamps())
+    assert version.md5 == hashlib.md5(version.xform.encode()).hexdigest()

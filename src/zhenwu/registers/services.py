@@ -8,7 +8,6 @@ transaction and are logged by auditlog with the acting user.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -123,7 +122,7 @@ def load_definition(
             source=source,
             definition=definition_to_json(definition),
             xform=definition.xform,
-            md5=hashlib.md5(definition.xform.encode()).hexdigest(),
+            md5=definition.definition_hash.removeprefix("md5:"),
             loaded_by=user if user.pk else None,
         )
         _copy_settings(register, definition, version)
