@@ -72,6 +72,7 @@ def test_a_township_admin_uploads_a_definition(cast: Cast, client: Client) -> No
     upload = SimpleUploadedFile("lamps.xlsx", xlsx(lamps()))
     response = client.post(reverse("registers:load"), {"township": cast.township.pk, "file": upload})
     assert response.status_code == 302
+    assert response["Location"] == f"/registers/lamps/?township={cast.township.code}"
     assert Register.objects.get().form_id == "lamps"
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from zhenwu.org import scope
@@ -49,7 +50,8 @@ def load(request: HttpRequest) -> HttpResponse:
         else:
             register = version.register
             messages.success(request, f"已载入台账“{register.title}”，版本 {version.version}。")
-            return redirect("registers:record-list", form_id=register.form_id)
+            url = reverse("registers:record-list", kwargs={"form_id": register.form_id})
+            return redirect(f"{url}?township={register.township.code}")
     return render(request, "registers/load.html", {"form": form, "problems": problems})
 
 
