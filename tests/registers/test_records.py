@@ -227,3 +227,19 @@ def test_an_instance_id_of_a_record_out_of_scope_is_not_handed_back(cast: Cast) 
         services.create_record(cast.user("cun01"), register, {"problem": "乙"}, instance_id="uuid:x")
     assert list(refused.value.message_dict) == ["instance_id"]
     assert RegisterRecord.objects.count() == 1
+
+
+def test_a_households_register_records_are_listed_for_its_page_in_scope(cast: Cast) -> None:
+    from tests.households import factories as hh
+
+    from .books import aid
+
+    register = register_in(cast, cast.township, aid())
+    household = hh.household(cast.village01)
+    record = services.create_record(
+        cast.user("cun01"), register, {"household": household.pk, "goods": "米面"}
+    )
+    assert services.records_pointing_at(cast.user("cun01"), household) == [record]
+    assert services.records_pointing_at(cast.user("cun02"), household) == []
+    with pytest.raises(TypeError):
+        services.records_pointing_at(cast.user("cun01"), cast.village01)

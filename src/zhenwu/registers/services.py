@@ -377,6 +377,22 @@ def records_for(user: Any, register: Register) -> QuerySet[RegisterRecord]:
     return scope.scoped(user, register.records.select_related("unit", "version", "entered_by", "thing"))
 
 
+def records_pointing_at(user: Any, target: models.Model) -> list[RegisterRecord]:
+    """The register records about one household, member, project or case (for that record's page), of
+    the registers the user may read and in their scope, newest first."""
+    kinds = {f"{app}.{name}": str(kind) for kind, (app, name) in POINTED_MODELS.items()}
+    kind = kinds.get(type(target)._meta.label)
+    if kind is None:
+        raise TypeError(f"{type(target).__name__} is not a record a register points at.")
+    records = scope.scoped(
+        user,
+        RegisterRecord.objects.filter(**{kind: target}).select_related(
+            "register__township", "version", "unit", "entered_by"
+        ),
+    )
+    return [record for record in records if may_read(user, record.register)]
+
+
 def things_for(user: Any, register: Register) -> QuerySet[Thing]:
     if not may_read(user, register):
         return Thing.objects.none()
