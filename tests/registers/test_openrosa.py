@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from io import BytesIO
 from xml.etree import ElementTree as ET
 
@@ -244,9 +246,6 @@ def test_the_qr_payload_is_zlib_then_base64_and_decodes_back():
     text = openrosa.collect_settings("https://zw.example.cn/openrosa", "wanggrid", "k3y", "示范镇台账")
 
     payload = openrosa.encode_settings(text)
-
-    import base64
-    import zlib
 
     assert zlib.decompress(base64.b64decode(payload)).decode() == text
     assert openrosa.decode_settings(payload) == text
