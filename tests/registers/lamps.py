@@ -3,55 +3,9 @@ dataclasses (zhenwu.registers.definition, issue 16)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-try:
-    from zhenwu.registers.definition import Choice, Definition, Field
-except ImportError:  # until the definition branch is merged: the agreed interface, field for field
-
-    @dataclass(frozen=True)
-    class Choice:  # type: ignore[no-redef]
-        name: str
-        label: str
-
-    @dataclass(frozen=True)
-    class Field:  # type: ignore[no-redef]
-        name: str
-        type: str
-        label: str
-        hint: str
-        required: bool
-        required_message: str
-        constraint: str
-        constraint_message: str
-        relevant: str
-        default: str
-        read_only: bool
-        calculation: str
-        choices: tuple[Choice, ...]
-        group: str
-        save_to: str
-        personal: bool
-        row: int
-
-    @dataclass(frozen=True)
-    class Definition:  # type: ignore[no-redef]
-        form_id: str
-        title: str
-        version: str
-        fields: tuple[Field, ...]
-        kind: str
-        entity_list: str
-        entity_label: str
-        entity_id_field: str
-        points_at: str
-        points_at_field: str
-        readers: tuple[str, ...]
-        writers: tuple[str, ...]
-        offices: tuple[str, ...]
-        figures: tuple[Any, ...]
-        xform: str
+from zhenwu.registers.definition import Choice, Definition, Field
 
 
 def field(name: str, type: str, label: str, **given: Any) -> Field:

@@ -6,12 +6,15 @@ import base64
 import json
 import zlib
 from io import BytesIO
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 from PIL import Image
 
+from tests.registers.workbooks import lamps, workbook
 from zhenwu.registers import openrosa
+from zhenwu.registers.definition import read_definition
 from zhenwu.registers.openrosa import FormEntry, SubmissionError
 
 # A patrol of a street lamp as Collect writes it: pyxform's instance root with the form's id and
@@ -169,11 +172,11 @@ def test_the_form_list_follows_the_form_list_api():
     xform = "<h:html>路灯巡查</h:html>"
     forms = [
         FormEntry(
-            "lamp_patrol", "路灯巡查", "2026111801", openrosa.xform_md5(xform),
+            "lamp_patrol", "路灯巡查", "2026111801", openrosa.xform_hash(xform),
             "https://zw.example.cn/openrosa/forms/lamp_patrol.xml",
         ),
         FormEntry(
-            "waters", "水域防溺水", "3", "0" * 32, "https://zw.example.cn/openrosa/forms/waters.xml",
+            "waters", "水域防溺水", "3", "md5:" + "0" * 32, "https://zw.example.cn/openrosa/forms/waters.xml",
             manifest_url="https://zw.example.cn/openrosa/forms/waters/manifest", description="防溺水巡查",
         ),
     ]  # fmt: skip
@@ -187,7 +190,7 @@ def test_the_form_list_follows_the_form_list_api():
         "formID", "name", "version", "hash", "downloadUrl",
     ]  # fmt: skip
     assert first.findtext(f"{LIST}name") == "路灯巡查"
-    assert first.findtext(f"{LIST}hash") == "md5:" + openrosa.xform_md5(xform.encode())
+    assert first.findtext(f"{LIST}hash") == openrosa.xform_hash(xform.encode())
     assert len(first.findtext(f"{LIST}hash") or "") == len("md5:") + 32
     assert second.findtext(f"{LIST}manifestUrl") == "https://zw.example.cn/openrosa/forms/waters/manifest"
     assert second.findtext(f"{LIST}descriptionText") == "防溺水巡查"
@@ -201,7 +204,7 @@ def test_the_form_list_is_declared_utf8_and_uses_a_default_namespace():
 
 
 def test_text_that_looks_like_markup_is_escaped_in_the_form_list():
-    entry = FormEntry("f", "<b>&台账</b>", "1", "0" * 32, "https://zw.example.cn/f.xml")
+    entry = FormEntry("f", "<b>&台账</b>", "1", "md5:" + "0" * 32, "https://zw.example.cn/f.xml")
 
     root = ET.fromstring(openrosa.form_list_xml([entry]))
 
@@ -268,3 +271,68 @@ def test_markup_in_a_response_message_is_escaped():
     assert message is not None
     assert message.text == "字段“<a>&b”不符合要求"
     assert message.get("nature") == "submit_error"
+
+
+# ---- with a definition read from an XLSForm and its XForm made by pyxform ----
+
+XFORMS = "{http://www.w3.org/2002/xforms}"
+
+
+def collect_instance(xform: str, values: dict[str, str], instance_id: str) -> bytes:
+    """The primary instance of `xform` filled in as Collect sends it: the same elements by local name,
+    the leaves given in `values`, meta/instanceID set."""
+    model_instance = ET.fromstring(xform).find(f".//{XFORMS}model/{XFORMS}instance")
+    assert model_instance is not None
+    template = model_instance[0]
+
+    def copy(element: ET.Element) -> ET.Element:
+        made = ET.Element(element.tag.rsplit("}", 1)[-1], dict(element.attrib))
+        for child in element:
+            made.append(copy(child))
+        name = made.tag
+        if len(made) == 0:
+            made.text = instance_id if name == "instanceID" else values.get(name, element.text)
+        return made
+
+    return ET.tostring(copy(template), encoding="utf-8", xml_declaration=True)
+
+
+def lamp_definition() -> Any:
+    return read_definition(workbook(lamps()), "路灯台账.xlsx")
+
+
+def test_a_submission_of_the_pyxform_xform_reads_back_its_fields():
+    definition = lamp_definition()
+    typed = {
+        "lamp_no": "0123",
+        "road": "滨江路",
+        "status": "broken",
+        "location": "30.51 114.30 20 5",
+        "photo": "a.jpg",
+    }
+
+    submission = openrosa.parse_submission(
+        collect_instance(definition.xform, typed, "uuid:11111111-2222-3333-4444-555555555555"),
+        image_fields=[f.name for f in definition.fields if f.type == "image"],
+    )
+
+    assert submission.form_id == definition.form_id == "street_lamps"
+    assert submission.version == definition.version
+    assert submission.instance_id == "uuid:11111111-2222-3333-4444-555555555555"
+    assert submission.values == typed
+    assert set(submission.values) == {f.name for f in definition.fields}
+    assert submission.media == {"photo": "a.jpg"}
+    assert submission.entity["dataset"] == "street_lamps"
+    assert submission.entity["create"] == "1"
+
+
+def test_the_form_list_carries_the_definition_hash():
+    definition = lamp_definition()
+    entry = FormEntry(
+        definition.form_id, definition.title, definition.version, definition.definition_hash,
+        "https://zw.example.cn/openrosa/forms/street_lamps.xml",
+    )  # fmt: skip
+
+    root = ET.fromstring(openrosa.form_list_xml([entry]))
+
+    assert root[0].findtext(f"{LIST}hash") == openrosa.xform_hash(definition.xform)

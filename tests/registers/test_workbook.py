@@ -12,7 +12,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.registers.lamps import Choice, field, patrol
+from tests.registers.workbooks import lamps as xlsform_lamps
+from tests.registers.workbooks import workbook as workbook_file
 from zhenwu.registers import workbook
+from zhenwu.registers.definition import read_definition
 
 UNITS = ["东湾村", "西岭村", "镇区社区"]
 
@@ -366,4 +369,27 @@ def test_every_error_of_a_row_is_listed():
         "第4行「路灯编号」列",
         "第4行「状态」列",
         "第4行「巡查日期」列",
+    ]
+
+
+# ---- with a definition read from an XLSForm ----
+
+
+def test_a_template_of_a_loaded_definition_round_trips():
+    definition = read_definition(workbook_file(xlsform_lamps()), "路灯台账.xlsx")
+    book = opened(workbook.template(definition, units=UNITS))
+    sheet = book["台账"]
+    assert [cell.value for cell in sheet[2]] == ["单位", "路灯编号*", "所在道路*", "状态*", "位置"]
+    for column, value in enumerate(["西岭村", "0456", "滨江路", "损坏", "30.51, 114.30"], start=1):
+        sheet.cell(4, column).value = value
+    out = BytesIO()
+    book.save(out)
+
+    rows, errors = workbook.read_rows(definition, out.getvalue(), "路灯.xlsx", units=UNITS)
+
+    assert errors == []
+    assert rows == [
+        workbook.ImportRow(
+            4, "西岭村", {"lamp_no": "0456", "road": "滨江路", "status": "broken", "location": "30.51 114.30"}
+        )
     ]

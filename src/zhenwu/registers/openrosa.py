@@ -63,13 +63,14 @@ class SubmissionError(ValueError):
 
 @dataclass(frozen=True)
 class FormEntry:
-    """One register as the form list offers it. `md5` is the hex digest of the XForm served at
-    `download_url` (see `xform_md5`): Collect compares it with the form it holds to offer updates."""
+    """One register as the form list offers it. `hash` is "md5:" and the hex MD5 of the XForm served
+    at `download_url` (`xform_hash`, or `Definition.definition_hash`): Collect compares it with the
+    form it holds to offer updates."""
 
     form_id: str
     name: str
     version: str
-    md5: str
+    hash: str
     download_url: str
     manifest_url: str = ""
     description: str = ""
@@ -83,7 +84,8 @@ class Submission:
     unique in a form, groups included); `paths` maps the same names to their path below the root
     ("location/point"). Values are as the XForm writes them: select_multiple names separated by spaces,
     a geopoint as "lat lon alt acc", an image as its file name. The meta block is not among the values.
-    `media` maps each image field named by the caller to the file name it holds.
+    `media` maps each image field named by the caller to the file name it holds; `entity` is the
+    meta/entity block of a form that creates or updates a thing.
     """
 
     form_id: str
@@ -94,12 +96,14 @@ class Submission:
     values: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)
+    # ODK Entities: meta/entity's attributes (dataset, id, create, update, baseVersion) and its label.
+    entity: dict[str, str] = field(default_factory=dict)
 
 
-def xform_md5(xform: str | bytes) -> str:
-    """The hex MD5 of an XForm as it is served, for `FormEntry.md5`."""
+def xform_hash(xform: str | bytes) -> str:
+    """The form list's hash of an XForm as it is served: "md5:" and its hex MD5."""
     data = xform.encode("utf-8") if isinstance(xform, str) else xform
-    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+    return "md5:" + hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def form_list_xml(forms: list[FormEntry]) -> bytes:
@@ -110,7 +114,7 @@ def form_list_xml(forms: list[FormEntry]) -> bytes:
         _child(entry, "formID", form.form_id)
         _child(entry, "name", form.name)
         _child(entry, "version", form.version)
-        _child(entry, "hash", f"md5:{form.md5}")
+        _child(entry, "hash", form.hash)
         if form.description:
             _child(entry, "descriptionText", form.description)
         _child(entry, "downloadUrl", form.download_url)
@@ -177,6 +181,7 @@ def parse_submission(xml: bytes, *, image_fields: Iterable[str] = ()) -> Submiss
         values=values,
         paths=paths,
         media={name: value for name, value in values.items() if name in images and value},
+        entity=_entity(root),
     )
 
 
@@ -228,6 +233,20 @@ def _meta(root: ET.Element) -> dict[str, str]:
     for child in root:
         if _local(child.tag) == META:
             return {_local(item.tag): (item.text or "").strip() for item in child if len(item) == 0}
+    return {}
+
+
+def _entity(root: ET.Element) -> dict[str, str]:
+    for child in root:
+        if _local(child.tag) != META:
+            continue
+        for item in child:
+            if _local(item.tag) == "entity":
+                found = {_local(key): value.strip() for key, value in item.attrib.items()}
+                label = next((p for p in item if _local(p.tag) == "label"), None)
+                if label is not None:
+                    found["label"] = (label.text or "").strip()
+                return found
     return {}
 
 

@@ -23,8 +23,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
@@ -369,7 +370,8 @@ def _date(raw: Any) -> date:
             return _date_from_text(str(int(raw)))
         if SERIAL_RANGE[0] <= raw <= SERIAL_RANGE[1]:
             found = from_excel(raw)
-            return found.date() if isinstance(found, datetime) else _refuse_date(raw)
+            if isinstance(found, datetime):
+                return found.date()
         _refuse_date(raw)
     return _date_from_text(_normal(_cell_text(raw)))
 
@@ -384,12 +386,13 @@ def _date_from_text(text: str) -> date:
         raise CellError(f"“{text}”不是有效的日期。") from None
 
 
-def _refuse_date(raw: Any) -> Any:
+def _refuse_date(raw: Any) -> NoReturn:
     shown = _cell_text(raw)
     shown = shown if len(shown) <= 24 else shown[:24] + "…"
     raise CellError(f"应填日期，如 2026-03-10 或 2026年3月10日，而不是“{shown}”。")
 
 
+@lru_cache(maxsize=256)  # once per field of an import, not once per cell
 def _choice_map(item: Field) -> dict[str, str]:
     found: dict[str, str] = {}
     for choice in item.choices:
