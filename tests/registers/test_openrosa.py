@@ -203,6 +203,14 @@ def test_the_form_list_is_declared_utf8_and_uses_a_default_namespace():
     assert b'<xforms xmlns="http://openrosa.org/xforms/xformsList"' in written
 
 
+def test_a_form_without_a_version_has_no_version_element():
+    entry = FormEntry("f", "台账", "", "md5:" + "0" * 32, "https://zw.example.cn/f.xml")
+
+    root = ET.fromstring(openrosa.form_list_xml([entry]))
+
+    assert root[0].find(f"{LIST}version") is None
+
+
 def test_text_that_looks_like_markup_is_escaped_in_the_form_list():
     entry = FormEntry("f", "<b>&台账</b>", "1", "md5:" + "0" * 32, "https://zw.example.cn/f.xml")
 

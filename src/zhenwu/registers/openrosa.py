@@ -1,7 +1,9 @@
 """The OpenRosa APIs as ODK Collect and KoboCollect speak them, without Django.
 
 - Form List API (https://docs.getodk.org/openrosa-form-list/): `form_list_xml` writes the `<xforms>`
-  document in the namespace http://openrosa.org/xforms/xformsList, one `<xform>` per register.
+  document in the namespace http://openrosa.org/xforms/xformsList, one `<xform>` per register. The
+  view filters by the optional `formID` query parameter (the spec says it MUST) and may give
+  `descriptionText` when `verbose=true`.
 - HTTP Request API (https://docs.getodk.org/openrosa-http/): every response carries
   `X-OpenRosa-Version: 1.0` and a `Date`; `openrosa_headers` gives them, with
   `X-OpenRosa-Accept-Content-Length`, which Collect reads from the answer to its HEAD request to know
@@ -113,7 +115,8 @@ def form_list_xml(forms: list[FormEntry]) -> bytes:
         entry = ET.SubElement(root, f"{{{FORM_LIST_NS}}}xform")
         _child(entry, "formID", form.form_id)
         _child(entry, "name", form.name)
-        _child(entry, "version", form.version)
+        if form.version:  # optional in the spec; an empty element would read as a version ""
+            _child(entry, "version", form.version)
         _child(entry, "hash", form.hash)
         if form.description:
             _child(entry, "descriptionText", form.description)
