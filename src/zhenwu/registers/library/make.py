@@ -808,6 +808,14 @@ ENTERPRISE = Register(
         q("text", "contact", "企业联系人"),
         q("text", "contact_phone", "联系电话", constraint=PHONE, constraint_message=PHONE_MESSAGE),
         q("text", "liaison", "包联干部", required=True, save_to="liaison"),
+        q(
+            "date",
+            "last_visit_on",
+            "最近走访日期",
+            read_only=True,
+            hint="由走访企业记录自动更新",
+            save_to="last_visit_on",
+        ),
     ],
     choices={
         "industry": [
