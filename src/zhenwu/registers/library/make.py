@@ -1341,7 +1341,7 @@ MATERIAL_DISTRIBUTION = Register(
     form_id="material_distribution",
     title="物资发放记录",
     kind="activity",
-    summary="每次发放物资：物资、数量和单位、领取对象、受益户数或人数、用途",
+    summary="每次发放物资：物资、数量和单位、领取对象、受益户数、用途",
     survey=[
         date_done("given_on", "发放日期", required=True, default="today()"),
         q("select_one material", "material", "物资", required=True),
@@ -1357,7 +1357,7 @@ MATERIAL_DISTRIBUTION = Register(
         q("select_one unit", "unit", "单位", required=True),
         q("select_one recipient_kind", "recipient_kind", "领取对象", required=True),
         q("text", "recipient", "领取单位或个人", required=True),
-        count("beneficiaries", "受益户数或人数", 1000000),
+        count("beneficiaries", "受益户数", 1000000),
         q("text", "purpose", "用途", hint="如：春季灭鼠、防汛备汛"),
         q("image", "receipt", "签收单照片"),
     ],
@@ -1410,7 +1410,7 @@ MATERIAL_DISTRIBUTION = Register(
             filter="${material} = 'leaflet' and ${unit} = 'copy'",
             unit="份",
         ),
-        Figure("beneficiaries", "受益户数或人数", "sum", field="beneficiaries", unit="户(人)"),
+        Figure("beneficiaries", "物资受益户", "sum", field="beneficiaries", unit="户"),
     ],
 )
 
@@ -1619,7 +1619,7 @@ def sheets(register: Register) -> dict[str, list[list[str]]]:
 
 def write_workbook(register: Register, directory: Path = HERE) -> Path:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for title, rows in sheets(register).items():
         sheet = workbook.create_sheet(title)
         for row in rows:
