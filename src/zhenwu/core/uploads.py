@@ -114,6 +114,11 @@ LIMITS: dict[str, Limit] = {
         "监测与救助台账", 10 * MB, max_rows=50_000, max_unpacked=50 * MB, max_part=40 * MB,
         max_tags=3_000_000, max_strings=250_000,
     ),
+    # A register's definition (an XLSForm): a few hundred fields and choices on a few small sheets.
+    "register_definition": Limit(
+        "台账定义", 2 * MB, max_rows=5_000, max_unpacked=20 * MB, max_part=15 * MB,
+        max_tags=1_000_000, max_strings=50_000,
+    ),
     "photo": Limit("事件照片", 5 * MB, max_pixels=50_000_000, max_files=6),
 }  # fmt: skip
 

@@ -1,0 +1,1 @@
+"""Registers (台账): ledgers a township defines as XLSForm workbooks, with their records."""

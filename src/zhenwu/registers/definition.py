@@ -1,0 +1,868 @@
+"""A register's definition: the township's XLSForm workbook, checked and read into a `Definition`.
+
+pyxform, the reference implementation of XLSForm, checks the workbook and makes the XForm; its English
+errors are put into Chinese naming the sheet, row and column. The sheets are then read here (openpyxl,
+read-only, within the upload limits) for what zhenwu needs: the fields with their labels and rules, the
+choice lists, the ODK Entities sheet that makes a register of things or an activity updating one, and
+zhenwu's own `zhenwu` sheet (kind, who may read and write, personal fields, figures), which pyxform
+ignores. Every expression is compiled by the XPath engine here, so that a broken one is refused when the
+definition is loaded, not when a grid worker saves a record.
+
+Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from io import BytesIO
+from typing import BinaryIO
+
+import openpyxl
+from pyxform.errors import PyXFormError
+from pyxform.xls2xform import convert
+
+from zhenwu.core.uploads import LIMITS, UploadRefused, check_archive, check_rows, read_capped
+
+FIELD_TYPES = (
+    "text", "integer", "decimal", "select_one", "select_multiple", "date", "geopoint", "image", "note",
+    "calculate",
+)  # fmt: skip
+# The spellings XLSForm allows for the types zhenwu supports.
+TYPE_ALIASES = {
+    "text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
+    "date": "date", "geopoint": "geopoint", "image": "image", "photo": "image", "note": "note",
+    "calculate": "calculate",
+}  # fmt: skip
+KINDS = ("thing", "activity")
+POINTS_AT = ("household", "member", "project", "case")
+AGGREGATES = ("count", "sum", "avg", "distinct")
+# The codes of org.models.Role (a test holds the two together): a definition is read without Django.
+ROLE_CODES = (
+    "county_viewer", "township_admin", "township_leader", "department_staff", "village_staff", "grid_worker",
+)  # fmt: skip
+SETTINGS = ("form_id", "form_title", "version", "default_language", "instance_name", "style")
+ZHENWU_KEYS = ("kind", "readers", "writers", "offices", "personal", "points_at", "points_at_field")
+# form_id names the register in URLs (/api/v1/registers/<form_id>/) and in OpenRosa.
+FORM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+REFERENCE = re.compile(r"\$\{([^}]*)\}")
+TRUE_WORDS = ("yes", "true", "true()", "1")
+FALSE_WORDS = ("", "no", "false", "false()", "0")
+_FLAG_WORDS = {"required": "必填", "read_only": "只读"}
+
+
+class DefinitionError(Exception):
+    """A workbook that is not a definition zhenwu can use; each message names sheet, row and column."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # one of FIELD_TYPES
+    label: str
+    hint: str
+    required: bool
+    required_message: str
+    constraint: str
+    constraint_message: str
+    relevant: str  # the field's own, joined with the relevant of every group around it
+    default: str
+    read_only: bool
+    calculation: str
+    choices: tuple[Choice, ...]  # for select_one / select_multiple
+    group: str  # "" or the group path "a/b" the field sits in (groups are flattened)
+    save_to: str  # ODK Entities: the thing's property this field saves to ("" if none)
+    personal: bool  # stored encrypted and shown masked (identity number, phone, address)
+    row: int  # its row in the survey sheet, for messages
+
+    @property
+    def path(self) -> str:
+        """Its path under the instance root, as in the XForm: "a/b/name"."""
+        return f"{self.group}/{self.name}" if self.group else self.name
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    label: str
+    aggregate: str  # one of AGGREGATES
+    field: str
+    filter: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    form_id: str
+    title: str
+    version: str
+    fields: tuple[Field, ...]  # in survey order, groups flattened, notes included
+    kind: str  # "thing" or "activity"
+    entity_list: str
+    entity_label: str
+    entity_id_field: str
+    points_at: str  # "household" | "member" | "project" | "case" | ""
+    points_at_field: str
+    readers: tuple[str, ...]
+    writers: tuple[str, ...]
+    offices: tuple[str, ...]
+    figures: tuple[FigureSpec, ...]
+    xform: str
+    # pyxform's warnings in Chinese: the definition loads, the admin is told.
+    warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def fields_by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    def field(self, name: str) -> Field:
+        """The field named `name`; KeyError if there is none."""
+        return self.fields_by_name[name]
+
+    @property
+    def definition_hash(self) -> str:
+        """OpenRosa's formList `hash`: "md5:" and the md5 of the XForm a client downloads.
+
+        Collect compares it with the md5 of the form file it holds, so it is the hash of the served
+        document; pyxform makes the same XForm from the same workbook, so it is stable.
+        """
+        return "md5:" + hashlib.md5(self.xform.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_definition(source: bytes | BinaryIO, file_name: str) -> Definition:
+    """The definition in an XLSForm workbook; `DefinitionError` with every fault found."""
+    limit = LIMITS["register_definition"]
+    try:
+        data = read_capped(source, file_name, limit)
+        check_archive(data, file_name, limit, "xlsx")
+    except UploadRefused as refused:
+        raise DefinitionError([str(refused)]) from None
+    sheets = _read_sheets(data, file_name)
+    xform, warnings = _convert(data, sheets)
+    return _Reader(sheets, xform, warnings).definition()
+
+
+@dataclass
+class _Sheet:
+    name: str
+    header: list[str]  # lower-cased, stripped
+    rows: list[tuple[int, dict[str, str]]]  # (row number in the workbook, column -> text)
+
+    def column(self, names: tuple[str, ...]) -> str | None:
+        """The first of `names` present in the header."""
+        return next((n for n in names if n in self.header), None)
+
+
+def _read_sheets(data: bytes, file_name: str) -> dict[str, _Sheet]:
+    limit = LIMITS["register_definition"]
+    try:
+        book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken file
+        raise DefinitionError(
+            [f"无法打开文件“{file_name}”：它不是 .xlsx 文件，请上传 XLSForm 格式的 Excel 工作簿。"]
+        ) from None
+    sheets: dict[str, _Sheet] = {}
+    try:
+        for worksheet in book.worksheets:
+            name = str(worksheet.title).strip().lower()
+            rows = [(number, row) for number, row in _rows(worksheet.iter_rows(values_only=True))]
+            check_rows(len(rows), file_name, limit)
+            if not rows:
+                sheets[name] = _Sheet(name, [], [])
+                continue
+            header = [_text(value).lower() for value in rows[0][1]]
+            body = [
+                (number, {h: _text(v) for h, v in zip(header, row, strict=False) if h})
+                for number, row in rows[1:]
+            ]
+            sheets[name] = _Sheet(name, header, [(n, r) for n, r in body if any(r.values())])
+    except UploadRefused as refused:
+        raise DefinitionError([str(refused)]) from None
+    finally:
+        book.close()
+    if "survey" not in sheets:
+        raise DefinitionError(["工作簿缺少survey表：XLSForm 的字段写在名为“survey”的工作表中。"])
+    return sheets
+
+
+def _rows(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """The rows with any content and their numbers in the workbook."""
+    for number, row in enumerate(rows, start=1):
+        if any(_text(value) for value in row):
+            yield number, row
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _convert(data: bytes, sheets: dict[str, _Sheet]) -> tuple[str, list[str]]:
+    """pyxform's XForm and its warnings in Chinese; its error in Chinese as a DefinitionError."""
+    warnings: list[str] = []
+    try:
+        result = convert(xlsform=data, warnings=warnings, file_type=".xlsx")
+    except PyXFormError as error:
+        raise DefinitionError([translate(str(error), sheets)]) from None
+    except Exception as error:  # pyxform fails with bare exceptions on some malformed workbooks
+        raise DefinitionError([f"XLSForm 无法转换：{error}"]) from None
+    found = dict.fromkeys([*warnings, *result.warnings])  # pyxform may give one twice; keep its order
+    return result.xform, [translate(w, sheets, warning=True) for w in found]
+
+
+# ---------------------------------------------------------------------------------------------------
+# pyxform's messages in Chinese
+
+_ROW = re.compile(r"^\s*\[row\s*:\s*(\d+)\]\s*")
+_SHEET = re.compile(r"On the '(\w+)' sheet")
+_COLUMN = re.compile(r"the '([^']+)' value")
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def translate(message: str, sheets: dict[str, _Sheet] | None = None, *, warning: bool = False) -> str:
+    """One pyxform error or warning in Chinese, naming sheet, row and column where it says them."""
+    row_match = _ROW.match(message)
+    row = int(row_match.group(1)) if row_match else 0
+    body = message[row_match.end() :] if row_match else message
+    sheet_match = _SHEET.search(body)
+    sheet = sheet_match.group(1) if sheet_match else "survey"
+    column_match = _COLUMN.search(body)
+    column = column_match.group(1) if column_match else ""
+    for pattern, make in _TRANSLATIONS:
+        found = pattern.search(body)
+        if found:
+            column, text = make(found, column)
+            if pattern is _NO_CHOICES:
+                return text
+            if pattern in _NAMES_TYPE and not row and sheets:
+                row = _row_with(sheets, "survey", "type", found.group(1))
+            if pattern in _NAMES_FIELD and not row and sheets:
+                row = _row_with(sheets, "survey", "name", found.group(1))
+            return where(sheet, row, column) + text
+    # A message not met yet keeps pyxform's words, so that nothing it said is lost.
+    return where(sheet, row, column) + ("XLSForm 提示：" if warning else "XLSForm 检查未通过：") + body
+
+
+def where(sheet: str, row: int, column: str = "") -> str:
+    """ "survey表第3行「name」列：" — the start of every message about a place in the workbook."""
+    place = f"{sheet}表"
+    if row:
+        place += f"第{row}行"
+    if column:
+        place += f"「{column}」列"
+    return place + "："
+
+
+def _row_with(sheets: dict[str, _Sheet], sheet: str, column: str, value: str) -> int:
+    found = sheets.get(sheet)
+    if found is None:
+        return 0
+    return next((n for n, r in found.rows if r.get(column, "") == value), 0)
+
+
+_UNKNOWN_TYPE = re.compile(r"Unknown question type '([^']*)'")
+_NO_LABEL = re.compile(r"survey element named '([^']*)' has no label")
+_Translation = Callable[[re.Match[str], str], tuple[str, str]]
+_NO_CHOICES = re.compile(r"There should be a choices sheet")
+_NAMES_TYPE = (_UNKNOWN_TYPE,)
+_NAMES_FIELD = (_NO_LABEL,)
+_TRANSLATIONS: list[tuple[re.Pattern[str], _Translation]] = [
+    (_UNKNOWN_TYPE, lambda m, c: ("type", f"未知的题型“{m.group(1)}”。")),
+    (
+        re.compile(r"must be unique within their nearest parent"),
+        lambda m, c: ("name", "字段名重复：同一分组内的字段名不能相同。"),
+    ),
+    (
+        re.compile(r"Names must begin with a letter or underscore"),
+        lambda m, c: (
+            c or "name",
+            "名称无效：须以英文字母或下划线开头，其后只能是字母、数字、下划线、连字符或点。",
+        ),
+    ),
+    (
+        re.compile(r"List name not in choices sheet: (\S+)"),
+        lambda m, c: ("type", f"选项列表“{m.group(1)}”在choices表中不存在。"),
+    ),
+    (
+        re.compile(r"Could not find the name '([^']*)'"),
+        lambda m, c: (c, f"引用的字段“{m.group(1)}”在survey表中不存在。"),
+    ),
+    (
+        re.compile(r"Choice names must be unique"),
+        lambda m, c: ("name", "选项名重复：同一选项列表中的选项名不能相同。"),
+    ),
+    (
+        re.compile(r"Unmatched '(begin_\w+)'.*name '([^']*)'"),
+        lambda m, c: ("type", f"分组“{m.group(2)}”的{m.group(1)}没有对应的结束行（end_group）。"),
+    ),
+    (
+        re.compile(r"Unmatched '(end_\w+)'"),
+        lambda m, c: ("type", f"{m.group(1)}前面没有对应的开始行（begin_group）。"),
+    ),
+    (
+        re.compile(r"column names are invalid.*?: ('.*?')\. "),
+        lambda m, c: ("", f"不支持的列名：{m.group(1)}。"),
+    ),
+    (
+        re.compile(r"^Missing calculation"),
+        lambda m, c: ("calculation", "calculate字段缺少计算式（calculation）。"),
+    ),
+    (
+        _NO_CHOICES,
+        lambda m, c: ("", "工作簿缺少choices表：选择题的选项写在choices表中（list_name、name、label三列）。"),
+    ),
+    (
+        re.compile(r"Reference variables names must be unique anywhere.*The name '([^']*)'"),
+        lambda m, c: (
+            c,
+            f"引用的字段名“{m.group(1)}”在survey表中出现了不止一次：被引用的字段名须在整个survey表中唯一。",
+        ),
+    ),
+    (
+        re.compile(r"Use the max-pixels parameter"),
+        lambda m, c: (
+            "parameters",
+            "建议为照片填写 max-pixels 参数（如 max-pixels=1600），可加快提交并节省存储空间。",
+        ),
+    ),
+    (
+        _NO_LABEL,
+        lambda m, c: ("label", f"字段“{m.group(1)}”缺少标签（label）。"),
+    ),
+    (
+        re.compile(r"Choices should have a label"),
+        lambda m, c: ("label", "选项缺少标签（label）。"),
+    ),
+    (
+        re.compile(r"Question or group with no name"),
+        lambda m, c: ("name", "缺少字段名（name）。"),
+    ),
+    (
+        re.compile(r"save_to column, add an entities sheet"),
+        lambda m, c: ("save_to", "填写了save_to，但工作簿没有entities表。"),
+    ),
+    (
+        re.compile(r"must not be 'name' or 'label'"),
+        lambda m, c: ("save_to", "save_to不能是name或label（不区分大小写）。"),
+    ),
+    (
+        re.compile(r"does not have a label, but a 'label' is required"),
+        lambda m, c: ("label", "物的台账须填写label（物的名称，如 ${lamp_no}）；工作记录须填写entity_id。"),
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The sheets read into a Definition
+
+
+@dataclass
+class _Reader:
+    sheets: dict[str, _Sheet]
+    xform: str
+    warnings: list[str]
+    errors: list[str] = field(default_factory=list)
+
+    def definition(self) -> Definition:
+        settings = self._settings()
+        choices = self._choices()
+        fields = self._fields(choices)
+        zhenwu = self._zhenwu()
+        entity = self._entities(settings["form_id"], zhenwu.get("kind", ("", 0))[0], fields)
+        personal = self._personal(zhenwu, fields)
+        fields = [_with_personal(f, f.name in personal) for f in fields]
+        points_at, points_at_field = self._points_at(zhenwu, fields)
+        figures = self._figures(zhenwu, fields)
+        if self.errors:
+            raise DefinitionError(self.errors)
+        definition = Definition(
+            form_id=settings["form_id"],
+            title=settings.get("form_title") or settings["form_id"],
+            version=settings.get("version", ""),
+            fields=tuple(fields),
+            kind=entity.kind,
+            entity_list=entity.list_name,
+            entity_label=entity.label,
+            entity_id_field=entity.id_field,
+            points_at=points_at,
+            points_at_field=points_at_field,
+            readers=self._roles(zhenwu, "readers"),
+            writers=self._roles(zhenwu, "writers"),
+            offices=_codes(zhenwu.get("offices", ("", 0))[0]),
+            figures=tuple(figures),
+            xform=self.xform,
+            warnings=tuple(self.warnings),
+        )
+        if self.errors:
+            raise DefinitionError(self.errors)
+        self._check_expressions(definition)
+        return definition
+
+    # settings -----------------------------------------------------------------------------------
+
+    def _settings(self) -> dict[str, str]:
+        sheet = self.sheets.get("settings")
+        if sheet is None or not sheet.rows:
+            raise DefinitionError(["settings表：缺少form_id。请在settings表的form_id列填写台账的英文编号。"])
+        for column in sheet.header:
+            if column and column not in SETTINGS:
+                self.errors.append(
+                    where("settings", 1, column)
+                    + f"不支持的设置“{column}”，可用的设置：{'、'.join(SETTINGS)}。"
+                )
+        number, values = sheet.rows[0]
+        form_id = values.get("form_id", "")
+        if not form_id:
+            raise DefinitionError(
+                [
+                    where("settings", number, "form_id")
+                    + "缺少form_id。请填写台账的英文编号，如 street_lamps。"
+                ]
+            )
+        if not FORM_ID.fullmatch(form_id):
+            self.errors.append(
+                where("settings", number, "form_id")
+                + f"form_id“{form_id}”无效：须以英文字母或下划线开头，"
+                + "只含字母、数字、下划线或连字符，至多64个字符。"
+            )
+        version = values.get("version", "")
+        if version and not VERSION.fullmatch(version):
+            self.errors.append(
+                where("settings", number, "version")
+                + f"版本号“{version}”无效：只能含字母、数字、点、下划线或连字符，至多64个字符。"
+            )
+        if len(sheet.rows) > 1:
+            self.errors.append(where("settings", sheet.rows[1][0]) + "settings表只能有一行设置。")
+        return values
+
+    # choices and survey -------------------------------------------------------------------------
+
+    def _choices(self) -> dict[str, list[Choice]]:
+        sheet = self.sheets.get("choices")
+        lists: dict[str, list[Choice]] = {}
+        if sheet is None:
+            return lists
+        label = _label_column(sheet, "label")
+        for _number, row in sheet.rows:
+            list_name = row.get("list_name") or row.get("list name", "")
+            name = row.get("name", "")
+            lists.setdefault(list_name, []).append(
+                Choice(name, row.get(label, "") if label else "") if name else Choice("", "")
+            )
+        return {k: [c for c in v if c.name] for k, v in lists.items()}
+
+    def _fields(self, choices: dict[str, list[Choice]]) -> list[Field]:
+        sheet = self.sheets["survey"]
+        columns = _SurveyColumns.of(sheet)
+        groups: list[tuple[str, str]] = []  # (name, relevant)
+        fields: list[Field] = []
+        for number, row in sheet.rows:
+            words = _type_words(row.get("type", ""))
+            if not words:
+                continue
+            head = words[0]
+            if head == "begin_group":
+                groups.append((row.get("name", ""), row.get(columns.relevant or "", "")))
+                continue
+            if head == "end_group":
+                if groups:
+                    groups.pop()
+                continue
+            if head == "begin_repeat":
+                self.errors.append(where("survey", number, "type") + "台账暂不支持重复组（repeat）。")
+                continue
+            if head == "end_repeat":
+                continue
+            made = self._field(number, row, words, columns, choices, groups)
+            if made is not None:
+                fields.append(made)
+        self._check_unique(fields)
+        if not fields and not self.errors:
+            self.errors.append("survey表：没有字段。请在survey表中每行写一个字段（type、name、label）。")
+        return fields
+
+    def _check_unique(self, fields: list[Field]) -> None:
+        """A record holds its values by field name, so a name may be used once in the whole form."""
+        first: dict[str, int] = {}
+        for f in fields:
+            if f.name in first:
+                self.errors.append(
+                    where("survey", f.row, "name")
+                    + f"字段名“{f.name}”与第{first[f.name]}行重复："
+                    + "台账的字段名须在整个survey表中唯一，分组不同也不行。"
+                )
+            first.setdefault(f.name, f.row)
+
+    def _field(
+        self,
+        number: int,
+        row: dict[str, str],
+        words: list[str],
+        columns: _SurveyColumns,
+        choices: dict[str, list[Choice]],
+        groups: list[tuple[str, str]],
+    ) -> Field | None:
+        head = words[0]
+        kind = TYPE_ALIASES.get(head, head)
+        options: tuple[Choice, ...] = ()
+        if kind in ("select_one", "select_multiple"):
+            if len(words) != 2:
+                self.errors.append(
+                    where("survey", number, "type") + f"题型“{row['type']}”须写作“{kind} 选项列表名”。"
+                )
+                return None
+            options = tuple(choices.get(words[1], ()))
+        elif kind not in FIELD_TYPES or len(words) != 1:
+            self.errors.append(
+                where("survey", number, "type")
+                + f"台账暂不支持题型“{row['type']}”，可用的题型：{'、'.join(FIELD_TYPES)}、begin_group。"
+            )
+            return None
+        required = self._flag(number, row, columns.required, "required")
+        read_only = self._flag(number, row, columns.read_only, "read_only")
+        relevant = _joined([g[1] for g in groups] + [row.get(columns.relevant or "", "")])
+        return Field(
+            name=row.get("name", ""),
+            type=kind,
+            label=row.get(columns.label or "", ""),
+            hint=row.get(columns.hint or "", ""),
+            required=required,
+            required_message=row.get(columns.required_message or "", ""),
+            constraint=row.get("constraint", ""),
+            constraint_message=row.get(columns.constraint_message or "", ""),
+            relevant=relevant,
+            default=row.get("default", ""),
+            read_only=read_only,
+            calculation=row.get(columns.calculation or "", ""),
+            choices=options,
+            group="/".join(g[0] for g in groups),
+            save_to=row.get(columns.save_to or "", ""),
+            personal=False,
+            row=number,
+        )
+
+    def _flag(self, number: int, row: dict[str, str], column: str | None, name: str) -> bool:
+        value = row.get(column or "", "")
+        if value.lower() in TRUE_WORDS:
+            return True
+        if value.lower() not in FALSE_WORDS:
+            self.errors.append(
+                where("survey", number, column or name)
+                + f"“{value}”无效：请填 yes 或留空（台账暂不支持按条件{_FLAG_WORDS[name]}）。"
+            )
+        return False
+
+    # entities and zhenwu sheets -------------------------------------------------------------------
+
+    def _zhenwu(self) -> dict[str, tuple[str, int]]:
+        """The zhenwu sheet's key -> (value, row)."""
+        sheet = self.sheets.get("zhenwu")
+        settings: dict[str, tuple[str, int]] = {}
+        if sheet is None:
+            return settings
+        if "key" not in sheet.header or "value" not in sheet.header:
+            self.errors.append(where("zhenwu", 1) + "zhenwu表的第一行须是两列的列名：key 和 value。")
+            return settings
+        for number, row in sheet.rows:
+            key, value = row.get("key", ""), row.get("value", "")
+            if key not in ZHENWU_KEYS and not key.startswith("figure:"):
+                self.errors.append(
+                    where("zhenwu", number, "key")
+                    + f"未知的设置“{key}”，可用的设置：{'、'.join(ZHENWU_KEYS)}、figure:指标名。"
+                )
+                continue
+            if key in settings:
+                self.errors.append(where("zhenwu", number, "key") + f"设置“{key}”重复。")
+                continue
+            settings[key] = (value, number)
+        kind, number = settings.get("kind", ("", 0))
+        if kind and kind not in KINDS:
+            self.errors.append(
+                where("zhenwu", number, "value")
+                + f"kind“{kind}”无效：请填 thing（物的台账）或 activity（工作记录）。"
+            )
+        return settings
+
+    def _entities(self, form_id: str, kind: str, fields: list[Field]) -> _Entity:
+        sheet = self.sheets.get("entities")
+        if sheet is None or not sheet.rows:
+            if kind == "thing":
+                self.errors.append(
+                    "entities表：物的台账（kind = thing）须有entities表，"
+                    "list_name填本台账的form_id，label填物的名称。"
+                )
+            if any(f.save_to for f in fields):
+                first = next(f.row for f in fields if f.save_to)
+                self.errors.append(
+                    where("survey", first, "save_to") + "填写了save_to，但工作簿没有entities表。"
+                )
+            return _Entity("activity", "", "", "")
+        number, row = sheet.rows[0]
+        list_name, label, entity_id = row.get("list_name", ""), row.get("label", ""), row.get("entity_id", "")
+        is_thing = list_name == form_id
+        if kind == "thing" and not is_thing:
+            self.errors.append(
+                where("entities", number, "list_name")
+                + f"物的台账的list_name须是本台账的form_id“{form_id}”。"
+            )
+        if kind == "activity" and is_thing:
+            self.errors.append(
+                where("entities", number, "list_name")
+                + "工作记录（kind = activity）的list_name须是它所更新的物的台账的form_id，不能是自己的。"
+            )
+        if (kind or ("thing" if is_thing else "activity")) == "thing":
+            if not label:
+                self.errors.append(
+                    where("entities", number, "label") + "物的台账须填写label（物的名称，如 ${lamp_no}）。"
+                )
+            return _Entity("thing", list_name, label, "")
+        id_field = ""
+        if entity_id:
+            found = REFERENCE.fullmatch(entity_id.strip())
+            if found is None:
+                self.errors.append(
+                    where("entities", number, "entity_id")
+                    + "entity_id须写作 ${字段名}，指向记录所更新之物的字段。"
+                )
+            else:
+                id_field = found.group(1).strip()
+        return _Entity("activity", list_name, label, id_field)
+
+    def _personal(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> set[str]:
+        value, number = zhenwu.get("personal", ("", 0))
+        names = set(_codes(value))
+        known = {f.name for f in fields}
+        for name in sorted(names - known):
+            self.errors.append(
+                where("zhenwu", number, "value") + f"personal中的字段“{name}”在survey表中不存在。"
+            )
+        return names & known
+
+    def _points_at(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> tuple[str, str]:
+        points_at, number = zhenwu.get("points_at", ("", 0))
+        target, target_row = zhenwu.get("points_at_field", ("", 0))
+        target = _bare_name(target)
+        if points_at and points_at not in POINTS_AT:
+            self.errors.append(
+                where("zhenwu", number, "value")
+                + f"points_at“{points_at}”无效：可填 household、member、project 或 case。"
+            )
+        if points_at and not target:
+            self.errors.append(
+                where("zhenwu", number, "value") + "填写了points_at，还须填写points_at_field。"
+            )
+        if target and target not in {f.name for f in fields}:
+            self.errors.append(
+                where("zhenwu", target_row, "value")
+                + f"points_at_field中的字段“{target}”在survey表中不存在。"
+            )
+        if target and not points_at:
+            self.errors.append(
+                where("zhenwu", target_row, "value") + "填写了points_at_field，还须填写points_at。"
+            )
+        return points_at, target
+
+    def _roles(self, zhenwu: dict[str, tuple[str, int]], key: str) -> tuple[str, ...]:
+        value, number = zhenwu.get(key, ("", 0))
+        roles = _codes(value)
+        for role in roles:
+            if role not in ROLE_CODES:
+                self.errors.append(
+                    where("zhenwu", number, "value")
+                    + f"{key}中的角色“{role}”不存在，可用的角色：{'、'.join(ROLE_CODES)}。"
+                )
+        return roles
+
+    def _figures(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> list[FigureSpec]:
+        by_name = {f.name: f for f in fields}
+        figures = []
+        for key, (value, number) in zhenwu.items():
+            if not key.startswith("figure:"):
+                continue
+            made = self._figure(key.removeprefix("figure:").strip(), value, number, by_name)
+            if made is not None:
+                figures.append(made)
+        return figures
+
+    def _figure(self, name: str, value: str, number: int, by_name: dict[str, Field]) -> FigureSpec | None:
+        at = where("zhenwu", number, "value")
+        parts = [p.strip() for p in value.split("|")]
+        if not name or len(parts) != 5:
+            self.errors.append(at + "指标须写作“名称 | 统计方式 | 字段 | 筛选条件 | 单位”（共5段，可留空）。")
+            return None
+        label, aggregate, target, condition, unit = parts
+        target = _bare_name(target)
+        if aggregate not in AGGREGATES:
+            self.errors.append(at + f"统计方式“{aggregate}”无效：可填 count、sum、avg 或 distinct。")
+            return None
+        if aggregate != "count" and not target:
+            self.errors.append(at + f"统计方式 {aggregate} 须填写字段。")
+            return None
+        if target and target not in by_name:
+            self.errors.append(at + f"指标“{name}”的字段“{target}”在survey表中不存在。")
+            return None
+        if aggregate in ("sum", "avg") and by_name[target].type not in ("integer", "decimal"):
+            self.errors.append(at + f"指标“{name}”求和或平均的字段“{target}”须是数字（integer 或 decimal）。")
+            return None
+        return FigureSpec(name, label or name, aggregate, target, condition, unit)
+
+    # expressions ----------------------------------------------------------------------------------
+
+    def _check_expressions(self, definition: Definition) -> None:
+        """Every expression compiled and run once on an empty record, so a broken one is refused now."""
+        from zhenwu.registers.expressions import expression_error
+
+        names = set(definition.fields_by_name)
+        for f in definition.fields:
+            for column, text in (
+                ("constraint", f.constraint),
+                ("relevant", f.relevant),
+                ("calculation", f.calculation),
+                ("default", f.default if is_dynamic_default(f.default) else ""),
+            ):
+                if text:
+                    problem = _reference_error(text, names) or expression_error(text, definition, f.name)
+                    if problem:
+                        self.errors.append(where("survey", f.row, column) + problem)
+        if definition.entity_label:
+            problem = _reference_error(definition.entity_label, names) or expression_error(
+                definition.entity_label, definition
+            )
+            if problem:
+                row = self.sheets["entities"].rows[0][0]
+                self.errors.append(where("entities", row, "label") + problem)
+        for figure in definition.figures:
+            if figure.filter:
+                problem = _reference_error(figure.filter, names) or expression_error(
+                    figure.filter, definition
+                )
+                if problem:
+                    row = self._zhenwu_row(f"figure:{figure.name}")
+                    self.errors.append(
+                        where("zhenwu", row, "value") + f"指标“{figure.name}”的筛选条件{problem}"
+                    )
+        if self.errors:
+            raise DefinitionError(self.errors)
+
+    def _zhenwu_row(self, key: str) -> int:
+        return _row_with(self.sheets, "zhenwu", "key", key)
+
+
+@dataclass(frozen=True)
+class _Entity:
+    kind: str
+    list_name: str
+    label: str
+    id_field: str
+
+
+@dataclass(frozen=True)
+class _SurveyColumns:
+    label: str | None
+    hint: str | None
+    required: str | None
+    required_message: str | None
+    constraint_message: str | None
+    relevant: str | None
+    read_only: str | None
+    calculation: str | None
+    save_to: str | None
+
+    @classmethod
+    def of(cls, sheet: _Sheet) -> _SurveyColumns:
+        return cls(
+            label=_label_column(sheet, "label"),
+            hint=_label_column(sheet, "hint"),
+            required=sheet.column(("required",)),
+            required_message=_label_column(sheet, "required_message")
+            or _label_column(sheet, "jr:requiredmsg"),
+            constraint_message=_label_column(sheet, "constraint_message")
+            or _label_column(sheet, "jr:constraintmsg")
+            or _label_column(sheet, "constraint_msg"),
+            relevant=sheet.column(("relevant", "relevance")),
+            read_only=sheet.column(("read_only", "readonly")),
+            calculation=sheet.column(("calculation", "calculate")),
+            save_to=sheet.column(("save_to",)),
+        )
+
+
+def _label_column(sheet: _Sheet, base: str) -> str | None:
+    """The column of `base` to read: a Chinese `base::中文 (zh)` column, else plain `base`, else the first."""
+    columns = [c for c in sheet.header if c == base or c.startswith(base + "::")]
+    for column in columns:
+        language = column.partition("::")[2]
+        if any(mark in language for mark in ("zh", "chinese", "中文")):
+            return column
+    if base in columns:
+        return base
+    return columns[0] if columns else None
+
+
+def _type_words(text: str) -> list[str]:
+    """`select one yn` and `begin group` as XLSForm allows them, in their underscore spelling."""
+    words = text.split()
+    if (
+        len(words) >= 2
+        and words[0] in ("select", "begin", "end")
+        and words[1] in ("one", "multiple", "group", "repeat")
+    ):
+        words = [f"{words[0]}_{words[1]}", *words[2:]]
+    return words
+
+
+def _joined(conditions: list[str]) -> str:
+    present = [c for c in conditions if c]
+    if len(present) <= 1:
+        return present[0] if present else ""
+    return " and ".join(f"({c})" for c in present)
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    """Comma-separated codes; a Chinese comma or 、 counts as one."""
+    return tuple(c.strip() for c in re.split(r"[,，、]", text) if c.strip())
+
+
+def _bare_name(text: str) -> str:
+    found = REFERENCE.fullmatch(text.strip())
+    return found.group(1).strip() if found else text.strip()
+
+
+def _reference_error(text: str, names: set[str]) -> str:
+    for name in REFERENCE.findall(text):
+        if name.strip() not in names:
+            return f"引用的字段“{name}”在survey表中不存在。"
+    return ""
+
+
+def _with_personal(f: Field, personal: bool) -> Field:
+    if f.personal == personal:
+        return f
+    from dataclasses import replace
+
+    return replace(f, personal=personal)
+
+
+def is_dynamic_default(default: str) -> bool:
+    """A default that is an expression (today(), ${a} + 1) rather than a literal value."""
+    return "${" in default or "(" in default
