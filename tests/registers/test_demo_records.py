@@ -21,6 +21,8 @@ import pytest
 from openpyxl import load_workbook
 
 from zhenwu.org import demo as org_demo
+from zhenwu.registers.definition import Definition, read_definition
+from zhenwu.registers.expressions import check_record, computed_values
 from zhenwu.registers.library import make
 from zhenwu.registers.library.demo_records import LAMPS, LOCKED_DEBT, WATERS, DemoRecord, demo_records
 
@@ -190,3 +192,27 @@ def test_a_lamp_found_broken_is_repaired_later_and_normal_again() -> None:
             assert last[record.data["lamp"]][1] == "broken"
             assert record.data["status"] == "normal"
         last[record.data["lamp"]] = (record.data["visit_date"], record.data["status"])
+
+
+@cache
+def definition(form_id: str) -> Definition:
+    path = LIBRARY_DIR / f"{form_id}.xlsx"
+    return read_definition(path.read_bytes(), path.name)
+
+
+def same_value(given: str, computed: object) -> bool:
+    try:
+        return Decimal(given) == Decimal(str(computed))
+    except ArithmeticError:
+        return given == str(computed)
+
+
+@pytest.mark.parametrize("register", make.LIBRARY, ids=lambda register: register.form_id)
+def test_zhenwu_accepts_every_demo_record_and_computes_the_same_calculations(register: make.Register) -> None:
+    read = definition(register.form_id)
+    calculated = [f.name for f in read.fields if f.calculation]
+    for record in records()[register.form_id]:
+        assert check_record(read, record.data, today=TODAY) == {}, record.data
+        computed = computed_values(read, record.data, today=TODAY)
+        for name in calculated:
+            assert same_value(record.data[name], computed[name]), (name, record.data[name], computed[name])

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
+from zhenwu.registers.definition import read_definition
 from zhenwu.registers.library import make
 
 LIBRARY_DIR = Path(make.__file__).resolve().parent
@@ -141,7 +142,7 @@ def test_every_figure_names_an_existing_field_and_filters_on_existing_fields(pat
         else:
             assert field in fields, (name, field)
         if aggregate in NUMBER_FIGURES:
-            assert fields[field]["type"] in ("integer", "decimal", "calculate"), (name, field)
+            assert fields[field]["type"] in ("integer", "decimal"), (name, field)
         for reference in REFERENCE.findall(filter_):
             assert reference in fields, (name, reference)
 
@@ -192,7 +193,8 @@ def test_the_pairs_of_things_and_what_is_done_to_them_are_all_there() -> None:
 
 def test_a_debt_resolution_reduces_the_balance_through_a_saved_calculation() -> None:
     fields = survey_fields(LIBRARY_DIR / "debt_resolution.xlsx")
-    assert fields["balance"]["type"] == "calculate"
+    assert fields["balance"]["type"] == "decimal"
+    assert fields["balance"]["read_only"] == "yes"
     assert fields["balance"]["save_to"] == "balance"
     assert fields["balance"]["calculation"] == "${balance_before} - ${amount}"
 
@@ -234,3 +236,18 @@ def test_make_py_writes_the_committed_workbooks_cell_for_cell(tmp_path: Path) ->
             assert list(committed[name].iter_rows(values_only=True)) == list(
                 rewritten[name].iter_rows(values_only=True)
             ), (fresh.name, name)
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda path: path.stem)
+def test_zhenwu_reads_every_library_workbook_as_a_definition_without_warnings(path: Path) -> None:
+    definition = read_definition(path.read_bytes(), path.name)
+    register = next(register for register in make.LIBRARY if register.form_id == path.stem)
+    assert definition.form_id == register.form_id
+    assert definition.kind == register.kind
+    assert definition.warnings == ()
+    assert [figure.name for figure in definition.figures] == [figure.name for figure in register.figures]
+    assert {f.name for f in definition.fields if f.personal} == set(register.personal)
+    assert definition.points_at == register.points_at
+    if register.updates:
+        assert definition.entity_list == register.updates
+        assert f"${{{definition.entity_id_field}}}" == register.entity_id
