@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
@@ -1619,7 +1619,25 @@ def sheets(register: Register) -> dict[str, list[list[str]]]:
     return book
 
 
+def cells(path: Path) -> dict[str, list[list[str]]]:
+    """A workbook on disk as sheet name → rows of cell text, blank cells as ""."""
+    workbook = load_workbook(path, read_only=True)
+    return {
+        sheet.title: [
+            ["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        for sheet in workbook.worksheets
+    }
+
+
 def write_workbook(register: Register, directory: Path = HERE) -> Path:
+    """Write `<form_id>.xlsx`, unless the file there already holds exactly these cells.
+
+    openpyxl stamps every save with the time, so rewriting an unchanged definition would change the file.
+    """
+    path = directory / f"{register.form_id}.xlsx"
+    if path.exists() and cells(path) == sheets(register):
+        return path
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, rows in sheets(register).items():
@@ -1631,7 +1649,6 @@ def write_workbook(register: Register, directory: Path = HERE) -> Path:
         for column_cells in sheet.columns:
             widest = max(len(str(cell.value or "")) for cell in column_cells)
             sheet.column_dimensions[column_cells[0].column_letter].width = min(60, max(10, widest + 2))
-    path = directory / f"{register.form_id}.xlsx"
     workbook.save(path)
     return path
 
