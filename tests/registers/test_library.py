@@ -126,6 +126,8 @@ def test_the_zhenwu_sheet_has_every_key_with_known_roles_offices_and_fields(path
     for key, known in (("readers", ROLES), ("writers", ROLES), ("offices", OFFICES)):
         named = {code for code in settings[key].split(",") if code}
         assert named <= known, (key, named - known)
+    if settings["readers"]:
+        assert set(settings["writers"].split(",")) <= set(settings["readers"].split(",")), "a writer reads"
     for name in filter(None, settings["personal"].split(",")):
         assert fields[name]["type"] == "text", name
     if settings["points_at"]:

@@ -715,14 +715,14 @@ DEBT_RESOLUTION = Register(
     updates="village_debt",
     entity_id="${debt}",
     survey=[
-        q("text", "debt", "债务编号", required=True),
+        q("text", "debt", "债务编号", required=True, hint="村级债务台账中该笔债务的编号"),
         date_done("resolved_on", "化解日期", required=True, default="today()"),
         q(
             "decimal",
             "balance_before",
             "化解前余额(元)",
             required=True,
-            hint="该笔债务当前的余额",
+            hint="按债务台账中该笔债务的当前余额填写",
             constraint=". >= 0",
             constraint_message="余额不能为负数",
         ),
@@ -910,21 +910,14 @@ ENTERPRISE_VISIT = Register(
 # ---------------------------------------------------------------------------------------------------
 # 帮扶救助 and the 脱贫户 profile: records pointing at a household
 
-HOUSEHOLD_READERS = (
-    "county_viewer",
-    "township_admin",
-    "township_leader",
-    "department_staff",
-    "village_staff",
-)
-
+# Every role reads them (grid workers visit the households); the households' masking rules keep the
+# personal fields hidden from roles that may not see them.
 HOUSEHOLD_AID = Register(
     form_id="household_aid",
     title="帮扶救助发放记录",
     kind="activity",
     summary="发给一户的帮扶救助：项目、现金金额或实物的名称、数量与单位、折价，领取人签领",
     offices=("shb", "nyb"),
-    readers=HOUSEHOLD_READERS,
     writers=(*OFFICE_STAFF, "village_staff", "grid_worker"),
     personal=("recipient", "recipient_id_number"),
     points_at="household",
@@ -1005,7 +998,6 @@ POVERTY_PROFILE = Register(
     kind="activity",
     summary="一户脱贫户或监测户的档案：类别、人口、人均纯收入、致贫返贫风险、帮扶措施和帮扶责任人",
     offices=("nyb", "shb"),
-    readers=HOUSEHOLD_READERS,
     writers=(*OFFICE_STAFF, "village_staff", "grid_worker"),
     personal=("helper_phone",),
     points_at="household",
