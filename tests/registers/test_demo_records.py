@@ -24,7 +24,15 @@ from zhenwu.org import demo as org_demo
 from zhenwu.registers.definition import Definition, read_definition
 from zhenwu.registers.expressions import check_record, computed_values
 from zhenwu.registers.library import make
-from zhenwu.registers.library.demo_records import LAMPS, LOCKED_DEBT, WATERS, DemoRecord, demo_records
+from zhenwu.registers.library.demo_records import (
+    ENTITY_FIELDS,
+    LAMPS,
+    LOCKED_DEBT,
+    THING_CODE_FIELDS,
+    WATERS,
+    DemoRecord,
+    demo_records,
+)
 
 LIBRARY_DIR = Path(make.__file__).resolve().parent
 TODAY = date(2026, 9, 15)
@@ -216,3 +224,17 @@ def test_zhenwu_accepts_every_demo_record_and_computes_the_same_calculations(reg
         computed = computed_values(read, record.data, today=TODAY)
         for name in calculated:
             assert same_value(record.data[name], computed[name]), (name, record.data[name], computed[name])
+
+
+def test_each_record_names_its_thing_by_the_code_a_loader_maps_to_the_stored_thing() -> None:
+    for form_id, field in THING_CODE_FIELDS.items():
+        codes = [record.thing for record in records()[form_id]]
+        assert codes == [record.data[field] for record in records()[form_id]]
+        assert len(set(codes)) == len(codes), f"{form_id}: a code names one thing"
+    for form_id, field in ENTITY_FIELDS.items():
+        register = next(register for register in make.LIBRARY if register.form_id == form_id)
+        assert register.entity_id == f"${{{field}}}"
+        assert all(record.thing == record.data[field] for record in records()[form_id])
+    assert set(THING_CODE_FIELDS) == {
+        register.form_id for register in make.LIBRARY if register.kind == "thing"
+    }

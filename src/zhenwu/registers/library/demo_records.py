@@ -111,13 +111,36 @@ MATERIALS = [
 
 @dataclass(frozen=True)
 class DemoRecord:
-    """One record as entered: the unit (org unit code) it belongs to, its office, and its field values."""
+    """One record as entered: the unit (org unit code) it belongs to, its office, and its field values.
+
+    `thing` is the 编号 of the thing the record concerns — a thing record's own, or the one an activity
+    names in its entity field — so that a loader can put the stored thing's id in that field.
+    """
 
     form_id: str
     unit: str
     office: str
     made_on: date
     data: dict[str, str]
+    thing: str = ""
+
+
+# The field holding each thing's 编号, and the field in which an activity names the thing it updates.
+THING_CODE_FIELDS = {
+    "street_lamp": "code",
+    "water": "code",
+    "farmland_plot": "plot_code",
+    "village_debt": "debt_code",
+    "enterprise": "credit_code",
+    "livestock_farm": "farm_name",
+}
+ENTITY_FIELDS = {
+    "lamp_patrol": "lamp",
+    "drowning_patrol": "water",
+    "plot_recultivation": "plot",
+    "debt_resolution": "debt",
+    "enterprise_visit": "enterprise",
+}
 
 
 def _money(value: Decimal) -> str:
@@ -149,7 +172,9 @@ class _Township:
 
     def add(self, form_id: str, unit: str, office: str, made_on: date, /, **data: str) -> dict[str, str]:
         values = {name: value for name, value in data.items() if value != ""}
-        self.records.setdefault(form_id, []).append(DemoRecord(form_id, unit, office, made_on, values))
+        code_field = THING_CODE_FIELDS.get(form_id) or ENTITY_FIELDS.get(form_id, "")
+        thing = values[code_field] if code_field else ""
+        self.records.setdefault(form_id, []).append(DemoRecord(form_id, unit, office, made_on, values, thing))
         return values
 
     def day(self, start: date | None = None, end: date | None = None) -> date:
