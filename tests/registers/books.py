@@ -44,7 +44,12 @@ def lamps(version: str = "1", *, extra_field: bool = False) -> Sheets:
         ],
         "settings": [["form_id", "form_title", "version"], ["lamps", "路灯", version]],
         "entities": [["list_name", "label"], ["lamps", "concat('路灯', ${lamp_no})"]],
-        "zhenwu": [["key", "value"], ["kind", "thing"], ["personal", "keeper_phone"]],
+        "zhenwu": [
+            ["key", "value"],
+            ["kind", "thing"],
+            ["identity", "lamp_no"],
+            ["personal", "keeper_phone"],
+        ],
     }
 
 

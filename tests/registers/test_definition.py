@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.registers.workbooks import lamps, patrol, workbook
+from tests.registers.workbooks import lamps, numbered_lamps, patrol, workbook
 from zhenwu.registers.definition import ROLE_CODES, Choice, DefinitionError, read_definition, workbook_hash
 
 
@@ -36,6 +36,8 @@ def test_a_lamp_register_is_a_register_of_things_with_its_fields_in_survey_order
     assert definition.kind == "thing"
     assert definition.entity_list == "street_lamps"
     assert definition.entity_label == "concat(${lamp_no}, ' ', ${road})"
+    assert definition.identity_field == ""
+    assert read(numbered_lamps()).identity_field == "lamp_no"  # what a patrol may name a lamp by
     assert [f.name for f in definition.fields] == ["lamp_no", "road", "status", "location", "photo"]
     status = definition.field("status")
     assert status.type == "select_one"
@@ -167,8 +169,19 @@ BAD = {
     ),
     "an unknown zhenwu key": (
         lambda s: s["zhenwu"].append(["colour", "red"]),
-        "zhenwu表第6行「key」列：未知的设置“colour”，可用的设置：kind、readers、writers、offices、personal、"
+        "zhenwu表第6行「key」列：未知的设置“colour”，可用的设置：kind、identity、readers、writers、offices、personal、"
         "points_at、points_at_field、figure:指标名。",
+    ),
+    "an identity field that does not exist": (
+        lambda s: s["zhenwu"].append(["identity", "number"]),
+        "zhenwu表第6行「value」列：identity中的字段“number”在survey表中不存在。",
+    ),
+    "an identity that is not required": (
+        lambda s: (
+            s["zhenwu"].__setitem__(2, ["identity", "road_note"])
+            or s["survey"].append(["text", "road_note", "备注", "", "", "", "", ""])
+        ),
+        "zhenwu表第3行「value」列：identity字段“road_note”应为必填的text或integer字段：它是每个对象的编号。",
     ),
     "an unknown kind": (
         lambda s: s["zhenwu"].__setitem__(1, ["kind", "place"]),

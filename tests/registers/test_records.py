@@ -108,6 +108,33 @@ def test_an_activity_naming_a_thing_out_of_scope_is_refused_by_field(cast: Cast)
     assert thing.properties == {"status": "normal"}
 
 
+def test_an_activity_may_name_its_thing_by_the_townships_own_number(cast: Cast) -> None:
+    thing = lamp_at(cast, cast.grid0101, "0456").thing
+    assert thing is not None and thing.identity == "0456"
+    patrol = register_in(cast, cast.township, patrols())
+    broken = services.create_record(cast.user("wangge01"), patrol, {"lamp": " 0456 ", "status": "broken"})
+    thing.refresh_from_db()
+    assert broken.thing == thing and thing.properties["status"] == "broken"
+
+
+def test_a_thing_entered_again_under_its_number_is_updated_not_doubled(cast: Cast) -> None:
+    first = lamp_at(cast, cast.grid0101, "0789")
+    again = lamp_at(cast, cast.grid0101, "0789", status="broken")
+    assert Thing.objects.filter(identity="0789").count() == 1
+    thing = Thing.objects.get(identity="0789")
+    assert first.thing == again.thing == thing and thing.properties["status"] == "broken"
+    assert services.thing_timeline(cast.user("admin"), thing) == [first, again]
+
+
+def test_a_number_registered_by_a_unit_out_of_scope_is_not_changed(cast: Cast) -> None:
+    lamp_at(cast, cast.grid0102, "0999")
+    register = Thing.objects.get(identity="0999").register
+    with pytest.raises(ValidationError) as refused:
+        services.create_record(cast.user("wangge01"), register, {"lamp_no": "0999", "status": "broken"})
+    assert refused.value.message_dict == {"lamp_no": ["编号“0999”已由其他单位登记，请核对编号。"]}
+    assert Thing.objects.get(identity="0999").properties == {"status": "normal"}
+
+
 def test_an_activitys_constraint_is_checked(cast: Cast) -> None:
     thing = lamp_at(cast, cast.grid0101).thing
     assert thing is not None

@@ -81,3 +81,10 @@ def patrol() -> dict[str, Rows]:
             ["figure:lamps_patrolled", "巡查路灯 | distinct | lamp |  | 盏"],
         ],
     }
+
+
+def numbered_lamps() -> dict[str, Rows]:
+    """The lamp register with its own numbers declared: a patrol may name a lamp by its 编号."""
+    sheets = lamps()
+    sheets["zhenwu"].append(["identity", "lamp_no"])
+    return sheets

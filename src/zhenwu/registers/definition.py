@@ -46,7 +46,9 @@ ROLE_CODES = (
     "county_viewer", "township_admin", "township_leader", "department_staff", "village_staff", "grid_worker",
 )  # fmt: skip
 SETTINGS = ("form_id", "form_title", "version", "default_language", "instance_name", "style")
-ZHENWU_KEYS = ("kind", "readers", "writers", "offices", "personal", "points_at", "points_at_field")
+ZHENWU_KEYS = (
+    "kind", "identity", "readers", "writers", "offices", "personal", "points_at", "points_at_field",
+)  # fmt: skip
 # form_id names the register in URLs (/api/v1/registers/<form_id>/) and in OpenRosa.
 FORM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -125,6 +127,9 @@ class Definition:
     xform: str
     # pyxform's warnings in Chinese: the definition loads, the admin is told.
     warnings: tuple[str, ...] = ()
+    # A thing register's own number for each thing (路灯编号, 图斑编号): unique in the township, what an
+    # activity may name the thing by, and what a re-import of the list updates the thing by.
+    identity_field: str = ""
 
     @cached_property
     def fields_by_name(self) -> dict[str, Field]:
@@ -401,6 +406,7 @@ class _Reader:
         personal = self._personal(zhenwu, fields)
         fields = [replace(f, personal=True) if f.name in personal else f for f in fields]
         points_at, points_at_field = self._points_at(zhenwu, fields)
+        identity = self._identity(zhenwu, zhenwu.get("kind", ("", 0))[0], fields)
         figures = self._figures(zhenwu, fields)
         readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
         if self.errors:
@@ -422,6 +428,7 @@ class _Reader:
             figures=tuple(figures),
             xform=self.xform,
             warnings=tuple(self.warnings),
+            identity_field=identity,
         )
         self._check_expressions(definition)
         return definition
@@ -666,6 +673,27 @@ class _Reader:
                 where("zhenwu", number, "value") + f"personal中的字段“{name}”在survey表中不存在。"
             )
         return names & known
+
+    def _identity(self, zhenwu: dict[str, tuple[str, int]], kind: str, fields: list[Field]) -> str:
+        name, number = zhenwu.get("identity", ("", 0))
+        name = _bare_name(name)
+        if not name:
+            return ""
+        found = {f.name: f for f in fields}.get(name)
+        if kind == "activity":
+            self.errors.append(
+                where("zhenwu", number, "value") + "只有对象台账(kind=thing)才能设置identity。"
+            )
+        elif found is None:
+            self.errors.append(
+                where("zhenwu", number, "value") + f"identity中的字段“{name}”在survey表中不存在。"
+            )
+        elif found.type not in ("text", "integer") or not found.required:
+            self.errors.append(
+                where("zhenwu", number, "value")
+                + f"identity字段“{name}”应为必填的text或integer字段：它是每个对象的编号。"
+            )
+        return name
 
     def _points_at(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> tuple[str, str]:
         points_at, number = zhenwu.get("points_at", ("", 0))

@@ -128,6 +128,9 @@ class Thing(models.Model):
         Department, verbose_name="站所", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     label = models.CharField("名称", max_length=255)
+    # The township's own number for it (路灯编号), when the register declares one: what activities and a
+    # re-imported list name it by.
+    identity = models.CharField("台账编号", max_length=128, blank=True, default="")
     properties = models.JSONField("当前属性", default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_by_record = models.OneToOneField(
         "RegisterRecord",
@@ -146,6 +149,13 @@ class Thing(models.Model):
         verbose_name = "台账对象"
         verbose_name_plural = "台账对象"
         ordering = ["register", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "identity"],
+                condition=~models.Q(identity=""),
+                name="thing_identity_unique_in_register",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label

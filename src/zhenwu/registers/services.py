@@ -214,6 +214,7 @@ def create_record(
     data = _checked_values(definition, values, today)
     pointed = _pointed(user, definition, data, points_at)
     thing = _target_thing(user, register, definition, data)
+    _checked_identity(user, register, definition, data)
     record = RegisterRecord(
         register=register,
         version=version,
@@ -304,10 +305,13 @@ def _target_thing(user: Any, register: Register, definition: Any, data: dict[str
     things = scope.scoped(user, Thing.objects.filter(register__township=register.township))
     if definition.entity_list:
         things = things.filter(register__form_id=definition.entity_list)
+    named = str(data[field]).strip()
     try:
-        thing = things.filter(key=str(data[field]).removeprefix("uuid:")).first()
+        thing = things.filter(key=named.removeprefix("uuid:")).first()
     except ValidationError:
-        thing = None  # not a uuid at all
+        thing = None  # not a uuid: the thing's own number (编号), as a clerk writes it
+    if thing is None:
+        thing = things.filter(identity=named).exclude(identity="").first()
     if thing is None or not may_read(user, thing.register):
         raise ValidationError({field: "所选对象不存在或无权查看。"})
     return thing
@@ -340,20 +344,43 @@ def _update_things(record: RegisterRecord, register: Register, definition: Any, 
     saved = {key: value for key, value in saved.items() if value not in (None, "")}
     if definition.kind == "thing":
         label = _thing_label(definition, record.data, today)
-        thing = Thing.objects.create(
-            register=register,
-            unit=record.unit,
-            department=record.department,
-            label=label,
-            properties=saved or _plain_values(definition, record.data),
-            created_by_record=record,
-        )
+        properties = saved or _plain_values(definition, record.data)
+        identity = str(record.data.get(definition.identity_field) or "").strip()
+        thing = _numbered_thing(register, identity)
+        if thing is None:
+            thing = Thing.objects.create(
+                register=register, unit=record.unit, department=record.department, label=label,
+                identity=identity, properties=properties, created_by_record=record,
+            )  # fmt: skip
+        else:  # the list entered again (a re-import): the thing of that number takes the new values
+            thing.label, thing.unit = label, record.unit
+            thing.properties = {**thing.properties, **properties}
+            thing.save(update_fields=["label", "unit", "properties", "updated_at"])
         record.thing = thing
         record.save(update_fields=["thing"])
     elif record.thing is not None and saved:
         thing = Thing.objects.select_for_update().get(pk=record.thing_id)
         thing.properties = {**thing.properties, **saved}
         thing.save(update_fields=["properties", "updated_at"])
+
+
+def _numbered_thing(register: Register, identity: str) -> Thing | None:
+    """The thing already registered under this number, locked for the update; a number the entering user
+    may not see was checked before (`_checked_identity`)."""
+    if not identity:
+        return None
+    return Thing.objects.select_for_update().filter(register=register, identity=identity).first()
+
+
+def _checked_identity(user: Any, register: Register, definition: Any, data: dict[str, Any]) -> None:
+    """A number registered by a unit outside the user's scope is not theirs to change."""
+    field = definition.identity_field
+    identity = str(data.get(field) or "").strip() if field else ""
+    if not identity:
+        return
+    found = Thing.objects.filter(register=register, identity=identity).first()
+    if found is not None and not scope.unit_in_scope(user, found.unit):
+        raise ValidationError({field: f"编号“{identity}”已由其他单位登记，请核对编号。"})
 
 
 def _thing_label(definition: Any, data: dict[str, Any], today: date) -> str:

@@ -141,6 +141,7 @@ class Register:
     entity_id: str = ""  # an activity: the expression holding the thing's id, e.g. ${lamp}
     points_at: str = ""  # household | member | project | case
     points_at_field: str = ""
+    identity: str = ""  # a thing register: the field that numbers each thing (编号)
     version: str = VERSION
     extra_settings: dict[str, str] = field(default_factory=dict)
 
@@ -166,6 +167,7 @@ class Register:
     def zhenwu_rows(self) -> list[tuple[str, str]]:
         rows = [
             ("kind", self.kind),
+            ("identity", self.identity),
             ("readers", ",".join(self.readers)),
             ("writers", ",".join(self.writers)),
             ("offices", ",".join(self.offices)),
@@ -194,6 +196,7 @@ STREET_LAMP = Register(
     writers=(*OFFICE_STAFF, "village_staff"),
     personal=("keeper_phone",),
     entity_label="concat(${code}, ' ', ${place})",
+    identity="code",
     survey=[
         group(
             "lamp",
@@ -327,6 +330,7 @@ WATER = Register(
     writers=(*OFFICE_STAFF, "village_staff"),
     personal=("keeper_phone",),
     entity_label="concat(${code}, ' ', ${water_name})",
+    identity="code",
     survey=[
         group(
             "water_info",
@@ -501,6 +505,7 @@ FARMLAND_PLOT = Register(
     writers=(*OFFICE_STAFF, "village_staff"),
     personal=("holder", "holder_phone"),
     entity_label="concat(${plot_code}, ' ', ${area}, '亩')",
+    identity="plot_code",
     survey=[
         group(
             "plot",
@@ -660,6 +665,7 @@ VILLAGE_DEBT = Register(
     writers=(*OFFICE_STAFF, "village_staff"),
     personal=("creditor_phone",),
     entity_label="concat(${debt_code}, ' ', ${creditor})",
+    identity="debt_code",
     survey=[
         q("text", "debt_code", "债务编号", required=True, save_to="debt_code"),
         q("text", "creditor", "债权人", required=True, save_to="creditor"),
@@ -783,6 +789,7 @@ ENTERPRISE = Register(
     writers=OFFICE_STAFF,
     personal=("contact_phone",),
     entity_label="${enterprise_name}",
+    identity="credit_code",
     survey=[
         q(
             "text",
@@ -1419,6 +1426,7 @@ LIVESTOCK_FARM = Register(
     writers=(*OFFICE_STAFF, "village_staff"),
     personal=("owner", "owner_phone"),
     entity_label="${farm_name}",
+    identity="farm_name",
     survey=[
         group(
             "farm",
