@@ -457,7 +457,8 @@ def register_at(cast: Cast, unit: OrgUnit) -> Register:
 
 
 def thing_at(cast: Cast, unit: OrgUnit) -> Thing:
-    thing = reg.lamp_at(cast, unit).thing
+    # Each unit's lamp has its own number: one number is one lamp, wherever it is entered again.
+    thing = reg.lamp_at(cast, unit, f"{unit.pk % 10000:04d}").thing
     assert thing is not None
     return thing
 
