@@ -139,3 +139,16 @@ def test_a_reader_who_may_not_write_is_refused(cast: Cast):
 @pytest.mark.parametrize("path", ["/api/v1/registers/", "/api/v1/registers/visits/records/"])
 def test_without_a_token_the_api_answers_401(cast: Cast, path: str):
     assert APIClient().get(path).status_code == 401
+
+
+def test_the_schema_documents_the_register_api(cast: Cast):
+    client = APIClient()
+    client.force_login(cast.user("leader"))
+
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    assert set(paths["/api/v1/registers/"]) == {"get"}
+    assert set(paths["/api/v1/registers/{form_id}/records/"]) == {"get", "post"}
+    assert set(paths["/api/v1/registers/{form_id}/records/{id}/"]) == {"get"}
+    created = paths["/api/v1/registers/{form_id}/records/"]["post"]["responses"]
+    assert "201" in created and "400" in created

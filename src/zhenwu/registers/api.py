@@ -110,7 +110,9 @@ def record_row(record: RegisterRecord) -> dict[str, Any]:
     }
 
 
-@extend_schema(responses=inline_serializer("Register", REGISTER_FIELDS, many=True))
+@extend_schema(
+    operation_id="registers_list", responses=inline_serializer("Register", REGISTER_FIELDS, many=True)
+)
 @api_view(["GET"])
 def register_list(request: Request) -> Response:
     """The registers the caller may read."""
@@ -128,8 +130,15 @@ def _register(request: Request, form_id: str) -> Register:
     return (own or registers)[0]
 
 
-@extend_schema(methods=["GET"], parameters=PAGE_PARAMETERS, responses=RecordPage)
-@extend_schema(methods=["POST"], request=RecordCreateSerializer, responses={201: Record})
+@extend_schema(
+    methods=["GET"], operation_id="registers_records_list", parameters=PAGE_PARAMETERS, responses=RecordPage
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="registers_records_create",
+    request=RecordCreateSerializer,
+    responses={201: Record},
+)
 @api_view(["GET", "POST"])
 def record_list(request: Request, form_id: str) -> Response:
     """GET lists the register's records in the caller's scope, newest first; POST enters one."""
@@ -163,7 +172,7 @@ def _create(request: Request, register: Register) -> Response:
     return Response(record_row(record), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(responses=Record)
+@extend_schema(operation_id="registers_records_retrieve", responses=Record)
 @api_view(["GET"])
 def record_detail(request: Request, form_id: str, pk: int) -> Response:
     register = _register(request, form_id)
