@@ -374,3 +374,17 @@ def test_the_qr_code_carries_collects_settings(cast):
 
     assert '"server_url":"https://zhenwu.example/openrosa"' in decoded
     assert '"password":"zwKEY"' in decoded
+
+
+def test_making_and_revoking_a_key_are_in_the_activity_log_without_the_key(cast):
+    from auditlog.models import LogEntry
+
+    user = cast.user("wangge01")
+    made = devicekeys.create_key(user)
+    devicekeys.revoke_keys(user)
+
+    entries = LogEntry.objects.filter(object_pk=str(made.device_key.pk), actor=user)
+    assert entries.count() == 2
+    assert all(
+        made.key not in str(e.changes) and made.device_key.key_hash not in str(e.changes) for e in entries
+    )

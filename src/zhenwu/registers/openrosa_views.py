@@ -45,6 +45,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from zhenwu.cases.services import MAX_PHOTO_BYTES, MAX_PHOTOS, validate_photo
+from zhenwu.org import scope
 from zhenwu.org.models import User
 
 from . import devicekeys, openrosa, services
@@ -213,8 +214,12 @@ def _receive(request: HttpRequest) -> tuple[int, str]:
         raise Refused(str(error)) from None
     user: User = request.user  # type: ignore[assignment]
     version = _version(user, found)
-    record = RegisterRecord.objects.filter(instance_id=found.instance_id).first()
-    if record is not None and record.register_id == version.register_id:
+    record = RegisterRecord.objects.filter(instance_id=found.instance_id).select_related("unit").first()
+    if (
+        record is not None
+        and record.register_id == version.register_id
+        and scope.unit_in_scope(user, record.unit)
+    ):
         # The phone did not hear the first answer and sent the record again: acknowledged, kept once.
         return 202, "该记录此前已收到，无需再次提交。"
     return 201, _store(request, user, version, found)
