@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from axes.models import AccessAttempt
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import Cast
@@ -293,22 +294,44 @@ def test_a_photo_named_but_not_sent_or_not_a_picture_is_refused(cast, register):
     assert not RegisterRecord.objects.exists()
 
 
-def test_split_submissions_and_broken_xml_are_refused_with_a_message(cast, register):
+def test_broken_xml_and_a_post_without_the_record_are_refused_with_a_message(cast, register):
     user = grid_worker(cast)
     auth = basic(user.username, PASSWORD)
     client = Client()
 
-    split = client.post(
-        "/openrosa/submission",
-        {"xml_submission_file": patrol(register).decode(), "*isIncomplete*": "yes"},
-        **auth,
-    )
     broken = submit(client, b"<lamp_patrol id='lamp_patrol'><oops></lamp_patrol>", auth)
     empty = client.post("/openrosa/submission", {}, **auth)
 
-    assert split.status_code == 400 and "分批" in message(split)
     assert broken.status_code == 400 and "XML" in message(broken)
     assert empty.status_code == 400 and "xml_submission_file" in message(empty)
+
+
+def test_a_record_collect_splits_is_stored_with_the_photo_of_its_first_part(cast, register, media_in):
+    user = grid_worker(cast)
+    auth = basic(user.username, PASSWORD)
+    client = Client()
+
+    first = submit(client, patrol(register), auth, {"1731895200123.jpg": jpeg()})
+    assert first.status_code == 201  # an ordinary submit; now the same split, with a new instance
+    instance = patrol(register, "uuid:0b7d2a10-1111-4c3a-8e7f-000000000002")
+    part = client.post(
+        "/openrosa/submission",
+        {
+            "xml_submission_file": SimpleUploadedFile("submission.xml", instance, "text/xml"),
+            "1731895200123.jpg": SimpleUploadedFile("1731895200123.jpg", jpeg(), "image/jpeg"),
+            "*isIncomplete*": "yes",
+        },
+        **auth,
+    )
+    assert part.status_code == 201 and "一部分" in message(part)
+    assert RegisterRecord.objects.count() == 1
+
+    last = submit(client, instance, auth)
+
+    assert last.status_code == 201, message(last)
+    record = RegisterRecord.objects.get(instance_id="uuid:0b7d2a10-1111-4c3a-8e7f-000000000002")
+    assert default_storage.exists(record.data["photo"])
+    assert not list((media_in / "registers" / "pending").rglob("*.jpg"))
 
 
 def test_a_submission_larger_than_announced_is_refused_as_too_large(cast, register):

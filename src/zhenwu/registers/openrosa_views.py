@@ -17,8 +17,10 @@ OPENROSA_REQUIRE_HTTPS is on (the default whenever cookies are secure), a reques
 refused before any challenge, so that Collect never sends a password in clear. A password attempt goes
 through django-axes like a login: a locked account is refused whatever it presents.
 
-Submissions split by Collect into parts (`*isIncomplete*`) are refused with a message: the accepted length
-told in every answer covers a record with all its photos, so Collect has no reason to split.
+A submission Collect splits into several POSTs (all but the last with a part `*isIncomplete*`, each with
+the whole record and some photos) is put together: the photos of each part are checked and kept aside, and
+the last part stores the record with them. The accepted length told in every answer covers a record with
+all its photos, so Collect seldom splits.
 """
 
 from __future__ import annotations
@@ -205,8 +207,6 @@ def _receive(request: HttpRequest) -> tuple[int, str]:
     length = _content_length(request)
     if length > ACCEPT_LENGTH:
         raise Refused(f"提交的内容过大({length // 1024 // 1024} MB)，请减少照片后再提交。", 413)
-    if openrosa.INCOMPLETE_PART in request.POST or openrosa.INCOMPLETE_PART in request.FILES:
-        raise Refused("本服务器不接受分批提交的记录：请在 ODK Collect 中重新发送该记录。")
     xml = _submission_xml(request)
     try:
         found = openrosa.parse_submission(xml)
@@ -222,6 +222,8 @@ def _receive(request: HttpRequest) -> tuple[int, str]:
     ):
         # The phone did not hear the first answer and sent the record again: acknowledged, kept once.
         return 202, "该记录此前已收到，无需再次提交。"
+    if openrosa.INCOMPLETE_PART in request.POST or openrosa.INCOMPLETE_PART in request.FILES:
+        return 201, _keep_part(request, user, version, found)
     return 201, _store(request, user, version, found)
 
 
@@ -263,7 +265,7 @@ def _version(user: User, found: openrosa.Submission) -> RegisterVersion:
 def _store(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
     definition = version.parsed()
     values = submitted_values(definition, found.values)
-    photos = _photos(request, definition, found, values)
+    photos = _photos(request, user, definition, found, values)
     try:
         record = services.create_record(
             user, version.register, values, instance_id=found.instance_id, version=version
@@ -274,6 +276,9 @@ def _store(request: HttpRequest, user: User, version: RegisterVersion, found: op
         raise Refused(_messages(definition, error)) from None
     for photo in photos:
         default_storage.save(photo.name, photo.upload)
+        if photo.pending:
+            photo.upload.close()
+            default_storage.delete(photo.pending)
     return f"已保存到台账“{record.register.title}”。"
 
 
@@ -312,11 +317,12 @@ def _converted(kind: str, text: str) -> Any:
 @dataclass(frozen=True)
 class Photo:
     name: str
-    upload: UploadedFile
+    upload: Any  # an UploadedFile, or the File kept from an earlier part
+    pending: str = ""  # where an earlier part's photo was kept, removed once the record is stored
 
 
 def _photos(
-    request: HttpRequest, definition: Any, found: openrosa.Submission, values: dict[str, Any]
+    request: HttpRequest, user: User, definition: Any, found: openrosa.Submission, values: dict[str, Any]
 ) -> list[Photo]:
     """The photos the record names, checked as a case's photos are; each image field then holds the
     name the photo is stored under."""
@@ -327,7 +333,10 @@ def _photos(
         file_name = values.get(name)
         if not file_name:
             continue
-        upload = _part(request, str(file_name))
+        upload: Any = _part(request, str(file_name))
+        pending = _pending_name(user, found, str(file_name)) if upload is None else ""
+        if pending and default_storage.exists(pending):
+            upload = default_storage.open(pending)
         label = images[name].label or name
         if upload is None:
             raise Refused(f"“{label}”的照片 {file_name} 没有随记录一起发送，请在 ODK Collect 中重新发送。")
@@ -337,8 +346,37 @@ def _photos(
             raise Refused(f"{label}：{_first(error)}") from None
         stored = f"{MEDIA_DIR}/{definition.form_id}/{folder}/{default_storage.get_valid_name(str(file_name))}"
         values[name] = stored
-        photos.append(Photo(stored, upload))
+        photos.append(Photo(stored, upload, pending if upload is not None and pending else ""))
     return photos
+
+
+def _pending_name(user: User, found: openrosa.Submission, file_name: str) -> str:
+    folder = default_storage.get_valid_name(found.instance_id.removeprefix("uuid:"))
+    return f"{MEDIA_DIR}/pending/{user.pk}/{folder}/{default_storage.get_valid_name(file_name)}"
+
+
+def _keep_part(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
+    """One of the parts Collect splits a large record into (all but the last say `*isIncomplete*`):
+    each carries the whole record and some of its photos. The photos are checked now and kept aside
+    for the last part, which stores the record; a photo the record does not name is not kept."""
+    definition = version.parsed()
+    values = submitted_values(definition, found.values)
+    kept = 0
+    for field in definition.fields:
+        file_name = str(values.get(field.name) or "") if field.type == "image" else ""
+        upload = _part(request, file_name) if file_name else None
+        if upload is None:
+            continue
+        try:
+            validate_photo(upload)
+        except ValidationError as error:
+            raise Refused(f"{field.label or field.name}：{_first(error)}") from None
+        name = _pending_name(user, found, file_name)
+        if default_storage.exists(name):
+            default_storage.delete(name)  # the same part sent again
+        default_storage.save(name, upload)
+        kept += 1
+    return f"已收到该记录的一部分(照片{kept}张)，全部发送后保存。"
 
 
 def _part(request: HttpRequest, file_name: str) -> UploadedFile | None:
