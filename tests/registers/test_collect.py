@@ -411,3 +411,53 @@ def test_making_and_revoking_a_key_are_in_the_activity_log_without_the_key(cast)
     assert all(
         made.key not in str(e.changes) and made.device_key.key_hash not in str(e.changes) for e in entries
     )
+
+
+LIBRARY = Path(__file__).resolve().parents[2] / "src" / "zhenwu" / "registers" / "library"
+
+
+def library_register(cast: Cast, name: str) -> Register:
+    from zhenwu.registers import services
+
+    source = (LIBRARY / f"{name}.xlsx").read_bytes()
+    return services.load_definition(cast.user("admin"), cast.township, source, f"{name}.xlsx").register
+
+
+def test_library_lamps_and_patrols_filled_in_collect_make_and_update_the_lamp(cast):
+    lamps, patrols_ = library_register(cast, "street_lamp"), library_register(cast, "lamp_patrol")
+    user = with_password(cast.user("cun01"))
+    auth = basic(user.username, PASSWORD)
+    client = Client()
+    assert lamps.current_version is not None and patrols_.current_version is not None
+    offered = {e.findtext(f"{LIST}formID") for e in form_list(client, auth).findall(f"{LIST}xform")}
+    assert {"street_lamp", "lamp_patrol"} <= offered
+    lamp = fill(
+        client.get(f"/openrosa/forms/{lamps.pk}/form.xml", **auth).content.decode(),
+        {
+            "code": "DW-0123", "place": "东岗村村委会门口", "lamp_type": "solar", "power": "60",
+            "installed_on": "2025-06-01", "location": "30.5123 114.3011 21.0 4.5", "status": "normal",
+            "keeper": "李师傅", "keeper_phone": "13812345678", "photo": "1731895200123.jpg",
+        },
+        "uuid:11111111-2222-4333-8444-555555555555",
+    )  # fmt: skip
+    patrol_ = fill(
+        client.get(f"/openrosa/forms/{patrols_.pk}/form.xml", **auth).content.decode(),
+        {"lamp": "DW-0123", "visit_type": "patrol", "visit_date": "2026-11-18", "finding": "no_light",
+         "status": "broken"},
+        "uuid:11111111-2222-4333-8444-666666666666",
+    )  # fmt: skip
+
+    made = submit(client, lamp, auth, {"1731895200123.jpg": jpeg()})
+    patrolled = submit(client, patrol_, auth)
+
+    assert made.status_code == 201, message(made)
+    assert patrolled.status_code == 201, message(patrolled)
+    record = RegisterRecord.objects.get(register=lamps)
+    assert record.unit == cast.village01
+    assert record.data["power"] == 60 and record.data["installed_on"] == "2025-06-01"
+    assert record.data["keeper_phone"] == "138****5678"
+    thing = record.thing
+    assert thing is not None and thing.identity == "DW-0123"
+    thing.refresh_from_db()
+    assert thing.properties["status"] == "broken"
+    assert RegisterRecord.objects.get(register=patrols_).thing == thing
