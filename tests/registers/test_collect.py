@@ -128,6 +128,15 @@ def test_a_register_the_user_may_not_write_is_not_offered_nor_served(cast, regis
 # --- authentication ----------------------------------------------------------------------------------
 
 
+def test_a_request_without_the_openrosa_header_is_still_answered(cast, register):
+    user = grid_worker(cast)
+    token = basic(user.username, PASSWORD)["HTTP_AUTHORIZATION"]
+
+    answer = Client().get("/openrosa/formList", HTTP_AUTHORIZATION=token)
+
+    assert answer.status_code == 200 and answer["X-OpenRosa-Version"] == "1.0"
+
+
 def test_without_credentials_collect_is_challenged_for_basic(cast, register):
     answer = Client().get("/openrosa/formList", **HEADERS)
 
@@ -164,9 +173,10 @@ def test_a_device_key_is_stored_only_as_its_digest_and_its_use_is_noted(cast, re
     assert made.device_key.last_used_at is not None
 
 
-def test_no_session_is_made_for_collect(cast, register):
+def test_no_session_is_made_and_no_csrf_token_is_asked_of_collect(cast, register):
     user = grid_worker(cast)
-    answer = submit(Client(), patrol(register), basic(user.username, PASSWORD), {"1731895200123.jpg": jpeg()})
+    client = Client(enforce_csrf_checks=True)
+    answer = submit(client, patrol(register), basic(user.username, PASSWORD), {"1731895200123.jpg": jpeg()})
 
     assert answer.status_code == 201
     assert "sessionid" not in answer.cookies
