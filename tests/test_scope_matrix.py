@@ -92,6 +92,12 @@ NO_RECORD |= {
 }
 # The definition upload is a form (township admins only, else 404) that shows no record.
 NO_RECORD |= {"registers:load"}
+# A user's own device key for ODK Collect: nobody else's key is ever named or shown.
+NO_RECORD |= {"registers:device", "registers:device-revoke"}
+# OpenRosa authenticates by HTTP Basic, not by the session this matrix logs in with: the form list and
+# submissions are proven in tests/registers/test_collect.py, and the form download by
+# test_openrosa_form_of_another_township_answers_404 below.
+NO_RECORD |= {"openrosa:form-list", "openrosa:submission", "openrosa:form-xml"}
 
 
 def registered_url_names() -> Iterator[str]:
@@ -477,6 +483,23 @@ REGISTER_CASES = {
     "registers:record-detail": detail_of(reg.visit_at),
     "registers:thing-detail": detail_of(thing_at),
     "registers:record-reveal": detail_of(reg.visit_at, usable_by=households.may_see_full),
+    "api:register-list": ScopeCase(
+        mode="list",
+        make=register_at,
+        appears=lambda body, r: f'"form_id":"{r.form_id}"' in body,
+        shared_downward=True,
+    ),
+    "api:register-record-list": ScopeCase(
+        mode="list",
+        make=reg.visit_at,
+        list_kwargs=lambda record: {"form_id": record.register.form_id},
+        appears=lambda body, record: f'"id":{record.pk},' in body,
+    ),
+    "api:register-record-detail": ScopeCase(
+        mode="detail",
+        make=reg.visit_at,
+        detail_kwargs=lambda record: {"form_id": record.register.form_id, "pk": record.pk},
+    ),
 }
 
 SCOPE_CASES: dict[str, ScopeCase] = {
@@ -689,3 +712,23 @@ def test_anonymous_visitor_is_sent_to_login(cast: Cast, client: Client, name: st
         assert response.status_code in (401, 403)
     else:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_openrosa_form_of_another_township_answers_404(cast: Cast, role: str) -> None:
+    """ODK Collect downloads a register's XForm with the user's own credentials (HTTP Basic): a register
+    the user may fill answers, another township's answers 404 like one that does not exist."""
+    from tests.registers.collect import PASSWORD, basic, with_password
+    from zhenwu.registers import services as register_services
+
+    user = with_password(cast.user(role))
+    inside, outside = register_at(cast, cast.village01), register_at(cast, cast.other_village)
+    auth = basic(user.username, PASSWORD)
+    client = Client()
+    inside_page = client.get(reverse("openrosa:form-xml", args=[inside.pk]), **auth)
+    outside_page = client.get(reverse("openrosa:form-xml", args=[outside.pk]), **auth)
+    missing_page = client.get(reverse("openrosa:form-xml", args=[999_999_999]), **auth)
+    expected = 200 if register_services.may_write(user, inside) else 404
+    assert inside_page.status_code == expected, f"{role} on its own township's form"
+    assert outside_page.status_code == missing_page.status_code == 404
+    assert outside_page.content == missing_page.content

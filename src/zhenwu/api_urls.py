@@ -8,6 +8,7 @@ from zhenwu.households import api as households_api
 from zhenwu.indicators import api as indicators_api
 from zhenwu.org import api as org_api
 from zhenwu.projects import api as projects_api
+from zhenwu.registers import api as registers_api
 from zhenwu.web import api as web_api
 
 router = SimpleRouter()
@@ -22,5 +23,12 @@ urlpatterns = [
     path("indicators/progress", indicators_api.progress, name="indicator-progress"),
     path("indicators/values", indicators_api.values, name="indicator-values"),
     path("projects", projects_api.project_list, name="project-list"),
+    path("registers/", registers_api.register_list, name="register-list"),
+    path("registers/<str:form_id>/records/", registers_api.record_list, name="register-record-list"),
+    path(
+        "registers/<str:form_id>/records/<int:pk>/",
+        registers_api.record_detail,
+        name="register-record-detail",
+    ),
     path("", include(router.urls)),
 ]

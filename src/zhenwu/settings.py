@@ -191,6 +191,9 @@ SILENCED_SYSTEM_CHECKS = [
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# ODK Collect sends the password (or device key) with every request: over HTTPS only, wherever cookies
+# are secure. A plain-HTTP intranet install (SECURE_COOKIES=0) may turn it off.
+OPENROSA_REQUIRE_HTTPS = env_bool("OPENROSA_REQUIRE_HTTPS", SECURE_COOKIES)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,6 +16,8 @@ class RegistersConfig(AppConfig):
         record_changes(models.RegisterVersion, exclude=["source", "xform", "definition"])
         record_changes(models.Thing)
         record_changes(models.RegisterRecord, exclude=["personal_cipher"])
+        # A device key's making and revoking are logged; its digest and each use are not.
+        record_changes(models.DeviceKey, exclude=["key_hash", "last_used_at"])
 
         from zhenwu.web import navigation
 

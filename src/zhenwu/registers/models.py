@@ -225,3 +225,29 @@ class RegisterRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.register.title} #{self.pk}"
+
+
+class DeviceKey(models.Model):
+    """A password of its own for one user's phone, so that ODK Collect need not hold the account's password.
+
+    Only the key's SHA-256 is kept: the key itself is shown once, when it is made, in the Collect QR code.
+    A key is long and random, so a fast hash is enough (and a submission does not pay for Argon2).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="device_keys"
+    )
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
+    # The first characters, so that a user can tell which key a phone holds without the key being kept.
+    prefix = models.CharField("密钥开头", max_length=8, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "设备密钥"
+        verbose_name_plural = "设备密钥"
+        ordering = ["user", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

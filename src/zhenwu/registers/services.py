@@ -31,7 +31,7 @@ from .models import PointsAt, Register, RegisterRecord, RegisterVersion, Thing
 from .stored import definition_to_json
 
 # Path segments the register pages use for themselves: a register cannot be named like them.
-RESERVED_FORM_IDS = {"load", "records", "things"}
+RESERVED_FORM_IDS = {"load", "records", "things", "device"}
 
 
 # --- who may read and write ------------------------------------------------------------------------

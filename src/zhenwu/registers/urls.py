@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import device_views, views
 
 app_name = "registers"
 urlpatterns = [
@@ -9,5 +9,7 @@ urlpatterns = [
     path("records/<int:pk>/", views.record_detail, name="record-detail"),
     path("records/<int:pk>/reveal/", views.record_reveal, name="record-reveal"),
     path("things/<int:pk>/", views.thing_detail, name="thing-detail"),
+    path("device/", device_views.device, name="device"),
+    path("device/revoke/", device_views.device_revoke, name="device-revoke"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

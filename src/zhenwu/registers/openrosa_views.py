@@ -1,0 +1,403 @@
+"""The OpenRosa server ODK Collect and KoboCollect talk to: the server URL is `https://HOST/openrosa`.
+
+- `GET  /openrosa/formList`: the Form List API, the registers the user may fill
+  (docs.getodk.org/openrosa-form-list).
+- `GET  /openrosa/forms/<pk>/form.xml`: one register's XForm (made by pyxform when it was loaded).
+- `HEAD /openrosa/submission`: 204, telling Collect how many bytes one POST may carry.
+- `POST /openrosa/submission`: the Form Submission API, a multipart body with `xml_submission_file`
+  and the photos the record names (docs.getodk.org/openrosa-form-submission).
+
+Every answer carries the OpenRosa headers (docs.getodk.org/openrosa-http). A request without
+`X-OpenRosa-Version` is still answered: the header is the client's to send, and refusing it would only
+lock out a browser or curl used to check the server.
+
+Authentication is HTTP Basic with the user's account or with their device key (`devicekeys`), never a
+session: no cookie is set and CSRF does not apply (a phone has no form page to take a token from). Where
+OPENROSA_REQUIRE_HTTPS is on (the default whenever cookies are secure), a request over plain HTTP is
+refused before any challenge, so that Collect never sends a password in clear. A password attempt goes
+through django-axes like a login: a locked account is refused whatever it presents.
+
+A submission Collect splits into several POSTs (all but the last with a part `*isIncomplete*`, each with
+the whole record and some photos) is put together: the photos of each part are checked and kept aside, and
+the last part stores the record with them. The accepted length told in every answer covers a record with
+all its photos, so Collect seldom splits.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from zhenwu.cases.services import MAX_PHOTO_BYTES, MAX_PHOTOS, validate_photo
+from zhenwu.org import scope
+from zhenwu.org.models import User
+
+from . import devicekeys, openrosa, services
+from .models import Register, RegisterRecord, RegisterVersion
+
+REALM = "zhenwu"
+# One POST may carry the record and every photo it may have, with room for the multipart framing.
+ACCEPT_LENGTH = openrosa.MAX_SUBMISSION_BYTES + MAX_PHOTOS * MAX_PHOTO_BYTES + 64 * 1024
+MEDIA_DIR = "registers"
+INTEGER = re.compile(r"[+-]?\d{1,18}")
+
+View = Callable[..., HttpResponse]
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+
+def _answer(
+    body: bytes = b"", status: int = 200, content_type: str = openrosa.XML_CONTENT_TYPE
+) -> HttpResponse:
+    response = HttpResponse(body, status=status, content_type=content_type)
+    for name, value in openrosa.openrosa_headers(ACCEPT_LENGTH).items():
+        response[name] = value
+    # Form lists and answers are the user's own: no shared cache may keep them.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _message(text: str, status: int, nature: str = "") -> HttpResponse:
+    """An OpenRosaResponse with one message, which Collect shows to the grid worker."""
+    return _answer(openrosa.response_xml(text, nature), status)
+
+
+def _challenge(text: str = "请登录：用户名和密码(或设备密钥)不正确。") -> HttpResponse:
+    response = _message(text, 401)
+    response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+    return response
+
+
+# --- who is asking ---------------------------------------------------------------------------------
+
+
+def _credentials(request: HttpRequest) -> tuple[str, str] | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, colon, secret = decoded.partition(":")
+    if not colon or not username or not secret or len(username) > 150 or len(secret) > 512:
+        return None
+    return username, secret
+
+
+def _user(request: HttpRequest, username: str, secret: str) -> User | None:
+    """The user a device key or a password names. A wrong one counts towards the account's lockout."""
+    user = devicekeys.user_for_key(username, secret)
+    if user is not None:
+        return user
+    found = authenticate(request, username=username, password=secret)
+    return found if isinstance(found, User) and found.is_active else None
+
+
+def openrosa_view(view: View) -> View:
+    """HTTPS where required, then Basic authentication (password or device key) without a session."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.OPENROSA_REQUIRE_HTTPS and not request.is_secure():
+            return _message("请使用 https:// 开头的服务器地址：本服务器不接受明文传送的密码。", 403)
+        given = _credentials(request)
+        if given is None:
+            return _challenge("请在 ODK Collect 中填写用户名和密码(或设备密钥)。")
+        username, secret = given
+        if AxesProxyHandler.is_locked(request, credentials={"username": username}):
+            return _message("登录失败次数过多，账号已暂时锁定，请稍后再试或联系乡镇管理员。", 403)
+        user = _user(request, username, secret)
+        if user is None:
+            return _challenge()
+        request.user = user
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- the form list and the forms -------------------------------------------------------------------
+
+
+def _writable(user: User) -> Any:
+    return services.registers_for(user, write=True).filter(current_version__isnull=False)
+
+
+@require_http_methods(["GET", "HEAD"])
+@openrosa_view
+def form_list(request: HttpRequest) -> HttpResponse:
+    registers = _writable(request.user)  # type: ignore[arg-type]
+    if form_id := request.GET.get("formID", "").strip():
+        registers = registers.filter(form_id=form_id)  # the spec: only this form, when asked
+    verbose = request.GET.get("verbose", "").lower() == "true"
+    entries = [_entry(request, register, verbose) for register in registers]
+    return _answer(openrosa.form_list_xml(entries))
+
+
+def _entry(request: HttpRequest, register: Register, verbose: bool) -> openrosa.FormEntry:
+    version = register.current_version
+    assert version is not None
+    url = request.build_absolute_uri(reverse("openrosa:form-xml", args=[register.pk]))
+    description = f"{register.township.name}{register.get_kind_display()}" if verbose else ""
+    return openrosa.FormEntry(
+        form_id=register.form_id,
+        name=register.title,
+        version=version.version,
+        hash=f"md5:{version.md5}",
+        download_url=url,
+        description=description,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@openrosa_view
+def form_xml(request: HttpRequest, pk: int) -> HttpResponse:
+    register = _writable(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if register is None:
+        return _message("台账不存在或无权填报。", 404)
+    assert register.current_version is not None
+    return _answer(register.current_version.xform.encode("utf-8"))
+
+
+# --- submissions -----------------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A submission answered with an OpenRosaResponse message and a status, not stored."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@require_http_methods(["HEAD", "POST"])
+@openrosa_view
+def submission(request: HttpRequest) -> HttpResponse:
+    if request.method == "HEAD":
+        return _answer(status=204)
+    try:
+        status, message = _receive(request)
+    except Refused as refusal:
+        return _message(str(refusal), refusal.status)
+    return _message(message, status, nature="submit_success")
+
+
+def _receive(request: HttpRequest) -> tuple[int, str]:
+    length = _content_length(request)
+    if length > ACCEPT_LENGTH:
+        raise Refused(f"提交的内容过大({length // 1024 // 1024} MB)，请减少照片后再提交。", 413)
+    xml = _submission_xml(request)
+    try:
+        found = openrosa.parse_submission(xml)
+    except openrosa.SubmissionError as error:
+        raise Refused(str(error)) from None
+    user: User = request.user  # type: ignore[assignment]
+    version = _version(user, found)
+    record = RegisterRecord.objects.filter(instance_id=found.instance_id).select_related("unit").first()
+    if (
+        record is not None
+        and record.register_id == version.register_id
+        and scope.unit_in_scope(user, record.unit)
+    ):
+        # The phone did not hear the first answer and sent the record again: acknowledged, kept once.
+        return 202, "该记录此前已收到，无需再次提交。"
+    if openrosa.INCOMPLETE_PART in request.POST or openrosa.INCOMPLETE_PART in request.FILES:
+        return 201, _keep_part(request, user, version, found)
+    return 201, _store(request, user, version, found)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _submission_xml(request: HttpRequest) -> bytes:
+    part = request.FILES.get(openrosa.SUBMISSION_PART)
+    if part is not None:
+        return part.read(openrosa.MAX_SUBMISSION_BYTES + 1)
+    text = request.POST.get(openrosa.SUBMISSION_PART, "")
+    if not text:
+        raise Refused(f"提交中缺少记录内容(表单项 {openrosa.SUBMISSION_PART})。")
+    return text.encode("utf-8")
+
+
+def _version(user: User, found: openrosa.Submission) -> RegisterVersion:
+    """The version the record was filled with: a record of an old version is kept under that version."""
+    registers = list(_writable(user).filter(form_id=found.form_id)[:2])
+    if not registers:
+        readable = services.registers_for(user).filter(form_id=found.form_id).exists()
+        if readable:
+            raise Refused("您无权填报该台账。", 403)
+        raise Refused(f"台账“{found.form_id}”不存在或无权填报。", 404)
+    if len(registers) > 1:
+        raise Refused(f"多个乡镇都有编号为“{found.form_id}”的台账，请在网页上填报。")
+    version = registers[0].versions.filter(version=found.version).first()
+    if version is None:
+        raise Refused(
+            f"台账“{registers[0].title}”没有版本“{found.version}”，请在 ODK Collect 中重新下载表单后再填。"
+        )
+    return version
+
+
+def _store(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
+    definition = version.parsed()
+    values = submitted_values(definition, found.values)
+    photos = _photos(request, user, definition, found, values)
+    try:
+        record = services.create_record(
+            user, version.register, values, instance_id=found.instance_id, version=version
+        )
+    except PermissionDenied as error:
+        raise Refused(str(error) or "您无权填报该台账。", 403) from None
+    except ValidationError as error:
+        raise Refused(_messages(definition, error)) from None
+    for photo in photos:
+        default_storage.save(photo.name, photo.upload)
+        if photo.pending:
+            photo.upload.close()
+            default_storage.delete(photo.pending)
+    return f"已保存到台账“{record.register.title}”。"
+
+
+def submitted_values(definition: Any, texts: dict[str, str]) -> dict[str, Any]:
+    """An XForm instance's texts as `create_record` takes values (as the Excel import gives them): an
+    integer as int, a decimal as Decimal, a date as date, a select_multiple as a tuple of names. Blank
+    answers are left out, as are notes and elements that are not fields of the form (Collect's own
+    metadata). A text that does not convert is passed as it is, for the check to name its field."""
+    fields = {field.name: field for field in definition.fields if field.type != "note"}
+    values: dict[str, Any] = {}
+    for name, text in texts.items():
+        field = fields.get(name)
+        if field is not None and text != "":
+            values[name] = _converted(field.type, text)
+    return values
+
+
+def _converted(kind: str, text: str) -> Any:
+    if kind == "integer" and INTEGER.fullmatch(text):
+        return int(text)
+    if kind == "decimal":
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
+    if kind == "date":
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return text
+    if kind == "select_multiple":
+        return tuple(text.split())
+    return text
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str
+    upload: Any  # an UploadedFile, or the File kept from an earlier part
+    pending: str = ""  # where an earlier part's photo was kept, removed once the record is stored
+
+
+def _photos(
+    request: HttpRequest, user: User, definition: Any, found: openrosa.Submission, values: dict[str, Any]
+) -> list[Photo]:
+    """The photos the record names, checked as a case's photos are; each image field then holds the
+    name the photo is stored under."""
+    images = {field.name: field for field in definition.fields if field.type == "image"}
+    folder = default_storage.get_valid_name(found.instance_id.removeprefix("uuid:"))
+    photos = []
+    for name in images:
+        file_name = values.get(name)
+        if not file_name:
+            continue
+        upload: Any = _part(request, str(file_name))
+        pending = _pending_name(user, found, str(file_name)) if upload is None else ""
+        if pending and default_storage.exists(pending):
+            upload = default_storage.open(pending)
+        label = images[name].label or name
+        if upload is None:
+            raise Refused(f"“{label}”的照片 {file_name} 没有随记录一起发送，请在 ODK Collect 中重新发送。")
+        try:
+            validate_photo(upload)
+        except ValidationError as error:
+            raise Refused(f"{label}：{_first(error)}") from None
+        stored = f"{MEDIA_DIR}/{definition.form_id}/{folder}/{default_storage.get_valid_name(str(file_name))}"
+        values[name] = stored
+        photos.append(Photo(stored, upload, pending if upload is not None and pending else ""))
+    return photos
+
+
+def _pending_name(user: User, found: openrosa.Submission, file_name: str) -> str:
+    folder = default_storage.get_valid_name(found.instance_id.removeprefix("uuid:"))
+    return f"{MEDIA_DIR}/pending/{user.pk}/{folder}/{default_storage.get_valid_name(file_name)}"
+
+
+def _keep_part(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
+    """One of the parts Collect splits a large record into (all but the last say `*isIncomplete*`):
+    each carries the whole record and some of its photos. The photos are checked now and kept aside
+    for the last part, which stores the record; a photo the record does not name is not kept."""
+    definition = version.parsed()
+    values = submitted_values(definition, found.values)
+    kept = 0
+    for field in definition.fields:
+        file_name = str(values.get(field.name) or "") if field.type == "image" else ""
+        upload = _part(request, file_name) if file_name else None
+        if upload is None:
+            continue
+        try:
+            validate_photo(upload)
+        except ValidationError as error:
+            raise Refused(f"{field.label or field.name}：{_first(error)}") from None
+        name = _pending_name(user, found, file_name)
+        if default_storage.exists(name):
+            default_storage.delete(name)  # the same part sent again
+        default_storage.save(name, upload)
+        kept += 1
+    return f"已收到该记录的一部分(照片{kept}张)，全部发送后保存。"
+
+
+def _part(request: HttpRequest, file_name: str) -> UploadedFile | None:
+    """Collect names each media part by its file name."""
+    upload = request.FILES.get(file_name)
+    if upload is not None:
+        return upload
+    return next((f for f in request.FILES.values() if f.name == file_name), None)
+
+
+def _first(error: ValidationError) -> str:
+    return error.messages[0] if error.messages else "照片无效。"
+
+
+def _messages(definition: Any, error: ValidationError) -> str:
+    """The refusal as Collect shows it: each field by its label, with its message (a constraint's own)."""
+    labels = {field.name: field.label or field.name for field in definition.fields}
+    if not hasattr(error, "error_dict"):
+        return "；".join(error.messages)
+    return "；".join(
+        f"{labels.get(name, name)}：{message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    )
