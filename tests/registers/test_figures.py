@@ -1,0 +1,240 @@
+"""A register's figures against records counted by hand: filters in the database and in Python, sums,
+averages, distinct values, things' current status, the village breakdown, spans and months, scope."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import Cast
+from zhenwu.org.models import OrgUnit
+from zhenwu.registers import figures, services
+from zhenwu.registers.models import Register, RegisterRecord
+
+from .books import SURVEY_HEADER, Sheets
+from .helpers import admin_of, register_in
+
+YEAR = figures.Span(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def counted_lamps() -> Sheets:
+    """Street lamps with the figures a township declares: all, broken (after patrols), solar."""
+    return {
+        "survey": [
+            SURVEY_HEADER,
+            ["text", "lamp_no", "路灯编号", "yes", "", "", ""],
+            ["select_one status", "status", "状态", "yes", "", "", "status"],
+            ["select_one kind", "kind", "类型", "yes", "", "", ""],
+            ["integer", "power", "功率(瓦)", "", "", "", ""],
+        ],
+        "choices": [
+            ["list_name", "name", "label"],
+            ["status", "normal", "正常"],
+            ["status", "broken", "损坏"],
+            ["kind", "solar", "太阳能"],
+            ["kind", "mains", "市电"],
+        ],
+        "settings": [["form_id", "form_title", "version"], ["counted_lamps", "路灯", "1"]],
+        "entities": [["list_name", "label"], ["counted_lamps", "concat('路灯', ${lamp_no})"]],
+        "zhenwu": [
+            ["key", "value"],
+            ["kind", "thing"],
+            ["identity", "lamp_no"],
+            ["figure:total", "路灯总数 | count |  |  | 盏"],
+            ["figure:broken", "损坏路灯 | count |  | ${status} = 'broken' | 盏"],
+            ["figure:solar", "太阳能路灯 | count |  | ${kind} = 'solar' | 盏"],
+            ["figure:power", "总功率 | sum | power |  | 瓦"],
+        ],
+    }
+
+
+def lamp_patrols() -> Sheets:
+    """Patrols of those lamps, dated, with a cost, the tasks done and the status they leave."""
+    return {
+        "survey": [
+            SURVEY_HEADER,
+            ["text", "lamp", "路灯", "yes", "", "", ""],
+            ["date", "day", "巡查日期", "yes", "", "", ""],
+            ["select_one status", "status", "状态", "yes", "", "", "status"],
+            ["decimal", "cost", "费用(元)", "", "", "", ""],
+            ["integer", "minutes", "用时(分钟)", "", "", "", ""],
+            ["select_multiple task", "tasks", "工作内容", "", "", "", ""],
+        ],
+        "choices": [
+            ["list_name", "name", "label"],
+            ["status", "normal", "正常"],
+            ["status", "broken", "损坏"],
+            ["task", "bulb", "换灯头"],
+            ["task", "wire", "修线路"],
+        ],
+        "settings": [["form_id", "form_title", "version"], ["counted_patrols", "路灯巡查", "1"]],
+        "entities": [["list_name", "entity_id"], ["counted_lamps", "${lamp}"]],
+        "zhenwu": [
+            ["key", "value"],
+            ["kind", "activity"],
+            ["figure:patrols", "巡查 | count |  |  | 次"],
+            ["figure:broken", "发现损坏 | count |  | ${status} = 'broken' | 次"],
+            ["figure:not_broken", "未损坏 | count |  | ${status} != 'broken' | 次"],
+            ["figure:cost", "维修费用 | sum | cost |  | 元"],
+            ["figure:minutes", "平均用时 | avg | minutes |  | 分钟"],
+            ["figure:lamps", "巡查路灯 | distinct | lamp |  | 盏"],
+            ["figure:long", "超过30分钟 | count |  | ${minutes} > 30 | 次"],
+            ["figure:wire", "修线路 | count |  | selected(${tasks}, 'wire') | 次"],
+            ["figure:costly", "高费用损坏 | sum | cost | ${status} = 'broken' and ${cost} >= 100 | 元"],
+            ["figure:odd", "含灯头或长时 | count |  | selected(${tasks}, 'bulb') or ${minutes} > 30 | 次"],
+        ],
+    }
+
+
+def lamp(cast: Cast, unit: OrgUnit, number: str, status: str = "normal", **values: Any) -> Any:
+    register = register_in(cast, cast.township, counted_lamps())
+    data = {"lamp_no": number, "status": status, "kind": "mains", **values}
+    return services.create_record(admin_of(cast, cast.township), register, data, unit=unit)
+
+
+def patrol(cast: Cast, unit: OrgUnit, number: str, day: str, status: str, **values: Any) -> RegisterRecord:
+    register_in(cast, cast.township, counted_lamps())
+    register = register_in(cast, cast.township, lamp_patrols())
+    data = {"lamp": number, "day": day, "status": status, **values}
+    return services.create_record(admin_of(cast, cast.township), register, data, unit=unit)
+
+
+@pytest.fixture
+def lamps(cast: Cast) -> Register:
+    """Five lamps: two in village 01 (one in its grid), two in village 02, one at the township."""
+    lamp(cast, cast.village01, "A1", kind="solar", power=60)
+    lamp(cast, cast.grid0101, "A2", power=100)
+    lamp(cast, cast.village02, "B1", kind="solar", power=40)
+    lamp(cast, cast.village02, "B2", status="broken")
+    lamp(cast, cast.township, "T1", power=150)
+    return Register.objects.get(township=cast.township, form_id="counted_lamps")
+
+
+@pytest.fixture
+def patrols(cast: Cast, lamps: Register) -> Register:
+    """Six patrols over three months; A1 broken then repaired, B1 broken, B2 repaired."""
+    patrol(cast, cast.grid0101, "A1", "2026-03-02", "broken", cost="80.50", minutes=20, tasks="bulb")
+    patrol(cast, cast.village01, "A1", "2026-03-20", "normal", cost="120", minutes=45, tasks="bulb wire")
+    patrol(cast, cast.village01, "A2", "2026-04-05", "normal", minutes=10)
+    patrol(cast, cast.village02, "B1", "2026-04-18", "broken", cost="200", minutes=35, tasks="wire")
+    patrol(cast, cast.village02, "B2", "2026-05-09", "normal", cost="60", tasks="bulb")
+    patrol(cast, cast.village02, "B1", "2025-12-30", "broken", cost="999", minutes=5)  # last year
+    return Register.objects.get(township=cast.township, form_id="counted_patrols")
+
+
+def values(computed: list[figures.Computed]) -> dict[str, Decimal | None]:
+    return {c.spec.name: c.value for c in computed}
+
+
+def test_an_activity_registers_figures_match_the_records_counted_by_hand(
+    cast: Cast, patrols: Register
+) -> None:
+    found = values(figures.figures_for(cast.user("admin"), patrols, cast.township, YEAR))
+    assert found["patrols"] == 5  # the one of 2025 is outside the year
+    assert found["broken"] == 2
+    assert found["not_broken"] == 3
+    assert found["cost"] == Decimal("460.5")  # 80.50 + 120 + 200 + 60
+    assert found["minutes"] == Decimal("27.5")  # (20 + 45 + 10 + 35) / 4: a patrol without minutes is not 0
+    assert found["lamps"] == 4  # A1, A2, B1, B2
+    assert found["long"] == 2  # 45 and 35
+    assert found["wire"] == 2
+    assert found["costly"] == Decimal("200")  # broken and at least 100
+    assert found["odd"] == 4  # bulb (3) or longer than 30 (45 has bulb too; 35 adds one)
+
+
+def test_each_figure_comes_with_the_records_it_counted(cast: Cast, patrols: Register) -> None:
+    computed = {c.spec.name: c for c in figures.figures_for(cast.user("admin"), patrols, cast.township, YEAR)}
+    broken = computed["broken"]
+    assert sorted(r.data["day"] for r in broken.rows) == ["2026-03-02", "2026-04-18"]
+    assert broken.text == "2次"
+    assert computed["cost"].text == "460.5元"
+
+
+def test_the_python_path_gives_what_the_database_gives(
+    cast: Cast, patrols: Register, lamps: Register
+) -> None:
+    admin = cast.user("admin")
+    for register in (patrols, lamps):
+        in_database = figures.figures_for(admin, register, cast.township, YEAR)
+        in_python = figures.figures_for(admin, register, cast.township, YEAR, in_database=False)
+        assert values(in_database) == values(in_python)
+        for a, b in zip(in_database, in_python, strict=True):
+            assert sorted(a.rows.values_list("pk", flat=True)) == sorted(b.rows.values_list("pk", flat=True))
+
+
+def test_plain_filters_run_in_the_database_and_others_in_python(cast: Cast, patrols: Register) -> None:
+    definition = figures.definition_of(patrols)
+    assert definition is not None
+    assert figures._pushed(patrols, definition, "${status} = 'broken' and ${cost} >= 100") is not None
+    assert figures._pushed(patrols, definition, "selected(${tasks}, 'wire')") is not None
+    assert figures._pushed(patrols, definition, "selected(${tasks}, 'bulb') or ${minutes} > 30") is None
+
+
+def test_a_thing_registers_figures_count_its_things_as_patrols_left_them(
+    cast: Cast, patrols: Register
+) -> None:
+    lamps = Register.objects.get(township=cast.township, form_id="counted_lamps")
+    found = values(figures.figures_for(cast.user("admin"), lamps, cast.township, YEAR))
+    # A1 broken then repaired, B1 broken, B2 registered broken then repaired: only B1 is broken now.
+    assert found == {"total": 5, "broken": 1, "solar": 2, "power": Decimal("350")}
+    broken = next(
+        c
+        for c in figures.figures_for(cast.user("admin"), lamps, cast.township, YEAR)
+        if c.spec.name == "broken"
+    )
+    assert [t.identity for t in broken.rows] == ["B1"]
+
+
+def test_the_village_breakdown_counts_a_grids_records_for_its_village(cast: Cast, patrols: Register) -> None:
+    found = figures.breakdown(cast.user("admin"), patrols, cast.township, YEAR)
+    rows = {unit.code: values(computed) for unit, computed in found.rows}
+    assert rows[cast.village01.code]["patrols"] == 3  # one of them entered in its grid
+    assert rows[cast.village02.code]["patrols"] == 2
+    assert rows[cast.village03.code]["patrols"] == 0
+    assert values(found.total)["patrols"] == 5
+    lamps = figures.breakdown(
+        cast.user("admin"), Register.objects.get(form_id="counted_lamps"), cast.township, YEAR
+    )
+    assert values(lamps.total)["total"] == 5  # T1 is the township's own: in the total, in no village
+    assert sum(values(c)["total"] or 0 for _, c in lamps.rows) == 4
+
+
+def test_a_span_and_months_and_quarters(cast: Cast, patrols: Register) -> None:
+    admin = cast.user("admin")
+    march = figures.figures_for(
+        admin, patrols, cast.township, figures.Span(date(2026, 3, 1), date(2026, 3, 31))
+    )
+    assert values(march)["patrols"] == 2
+    months = dict(figures.by_period(admin, patrols, "patrols", cast.township, 2026))
+    assert [months[m].value for m in ("2月", "3月", "4月", "5月", "12月")] == [0, 2, 2, 1, 0]
+    quarters = dict(figures.by_period(admin, patrols, "cost", cast.township, 2026, "quarter"))
+    assert quarters["一季度"].value == Decimal("200.5")
+    assert quarters["二季度"].value == Decimal("260")
+
+
+def test_a_record_without_its_date_is_dated_by_the_day_it_was_entered(cast: Cast, patrols: Register) -> None:
+    record = patrol(cast, cast.village01, "A2", "2026-06-01", "normal")
+    record.data = {key: value for key, value in record.data.items() if key != "day"}  # an older version's
+    record.save()
+    entered = datetime(2026, 8, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    RegisterRecord.objects.filter(pk=record.pk).update(entered_at=entered)
+    months = dict(figures.by_period(cast.user("admin"), patrols, "patrols", cast.township, 2026))
+    assert months["6月"].value == 0
+    assert months["8月"].value == 1
+
+
+def test_a_village_user_counts_their_village_only(cast: Cast, patrols: Register) -> None:
+    cun01 = cast.user("cun01")
+    found = values(figures.figures_for(cun01, patrols, cast.township, YEAR))
+    assert found["patrols"] == 3
+    assert found["cost"] == Decimal("200.5")
+    lamps = Register.objects.get(township=cast.township, form_id="counted_lamps")
+    assert values(figures.figures_for(cun01, lamps, cast.township, YEAR))["total"] == 2
+
+
+def test_a_user_who_may_not_read_the_register_counts_nothing(cast: Cast, patrols: Register) -> None:
+    assert values(figures.figures_for(cast.other_admin, patrols, cast.township, YEAR))["patrols"] == 0
