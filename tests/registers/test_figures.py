@@ -11,6 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import Cast
+from tests.indicators.conftest import make
+from zhenwu import measures
+from zhenwu.core.periods import Period
+from zhenwu.indicators import services as indicators
+from zhenwu.indicators.models import IndicatorKind
 from zhenwu.org.models import OrgUnit
 from zhenwu.registers import figures, services
 from zhenwu.registers.models import Register, RegisterRecord
@@ -238,3 +243,31 @@ def test_a_village_user_counts_their_village_only(cast: Cast, patrols: Register)
 
 def test_a_user_who_may_not_read_the_register_counts_nothing(cast: Cast, patrols: Register) -> None:
     assert values(figures.figures_for(cast.other_admin, patrols, cast.township, YEAR))["patrols"] == 0
+
+
+def test_an_indicator_bound_to_a_register_figure_shows_its_value(cast: Cast, patrols: Register) -> None:
+    cost = make("lamp_cost", "路灯维修费用", "元", cast.jingfa_department, kind=IndicatorKind.CUMULATIVE,
+                source="registers.figure_money", source_option="counted_patrols:cost")  # fmt: skip
+    lamps = make("lamps", "路灯总数", "盏", cast.jingfa_department, kind=IndicatorKind.LEVEL,
+                 source="registers.level", source_option="counted_lamps:total")  # fmt: skip
+    for indicator in (cost, lamps):
+        indicator.full_clean()
+    period = Period(2026, 11)
+    table = indicators.progress_table([cost, lamps], [cast.township], period)
+    assert table[(cost.pk, cast.township.pk)].actual == Decimal("460.5")
+    assert table[(lamps.pk, cast.township.pk)].actual == 5
+    records = table[(cost.pk, cast.township.pk)].records
+    assert records is not None and records.route == "registers:record-list"
+    assert ("figure", "cost") in records.query
+    # By the end of October the lamps (registered today, 18 November) were not yet in the register.
+    october = indicators.progress_table([lamps], [cast.township], Period(2026, 10))
+    assert october[(lamps.pk, cast.township.pk)].actual == 0
+
+
+def test_a_count_figure_is_not_offered_as_money(cast: Cast, patrols: Register) -> None:
+    money = measures.get("registers.figure_money")
+    count = measures.get("registers.figure")
+    assert money is not None and count is not None
+    assert "counted_patrols:cost" in dict(money.option_choices())
+    assert "counted_patrols:cost" not in dict(count.option_choices())
+    assert dict(count.option_choices())["counted_patrols:patrols"] == "路灯巡查：巡查"
