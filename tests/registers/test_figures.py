@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from tests.conftest import Cast
 from tests.indicators.conftest import make
@@ -271,3 +273,30 @@ def test_a_count_figure_is_not_offered_as_money(cast: Cast, patrols: Register) -
     assert "counted_patrols:cost" in dict(money.option_choices())
     assert "counted_patrols:cost" not in dict(count.option_choices())
     assert dict(count.option_choices())["counted_patrols:patrols"] == "路灯巡查：巡查"
+
+
+def test_the_registers_page_shows_its_figures_by_village_each_linking_to_its_records(
+    cast: Cast, patrols: Register, client: Client
+) -> None:
+    client.force_login(cast.user("admin"))
+    url = reverse("registers:record-list", args=["counted_patrols"])
+    page = client.get(url)
+    table = page.context["figures"]
+    assert table.labels[:2] == ["巡查(次)", "发现损坏(次)"]
+    rows = dict(table.rows)
+    assert [c.text for c in rows[f"{cast.township.name}(合计)"][:3]] == ["5次", "2次", "3次"]
+    broken_in_village02 = rows[cast.village02.name][1]
+    assert broken_in_village02.text == "1次"
+    assert 'id="figure-breakdown"' in page.content.decode()
+    listed = client.get(broken_in_village02.url)
+    assert [r.data["day"] for r in listed.context["page"]] == ["2026-04-18"]
+    assert "figure=broken" in listed.context["query"]
+    lamps = client.get(reverse("registers:record-list", args=["counted_lamps"]) + "?figure=broken")
+    assert [t.identity for t in lamps.context["page"]] == ["B1"]
+
+
+def test_a_grid_worker_sees_the_figures_of_their_grid(cast: Cast, patrols: Register, client: Client) -> None:
+    client.force_login(cast.user("wangge01"))
+    table = client.get(reverse("registers:record-list", args=["counted_patrols"])).context["figures"]
+    assert table.rows[0][0] == f"{cast.grid0101.name}(合计)"
+    assert table.rows[0][1][0].text == "1次"

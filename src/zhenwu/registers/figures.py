@@ -32,9 +32,12 @@ from django.db.models import Avg, DecimalField, Q, QuerySet, Sum, TextField, Val
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from zhenwu.core.numbers import format_count, format_money, format_plain
+from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
 
 from . import expressions, services
@@ -48,6 +51,7 @@ FIELD = r"\$\{(\w+)\}"
 COMPARISON = re.compile(rf"^{FIELD}\s*(=|!=|<=|>=|<|>)\s*(?:{QUOTED}|(-?\d+(?:\.\d+)?))$")
 SELECTED = re.compile(rf"^selected\(\s*{FIELD}\s*,\s*(?:{QUOTED})\s*\)$")
 AND = re.compile(r"\s+and\s+")
+QUERY_KEYS = ("figure", "unit", "start", "end")  # what narrows a register's page to a figure's rows
 LOOKUPS = {"=": "exact", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 
 
@@ -375,3 +379,57 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+# --- the register's page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """The figures as the register's page shows them: a header, the unit's own row, one per unit under it."""
+
+    span_words: str
+    labels: list[str]
+    rows: list[tuple[str, list[Cell]]]
+    filtered: str  # the label of the figure the list below is narrowed to, or ""
+    all_query: str  # the page's query without the figure: every record again
+
+
+def page_unit(user: Any, register: Register) -> OrgUnit:
+    """The unit a register's page counts for: the user's own when it lies in the register's township."""
+    root = scope.scope_root(user)
+    return root if root is not None and root.is_within(register.township) else register.township
+
+
+def page_table(user: Any, register: Register, params: Any) -> Table | None:
+    """The register's figures for the page's unit from 1 January to today, each linking to its rows."""
+    if not register.figures:
+        return None
+    today = timezone.localdate()
+    span = Span(date(today.year, 1, 1), today)
+    found = breakdown(user, register, page_unit(user, register), span)
+    url = reverse("registers:record-list", args=[register.form_id])
+    own = [("township", register.township.code)] if params.get("township") else []
+
+    def cells(unit: OrgUnit, computed: list[Computed]) -> list[Cell]:
+        return [
+            Cell(c.spec.label, c.text, f"{url}?{urlencode(own + query_of(c, unit, span))}") for c in computed
+        ]
+
+    rows = [(f"{found.unit.name}(合计)", cells(found.unit, found.total))]
+    rows += [(unit.name, cells(unit, computed)) for unit, computed in found.rows]
+    chosen = spec_named(register, params.get("figure", ""))
+    return Table(
+        span_words=f"{today.year}年1月1日至{today.month}月{today.day}日",
+        labels=[f"{c.spec.label}" + (f"({c.spec.unit})" if c.spec.unit else "") for c in found.total],
+        rows=rows,
+        filtered=chosen.label if chosen else "",
+        all_query=urlencode(own),
+    )
