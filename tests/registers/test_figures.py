@@ -13,14 +13,17 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import Cast
-from tests.indicators.conftest import make
+from tests.indicators.conftest import make, target
 from zhenwu import measures
 from zhenwu.core.periods import Period
 from zhenwu.indicators import services as indicators
 from zhenwu.indicators.models import IndicatorKind
 from zhenwu.org.models import OrgUnit
+from zhenwu.reader import analyse
 from zhenwu.registers import figures, services
 from zhenwu.registers.models import Register, RegisterRecord
+from zhenwu.reports import services as reports
+from zhenwu.reports.kinds import spec_for
 
 from .books import SURVEY_HEADER, Sheets
 from .helpers import admin_of, register_in
@@ -300,3 +303,43 @@ def test_a_grid_worker_sees_the_figures_of_their_grid(cast: Cast, patrols: Regis
     table = client.get(reverse("registers:record-list", args=["counted_patrols"])).context["figures"]
     assert table.rows[0][0] == f"{cast.grid0101.name}(合计)"
     assert table.rows[0][1][0].text == "1次"
+
+
+def register_sentences(document: Any) -> str:
+    heading = next(n for n, p in enumerate(document.paragraphs) if p.text.endswith("其他工作"))
+    return str(document.paragraphs[heading + 1].text)
+
+
+def test_the_work_report_states_each_registers_figures_with_their_records(
+    cast: Cast, patrols: Register
+) -> None:
+    admin = cast.user("admin")
+    document = reports.report(admin, cast.township, spec_for("annual", 2026))
+    assert register_sentences(document) == (
+        "路灯：路灯总数5盏，损坏路灯1盏，太阳能路灯2盏，总功率350瓦。"
+        "路灯巡查：巡查5次，发现损坏2次，未损坏3次，维修费用460.5元，平均用时27.5分钟，巡查路灯4盏，"
+        "超过30分钟2次，修线路2次，高费用损坏200元，含灯头或长时4次。"
+    )
+    broken = next(f for f in document.figures if f.key == "register:counted_patrols:broken")
+    assert "状态" not in broken.how and "${status} = 'broken'" in broken.how and "巡查日期" in broken.how
+    (source,) = broken.sources
+    assert source.route == "registers:record-list" and source.args == ("counted_patrols",)
+    assert ("figure", "broken") in source.query and ("end", "2026-11-18") in source.query
+    assert [e.message for e in analyse(document.text).findings if e.severity == "error"] == []
+
+
+def test_a_figure_an_indicator_is_bound_to_is_stated_once(cast: Cast, patrols: Register) -> None:
+    cost = make("lamp_cost", "路灯维修费用", "元", cast.jingfa_department, kind=IndicatorKind.CUMULATIVE,
+                source="registers.figure_money", source_option="counted_patrols:cost")  # fmt: skip
+    target(cost, cast.township, "1000")
+    document = reports.report(cast.user("admin"), cast.township, spec_for("annual", 2026))
+    assert "路灯维修费用完成460.5元" in document.text
+    assert "维修费用460.5元" not in register_sentences(document)
+    assert "发现损坏2次" in register_sentences(document)
+
+
+def test_a_village_report_counts_the_villages_records(cast: Cast, patrols: Register) -> None:
+    document = reports.report(cast.user("cun01"), cast.village01, spec_for("annual", 2026))
+    assert register_sentences(document).startswith(
+        "路灯：路灯总数2盏，太阳能路灯1盏，总功率160瓦。路灯巡查：巡查3次"
+    )

@@ -433,3 +433,76 @@ def page_table(user: Any, register: Register, params: Any) -> Table | None:
         filtered=chosen.label if chosen else "",
         all_query=urlencode(own),
     )
+
+
+# --- the work report -------------------------------------------------------------------------------------
+
+AGGREGATE_WORDS = {"count": "{rows}的数量", "sum": "{rows}的“{field}”之和", "avg": "{rows}的“{field}”平均值",
+                   "distinct": "{rows}中不同“{field}”的个数"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One register figure as a report states it (no queries left to make): what it is, how it was
+    computed, the register page's query that lists its rows, and the measure an indicator binds it by."""
+
+    label: str
+    text: str
+    value: Decimal
+    how: str
+    query: tuple[tuple[str, str], ...]
+    source: str  # the measure's key: registers.figure, registers.level_money …
+    option: str  # <form_id>:<figure name>
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    title: str
+    form_id: str
+    figures: list[Stated]
+
+
+def report_lines(user: Any, unit: OrgUnit, span: Span) -> list[RegisterLine]:
+    """The figures of every register of the unit's township that the user may read, for the unit over
+    the span; a figure of nothing (0, or no value to average) is left out, and so is a register with
+    none left."""
+    from .measures import option, source_of
+
+    township = unit.township()
+    if township is None:
+        return []
+    lines = []
+    for register in services.registers_for(user).filter(township=township).order_by("title", "form_id"):
+        definition = definition_of(register)
+        rows = rows_for(user, register, unit, span)
+        stated = []
+        for computed in (compute(register, spec, rows) for spec in specs(register)):
+            if not computed.value:
+                continue
+            query = (("township", register.township.code), *query_of(computed, unit, span))
+            how = _how(register, definition, computed.spec, span)
+            source = source_of(register, computed.spec)
+            spec = computed.spec
+            stated.append(
+                Stated(spec.label, computed.text, computed.value, how, query, source, option(register, spec))
+            )
+        if stated:
+            lines.append(RegisterLine(register.title, register.form_id, stated))
+    return lines
+
+
+def _how(register: Register, definition: Definition | None, spec: FigureSpec, span: Span) -> str:
+    end = f"{span.end:%Y-%m-%d}" if span.end else "今天"
+    if register.kind == "thing":
+        rows = f"台账“{register.title}”截至{end}登记的对象(按当前属性)"
+    else:
+        start = f"{span.start:%Y-%m-%d}" if span.start else ""
+        dated = date_field(definition)
+        by = f"按“{definition.field(dated).label}”" if definition and dated else "按填报日期"
+        rows = f"台账“{register.title}”{start}至{end}的记录({by})"
+    if spec.filter:
+        rows += f"中符合“{spec.filter}”的"
+    label = spec.field
+    if definition is not None and spec.field in definition.fields_by_name:
+        label = definition.field(spec.field).label or spec.field
+    return AGGREGATE_WORDS[spec.aggregate].format(rows=rows, field=label)

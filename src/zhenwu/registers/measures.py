@@ -41,6 +41,12 @@ def quantity_of(spec: FigureSpec) -> str:
     return MONEY if spec.unit in MONEY_UNITS else COUNT
 
 
+def source_of(register: Register, spec: FigureSpec) -> str:
+    """The measure a figure is offered under."""
+    kind, quantity = kind_of(register, spec), quantity_of(spec)
+    return next(key for key, _, k, q in SOURCES if k == kind and q == quantity)
+
+
 def option(register: Register, spec: FigureSpec) -> str:
     return f"{register.form_id}:{spec.name}"
 
