@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, DecimalField, Q, QuerySet, Sum, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, NullIf
@@ -243,6 +244,10 @@ def _part(register: Register, definition: Definition, part: str, alias: str) -> 
     if quoted is not None and not numeric and symbol in ("=", "!="):
         # A missing value is "" in the instance: it differs from any choice.
         empty = Q(**{f"{alias}__isnull": True}) | Q(**{alias: ""})
+        if symbol == "=" and quoted and connection.vendor == "postgresql":
+            # JSON containment, which the GIN index on the column serves (migration 0004).
+            column, key = _column(register, definition, name), _key(register, definition, name)
+            return text, Q(**{f"{column}__contains": {key: quoted}})
         if symbol == "=":
             return text, Q(**{alias: quoted}) if quoted else empty
         if not quoted:
