@@ -343,3 +343,16 @@ def test_a_village_report_counts_the_villages_records(cast: Cast, patrols: Regis
     assert register_sentences(document).startswith(
         "路灯：路灯总数2盏，太阳能路灯1盏，总功率160瓦。路灯巡查：巡查3次"
     )
+
+
+def test_the_grouped_breakdown_is_each_villages_own_figures(
+    cast: Cast, patrols: Register, lamps: Register
+) -> None:
+    admin = cast.user("admin")
+    for register in (patrols, lamps):
+        for unit, computed in figures.breakdown(admin, register, cast.township, YEAR).rows:
+            own = figures.figures_for(admin, register, unit, YEAR)
+            assert [c.text for c in computed] == [c.text for c in own], unit.name
+            assert [
+                sorted(c.rows.values_list("pk", flat=True)) for c in computed if c.spec.aggregate == "count"
+            ] == [sorted(c.rows.values_list("pk", flat=True)) for c in own if c.spec.aggregate == "count"]
