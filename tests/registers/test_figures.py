@@ -356,3 +356,27 @@ def test_the_grouped_breakdown_is_each_villages_own_figures(
             assert [
                 sorted(c.rows.values_list("pk", flat=True)) for c in computed if c.spec.aggregate == "count"
             ] == [sorted(c.rows.values_list("pk", flat=True)) for c in own if c.spec.aggregate == "count"]
+
+
+def test_a_thing_register_without_save_to_counts_its_things_latest_values(cast: Cast) -> None:
+    """A list with no `save_to` keeps every value as a property; entering a number again updates it."""
+    sheets: Sheets = {
+        "survey": [
+            ["type", "name", "label", "required"],
+            ["text", "code", "编号", "yes"],
+            ["select_one state", "state", "状态", "yes"],
+        ],
+        "choices": [["list_name", "name", "label"], ["state", "ok", "完好"], ["state", "bad", "损坏"]],
+        "settings": [["form_id", "form_title", "version"], ["wells", "水井", "1"]],
+        "entities": [["list_name", "label"], ["wells", "${code}"]],
+        "zhenwu": [["key", "value"], ["kind", "thing"], ["identity", "code"],
+                   ["figure:bad", "损坏水井 | count |  | ${state} = 'bad' | 口"]],
+    }  # fmt: skip
+    wells = register_in(cast, cast.township, sheets)
+    admin = cast.user("admin")
+    services.create_record(admin, wells, {"code": "W1", "state": "ok"}, unit=cast.village01)
+    services.create_record(admin, wells, {"code": "W2", "state": "ok"}, unit=cast.village01)
+    services.create_record(admin, wells, {"code": "W1", "state": "bad"}, unit=cast.village01)
+    for in_database in (True, False):
+        found = figures.figures_for(admin, wells, cast.township, YEAR, in_database=in_database)
+        assert values(found) == {"bad": 1}

@@ -100,7 +100,22 @@ def figure_text(value: Decimal | None, unit: str) -> str:
 
 
 def definition_of(register: Register) -> Definition | None:
-    return register.current_version.parsed() if register.current_version else None
+    """The current definition, parsed once per loaded version object (a page reads it per figure)."""
+    version = register.current_version
+    if version is None:
+        return None
+    if not hasattr(version, "_parsed_for_figures"):
+        version._parsed_for_figures = version.parsed()  # type: ignore[attr-defined]
+    return version._parsed_for_figures  # type: ignore[attr-defined,no-any-return]
+
+
+def saved_as(definition: Definition | None) -> dict[str, str]:
+    """Field name -> the thing's property it is kept under: its `save_to`; when no field saves, a thing
+    keeps every value under the field's own name (see services._update_things)."""
+    if definition is None:
+        return {}
+    saved = {f.name: f.save_to for f in definition.fields if f.save_to}
+    return saved or {f.name: f.name for f in definition.fields if f.type != "note"}
 
 
 def date_field(definition: Definition | None) -> str:
@@ -159,18 +174,17 @@ def _dated(name: str, span: Span) -> Q:
 
 
 def _column(register: Register, definition: Definition | None, name: str) -> str:
-    """Where a field's value lies: a record's `data`; a thing's `properties` when the field saves to
-    them, else the data of the record that registered it."""
+    """Where a field's value lies: a record's `data`; a thing's `properties` when the field is kept
+    there, else the data of the record that registered it."""
     if register.kind != "thing":
         return "data"
-    saved = {f.name: f.save_to for f in definition.fields if f.save_to} if definition else {}
-    return "properties" if name in saved else "created_by_record__data"
+    return "properties" if name in saved_as(definition) else "created_by_record__data"
 
 
 def _key(register: Register, definition: Definition | None, name: str) -> str:
-    if register.kind != "thing" or definition is None:
+    if register.kind != "thing":
         return name
-    return next((f.save_to for f in definition.fields if f.name == name and f.save_to), name)
+    return saved_as(definition).get(name, name)
 
 
 def _text(register: Register, definition: Definition | None, name: str) -> Cast:
@@ -283,8 +297,7 @@ def _values(register: Register, rows: QuerySet[Any]) -> Iterable[tuple[int, int,
     if register.kind != "thing":
         yield from rows.values_list("pk", "version_id", "data").iterator()
         return
-    definition = definition_of(register)
-    saved = {f.save_to: f.name for f in definition.fields if f.save_to} if definition else {}
+    saved = {key: name for name, key in saved_as(definition_of(register)).items()}
     found = rows.values_list("pk", "created_by_record__version_id", "created_by_record__data", "properties")
     for pk, version, data, properties in found.iterator():
         values = dict(data or {})
