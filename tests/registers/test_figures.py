@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -380,3 +381,13 @@ def test_a_thing_register_without_save_to_counts_its_things_latest_values(cast: 
     for in_database in (True, False):
         found = figures.figures_for(admin, wells, cast.township, YEAR, in_database=in_database)
         assert values(found) == {"bad": 1}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_postgresql_keeps_gin_indexes_on_the_json_the_figures_filter(db: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'register_%'")
+        found = dict(cursor.fetchall())
+    assert "USING gin (data jsonb_path_ops)" in found["register_record_data_gin"]
+    assert "USING gin (properties jsonb_path_ops)" in found["register_thing_properties_gin"]
+    assert "register_record_unit_day" in found
