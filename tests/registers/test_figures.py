@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,8 @@ from zhenwu.indicators.models import IndicatorKind
 from zhenwu.org.models import OrgUnit
 from zhenwu.reader import analyse
 from zhenwu.registers import figures, services
+from zhenwu.registers.library import make as library
+from zhenwu.registers.library.demo_records import demo_records
 from zhenwu.registers.models import Register, RegisterRecord
 from zhenwu.reports import services as reports
 from zhenwu.reports.kinds import spec_for
@@ -30,6 +33,8 @@ from .books import SURVEY_HEADER, Sheets
 from .helpers import admin_of, register_in
 
 YEAR = figures.Span(date(2026, 1, 1), date(2026, 12, 31))
+
+LIBRARY = Path(library.__file__).resolve().parent
 
 
 def counted_lamps() -> Sheets:
@@ -391,3 +396,43 @@ def test_postgresql_keeps_gin_indexes_on_the_json_the_figures_filter(db: None) -
     assert "USING gin (data jsonb_path_ops)" in found["register_record_data_gin"]
     assert "USING gin (properties jsonb_path_ops)" in found["register_thing_properties_gin"]
     assert "register_record_unit_day" in found
+
+
+def test_the_library_lamps_figures_match_the_demo_records_counted_by_hand(cast: Cast) -> None:
+    """The shipped 路灯台账 and its patrols with a slice of the demo's records: both filter paths give the
+    counts a clerk would make from the records themselves."""
+    admin = cast.user("admin")
+    made = {}
+    for form_id in ("street_lamp", "lamp_patrol"):
+        source = (LIBRARY / f"{form_id}.xlsx").read_bytes()
+        made[form_id] = services.load_definition(admin, cast.township, source, f"{form_id}.xlsx").register
+    villages = [(cast.village01.code, cast.village01.name), (cast.village02.code, cast.village02.name)]
+    demo = demo_records(cast.township.code, villages, date(2026, 11, 18))
+    lamps = demo["street_lamp"][:40]
+    codes = {lamp.data["code"] for lamp in lamps}
+    patrols = [p for p in demo["lamp_patrol"] if p.data["lamp"] in codes]
+    units = {u.code: u for u in (cast.township, cast.village01, cast.village02)}
+    for record in (*lamps, *patrols):
+        services.create_record(admin, made[record.form_id], record.data, unit=units[record.unit])
+    year = [p.data for p in patrols if p.data["visit_date"] >= "2026-01-01"]
+    expected = {
+        "patrols": sum(d["visit_type"] == "patrol" for d in year),
+        "faults": sum(d["visit_type"] == "patrol" and d.get("finding") != "ok" for d in year),
+        "repairs": sum(d["visit_type"] == "repair" for d in year),
+        "repair_cost": sum(Decimal(d.get("repair_cost") or 0) for d in year),
+        "lamps": len({d["lamp"] for d in year}),
+    }
+    assert expected["patrols"] and expected["repairs"]
+    last_status = {lamp.data["code"]: lamp.data["status"] for lamp in lamps}
+    last_status.update({p.data["lamp"]: p.data["status"] for p in patrols})
+    for in_database in (True, False):
+        found = values(
+            figures.figures_for(admin, made["lamp_patrol"], cast.township, YEAR, in_database=in_database)
+        )
+        assert found == expected
+        things = values(
+            figures.figures_for(admin, made["street_lamp"], cast.township, YEAR, in_database=in_database)
+        )
+        assert things["total"] == 40
+        assert things["broken"] == sum(status == "broken" for status in last_status.values())
+        assert things["solar"] == sum(lamp.data["lamp_type"] == "solar" for lamp in lamps)
