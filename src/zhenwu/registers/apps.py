@@ -9,7 +9,9 @@ class RegistersConfig(AppConfig):
     def ready(self) -> None:
         from zhenwu.activity.services import record_changes
 
-        from . import models
+        from . import measures, models
+
+        measures.register()
 
         # The workbook's bytes and the encrypted personal values never reach the log; the masked copies do.
         record_changes(models.Register)

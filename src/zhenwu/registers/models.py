@@ -221,7 +221,11 @@ class RegisterRecord(models.Model):
         verbose_name = "台账记录"
         verbose_name_plural = "台账记录"
         ordering = ["-entered_at", "-pk"]
-        indexes = [models.Index(fields=["register", "-entered_at"], name="register_record_recent")]
+        indexes = [
+            models.Index(fields=["register", "-entered_at"], name="register_record_recent"),
+            # A register's figures for a unit's subtree and a span (migration 0004 adds GIN on PostgreSQL).
+            models.Index(fields=["register", "unit", "entered_at"], name="register_record_unit_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.register.title} #{self.pk}"

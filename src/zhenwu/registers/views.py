@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
 
 from . import definition as spec
-from . import services
+from . import figures, services
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -71,16 +72,21 @@ def _register_or_404(request: HttpRequest, form_id: str) -> Register:
 def record_list(request: HttpRequest, form_id: str) -> HttpResponse:
     register = _register_or_404(request, form_id)
     if register.kind == "thing":
-        things = Paginator(services.things_for(request.user, register).order_by("label", "pk"), PER_PAGE)
-        page = things.get_page(request.GET.get("page"))
+        things = services.things_for(request.user, register).order_by("label", "pk")
+        things = figures.listed(request.user, register, request.GET, things)
+        page = Paginator(things, PER_PAGE).get_page(request.GET.get("page"))
     else:
-        records = Paginator(services.records_for(request.user, register), PER_PAGE)
-        page = records.get_page(request.GET.get("page"))
+        records = figures.listed(
+            request.user, register, request.GET, services.records_for(request.user, register)
+        )
+        page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    kept = [(key, request.GET[key]) for key in ("township", *figures.QUERY_KEYS) if request.GET.get(key)]
     context = {
         "register": register,
         "page": page,
         "versions": list(register.versions.order_by("-loaded_at")),
-        "query": f"township={register.township.code}" if request.GET.get("township") else "",
+        "query": urlencode(kept),
+        "figures": figures.page_table(request.user, register, request.GET),
     }
     return render(request, "registers/record_list.html", context)
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from zhenwu.households.services import HouseholdCount, Money, SubsidyFigure
     from zhenwu.indicators.services import ProgressRow
     from zhenwu.projects.services import ProjectCounts, ReviewLine
+    from zhenwu.registers.figures import RegisterLine
 
 SECTION_WORDS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 MONEY_UNITS = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4}
@@ -83,6 +84,7 @@ class ReportFigures:
     benefits: list[tuple[str, str, Money]] = field(default_factory=list)  # (kind, label, money)
     subsidies: list[tuple[int, str, SubsidyFigure]] = field(default_factory=list)  # (batch id, name, fig)
     entries: list[Entry] = field(default_factory=list)
+    registers: list[RegisterLine] = field(default_factory=list)  # each register's figures, as stated
 
 
 def chinese_ordinal(n: int) -> str:
@@ -308,6 +310,10 @@ def _results(document: Document, figures: ReportFigures) -> None:
     if _has_livelihood(figures):
         document.add(Style.HEADING2, heading("民生保障情况"))
         _livelihood(document, figures)
+    registers = _register_parts(document, figures)
+    if registers:
+        document.add(Style.HEADING2, heading("其他工作"))
+        document.add(Style.BODY, *_join(registers, "。"))
     highlights = [e for e in figures.entries if e.section == "highlights"]
     if highlights:
         document.add(Style.HEADING2, heading("其他重点工作"))
@@ -477,6 +483,29 @@ def _livelihood(document: Document, figures: ReportFigures) -> None:
             rate_figure(subsidy.paid_rate, "已发放金额 ÷ 应发资金", source, f"{key}:rate"),
         ])  # fmt: skip
     document.add(Style.BODY, *_join(parts))
+
+
+def _register_parts(document: Document, figures: ReportFigures) -> list[list[Piece]]:
+    """'路灯台账：路灯总数1055盏，损坏路灯12盏': one sentence per register, its figures joined; a figure an
+    indicator is bound to was stated with the indicators already."""
+    stated = {measure.split("@", 1)[0] for measure in document.measures()}
+    span = (figures.spec.start, figures.spec.until)
+    parts: list[list[Piece]] = []
+    for line in figures.registers:
+        pieces: list[Piece] = []
+        for figure in line.figures:
+            if f"{figure.source}:{figure.option}" in stated:
+                continue
+            source = Source(
+                f"{line.title}：{figure.label}", "registers:record-list", (line.form_id,), figure.query
+            )
+            key = f"register:{figure.option}"
+            measured = measure_key(figure.source, figure.option, *span)
+            made = Figure(figure.text, figure.value, figure.how, (source,), key, measured)
+            pieces += ["，" if pieces else f"{line.title}：", figure.label, made]
+        if pieces:
+            parts.append(pieces)
+    return parts
 
 
 def _numbered(document: Document, entries: Iterable[Entry]) -> int:

@@ -1,8 +1,8 @@
 """Every figure a work report states, gathered from the other apps' services, and the writes of
 narrative entries and drafts.
 
-`gather` reads only through `indicators.services`, `projects.services`, `cases.services` and
-`households.services`; `compose.compose` turns the result into a document.
+`gather` reads only through `indicators.services`, `projects.services`, `cases.services`,
+`households.services` and `registers.figures`; `compose.compose` turns the result into a document.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from zhenwu.indicators import services as indicators
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 from zhenwu.projects import services as projects
+from zhenwu.registers import figures as register_figures
 
 from .compose import Coming, Entry, ReportFigures, compose
 from .document import Document
@@ -74,6 +75,7 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
             if b.year == spec.year
         ],
         entries=entries or [],
+        registers=register_figures.report_lines(user, unit, register_figures.Span(spec.start, spec.until)),
     )
 
 

@@ -1,0 +1,579 @@
+"""A register's figures (统计口径): what its settings declare, computed over the records a user may see.
+
+Each figure counts, sums, averages or counts the distinct values of one field over the rows of a
+register, narrowed by an XLSForm filter:
+
+* an activity register's rows are its records, in a span of dates. A record's date is its register's
+  *date field* — the first required `date` field of the current definition (巡查日期, 走访日期) — and,
+  for a record that holds none (one made by an older version), the day it was entered;
+* a thing register's rows are its things as they stand now (路灯总数, 损坏路灯): each thing's current
+  properties, read through the field that saves to them, else through the record that registered it.
+  A thing counts from the day it was registered: a span only sets the day the count is taken.
+
+Filters of the plain shapes township workbooks write (`${x} = 'v'`, `${x} != 'v'`, `selected(${x},
+'v')`, a number compared, several joined by `and`) run in the database as JSON lookups; any other
+expression is evaluated in Python on each row with `expressions.is_true`, which is slower but the same
+answer. Either way a figure comes back with the rows it was computed from, so a page can link its number
+to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Avg, Count, DecimalField, Q, QuerySet, Sum, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, NullIf
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from zhenwu.core.numbers import format_count, format_money, format_plain
+from zhenwu.org import scope
+from zhenwu.org.models import OrgUnit
+
+from . import expressions, services
+from .definition import Definition, FigureSpec
+from .models import Register, RegisterVersion
+
+NUMBER = DecimalField(max_digits=30, decimal_places=6)
+NUMERIC_TYPES = ("integer", "decimal")
+QUOTED = r"'([^']*)'|\"([^\"]*)\""
+FIELD = r"\$\{(\w+)\}"
+COMPARISON = re.compile(rf"^{FIELD}\s*(=|!=|<=|>=|<|>)\s*(?:{QUOTED}|(-?\d+(?:\.\d+)?))$")
+SELECTED = re.compile(rf"^selected\(\s*{FIELD}\s*,\s*(?:{QUOTED})\s*\)$")
+AND = re.compile(r"\s+and\s+")
+QUERY_KEYS = ("figure", "unit", "start", "end")  # what narrows a register's page to a figure's rows
+LOOKUPS = {"=": "exact", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a figure covers, both included; None leaves that side open."""
+
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class Computed:
+    """One figure's value and the rows (records, or things) it was computed from."""
+
+    spec: FigureSpec
+    value: Decimal | None
+    rows: QuerySet[Any]
+
+    @property
+    def text(self) -> str:
+        return figure_text(self.value, self.spec.unit)
+
+
+@dataclass
+class Breakdown:
+    """A register's figures for a unit and, one row each, for the units directly under it."""
+
+    unit: OrgUnit
+    span: Span
+    total: list[Computed]
+    rows: list[tuple[OrgUnit, list[Computed]]] = field(default_factory=list)
+
+
+def figure_text(value: Decimal | None, unit: str) -> str:
+    """'1055盏', '33.68万元', '—' when there is nothing to average."""
+    if value is None:
+        return "—"
+    if unit == "元":
+        return format_money(value)
+    return format_count(value, unit) if unit else format_plain(value, 2)
+
+
+# --- reading the definition ----------------------------------------------------------------------------
+
+
+def definition_of(register: Register) -> Definition | None:
+    """The current definition, parsed once per loaded version object (a page reads it per figure)."""
+    version = register.current_version
+    if version is None:
+        return None
+    if not hasattr(version, "_parsed_for_figures"):
+        version._parsed_for_figures = version.parsed()  # type: ignore[attr-defined]
+    return version._parsed_for_figures  # type: ignore[attr-defined,no-any-return]
+
+
+def saved_as(definition: Definition | None) -> dict[str, str]:
+    """Field name -> the thing's property it is kept under: its `save_to`; when no field saves, a thing
+    keeps every value under the field's own name (see services._update_things)."""
+    if definition is None:
+        return {}
+    saved = {f.name: f.save_to for f in definition.fields if f.save_to}
+    return saved or {f.name: f.name for f in definition.fields if f.type != "note"}
+
+
+def date_field(definition: Definition | None) -> str:
+    """The field that dates a record: the first required `date` field, or "" (the day it was entered)."""
+    if definition is None:
+        return ""
+    return next((f.name for f in definition.fields if f.type == "date" and f.required), "")
+
+
+def spec_named(register: Register, name: str) -> FigureSpec | None:
+    return next((spec for spec in specs(register) if spec.name == name), None)
+
+
+def specs(register: Register) -> list[FigureSpec]:
+    """The figures the register's current version declares (copied onto the register when loaded)."""
+    keys = ("name", "label", "aggregate", "field", "filter", "unit")
+    return [FigureSpec(**{key: str(item.get(key, "")) for key in keys}) for item in register.figures]
+
+
+# --- the rows a figure counts ---------------------------------------------------------------------------
+
+
+def rows_for(user: Any, register: Register, unit: OrgUnit, span: Span) -> QuerySet[Any]:
+    """The records (or, for a thing register, things) `user` may see, in `unit`'s subtree and `span`."""
+    if register.kind == "thing":
+        things = services.things_for(user, register).filter(unit__path__startswith=unit.path)
+        if span.end is not None:
+            things = things.filter(created_by_record__entered_at__lt=_day_start(span.end + timedelta(days=1)))
+        return things
+    records = services.records_for(user, register).filter(unit__path__startswith=unit.path)
+    return records.filter(_dated(date_field(definition_of(register)), span))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _dated(name: str, span: Span) -> Q:
+    """Records in the span by their date field, or by the day they were entered when they hold none."""
+    entered = Q()
+    if span.start is not None:
+        entered &= Q(entered_at__gte=_day_start(span.start))
+    if span.end is not None:
+        entered &= Q(entered_at__lt=_day_start(span.end + timedelta(days=1)))
+    if not name:
+        return entered
+    # ISO dates compare as text; the key is read as text on both databases.
+    day = KeyTextTransform(name, "data")
+    dated = Q(IsNull(day, False)) & ~Q(Exact(day, ""))
+    on_day = Q()
+    if span.start is not None:
+        on_day &= Q(GreaterThanOrEqual(day, span.start.isoformat()))
+    if span.end is not None:
+        on_day &= Q(LessThanOrEqual(day, span.end.isoformat()))
+    return (dated & on_day) | (~dated & entered)
+
+
+def _column(register: Register, definition: Definition | None, name: str) -> str:
+    """Where a field's value lies: a record's `data`; a thing's `properties` when the field is kept
+    there, else the data of the record that registered it."""
+    if register.kind != "thing":
+        return "data"
+    return "properties" if name in saved_as(definition) else "created_by_record__data"
+
+
+def _key(register: Register, definition: Definition | None, name: str) -> str:
+    if register.kind != "thing":
+        return name
+    return saved_as(definition).get(name, name)
+
+
+def _text(register: Register, definition: Definition | None, name: str) -> Cast:
+    # Cast, so that lookups on it are plain text lookups and not the JSON key's own (which would read
+    # the compared value as JSON).
+    key = KeyTextTransform(_key(register, definition, name), _column(register, definition, name))
+    return Cast(key, TextField())
+
+
+# --- the filter ----------------------------------------------------------------------------------------
+
+
+def narrowed(
+    register: Register, rows: QuerySet[Any], expression: str, *, in_database: bool = True
+) -> QuerySet[Any]:
+    """`rows` that meet `expression`: in the database when it is of a plain shape, else row by row."""
+    if not expression.strip():
+        return rows
+    definition = definition_of(register)
+    if in_database and definition is not None:
+        where = _pushed(register, definition, expression)
+        if where is not None:
+            annotations, q = where
+            return rows.annotate(**annotations).filter(q)
+    return rows.filter(pk__in=_kept_in_python(register, rows, expression))
+
+
+def _pushed(register: Register, definition: Definition, expression: str) -> tuple[dict[str, Any], Q] | None:
+    """The expression as JSON lookups, or None when one of its parts is not a plain shape."""
+    annotations: dict[str, Any] = {}
+    where = Q()
+    for n, part in enumerate(AND.split(expression.strip())):
+        found = _part(register, definition, part.strip(), f"_figure_value_{n}")
+        if found is None:
+            return None
+        annotation, q = found
+        annotations[f"_figure_value_{n}"] = annotation
+        where &= q
+    return annotations, where
+
+
+def _part(register: Register, definition: Definition, part: str, alias: str) -> tuple[Any, Q] | None:
+    fields = definition.fields_by_name
+    selected = SELECTED.match(part)
+    if selected:
+        name, choice = selected.group(1), selected.group(2) or selected.group(3) or ""
+        if name not in fields or fields[name].type != "select_multiple":
+            return None
+        # A select_multiple holds its choices space-separated, as the XForm does.
+        q = (
+            Q(**{alias: choice})
+            | Q(**{f"{alias}__startswith": f"{choice} "})
+            | Q(**{f"{alias}__endswith": f" {choice}"})
+            | Q(**{f"{alias}__contains": f" {choice} "})
+        )
+        return _text(register, definition, name), q
+    compared = COMPARISON.match(part)
+    if not compared or compared.group(1) not in fields:
+        return None
+    name, symbol = compared.group(1), compared.group(2)
+    quoted = compared.group(3) if compared.group(3) is not None else compared.group(4)
+    number = compared.group(5)
+    numeric = fields[name].type in NUMERIC_TYPES
+    text = _text(register, definition, name)
+    if number is not None and numeric:
+        # XPath compares numbers; an empty value is NaN, which nothing equals, and NaN != 3 holds.
+        value = Cast(NullIf(text, Value("")), NUMBER)
+        if symbol == "!=":
+            return value, Q(**{f"{alias}__isnull": True}) | ~Q(**{alias: Decimal(number)})
+        return value, Q(**{f"{alias}__{LOOKUPS[symbol]}": Decimal(number)})
+    if quoted is not None and not numeric and symbol in ("=", "!="):
+        # A missing value is "" in the instance: it differs from any choice.
+        empty = Q(**{f"{alias}__isnull": True}) | Q(**{alias: ""})
+        if symbol == "=" and quoted and connection.vendor == "postgresql":
+            # JSON containment, which the GIN index on the column serves (migration 0004).
+            column, key = _column(register, definition, name), _key(register, definition, name)
+            return text, Q(**{f"{column}__contains": {key: quoted}})
+        if symbol == "=":
+            return text, Q(**{alias: quoted}) if quoted else empty
+        if not quoted:
+            return text, ~empty
+        return text, Q(**{f"{alias}__isnull": True}) | ~Q(**{alias: quoted})
+    return None
+
+
+def _kept_in_python(register: Register, rows: QuerySet[Any], expression: str) -> list[int]:
+    """The pks of rows whose values meet the expression, each evaluated by its own version."""
+    today = timezone.localdate()
+    definitions: dict[int, Definition] = {}
+    kept = []
+    for pk, version, values in _values(register, rows):
+        if version not in definitions:
+            definitions[version] = _version(version)
+        definition = definitions[version]
+        try:
+            if expressions.is_true(expression, values, definition, today=today):
+                kept.append(pk)
+        except expressions.ExpressionError:
+            continue  # a filter that cannot be read on this row does not count it
+    return kept
+
+
+def _version(pk: int) -> Definition:
+    return RegisterVersion.objects.get(pk=pk).parsed()
+
+
+def _values(register: Register, rows: QuerySet[Any]) -> Iterable[tuple[int, int, dict[str, Any]]]:
+    """(pk, version pk, the values a filter reads) of each row: a thing's are the values it was
+    registered with, its current properties written over the fields that save to them."""
+    if register.kind != "thing":
+        yield from rows.values_list("pk", "version_id", "data").iterator()
+        return
+    saved = {key: name for name, key in saved_as(definition_of(register)).items()}
+    found = rows.values_list("pk", "created_by_record__version_id", "created_by_record__data", "properties")
+    for pk, version, data, properties in found.iterator():
+        values = dict(data or {})
+        values.update({saved[key]: value for key, value in (properties or {}).items() if key in saved})
+        yield pk, version, values
+
+
+# --- computing ----------------------------------------------------------------------------------------
+
+
+def compute(
+    register: Register, spec: FigureSpec, rows: QuerySet[Any], *, in_database: bool = True
+) -> Computed:
+    """One figure over `rows` (from `rows_for`): its value, and the rows it was computed from."""
+    kept = narrowed(register, rows, spec.filter, in_database=in_database)
+    if spec.aggregate == "count":
+        return Computed(spec, Decimal(kept.count()), kept)
+    definition = definition_of(register)
+    value = _text(register, definition, spec.field)
+    if spec.aggregate == "distinct":
+        given = kept.annotate(_figure_target=value).exclude(_figure_target__isnull=True)
+        given = given.exclude(_figure_target="")
+        n = given.order_by().values("_figure_target").distinct().count()
+        return Computed(spec, Decimal(n), given)
+    number = Cast(NullIf(value, Value("")), NUMBER)
+    function = Sum if spec.aggregate == "sum" else Avg
+    result = kept.order_by().aggregate(v=function(number, output_field=NUMBER))["v"]
+    if result is None:
+        result = Decimal(0) if spec.aggregate == "sum" else None
+    return Computed(spec, None if result is None else Decimal(result).normalize(), kept)
+
+
+def figures_for(
+    user: Any, register: Register, unit: OrgUnit, span: Span, *, in_database: bool = True
+) -> list[Computed]:
+    """Every figure of the register for `unit` (and its subtree) over `span`, as `user` may see it."""
+    rows = rows_for(user, register, unit, span)
+    return [compute(register, spec, rows, in_database=in_database) for spec in specs(register)]
+
+
+def breakdown(user: Any, register: Register, unit: OrgUnit, span: Span) -> Breakdown:
+    """The figures for `unit` and for each unit directly under it (for a township, its villages): a
+    grid's records count for its village. One query per figure gives every unit's part."""
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
+    rows = rows_for(user, register, unit, span)
+    result = Breakdown(unit, span, [])
+    parts: list[dict[int, Decimal | None]] = []
+    for spec in specs(register):
+        result.total.append(compute(register, spec, rows))
+        parts.append(_by_child(register, spec, rows, children))
+    for child in children:
+        subtree = rows.filter(unit__path__startswith=child.path)
+        computed = [
+            Computed(spec, part.get(child.pk, _nothing(spec)), narrowed(register, subtree, spec.filter))
+            for spec, part in zip(specs(register), parts, strict=True)
+        ]
+        result.rows.append((child, computed))
+    return result
+
+
+def _nothing(spec: FigureSpec) -> Decimal | None:
+    return None if spec.aggregate == "avg" else Decimal(0)
+
+
+def _by_child(
+    register: Register, spec: FigureSpec, rows: QuerySet[Any], children: list[OrgUnit]
+) -> dict[int, Decimal | None]:
+    """The figure for each child unit, from one query grouped by the rows' units."""
+    kept = narrowed(register, rows, spec.filter).order_by()
+    value = _text(register, definition_of(register), spec.field) if spec.field else None
+    if spec.aggregate == "count" or value is None:
+        grouped = kept.values_list("unit").annotate(n=Count("pk"))
+        found = _folded(children, ((u, (Decimal(n), Decimal(0), set())) for u, n in grouped))
+        return {pk: total for pk, (total, _, _) in found.items()}
+    if spec.aggregate == "distinct":
+        given = kept.annotate(_figure_target=value).exclude(_figure_target__isnull=True)
+        pairs = given.exclude(_figure_target="").values_list("unit", "_figure_target").distinct()
+        found = _folded(children, ((u, (Decimal(0), Decimal(0), {v})) for u, v in pairs))
+        return {pk: Decimal(len(seen)) for pk, (_, _, seen) in found.items()}
+    number = Cast(NullIf(value, Value("")), NUMBER)
+    sums = kept.values_list("unit").annotate(s=Sum(number, output_field=NUMBER), n=Count(number))
+    found = _folded(children, ((u, (Decimal(s or 0), Decimal(n), set())) for u, s, n in sums))
+    if spec.aggregate == "sum":
+        return {pk: total.normalize() for pk, (total, _, _) in found.items()}
+    return {pk: (total / n).normalize() if n else None for pk, (total, n, _) in found.items()}
+
+
+def _folded(
+    children: list[OrgUnit], parts: Iterable[tuple[int, tuple[Decimal, Decimal, set[Any]]]]
+) -> dict[int, tuple[Decimal, Decimal, set[Any]]]:
+    """Each row unit's part added to the child unit whose subtree holds it."""
+    parts = list(parts)
+    paths = dict(OrgUnit.objects.filter(pk__in={u for u, _ in parts}).values_list("pk", "path"))
+    found: dict[int, tuple[Decimal, Decimal, set[Any]]] = {}
+    for unit, (a, b, seen) in parts:
+        child = next((c for c in children if paths.get(unit, "").startswith(c.path)), None)
+        if child is not None:
+            x, y, z = found.get(child.pk, (Decimal(0), Decimal(0), set()))
+            found[child.pk] = (x + a, y + b, z | seen)
+    return found
+
+
+def by_period(
+    user: Any, register: Register, name: str, unit: OrgUnit, year: int, every: str = "month"
+) -> list[tuple[str, Computed]]:
+    """One figure for each month (or quarter) of `year`: ("1月", figure) or ("一季度", figure)."""
+    spec = spec_named(register, name)
+    if spec is None:
+        raise LookupError(f"台账“{register.title}”没有统计口径“{name}”。")
+    months = 1 if every == "month" else 3
+    found = []
+    for n, first in enumerate(range(1, 13, months)):
+        start = date(year, first, 1)
+        after = date(year + 1, 1, 1) if first + months > 12 else date(year, first + months, 1)
+        end = after - timedelta(days=1)
+        label = f"{first}月" if months == 1 else f"{'一二三四'[n]}季度"
+        rows = rows_for(user, register, unit, Span(start, end))
+        found.append((label, compute(register, spec, rows)))
+    return found
+
+
+# --- the list behind a number ---------------------------------------------------------------------------
+
+
+def query_of(computed: Computed, unit: OrgUnit, span: Span) -> list[tuple[str, str]]:
+    """The register page's query that lists the rows behind a figure."""
+    query = [("figure", computed.spec.name), ("unit", unit.code)]
+    if span.start is not None:
+        query.append(("start", span.start.isoformat()))
+    if span.end is not None:
+        query.append(("end", span.end.isoformat()))
+    return query
+
+
+def listed(user: Any, register: Register, params: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """`rows` of the register's page narrowed to a figure's when the query names one (figure, unit,
+    start, end); a unit out of the user's scope lists nothing."""
+    name = params.get("figure", "")
+    spec = spec_named(register, name) if name else None
+    if spec is None:
+        return rows
+    unit = OrgUnit.objects.filter(code=params.get("unit", "")).first() or register.township
+    span = Span(_date(params.get("start")), _date(params.get("end")))
+    behind = compute(register, spec, rows_for(user, register, unit, span)).rows
+    return rows.filter(pk__in=behind.values("pk"))
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+# --- the register's page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """The figures as the register's page shows them: a header, the unit's own row, one per unit under it."""
+
+    span_words: str
+    labels: list[str]
+    rows: list[tuple[str, list[Cell]]]
+    filtered: str  # the label of the figure the list below is narrowed to, or ""
+    all_query: str  # the page's query without the figure: every record again
+
+
+def page_unit(user: Any, register: Register) -> OrgUnit:
+    """The unit a register's page counts for: the user's own when it lies in the register's township."""
+    root = scope.scope_root(user)
+    return root if root is not None and root.is_within(register.township) else register.township
+
+
+def page_table(user: Any, register: Register, params: Any) -> Table | None:
+    """The register's figures for the page's unit from 1 January to today, each linking to its rows."""
+    if not register.figures:
+        return None
+    today = timezone.localdate()
+    span = Span(date(today.year, 1, 1), today)
+    found = breakdown(user, register, page_unit(user, register), span)
+    url = reverse("registers:record-list", args=[register.form_id])
+    own = [("township", register.township.code)] if params.get("township") else []
+
+    def cells(unit: OrgUnit, computed: list[Computed]) -> list[Cell]:
+        return [
+            Cell(c.spec.label, c.text, f"{url}?{urlencode(own + query_of(c, unit, span))}") for c in computed
+        ]
+
+    rows = [(f"{found.unit.name}(合计)", cells(found.unit, found.total))]
+    rows += [(unit.name, cells(unit, computed)) for unit, computed in found.rows]
+    chosen = spec_named(register, params.get("figure", ""))
+    return Table(
+        span_words=f"{today.year}年1月1日至{today.month}月{today.day}日",
+        labels=[f"{c.spec.label}" + (f"({c.spec.unit})" if c.spec.unit else "") for c in found.total],
+        rows=rows,
+        filtered=chosen.label if chosen else "",
+        all_query=urlencode(own),
+    )
+
+
+# --- the work report -------------------------------------------------------------------------------------
+
+AGGREGATE_WORDS = {"count": "{rows}的数量", "sum": "{rows}的“{field}”之和", "avg": "{rows}的“{field}”平均值",
+                   "distinct": "{rows}中不同“{field}”的个数"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One register figure as a report states it (no queries left to make): what it is, how it was
+    computed, the register page's query that lists its rows, and the measure an indicator binds it by."""
+
+    label: str
+    text: str
+    value: Decimal
+    how: str
+    query: tuple[tuple[str, str], ...]
+    source: str  # the measure's key: registers.figure, registers.level_money …
+    option: str  # <form_id>:<figure name>
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    title: str
+    form_id: str
+    figures: list[Stated]
+
+
+def report_lines(user: Any, unit: OrgUnit, span: Span) -> list[RegisterLine]:
+    """The figures of every register of the unit's township that the user may read, for the unit over
+    the span; a figure of nothing (0, or no value to average) is left out, and so is a register with
+    none left."""
+    from .measures import option, source_of
+
+    township = unit.township()
+    if township is None:
+        return []
+    lines = []
+    for register in services.registers_for(user).filter(township=township).order_by("title", "form_id"):
+        definition = definition_of(register)
+        rows = rows_for(user, register, unit, span)
+        stated = []
+        for computed in (compute(register, spec, rows) for spec in specs(register)):
+            if not computed.value:
+                continue
+            query = (("township", register.township.code), *query_of(computed, unit, span))
+            how = _how(register, definition, computed.spec, span)
+            source = source_of(register, computed.spec)
+            spec = computed.spec
+            stated.append(
+                Stated(spec.label, computed.text, computed.value, how, query, source, option(register, spec))
+            )
+        if stated:
+            lines.append(RegisterLine(register.title, register.form_id, stated))
+    return lines
+
+
+def _how(register: Register, definition: Definition | None, spec: FigureSpec, span: Span) -> str:
+    end = f"{span.end:%Y-%m-%d}" if span.end else "今天"
+    if register.kind == "thing":
+        rows = f"台账“{register.title}”截至{end}登记的对象(按当前属性)"
+    else:
+        start = f"{span.start:%Y-%m-%d}" if span.start else ""
+        dated = date_field(definition)
+        by = f"按“{definition.field(dated).label}”" if definition and dated else "按填报日期"
+        rows = f"台账“{register.title}”{start}至{end}的记录({by})"
+    if spec.filter:
+        rows += f"中符合“{spec.filter}”的"
+    label = spec.field
+    if definition is not None and spec.field in definition.fields_by_name:
+        label = definition.field(spec.field).label or spec.field
+    return AGGREGATE_WORDS[spec.aggregate].format(rows=rows, field=label)
