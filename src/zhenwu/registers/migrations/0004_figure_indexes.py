@@ -34,7 +34,7 @@ def drop_gin(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registers", "0002_thing_identity")]
+    dependencies = [("registers", "0003_device_key")]
 
     operations = [
         migrations.AddIndex(
