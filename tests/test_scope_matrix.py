@@ -476,6 +476,14 @@ REGISTER_CASES = {
     "registers:record-detail": detail_of(reg.visit_at),
     "registers:thing-detail": detail_of(thing_at),
     "registers:record-reveal": detail_of(reg.visit_at, usable_by=households.may_see_full),
+    # The form of a register of the user's township; a county viewer reads registers and fills none.
+    "registers:record-create": ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    ),
 }
 
 SCOPE_CASES: dict[str, ScopeCase] = {

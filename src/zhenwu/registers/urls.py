@@ -9,5 +9,6 @@ urlpatterns = [
     path("records/<int:pk>/", views.record_detail, name="record-detail"),
     path("records/<int:pk>/reveal/", views.record_reveal, name="record-reveal"),
     path("things/<int:pk>/", views.thing_detail, name="thing-detail"),
+    path("<str:form_id>/new/", views.record_create, name="record-create"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
 
 from . import definition as spec
-from . import services
+from . import entry, services
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -81,6 +82,7 @@ def record_list(request: HttpRequest, form_id: str) -> HttpResponse:
         "page": page,
         "versions": list(register.versions.order_by("-loaded_at")),
         "query": f"township={register.township.code}" if request.GET.get("township") else "",
+        "may_write": services.may_write(request.user, register) and register.current_version is not None,
     }
     return render(request, "registers/record_list.html", context)
 
@@ -142,3 +144,70 @@ def thing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "registers/thing_detail.html", context)
+
+
+# --- entering a record in the browser (issue 16, phase 2) ------------------------------------------
+
+
+def _writable_register_or_404(request: HttpRequest, form_id: str) -> Register:
+    register = _register_or_404(request, form_id)
+    if not services.may_write(request.user, register) or register.current_version is None:
+        raise Http404(NOT_FOUND)
+    return register
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The register's form for one record; the server checks it and shows its errors by field."""
+    register = _writable_register_or_404(request, form_id)
+    version = register.current_version
+    assert version is not None
+    definition = version.parsed()
+    things = entry_things(request, register, definition)
+    initial = {}
+    chosen = request.GET.get("thing", "")
+    if things is not None and chosen.isdigit():
+        picked = next((t for t in things if t.pk == int(chosen)), None)
+        if picked is None:
+            raise Http404(NOT_FOUND)
+        initial[definition.entity_id_field] = str(picked.key)
+    form = entry.record_form(
+        definition,
+        units=services.entry_units(request.user, register),
+        things=things,
+        data=request.POST if request.method == "POST" else None,
+        files=request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        stored = entry.store_photos(form, register.form_id)
+        try:
+            record = services.create_record(
+                request.user, register, {**form.values(), **stored}, unit=form.unit(), version=version
+            )
+        except ValidationError as error:
+            entry.forget_photos(stored)
+            form.show_errors(error)
+        else:
+            messages.success(request, f"已保存“{register.title}”记录 #{record.pk}。")
+            return redirect("registers:record-detail", pk=record.pk)
+    context = {"register": register, "form": form, "sections": entry.sections(form), "query": _query(request)}
+    return render(request, "registers/record_form.html", context)
+
+
+def entry_things(request: HttpRequest, register: Register, definition: spec.Definition) -> list[Thing] | None:
+    """The things an activity's entity field may name: those of its list the user may see."""
+    if definition.kind != "activity" or not definition.entity_id_field:
+        return None
+    things = scope.scoped(request.user, Thing.objects.filter(register__township=register.township))
+    if definition.entity_list:
+        things = things.filter(register__form_id=definition.entity_list)
+    readable = [t for t in things.select_related("register").order_by("label", "identity", "pk")]
+    seen = {t.register_id: services.may_read(request.user, t.register) for t in readable}
+    return [t for t in readable if seen[t.register_id]]
+
+
+def _query(request: HttpRequest) -> str:
+    township = request.GET.get("township", "")
+    return f"township={township}" if township else ""
