@@ -484,6 +484,20 @@ REGISTER_CASES = {
         usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
         shared_downward=True,
     ),
+    "registers:record-template": ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    ),
+    "registers:record-import": ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    ),
 }
 
 SCOPE_CASES: dict[str, ScopeCase] = {

@@ -10,5 +10,7 @@ urlpatterns = [
     path("records/<int:pk>/reveal/", views.record_reveal, name="record-reveal"),
     path("things/<int:pk>/", views.thing_detail, name="thing-detail"),
     path("<str:form_id>/new/", views.record_create, name="record-create"),
+    path("<str:form_id>/template.xlsx", views.record_template, name="record-template"),
+    path("<str:form_id>/import/", views.record_import, name="record-import"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
+from zhenwu.web import downloads
 
 from . import definition as spec
-from . import entry, services
+from . import entry, imports, services, workbook
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -211,3 +212,58 @@ def entry_things(request: HttpRequest, register: Register, definition: spec.Defi
 def _query(request: HttpRequest) -> str:
     township = request.GET.get("township", "")
     return f"township={township}" if township else ""
+
+
+# --- the register's Excel: template and import ------------------------------------------------------
+
+
+@login_required
+def record_template(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The Excel template of the register's current version, its unit column the user's units."""
+    register = _writable_register_or_404(request, form_id)
+    assert register.current_version is not None
+    units = [unit.name for unit in services.entry_units(request.user, register)]
+    content = workbook.template(register.current_version.parsed(), units=units)
+    response = HttpResponse(content, content_type=downloads.XLSX)
+    response["Content-Disposition"] = downloads.attachment(f"{register.title}导入模板.xlsx")
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_import(request: HttpRequest, form_id: str) -> HttpResponse:
+    """Upload a filled template: a dry run shows what would be saved; only the confirmation saves."""
+    register = _writable_register_or_404(request, form_id)
+    assert register.current_version is not None
+    form = imports.UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"register": register, "form": form, "query": _query(request)}
+    if request.method == "POST" and "pending" in request.POST:
+        try:
+            rows = imports.pending_rows(request.user, register, request.POST["pending"])
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "registers/record_import.html", context)
+        report = imports.import_records(request.user, register, rows, dry_run=False)
+        if report.saved:
+            messages.success(request, f"导入完成：共 {report.rows} 条记录。")
+            url = reverse("registers:record-list", kwargs={"form_id": register.form_id})
+            return redirect(f"{url}?{context['query']}" if context["query"] else url)
+        context["errors"] = report.errors
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        definition = register.current_version.parsed()
+        units = [unit.name for unit in services.entry_units(request.user, register)]
+        try:
+            data = downloads.read_upload(upload, upload.name, workbook.KIND)
+        except ValidationError as error:
+            read, errors = [], list(error.messages)
+        else:
+            read, errors = workbook.read_rows(definition, data, upload.name, units=units)
+        if not errors:
+            report = imports.import_records(request.user, register, read, dry_run=True)
+            errors = report.errors
+            context["report"] = report
+            if not errors:
+                context["pending"] = imports.pending_token(request.user, register, read)
+        context["errors"] = errors
+    return render(request, "registers/record_import.html", context)
