@@ -457,7 +457,8 @@ def register_at(cast: Cast, unit: OrgUnit) -> Register:
 
 
 def thing_at(cast: Cast, unit: OrgUnit) -> Thing:
-    thing = reg.lamp_at(cast, unit).thing
+    # Its own number: a lamp entered again under the same number is the same lamp, moved.
+    thing = reg.lamp_at(cast, unit, f"{unit.pk % 10000:04d}").thing
     assert thing is not None
     return thing
 
@@ -490,6 +491,14 @@ REGISTER_CASES = {
         detail_kwargs=lambda register: {"form_id": register.form_id},
         usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
         shared_downward=True,
+    ),
+    # The list's export: the record's row starts with its number and unit.
+    "registers:record-export": ScopeCase(
+        mode="list",
+        make=reg.visit_at,
+        list_kwargs=lambda record: {"form_id": record.register.form_id},
+        appears=lambda body, record: f"{record.pk} {record.unit.name}" in body,
+        read=xlsx_text,
     ),
     "registers:record-import": ScopeCase(
         mode="detail",

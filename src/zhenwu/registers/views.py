@@ -17,7 +17,7 @@ from zhenwu.org.models import OrgKind
 from zhenwu.web import downloads
 
 from . import definition as spec
-from . import entry, imports, services, workbook
+from . import entry, imports, listing, services, workbook
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -72,17 +72,20 @@ def _register_or_404(request: HttpRequest, form_id: str) -> Register:
 @login_required
 def record_list(request: HttpRequest, form_id: str) -> HttpResponse:
     register = _register_or_404(request, form_id)
+    filters = listing.list_filter(request.GET, request.user, register)
     if register.kind == "thing":
-        things = Paginator(services.things_for(request.user, register).order_by("label", "pk"), PER_PAGE)
+        things = Paginator(listing.filtered_things(request.user, register, filters), PER_PAGE)
         page = things.get_page(request.GET.get("page"))
     else:
-        records = Paginator(services.records_for(request.user, register), PER_PAGE)
+        records = Paginator(listing.filtered_records(request.user, register, filters), PER_PAGE)
         page = records.get_page(request.GET.get("page"))
     context = {
         "register": register,
         "page": page,
         "versions": list(register.versions.order_by("-loaded_at")),
-        "query": f"township={register.township.code}" if request.GET.get("township") else "",
+        "query": listing.query_string(request.GET),
+        "filters": filters,
+        "township_query": _query(request),
         "may_write": services.may_write(request.user, register) and register.current_version is not None,
     }
     return render(request, "registers/record_list.html", context)
@@ -267,3 +270,14 @@ def record_import(request: HttpRequest, form_id: str) -> HttpResponse:
                 context["pending"] = imports.pending_token(request.user, register, read)
         context["errors"] = errors
     return render(request, "registers/record_import.html", context)
+
+
+@login_required
+def record_export(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The records of the list page, filtered as it is, in Excel."""
+    register = _register_or_404(request, form_id)
+    filters = listing.list_filter(request.GET, request.user, register)
+    records = listing.filtered_records(request.user, register, filters)
+    response = HttpResponse(listing.export_records(register, records), content_type=downloads.XLSX)
+    response["Content-Disposition"] = downloads.attachment(f"{register.title}记录.xlsx")
+    return response
