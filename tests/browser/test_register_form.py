@@ -66,4 +66,13 @@ def test_a_grid_worker_fills_a_register_form_on_a_phone(
     assert record.data["spot"] == "30.520100 114.310200" and record.data["state"] == "bad"
     page.screenshot(path=str(ARTIFACTS / "register-record-saved-390.png"), full_page=True)
     assert not missing, missing  # the form's own script and style were served
+
+    # The list, narrowed to the chosen state, with the record and its export link.
+    page.goto(f"{live_server.url}/registers/inspections/")
+    page.select_option("select[name=choice]", label="现场状态：有问题")
+    page.click("#record-filters button[type=submit]")
+    page.wait_for_load_state()
+    assert f"/registers/records/{record.pk}/" in page.content() and "choice=state%3Dbad" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "register-list-filtered-390.png"), full_page=True)
     context.close()
