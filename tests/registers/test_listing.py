@@ -15,7 +15,7 @@ from tests.conftest import Cast
 from zhenwu.registers import services, views
 from zhenwu.registers.models import RegisterRecord
 
-from .books import lamps, patrols
+from .books import key_persons, lamps, patrols
 from .helpers import lamp_at, register_in, visit_at
 
 
@@ -93,14 +93,19 @@ def test_the_list_is_paged_with_its_filters_kept(cast: Cast, client: Client, mon
 
 
 def test_the_export_is_the_filtered_list_with_labels_and_masked_values(cast: Cast, client: Client) -> None:
-    lamp_at(cast, cast.grid0101, "0001", keeper_phone="13812345678")
-    lamp_at(cast, cast.village02, "0002", status="broken", keeper_phone="13900001111")
-    client.force_login(cast.user("admin"))
-    rows = exported(client, "lamps", choice="status=broken")
-    assert rows[0][:6] == ["记录号", "所属单元", "对象", "填报人", "填报时间", "版本"]
-    assert rows[0][6:] == ["路灯编号", "状态", "管护人电话"]
-    assert len(rows) == 2 and rows[1][6:] == ["0002", "损坏", "139****1111"]
-    assert "13900001111" not in str(rows)
+    register = register_in(cast, cast.township, key_persons())
+    admin = cast.user("admin")
+    services.create_record(
+        admin, register, {"name": "张三", "id_number": "11010519491231002X"}, unit=cast.grid0101
+    )
+    services.create_record(admin, register, {"name": "李四"}, unit=cast.village02)
+    client.force_login(admin)
+    rows = exported(client, "key_persons", unit=cast.village01.code)
+    assert rows[0] == ["记录号", "所属单元", "对象", "填报人", "填报时间", "版本", "姓名", "身份证号"]
+    assert len(rows) == 2 and rows[1][1] == cast.grid0101.name and rows[1][6] == "张三"
+    assert rows[1][7] != "11010519491231002X" and "*" in rows[1][7]
+    page = page_of(client, "key_persons", unit=cast.village01.code)
+    assert page.count("/registers/records/") == len(rows) - 1  # the export is what the page shows
 
 
 def test_the_export_keeps_to_the_users_scope(cast: Cast, client: Client) -> None:
@@ -121,3 +126,12 @@ def test_a_thing_list_is_narrowed_by_a_saved_choice_and_words(cast: Cast, client
     page = page_of(client, "lamps", q="0001")
     assert f"/registers/things/{ok.thing.pk}/" in page and f"/registers/things/{broken.thing.pk}/" not in page
     assert lamps
+
+
+def test_a_thing_list_is_exported_as_shown(cast: Cast, client: Client) -> None:
+    lamp_at(cast, cast.grid0101, "0001")
+    lamp_at(cast, cast.grid0101, "0002", status="broken")
+    client.force_login(cast.user("admin"))
+    rows = exported(client, "lamps", choice="status=broken")
+    assert rows[0] == ["名称", "编号", "所属单元", "更新时间", "状态"]
+    assert rows[1:] == [["路灯0002", "0002", cast.grid0101.name, "2026-11-18 10:00", "损坏"]]

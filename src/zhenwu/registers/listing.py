@@ -179,3 +179,31 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def export_things(register: Register, things: QuerySet[Thing]) -> bytes:
+    """A thing register's list as shown: each thing with its number, unit and current properties."""
+    version = register.current_version
+    saved = [f for f in version.parsed().fields if f.save_to] if version else []
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "对象"
+    sheet.append(["名称", "编号", "所属单元", "更新时间", *[f.label or f.name for f in saved]])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for thing in things.select_related("register__current_version")[:EXPORT_MAX]:
+        shown = {value.name: value.value for value in services.thing_properties(thing)}
+        sheet.append(
+            printable_cells(
+                [
+                    thing.label,
+                    thing.identity,
+                    thing.unit.name,
+                    timezone.localtime(thing.updated_at).strftime("%Y-%m-%d %H:%M"),
+                    *[_cell(shown.get(f.save_to)) for f in saved],
+                ]
+            )
+        )
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

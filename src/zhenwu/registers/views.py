@@ -277,7 +277,10 @@ def record_export(request: HttpRequest, form_id: str) -> HttpResponse:
     """The records of the list page, filtered as it is, in Excel."""
     register = _register_or_404(request, form_id)
     filters = listing.list_filter(request.GET, request.user, register)
-    records = listing.filtered_records(request.user, register, filters)
-    response = HttpResponse(listing.export_records(register, records), content_type=downloads.XLSX)
+    if register.kind == "thing":
+        content = listing.export_things(register, listing.filtered_things(request.user, register, filters))
+    else:
+        content = listing.export_records(register, listing.filtered_records(request.user, register, filters))
+    response = HttpResponse(content, content_type=downloads.XLSX)
     response["Content-Disposition"] = downloads.attachment(f"{register.title}记录.xlsx")
     return response
