@@ -6,7 +6,9 @@ from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -135,3 +137,19 @@ def test_a_thing_list_is_exported_as_shown(cast: Cast, client: Client) -> None:
     rows = exported(client, "lamps", choice="status=broken")
     assert rows[0] == ["名称", "编号", "所属单元", "更新时间", "状态"]
     assert rows[1:] == [["路灯0002", "0002", cast.grid0101.name, "2026-11-18 10:00", "损坏"]]
+
+
+def test_the_list_and_its_export_take_as_many_queries_for_few_records_as_for_many(
+    cast: Cast, client: Client
+) -> None:
+    client.force_login(cast.user("admin"))
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            visit_at(cast, cast.grid0101)
+        with CaptureQueriesContext(connection) as listed:
+            page_of(client, "visits", q="道路")
+        with CaptureQueriesContext(connection) as written:
+            exported(client, "visits", q="道路")
+        counts.append((len(listed), len(written)))
+    assert counts[0] == counts[1]
