@@ -500,6 +500,36 @@ REGISTER_CASES = {
         make=reg.visit_at,
         detail_kwargs=lambda record: {"form_id": record.register.form_id, "pk": record.pk},
     ),
+    # The form of a register of the user's township; a county viewer reads registers and fills none.
+    "registers:record-create": ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    ),
+    "registers:record-template": ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    ),
+    # The list's export: the record's row starts with its number and unit.
+    "registers:record-export": ScopeCase(
+        mode="list",
+        make=reg.visit_at,
+        list_kwargs=lambda record: {"form_id": record.register.form_id},
+        appears=lambda body, record: f"{record.pk} {record.unit.name}" in body,
+        read=xlsx_text,
+    ),
+    "registers:record-import": ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    ),
 }
 
 SCOPE_CASES: dict[str, ScopeCase] = {

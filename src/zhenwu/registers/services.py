@@ -501,3 +501,14 @@ def reveal_record(user: User, record: RegisterRecord) -> dict[str, str]:
     if not record.personal_cipher:
         return {}
     return dict(json.loads(crypto.decrypt(record.personal_cipher)))
+
+
+def entry_units(user: Any, register: Register) -> list[OrgUnit]:
+    """The units a user may enter a record of `register` for: their own first, then the villages and
+    grids under it in the register's township."""
+    own = user.org_unit if getattr(user, "org_unit_id", None) else None
+    units = scope.visible_units(user).filter(
+        path__startswith=register.township.path, kind__in=[OrgKind.VILLAGE, OrgKind.GRID]
+    )
+    found = [own] if own is not None and own.is_within(register.township) else []
+    return found + [unit for unit in units.order_by("path") if unit != own]

@@ -11,5 +11,9 @@ urlpatterns = [
     path("things/<int:pk>/", views.thing_detail, name="thing-detail"),
     path("device/", device_views.device, name="device"),
     path("device/revoke/", device_views.device_revoke, name="device-revoke"),
+    path("<str:form_id>/new/", views.record_create, name="record-create"),
+    path("<str:form_id>/template.xlsx", views.record_template, name="record-template"),
+    path("<str:form_id>/import/", views.record_import, name="record-import"),
+    path("<str:form_id>/export.xlsx", views.record_export, name="record-export"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

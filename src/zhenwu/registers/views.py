@@ -3,9 +3,13 @@ exactly like one that does not exist."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
+from zhenwu.web import downloads
 
 from . import definition as spec
-from . import figures, services
+from . import entry, figures, imports, listing, services, workbook
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -68,24 +73,35 @@ def _register_or_404(request: HttpRequest, form_id: str) -> Register:
     return register
 
 
+def _listed(request: HttpRequest, register: Register, filters: listing.ListFilter) -> QuerySet[Any]:
+    """The records (a thing register: its things) the list's filters keep, narrowed to a figure's rows
+    when a number of the figures table was followed."""
+    if register.kind == "thing":
+        rows: QuerySet[Any] = listing.filtered_things(request.user, register, filters)
+    else:
+        rows = listing.filtered_records(request.user, register, filters)
+    return figures.listed(request.user, register, request.GET, rows)
+
+
+def _list_query(request: HttpRequest) -> str:
+    """The list's filters and the figure it follows, for its pager and its export link."""
+    keys = dict.fromkeys((*listing.FILTER_KEYS, *figures.QUERY_KEYS))
+    return urlencode([(key, request.GET[key]) for key in keys if request.GET.get(key)])
+
+
 @login_required
 def record_list(request: HttpRequest, form_id: str) -> HttpResponse:
     register = _register_or_404(request, form_id)
-    if register.kind == "thing":
-        things = services.things_for(request.user, register).order_by("label", "pk")
-        things = figures.listed(request.user, register, request.GET, things)
-        page = Paginator(things, PER_PAGE).get_page(request.GET.get("page"))
-    else:
-        records = figures.listed(
-            request.user, register, request.GET, services.records_for(request.user, register)
-        )
-        page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
-    kept = [(key, request.GET[key]) for key in ("township", *figures.QUERY_KEYS) if request.GET.get(key)]
+    filters = listing.list_filter(request.GET, request.user, register)
+    page = Paginator(_listed(request, register, filters), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "register": register,
         "page": page,
         "versions": list(register.versions.order_by("-loaded_at")),
-        "query": urlencode(kept),
+        "query": _list_query(request),
+        "filters": filters,
+        "township_query": _query(request),
+        "may_write": services.may_write(request.user, register) and register.current_version is not None,
         "figures": figures.page_table(request.user, register, request.GET),
     }
     return render(request, "registers/record_list.html", context)
@@ -148,3 +164,137 @@ def thing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "registers/thing_detail.html", context)
+
+
+# --- entering a record in the browser (issue 16, phase 2) ------------------------------------------
+
+
+def _writable_register_or_404(request: HttpRequest, form_id: str) -> Register:
+    register = _register_or_404(request, form_id)
+    if not services.may_write(request.user, register) or register.current_version is None:
+        raise Http404(NOT_FOUND)
+    return register
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The register's form for one record; the server checks it and shows its errors by field."""
+    register = _writable_register_or_404(request, form_id)
+    version = register.current_version
+    assert version is not None
+    definition = version.parsed()
+    things = entry_things(request, register, definition)
+    initial = {}
+    chosen = request.GET.get("thing", "")
+    if things is not None and chosen.isdigit():
+        picked = next((t for t in things if t.pk == int(chosen)), None)
+        if picked is None:
+            raise Http404(NOT_FOUND)
+        initial[definition.entity_id_field] = str(picked.key)
+    form = entry.record_form(
+        definition,
+        units=services.entry_units(request.user, register),
+        things=things,
+        data=request.POST if request.method == "POST" else None,
+        files=request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        stored = entry.store_photos(form, register.form_id)
+        try:
+            record = services.create_record(
+                request.user, register, {**form.values(), **stored}, unit=form.unit(), version=version
+            )
+        except ValidationError as error:
+            entry.forget_photos(stored)
+            form.show_errors(error)
+        else:
+            messages.success(request, f"已保存“{register.title}”记录 #{record.pk}。")
+            return redirect("registers:record-detail", pk=record.pk)
+    context = {"register": register, "form": form, "sections": entry.sections(form), "query": _query(request)}
+    return render(request, "registers/record_form.html", context)
+
+
+def entry_things(request: HttpRequest, register: Register, definition: spec.Definition) -> list[Thing] | None:
+    """The things an activity's entity field may name: those of its list the user may see."""
+    if definition.kind != "activity" or not definition.entity_id_field:
+        return None
+    things = scope.scoped(request.user, Thing.objects.filter(register__township=register.township))
+    if definition.entity_list:
+        things = things.filter(register__form_id=definition.entity_list)
+    readable = [t for t in things.select_related("register").order_by("label", "identity", "pk")]
+    seen = {t.register_id: services.may_read(request.user, t.register) for t in readable}
+    return [t for t in readable if seen[t.register_id]]
+
+
+def _query(request: HttpRequest) -> str:
+    township = request.GET.get("township", "")
+    return f"township={township}" if township else ""
+
+
+# --- the register's Excel: template and import ------------------------------------------------------
+
+
+@login_required
+def record_template(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The Excel template of the register's current version, its unit column the user's units."""
+    register = _writable_register_or_404(request, form_id)
+    assert register.current_version is not None
+    units = [unit.name for unit in services.entry_units(request.user, register)]
+    content = workbook.template(register.current_version.parsed(), units=units)
+    response = HttpResponse(content, content_type=downloads.XLSX)
+    response["Content-Disposition"] = downloads.attachment(f"{register.title}导入模板.xlsx")
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_import(request: HttpRequest, form_id: str) -> HttpResponse:
+    """Upload a filled template: a dry run shows what would be saved; only the confirmation saves."""
+    register = _writable_register_or_404(request, form_id)
+    assert register.current_version is not None
+    form = imports.UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"register": register, "form": form, "query": _query(request)}
+    if request.method == "POST" and "pending" in request.POST:
+        try:
+            rows = imports.pending_rows(request.user, register, request.POST["pending"])
+        except ValidationError as error:
+            context["errors"] = error.messages
+            return render(request, "registers/record_import.html", context)
+        report = imports.import_records(request.user, register, rows, dry_run=False)
+        if report.saved:
+            messages.success(request, f"导入完成：共 {report.rows} 条记录。")
+            url = reverse("registers:record-list", kwargs={"form_id": register.form_id})
+            return redirect(f"{url}?{context['query']}" if context["query"] else url)
+        context["errors"] = report.errors
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        definition = register.current_version.parsed()
+        units = [unit.name for unit in services.entry_units(request.user, register)]
+        try:
+            data = downloads.read_upload(upload, upload.name, workbook.KIND)
+        except ValidationError as error:
+            read, errors = [], list(error.messages)
+        else:
+            read, errors = workbook.read_rows(definition, data, upload.name, units=units)
+        if not errors:
+            report = imports.import_records(request.user, register, read, dry_run=True)
+            errors = report.errors
+            context["report"] = report
+            if not errors:
+                context["pending"] = imports.pending_token(request.user, register, read)
+        context["errors"] = errors
+    return render(request, "registers/record_import.html", context)
+
+
+@login_required
+def record_export(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The records of the list page, filtered as it is, in Excel."""
+    register = _register_or_404(request, form_id)
+    rows = _listed(request, register, listing.list_filter(request.GET, request.user, register))
+    export = listing.export_things if register.kind == "thing" else listing.export_records
+    content = export(register, rows)
+    response = HttpResponse(content, content_type=downloads.XLSX)
+    response["Content-Disposition"] = downloads.attachment(f"{register.title}记录.xlsx")
+    return response
