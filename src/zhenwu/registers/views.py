@@ -98,6 +98,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "register": record.register,
         "values": services.shown_values(record),
         "may_reveal": bool(record.personal_cipher) and services.may_reveal(request.user),
+        "case": services.case_of(request.user, record),
     }
     return render(request, "registers/record_detail.html", context)
 
