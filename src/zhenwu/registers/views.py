@@ -15,7 +15,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
 
 from . import definition as spec
-from . import services
+from . import maps, services
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -143,3 +143,16 @@ def thing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "registers/thing_detail.html", context)
+
+
+@login_required
+def record_map(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The register's records (or things) with a geopoint, drawn by Leaflet from a JSON script tag."""
+    register = _register_or_404(request, form_id)
+    context = {
+        "register": register,
+        "points": maps.points(request.user, register),
+        "tiles": maps.tiles(),
+        "query": f"township={register.township.code}" if request.GET.get("township") else "",
+    }
+    return render(request, "registers/map.html", context)
