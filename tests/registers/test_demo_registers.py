@@ -90,4 +90,8 @@ def test_inspections_that_found_hazards_opened_hazard_cases(cast: Cast) -> None:
     assert found.exists()
     assert found.filter(case__isnull=True).count() == 0
     assert inspections.exclude(data__result="hazard").filter(case__isnull=False).count() == 0
-    assert {record.case.case_type.code for record in found.select_related("case__case_type")} == {"hazard"}
+    found = found.select_related("case__case_type", "case__org_unit", "unit", "entered_by")
+    assert {record.case.case_type.code for record in found} == {"hazard"}
+    # Inspected on a grid worker's round: the case is in the grid, like the grid's other cases.
+    assert {record.case.org_unit.kind for record in found} == {OrgKind.GRID}
+    assert all(record.entered_by.org_unit == record.unit == record.case.org_unit for record in found)

@@ -31,6 +31,9 @@ LIBRARY = Path(__file__).resolve().parent / "library"
 # 1055 lamps and their patrols would double the demo's load time, so the demo keeps one lamp in five
 # (211) with every patrol of those. The other registers keep the corpus numbers.
 LAMP_SHARE = 5
+# Registers a grid worker fills on their round (a place inspected in the grid): entered in a grid of the
+# record's village; a hazard found so opens its case in that grid, as the grid's cases are.
+GRID_ROUNDS = {"place_inspection": "place_name"}
 HOUSEHOLDS_PER_VILLAGE = 6  # aid and poverty profiles for a few households of each village
 PROJECTS = 12
 
@@ -168,6 +171,9 @@ def _enter(
                 user = _project_office_user(cast, register, record) or user
             if register.form_id in patrolled and unit.kind == OrgKind.VILLAGE and record.thing:
                 unit = thing_grid.setdefault((form_id, record.thing), cast.grid_of(record.unit, record.thing))
+            elif form_id in GRID_ROUNDS and unit.kind == OrgKind.VILLAGE:
+                unit = cast.grid_of(record.unit, record.data[GRID_ROUNDS[form_id]])
+                user = cast.worker(unit)
             elif entity_list in patrolled and Role.GRID_WORKER in register.writers:
                 unit = thing_grid.get((entity_list, record.thing), unit)
                 user = cast.worker(unit) if unit.kind == OrgKind.GRID else user
