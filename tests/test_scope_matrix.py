@@ -458,7 +458,8 @@ def register_at(cast: Cast, unit: OrgUnit) -> Register:
 
 
 def thing_at(cast: Cast, unit: OrgUnit) -> Thing:
-    thing = reg.lamp_at(cast, unit).thing
+    # A number of its own (4 digits): a lamp entered again under a number is that lamp, moved.
+    thing = reg.lamp_at(cast, unit, number=f"{unit.pk % 10000:04d}").thing
     assert thing is not None
     return thing
 
