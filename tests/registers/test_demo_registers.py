@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cast, full_demo_rolled_back
+from zhenwu.households import crypto
 from zhenwu.org.models import OrgKind, Role
 from zhenwu.registers import services
 from zhenwu.registers.demo import LAMP_SHARE
@@ -74,6 +76,10 @@ def test_aid_points_at_households_and_shows_on_their_page(cast: Cast, client: An
     client.force_login(leader)
     page = client.get(f"/households/{aid.household_id}/").content.decode()
     assert f"/registers/records/{aid.pk}/" in page
+    # The recipient's name is personal: the page shows only its masked copy, as households mask names.
+    full = json.loads(crypto.decrypt(aid.personal_cipher))["recipient"]
+    assert aid.data["recipient"] == services.mask(full) != full
+    assert services.mask(full) in page and f"<dd>{full}</dd>" not in page
 
 
 def test_quantities_point_at_projects_and_show_on_their_page(cast: Cast, client: Any) -> None:
