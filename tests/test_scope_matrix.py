@@ -39,6 +39,7 @@ from zhenwu.org import admin as org_admin
 from zhenwu.org import services
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.projects.models import InvestmentLead, Milestone, Project
+from zhenwu.registers import services as reg_services
 from zhenwu.registers.models import Register, Thing
 from zhenwu.reports.models import NarrativeEntry
 
@@ -469,6 +470,16 @@ def thing_at(cast: Cast, unit: OrgUnit) -> Thing:
     return thing
 
 
+def spot_at(cast: Cast, unit: OrgUnit) -> Any:
+    """A record with a place, for the register's map."""
+    township = unit.township() or cast.township
+    sheets = reg_books.visits("spots", "巡查点位")
+    sheets["survey"] = [*sheets["survey"], ["geopoint", "spot", "位置", ""]]
+    register = reg.register_in(cast, township, sheets)
+    values = {"problem": "路灯不亮", "spot": "31.7 111.85 0 5"}
+    return reg_services.create_record(reg.admin_of(cast, township), register, values, unit=unit)
+
+
 REGISTER_CASES = {
     "registers:register-list": ScopeCase(
         mode="list", make=register_at, appears=lambda body, r: r.title in body, shared_downward=True
@@ -529,6 +540,12 @@ REGISTER_CASES = {
         detail_kwargs=lambda register: {"form_id": register.form_id},
         usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
         shared_downward=True,
+    ),
+    "registers:record-map": ScopeCase(
+        mode="list",
+        make=spot_at,
+        list_kwargs=lambda record: {"form_id": record.register.form_id},
+        appears=lambda body, record: f"/registers/records/{record.pk}/" in body,
     ),
 }
 

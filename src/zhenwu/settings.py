@@ -285,3 +285,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Register maps draw their points on a blank background: no tile server is asked unless one is set here,
+# as a Leaflet URL template such as https://tiles.example.cn/{z}/{x}/{y}.png (then allow it in the CSP).
+REGISTERS_MAP_TILES = os.environ.get("REGISTERS_MAP_TILES", "")

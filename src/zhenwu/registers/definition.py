@@ -48,6 +48,7 @@ ROLE_CODES = (
 SETTINGS = ("form_id", "form_title", "version", "default_language", "instance_name", "style")
 ZHENWU_KEYS = (
     "kind", "identity", "readers", "writers", "offices", "personal", "points_at", "points_at_field",
+    "opens_case",
 )  # fmt: skip
 # form_id names the register in URLs (/api/v1/registers/<form_id>/) and in OpenRosa.
 FORM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
@@ -130,6 +131,9 @@ class Definition:
     # A thing register's own number for each thing (路灯编号, 图斑编号): unique in the township, what an
     # activity may name the thing by, and what a re-import of the list updates the thing by.
     identity_field: str = ""
+    # A case type code (hazard): a record with a value in `<code>_case_description` opens a case of that
+    # type from its `<code>_case_*` fields (see registers/cases.py).
+    opens_case: str = ""
 
     @cached_property
     def fields_by_name(self) -> dict[str, Field]:
@@ -407,6 +411,7 @@ class _Reader:
         fields = [replace(f, personal=True) if f.name in personal else f for f in fields]
         points_at, points_at_field = self._points_at(zhenwu, fields)
         identity = self._identity(zhenwu, zhenwu.get("kind", ("", 0))[0], fields)
+        opens_case = self._opens_case(zhenwu, fields)
         figures = self._figures(zhenwu, fields)
         readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
         if self.errors:
@@ -429,6 +434,7 @@ class _Reader:
             xform=self.xform,
             warnings=tuple(self.warnings),
             identity_field=identity,
+            opens_case=opens_case,
         )
         self._check_expressions(definition)
         return definition
@@ -694,6 +700,16 @@ class _Reader:
                 + f"identity字段“{name}”应为必填的text或integer字段：它是每个对象的编号。"
             )
         return name
+
+    def _opens_case(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> str:
+        code, number = zhenwu.get("opens_case", ("", 0))
+        code = code.strip()
+        if code and f"{code}_case_description" not in {f.name for f in fields}:
+            self.errors.append(
+                where("zhenwu", number, "value")
+                + f"opens_case“{code}”须有字段“{code}_case_description”(事件内容)，记录填了它才开立事件。"
+            )
+        return code
 
     def _points_at(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> tuple[str, str]:
         points_at, number = zhenwu.get("points_at", ("", 0))

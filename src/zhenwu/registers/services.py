@@ -25,8 +25,8 @@ from zhenwu.households import crypto
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 
+from . import casework, expressions
 from . import definition as spec
-from . import expressions
 from .models import PointsAt, Register, RegisterRecord, RegisterVersion, Thing
 from .stored import definition_to_json
 
@@ -230,6 +230,7 @@ def create_record(
         with transaction.atomic(), acting_as(user if user.pk else None):
             record.save()
             _update_things(record, register, definition, today)
+            casework.open_case(user, record, definition)
     except IntegrityError:
         # Two submissions of one form at once: the first one stored wins, the second is that one.
         found = RegisterRecord.objects.filter(instance_id=record.instance_id).first()
@@ -418,6 +419,15 @@ def records_pointing_at(user: Any, target: models.Model) -> list[RegisterRecord]
         ),
     )
     return [record for record in records if may_read(user, record.register)]
+
+
+def case_of(user: Any, record: RegisterRecord) -> Any:
+    """The case the record opened (casework), if the user may see it."""
+    if record.case_id is None:
+        return None
+    from zhenwu.cases.models import Case
+
+    return scope.scoped(user, Case.objects.all()).filter(pk=record.case_id).first()
 
 
 def things_for(user: Any, register: Register) -> QuerySet[Thing]:

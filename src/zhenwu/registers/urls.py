@@ -15,5 +15,6 @@ urlpatterns = [
     path("<str:form_id>/template.xlsx", views.record_template, name="record-template"),
     path("<str:form_id>/import/", views.record_import, name="record-import"),
     path("<str:form_id>/export.xlsx", views.record_export, name="record-export"),
+    path("<str:form_id>/map/", views.record_map, name="record-map"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

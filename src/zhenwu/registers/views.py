@@ -21,7 +21,7 @@ from zhenwu.org.models import OrgKind
 from zhenwu.web import downloads
 
 from . import definition as spec
-from . import entry, figures, imports, listing, services, workbook
+from . import entry, figures, imports, listing, maps, services, workbook
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -120,6 +120,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "register": record.register,
         "values": services.shown_values(record),
         "may_reveal": bool(record.personal_cipher) and services.may_reveal(request.user),
+        "case": services.case_of(request.user, record),
     }
     return render(request, "registers/record_detail.html", context)
 
@@ -298,3 +299,16 @@ def record_export(request: HttpRequest, form_id: str) -> HttpResponse:
     response = HttpResponse(content, content_type=downloads.XLSX)
     response["Content-Disposition"] = downloads.attachment(f"{register.title}记录.xlsx")
     return response
+
+
+@login_required
+def record_map(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The register's records (or things) with a geopoint, drawn by Leaflet from a JSON script tag."""
+    register = _register_or_404(request, form_id)
+    context = {
+        "register": register,
+        "points": maps.points(request.user, register),
+        "tiles": maps.tiles(),
+        "query": f"township={register.township.code}" if request.GET.get("township") else "",
+    }
+    return render(request, "registers/map.html", context)

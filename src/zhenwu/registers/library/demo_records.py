@@ -78,6 +78,14 @@ PLACE_KINDS = [
     ("enterprise", ["木业加工厂", "建材厂"]),
     ("self_built", ["经营性自建房"]),
 ]
+# The case engine's hazard category of a place type (make.HAZARD_CATEGORY computes the same in the form).
+HAZARD_CATEGORIES = {
+    "hazchem": "chemicals",
+    "construction": "construction",
+    "self_built": "self_built",
+    "crowded": "small_venues",
+    "food": "small_venues",
+}
 HAZARDS = [
     "消防通道堆放杂物",
     "灭火器过期未更换",
@@ -652,6 +660,9 @@ class _Township:
                     hazard_case_deadline=(
                         inspected + timedelta(days=self.random.choice([7, 15, 30]))
                     ).isoformat(),
+                    # As the form calculates them: the hazard case's title and category.
+                    hazard_case_title=f"{data['place_name']}：发现隐患",
+                    hazard_case_category=HAZARD_CATEGORIES.get(kind, "other"),
                 )
             self.add("place_inspection", unit, "yjb", inspected, **data)
 

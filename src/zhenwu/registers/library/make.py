@@ -142,6 +142,7 @@ class Register:
     points_at: str = ""  # household | member | project | case
     points_at_field: str = ""
     identity: str = ""  # a thing register: the field that numbers each thing (编号)
+    opens_case: str = ""  # a case type code: a record with <code>_case_description opens such a case
     version: str = VERSION
     extra_settings: dict[str, str] = field(default_factory=dict)
 
@@ -175,6 +176,8 @@ class Register:
             ("points_at", self.points_at),
             ("points_at_field", self.points_at_field),
         ]
+        if self.opens_case:
+            rows.append(("opens_case", self.opens_case))
         rows.extend((f"figure:{figure.name}", figure.cell()) for figure in self.figures)
         return rows
 
@@ -1169,6 +1172,12 @@ PROJECT_QUANTITY = Register(
 # ---------------------------------------------------------------------------------------------------
 # 场所安全检查: "检查危化场所xxx家次，排查整改事故隐患xxx项"
 
+HAZARD_CATEGORY = (
+    "if(${place_type} = 'hazchem', 'chemicals', if(${place_type} = 'construction', 'construction', "
+    "if(${place_type} = 'self_built', 'self_built', if(${place_type} = 'crowded' or ${place_type} = 'food', "
+    "'small_venues', 'other'))))"
+)
+
 PLACE_INSPECTION = Register(
     form_id="place_inspection",
     title="场所安全检查记录",
@@ -1176,6 +1185,7 @@ PLACE_INSPECTION = Register(
     summary="每次检查一个场所：类型、检查结果、发现的隐患(发现隐患时平台据 hazard_case_* 字段开立隐患事件)",
     offices=("yjb",),
     writers=(*OFFICE_STAFF, "village_staff", "grid_worker"),
+    opens_case="hazard",
     survey=[
         q("text", "place_name", "场所名称", required=True),
         q("select_one place_type", "place_type", "场所类型", required=True),
@@ -1205,6 +1215,9 @@ PLACE_INSPECTION = Register(
                 constraint_message="整改时限不能早于检查日期",
             ),
             q("image", "hazard_case_photo", "隐患照片"),
+            # The hazard case's title and category (the case engine's 隐患类别), from the place.
+            q("calculate", "hazard_case_title", calculation="concat(${place_name}, '：发现隐患')"),
+            q("calculate", "hazard_case_category", calculation=HAZARD_CATEGORY),
             relevant="${result} = 'hazard'",
         ),
         q("image", "photo", "检查照片"),

@@ -1,0 +1,103 @@
+"""The demo township keeps every library register, with a year of records entered by fitting people."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cast, full_demo_rolled_back
+from zhenwu.households import crypto
+from zhenwu.org.models import OrgKind, Role
+from zhenwu.registers import services
+from zhenwu.registers.demo import LAMP_SHARE
+from zhenwu.registers.library import make
+from zhenwu.registers.library.demo_records import LAMPS
+from zhenwu.registers.models import Register, RegisterRecord, Thing
+
+LIBRARY = sorted(path.stem for path in Path(make.__file__).resolve().parent.glob("*.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def full_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield from full_demo_rolled_back(django_db_blocker)
+
+
+pytestmark = pytest.mark.usefixtures("full_demo")
+
+
+def test_every_library_register_is_loaded_with_records(cast: Cast) -> None:
+    registers = Register.objects.filter(township=cast.township)
+    assert sorted(registers.values_list("form_id", flat=True)) == LIBRARY
+    for register in registers:
+        assert register.records.exists(), register.form_id
+
+
+def test_the_lamps_are_a_share_of_the_corpus_lamps_with_their_status_after_the_patrols(cast: Cast) -> None:
+    lamps = Thing.objects.filter(register__township=cast.township, register__form_id="street_lamp")
+    assert lamps.count() == len(range(0, LAMPS, LAMP_SHARE)) == 211
+    statuses = Counter(lamp.properties.get("status") for lamp in lamps)
+    assert statuses["normal"] > statuses["broken"] > 0
+    # A lamp's status is the one its last patrol or repair saved.
+    lamp = next(lamp for lamp in lamps if lamp.properties.get("status") == "broken")
+    last = lamp.records.filter(register__form_id="lamp_patrol").order_by("entered_at", "pk").last()
+    assert last is not None and last.data["status"] == "broken"
+
+
+def test_patrols_are_entered_by_the_grid_worker_of_the_lamps_grid(cast: Cast) -> None:
+    patrols = RegisterRecord.objects.filter(register__township=cast.township, register__form_id="lamp_patrol")
+    for patrol in patrols.select_related("entered_by", "thing", "unit")[:200]:
+        assert patrol.entered_by.role == Role.GRID_WORKER
+        assert patrol.unit.kind == OrgKind.GRID and patrol.unit == patrol.thing.unit
+        assert patrol.entered_by.org_unit == patrol.unit
+
+
+def test_office_registers_are_entered_by_their_office(cast: Cast) -> None:
+    debts = RegisterRecord.objects.filter(register__township=cast.township, register__form_id="village_debt")
+    offices = {record.entered_by.department.code for record in debts.select_related("entered_by__department")}
+    assert offices == {"czs"}
+
+
+def test_the_records_span_a_year(cast: Cast) -> None:
+    records = RegisterRecord.objects.filter(register__township=cast.township)
+    months = {(at.year, at.month) for at in records.values_list("entered_at", flat=True)}
+    assert len(months) >= 12
+
+
+def test_aid_points_at_households_and_shows_on_their_page(cast: Cast, client: Any) -> None:
+    aid = RegisterRecord.objects.filter(register__form_id="household_aid", household__isnull=False).first()
+    assert aid is not None and aid.household is not None
+    leader = cast.user("leader")
+    assert aid in services.records_pointing_at(leader, aid.household)
+    client.force_login(leader)
+    page = client.get(f"/households/{aid.household_id}/").content.decode()
+    assert f"/registers/records/{aid.pk}/" in page
+    # The recipient's name is personal: the page shows only its masked copy, as households mask names.
+    full = json.loads(crypto.decrypt(aid.personal_cipher))["recipient"]
+    assert aid.data["recipient"] == services.mask(full) != full
+    assert services.mask(full) in page and f"<dd>{full}</dd>" not in page
+
+
+def test_quantities_point_at_projects_and_show_on_their_page(cast: Cast, client: Any) -> None:
+    quantity = RegisterRecord.objects.filter(register__form_id="project_quantity").first()
+    assert quantity is not None and quantity.project_id is not None
+    client.force_login(cast.user("leader"))
+    page = client.get(f"/projects/{quantity.project_id}/").content.decode()
+    assert f"/registers/records/{quantity.pk}/" in page
+
+
+def test_inspections_that_found_hazards_opened_hazard_cases(cast: Cast) -> None:
+    inspections = RegisterRecord.objects.filter(register__form_id="place_inspection")
+    found = inspections.filter(data__result="hazard")
+    assert found.exists()
+    assert found.filter(case__isnull=True).count() == 0
+    assert inspections.exclude(data__result="hazard").filter(case__isnull=False).count() == 0
+    found = found.select_related("case__case_type", "case__org_unit", "unit", "entered_by")
+    assert {record.case.case_type.code for record in found} == {"hazard"}
+    # Inspected on a grid worker's round: the case is in the grid, like the grid's other cases.
+    assert {record.case.org_unit.kind for record in found} == {OrgKind.GRID}
+    assert all(record.entered_by.org_unit == record.unit == record.case.org_unit for record in found)
