@@ -132,11 +132,13 @@ def test_a_thing_list_is_narrowed_by_a_saved_choice_and_words(cast: Cast, client
 
 def test_a_thing_list_is_exported_as_shown(cast: Cast, client: Client) -> None:
     lamp_at(cast, cast.grid0101, "0001")
-    lamp_at(cast, cast.grid0101, "0002", status="broken")
+    broken = lamp_at(cast, cast.grid0101, "0002", status="broken").thing
+    assert broken is not None
     client.force_login(cast.user("admin"))
     rows = exported(client, "lamps", choice="status=broken")
     assert rows[0] == ["名称", "编号", "所属单元", "更新时间", "状态"]
-    assert rows[1:] == [["路灯0002", "0002", cast.grid0101.name, "2026-11-18 10:00", "损坏"]]
+    updated = timezone.localtime(broken.updated_at).strftime("%Y-%m-%d %H:%M")  # Beijing time, as shown
+    assert rows[1:] == [["路灯0002", "0002", cast.grid0101.name, updated, "损坏"]]
 
 
 def test_the_list_and_its_export_take_as_many_queries_for_few_records_as_for_many(
