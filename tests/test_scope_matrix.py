@@ -480,6 +480,18 @@ def spot_at(cast: Cast, unit: OrgUnit) -> Any:
     return reg_services.create_record(reg.admin_of(cast, township), register, values, unit=unit)
 
 
+def _register_page() -> ScopeCase:
+    """A page of a register of the user's township (its form, template, import); a county viewer reads
+    registers and fills none."""
+    return ScopeCase(
+        mode="detail",
+        make=register_at,
+        detail_kwargs=lambda register: {"form_id": register.form_id},
+        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
+        shared_downward=True,
+    )
+
+
 REGISTER_CASES = {
     "registers:register-list": ScopeCase(
         mode="list", make=register_at, appears=lambda body, r: r.title in body, shared_downward=True
@@ -511,21 +523,8 @@ REGISTER_CASES = {
         make=reg.visit_at,
         detail_kwargs=lambda record: {"form_id": record.register.form_id, "pk": record.pk},
     ),
-    # The form of a register of the user's township; a county viewer reads registers and fills none.
-    "registers:record-create": ScopeCase(
-        mode="detail",
-        make=register_at,
-        detail_kwargs=lambda register: {"form_id": register.form_id},
-        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
-        shared_downward=True,
-    ),
-    "registers:record-template": ScopeCase(
-        mode="detail",
-        make=register_at,
-        detail_kwargs=lambda register: {"form_id": register.form_id},
-        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
-        shared_downward=True,
-    ),
+    "registers:record-create": _register_page(),
+    "registers:record-template": _register_page(),
     # The list's export: the record's row starts with its number and unit.
     "registers:record-export": ScopeCase(
         mode="list",
@@ -534,13 +533,7 @@ REGISTER_CASES = {
         appears=lambda body, record: f"{record.pk} {record.unit.name}" in body,
         read=xlsx_text,
     ),
-    "registers:record-import": ScopeCase(
-        mode="detail",
-        make=register_at,
-        detail_kwargs=lambda register: {"form_id": register.form_id},
-        usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
-        shared_downward=True,
-    ),
+    "registers:record-import": _register_page(),
     "registers:record-map": ScopeCase(
         mode="list",
         make=spot_at,
