@@ -284,6 +284,24 @@ def _ready_to_write(report: Report, new: int, dry_run: bool) -> bool:
     return report.ok and not dry_run
 
 
+def _row_household(
+    row: int,
+    cells: dict[str, str],
+    index: str | None,
+    column: str,
+    households: dict[str, Household],
+    members: dict[str, Member],
+    report: Report,
+) -> Household | None:
+    """The household a row names by 户编号 and the identity number in `column` (the head's, for a
+    monitoring identification; any member's, for a grant); None after reporting why."""
+    if _id_fault(row, column, cells[column], report):
+        return None
+    return _household(
+        row, cells["户编号"], index, column, households, members, report, head_only=column == "户主身份证号"
+    )
+
+
 def _identification(
     row: int,
     cells: dict[str, str],
@@ -293,11 +311,7 @@ def _identification(
     report: Report,
 ) -> _Identification | None:
     faults = len(report.errors)
-    household = None
-    if not _id_fault(row, "户主身份证号", cells["户主身份证号"], report):
-        household = _household(
-            row, cells["户编号"], index, "户主身份证号", households, members, report, head_only=True
-        )
+    household = _row_household(row, cells, index, "户主身份证号", households, members, report)
     category = CATEGORIES.get(cells["监测类型"])
     if category is None:
         report.fault(
@@ -421,11 +435,7 @@ def _grant(
     report: Report,
 ) -> _Grant | None:
     faults = len(report.errors)
-    household = None
-    if not _id_fault(row, "身份证号", cells["身份证号"], report):
-        household = _household(
-            row, cells["户编号"], index, "身份证号", households, members, report, head_only=False
-        )
+    household = _row_household(row, cells, index, "身份证号", households, members, report)
     kind = BENEFIT_KINDS.get(cells["救助类型"])
     if kind is None:
         report.fault(
