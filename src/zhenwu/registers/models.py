@@ -109,8 +109,11 @@ class RegisterVersion(models.Model):
         return f"{self.register.title} {self.version}"
 
     def parsed(self) -> Any:
-        """The Definition this version was loaded with, rebuilt from its stored JSON."""
-        return definition_from_json(self.definition)
+        """The Definition this version was loaded with, rebuilt from its stored JSON once per instance: a
+        version never changes once loaded, and an import checks every row against it."""
+        if "_parsed" not in self.__dict__:
+            self.__dict__["_parsed"] = definition_from_json(self.definition)
+        return self.__dict__["_parsed"]
 
 
 class Thing(models.Model):
