@@ -127,7 +127,7 @@ BAD = {
     ),
     "a function XLSForm does not have": (
         lambda s: s["survey"].append(["integer", "x", "X", "", "", "", "foo(.) > 3", ""]),
-        "survey表第7行「constraint」列：表达式“foo(.) > 3”中的函数“foo”不存在或参数个数不对。",
+        "survey表第7行「constraint」列：表达式“foo(.) > 3”中的“foo”不是 XLSForm 可用的函数。",
     ),
     "a conditional required": (
         lambda s: s["survey"].append(["text", "x", "X", "", "${road} != ''"]),

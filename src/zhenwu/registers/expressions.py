@@ -2,12 +2,16 @@
 
 A record is turned into the instance an XForm client would hold — `<data><field>value</field>…</data>`,
 groups nested as in the XForm — and the expression, with each `${name}` replaced by its field's path, is
-evaluated there by elementpath, a maintained XPath engine. The XForm functions XLSForm uses and XPath
-lacks (selected, count-selected, today, regex, if, coalesce, int, …) are registered on the parser.
+parsed by elementpath, a maintained XPath engine, and evaluated there. The values, the operators and the
+XForm function library are XPath 1.0's as the ODK XForms specification extends them (`xpath.py`): a
+comparison with a blank number is false (`${age} > 18` while age is blank), dates compare and count as
+days (`. <= today()`, `${deadline} - ${found_on}`), numbers are doubles.
 
-Two things follow XPath 1.0 and ODK rather than XPath 2.0: a comparison with an empty or non-numeric
-value is false instead of an error (`${age} > 18` while age is blank), and dates compare as dates
-(`. <= today()`), as ODK Collect compares them.
+Before it is parsed, an expression is read once (`_lexed`): every function it calls must be one of the
+XLSForm functions zhenwu evaluates, with the right number of arguments, and is called under zhenwu's
+own prefix; after it is parsed, only XPath 1.0's syntax is allowed (not XPath 2.0's `if … then`,
+`for`, `to`, `eq`, sequences or variables). A definition that breaks either is refused when it is
+loaded, with its sheet, row and column (`expression_error`), so that no grid worker meets it.
 
 Pure: no Django.
 """
@@ -17,34 +21,44 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
-from zoneinfo import ZoneInfo
 
 import elementpath
 from elementpath import XPath2Parser, XPathContext, XPathNode, get_node_tree
-from elementpath.datatypes import AbstractDateTime, UntypedAtomic
+
+from zhenwu.registers import xpath
+from zhenwu.registers.xpath import TIMEZONE, Value
 
 if TYPE_CHECKING:
     from zhenwu.registers.definition import Definition, Field
 
 ROOT = "data"
 XFORMS_NAMESPACE = "urn:zhenwu:xforms"
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 REFERENCE = re.compile(r"\$\{\s*([^}\s]*)\s*\}")
-# String literals are left as written when names are rewritten.
-LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
-# XForm functions whose names XPath 2.0 reserves or defines differently: called under our prefix.
-RENAMED = re.compile(r"(?<![\w:.-])(if|round)\s*\(")
-TODAY_CALL = re.compile(r"(?<![\w:.-])today\s*\(\s*\)")
-RENAMED_TO = {"if": "cond", "round": "round"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-EPOCH = date(1970, 1, 1)
+# The lexemes of an XLSForm expression, enough to tell a function call from a name or an operator.
+LEXEME = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<literal>'[^']*'|"[^"]*")
+      | (?P<reference>\$\{[^}]*\})
+      | (?P<number>\d+(?:\.\d*)?|\.\d+)
+      | (?P<name>[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?)
+      | (?P<symbol>\.\.|//|!=|<=|>=|::|.)""",
+    re.VERBOSE,
+)
+# XPath 1.0's syntax as XForms uses it: what may appear in a parsed expression besides function calls.
+XPATH_1_SYMBOLS = frozenset(
+    (
+        "(name)", "(string)", "(integer)", "(decimal)", ".", "..", "*", "/", "//", "[", "(", "|",
+        "+", "-", "div", "mod", "=", "!=", "<", ">", "<=", ">=", "and", "or",
+    )
+)  # fmt: skip
 
 
 class ExpressionError(Exception):
@@ -246,23 +260,27 @@ class _Record:
         return problem
 
     def evaluate(self, expression: str, current: str | None) -> object:
-        return _python(self._run(expression, current, lambda token, result: result))
+        return _python(self._run(expression, current))
 
     def is_true(self, expression: str, current: str | None) -> bool:
         if not expression.strip():
             return True
-        return bool(self._run(expression, current, lambda token, result: token.boolean_value(result)))
+        return xpath.boolean(_value(self._run(expression, current)))
 
-    def _run(self, expression: str, current: str | None, finish: Any) -> Any:
+    def _run(self, expression: str, current: str | None) -> Any:
         token = _token(expression, self.definition)
         item = self.nodes.get(current) if current else None
-        context = XPathContext(self.tree, item=item, variables={"zhenwu_today": self.today})
+        context = XPathContext(self.tree, item=item)
+        environment = xpath.Environment(self.today, self.definition, self.values, current)
+        reset = xpath.ENVIRONMENT.set(environment)
         try:
-            return finish(token, token.evaluate(context))
+            return token.evaluate(context)
         except elementpath.ElementPathError as error:
             raise ExpressionError(_describe(error, expression)) from None
         except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
             raise ExpressionError(f"表达式“{expression}”无法计算（{error}）。") from None
+        finally:
+            xpath.ENVIRONMENT.reset(reset)
 
     def _default(self, f: Field) -> object:
         from zhenwu.registers.definition import is_dynamic_default
@@ -278,7 +296,7 @@ class _Record:
 def _token(expression: str, definition: Definition) -> Any:
     """The parsed expression; an ExpressionError naming the expression as the admin wrote it."""
     try:
-        return _compiled(_rewritten(expression, definition))
+        return _compiled(_rewritten(expression, definition), expression)
     except elementpath.ElementPathError as error:
         raise ExpressionError(_describe(error, expression)) from None
     except (ValueError, TypeError, RecursionError) as error:
@@ -286,42 +304,108 @@ def _token(expression: str, definition: Definition) -> Any:
 
 
 def _rewritten(expression: str, definition: Definition) -> str:
-    """`${name}` as the field's absolute path; XForm functions XPath 2.0 lacks or reserves, renamed.
-
-    String literals are kept as written.
-    """
+    """`${name}` as the field's absolute path, and every function call under zhenwu's prefix."""
     fields = definition.fields_by_name
-
-    def reference(found: re.Match[str]) -> str:
-        f = fields.get(found.group(1))
+    paths = []
+    for name in REFERENCE.findall(expression):
+        f = fields.get(name)
         if f is None:
-            raise ExpressionError(f"引用的字段“{found.group(1)}”在survey表中不存在。")
-        return f" /{ROOT}/{f.path} "
+            raise ExpressionError(f"引用的字段“{name}”在survey表中不存在。")
+        paths.append((name, f.path))
+    return _lexed(expression, tuple(paths))
 
+
+@lru_cache(maxsize=4096)
+def _lexed(expression: str, paths: tuple[tuple[str, str], ...]) -> str:
+    """The expression rewritten for the parser, read lexeme by lexeme as XPath 1.0 reads it.
+
+    A name followed by `(` is a function call unless it comes right after an operand (then it is an
+    operator: and, or, div, mod). String literals are kept as written.
+    """
+    path_of = dict(paths)
+    lexemes = [(m.lastgroup or "", m.group()) for m in LEXEME.finditer(expression)]
     pieces: list[str] = []
-    position = 0
-    for literal in LITERAL.finditer(expression):
-        pieces.append(_code(expression[position : literal.start()], reference))
-        pieces.append(literal.group(0))
-        position = literal.end()
-    pieces.append(_code(expression[position:], reference))
+    operand = False  # whether the lexeme before ends an operand
+    calls: list[list[Any]] = []  # per open bracket: [function name or "", commas, has content]
+    called = ""  # the function whose `(` comes next
+    for index, (kind, text) in enumerate(lexemes):
+        if kind == "space":
+            pieces.append(text)
+            continue
+        if calls and text not in (")", "]", ","):
+            calls[-1][2] = True
+        if kind == "reference":
+            name = REFERENCE.fullmatch(text)
+            pieces.append(f" /{ROOT}/{path_of[name.group(1)]} " if name else text)
+            operand = True
+        elif kind == "name" and not operand and _next(lexemes, index) == "(":
+            if text not in xpath.LIBRARY:
+                raise ExpressionError(f"表达式“{expression}”中的{xpath.refusal(text)}")
+            pieces.append(f"xf:{_internal(text)}")
+            called, operand = text, False
+        elif kind == "name":
+            # After an operand a name is an operator (and, or, div, mod); otherwise a step of a path.
+            pieces.append(text)
+            operand = not operand
+        else:
+            pieces.append(text)
+            if kind in ("literal", "number") or text in (".", ".."):
+                operand = True
+            elif text in ("(", "["):
+                calls.append([called if text == "(" else "", 0, False])
+                called, operand = "", False
+            elif text in (")", "]"):
+                if calls:
+                    function, commas, content = calls.pop()
+                    problem = xpath.arity_problem(function, commas + 1 if content else 0) if function else ""
+                    if problem:
+                        raise ExpressionError(f"表达式“{expression}”中的{problem}")
+                operand = True
+            elif text == ",":
+                if calls:
+                    calls[-1][1] += 1
+                operand = False
+            elif text == "*":
+                operand = not operand  # after an operand a multiplication, otherwise a wildcard step
+            else:
+                operand = False
     return "".join(pieces)
 
 
-def _code(text: str, reference: Any) -> str:
-    text = REFERENCE.sub(reference, text)
-    text = TODAY_CALL.sub("xf:today($zhenwu_today)", text)
-    return RENAMED.sub(lambda m: "xf:" + RENAMED_TO[m.group(1)] + "(", text)
+def _next(lexemes: list[tuple[str, str]], index: int) -> str:
+    return next((text for kind, text in lexemes[index + 1 :] if kind != "space"), "")
+
+
+def _internal(name: str) -> str:
+    """The name a function is registered under in zhenwu's namespace (XPath 2.0 reserves `if`)."""
+    return {"if": "cond", "jr:choice-name": "choice-name"}.get(name, name)
 
 
 _parse_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4096)
-def _compiled(expression: str) -> Any:
+def _compiled(rewritten: str, expression: str) -> Any:
     """Parsing is not thread-safe (the parser keeps its state), evaluating a parsed expression is."""
     with _parse_lock:
-        return _PARSER.parse(expression)
+        token = _PARSER.parse(rewritten)
+    _check_syntax(token, expression)
+    return token
+
+
+def _check_syntax(token: Any, expression: str) -> None:
+    """XPath 1.0 only: XPath 2.0's constructs would not run on a phone, so they are refused."""
+    if token.symbol == ":" and getattr(token[1], "namespace", None) == XFORMS_NAMESPACE:
+        for argument in token[1]:
+            _check_syntax(argument, expression)
+        return
+    if token.symbol not in XPATH_1_SYMBOLS:
+        if token.symbol in ("(float)", "(double)"):
+            raise ExpressionError(f"表达式“{expression}”使用了 XLSForm 不支持的科学计数法（如 1.5e3）。")
+        shown = token.source if token.symbol == ":" else token.symbol
+        raise ExpressionError(f"表达式“{expression}”使用了 XLSForm 不支持的写法“{shown}”。")
+    for child in token:
+        _check_syntax(child, expression)
 
 
 def _describe(error: Exception, expression: str) -> str:
@@ -335,17 +419,25 @@ def _describe(error: Exception, expression: str) -> str:
     return f"表达式“{expression}”有误：{text}"
 
 
+def _value(result: object) -> Value:
+    """An elementpath result as an XPath 1.0 value: a node-set is the list of its nodes' values."""
+    if isinstance(result, list):
+        if len(result) == 1 and not isinstance(result[0], XPathNode):
+            return _value(result[0])
+        return [str(item.string_value) if isinstance(item, XPathNode) else str(item) for item in result]
+    if isinstance(result, XPathNode):
+        return [str(result.string_value)]
+    if isinstance(result, bool | float | str):
+        return result
+    if isinstance(result, int | Decimal):
+        return float(result)
+    return str(result)
+
+
 def _python(result: object) -> object:
     """An XPath result as a plain Python value: a node-set gives its first node's text."""
-    if isinstance(result, list):
-        if not result:
-            return ""
-        result = result[0]
-    if isinstance(result, XPathNode):
-        return str(result.string_value)
-    if isinstance(result, UntypedAtomic | AbstractDateTime):
-        return str(result)
-    return result
+    value = _value(result)
+    return xpath.string(value) if isinstance(value, list) else value
 
 
 def _today() -> date:
@@ -406,147 +498,65 @@ def _geopoint_problem(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# The XPath parser with the XForm functions
+# The XPath parser: elementpath's, with XPath 1.0's operators and the XForm functions
 
 
-def _strings(value: object) -> str:
-    """XPath string() of an argument as elementpath passes it."""
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    found = _python(value)
-    if isinstance(found, float) and found.is_integer():
-        return str(int(found))
-    return to_text(found)
+def _argument(token: Any, context: Any) -> Value:
+    return _value(token.evaluate(copy(context)))
 
 
-def _number(value: object) -> float:
-    """XPath number(), with an ISO date read as days since 1970 as ODK reads it."""
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    found = _python(value)
-    if isinstance(found, bool):
-        return 1.0 if found else 0.0
-    if isinstance(found, int | float | Decimal):
-        return float(found)
-    text = to_text(found).strip()
-    day = _date(text)
-    if day is not None:
-        return float((day - EPOCH).days)
-    try:
-        return float(text) if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text) else math.nan
-    except ValueError:
-        return math.nan
+def _call(self: Any, context: Any = None) -> Value:
+    """A call of an XForm function: its arguments as XPath 1.0 values (or, for a lazy one, callables)."""
+    if context is None:  # elementpath's static evaluation when parsing: calls wait for a record
+        raise self.missing_context()
+    function: xpath.Function = self.xform_function
+    if function.lazy:
+        thunks = [_thunk(argument, context) for argument in self]
+        return function.callback(*thunks)
+    return function.callback(*(_argument(argument, context) for argument in self))
 
 
-def _selected(values: object, choice: object) -> bool:
-    return _strings(choice).strip() in _strings(values).split()
+def _thunk(token: Any, context: Any) -> Callable[[], Value]:
+    return lambda: _argument(token, context)
 
 
-def _count_selected(values: object) -> int:
-    return len(_strings(values).split())
+def _any(*arguments: Any) -> Any:
+    """What elementpath registers; the token's `evaluate` and `nargs` are then set from the library."""
+    raise NotImplementedError
 
 
-def _regex(value: object, pattern: object) -> bool:
-    try:
-        return re.search(_strings(pattern), _strings(value)) is not None
-    except re.error as error:
-        raise ValueError(f"正则表达式有误：{error}") from None
+def _operator(symbol: str, base: type[Any]) -> type[Any]:
+    """An operator token evaluated on XPath 1.0 values (`xpath.compare`, `xpath.arithmetic`)."""
 
-
-def _if(condition: object, then: object, otherwise: object) -> object:
-    chosen = then if _boolean(condition) else otherwise
-    return _python(chosen[0] if isinstance(chosen, list) and chosen else chosen)
-
-
-def _boolean(value: object) -> bool:
-    if isinstance(value, list):
-        return bool(value)
-    found = _python(value)
-    if isinstance(found, float):
-        return not (found == 0 or math.isnan(found))
-    return bool(found)
-
-
-def _coalesce(first: object, second: object) -> str:
-    text = _strings(first)
-    return text if text else _strings(second)
-
-
-def _int(value: object) -> float:
-    number = _number(value)
-    return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
-
-
-def _round(value: object, digits: object = 0) -> float:
-    number = _number(value)
-    places = int(_number(digits)) if not math.isnan(_number(digits)) else 0
-    if math.isnan(number) or math.isinf(number):
-        return number
-    # Half away from zero, as ODK rounds, not Python's half to even.
-    scale = Decimal(1).scaleb(-places)
-    return float(Decimal(str(number)).quantize(scale, rounding="ROUND_HALF_UP"))
-
-
-def _today_function(today: object) -> str:
-    return _strings(today)
-
-
-def _once(value: object) -> object:
-    return _python(value)
-
-
-def _comparison(symbol: str, base: type[Any]) -> type[Any]:
-    """A comparison token with XPath 1.0's conversions (and dates as ODK compares them)."""
-
-    def evaluate(self: Any, context: Any = None) -> bool:
-        left = list(_atoms(self[0], context))
-        right = list(_atoms(self[1], context))
-        return any(_compare(symbol, a, b) for a in left for b in right)
+    def evaluate(self: Any, context: Any = None) -> Any:
+        if symbol == "*" and len(self) != 2:
+            return base.evaluate(self, context)  # a wildcard step
+        if symbol in ("+", "-") and len(self) == 1:
+            value = xpath.number(_argument(self[0], context))
+            return value if symbol == "+" else -value
+        left = _argument(self[0], context)
+        if symbol == "and":
+            return xpath.boolean(left) and xpath.boolean(_argument(self[1], context))
+        if symbol == "or":
+            return xpath.boolean(left) or xpath.boolean(_argument(self[1], context))
+        right = _argument(self[1], context)
+        if symbol in ("=", "!=", "<", ">", "<=", ">="):
+            return xpath.compare(symbol, left, right)
+        return xpath.arithmetic(symbol, left, right)
 
     return type(f"XForm{base.__name__}", (base,), {"evaluate": evaluate})
 
 
-def _atoms(token: Any, context: Any) -> Iterator[object]:
-    result = token.evaluate(copy(context))
-    items = result if isinstance(result, list) else [result]
-    for item in items:
-        yield _python(item)
-
-
-def _compare(symbol: str, left: object, right: object) -> bool:
-    if symbol in ("=", "!="):
-        if isinstance(left, bool) or isinstance(right, bool):
-            equal = _boolean(left) == _boolean(right)
-        elif _is_number(left) or _is_number(right):
-            equal = _number(left) == _number(right)
-        else:
-            equal = to_text(left) == to_text(right)
-        return equal if symbol == "=" else not equal
-    a, b = _number(left), _number(right)
-    if math.isnan(a) or math.isnan(b):
-        return False
-    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[symbol]
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
 def _make_parser() -> XPath2Parser:
-    parser = XPath2Parser(
-        compatibility_mode=True, namespaces={"xf": XFORMS_NAMESPACE, "jr": "http://openrosa.org/javarosa"}
-    )
-    parser.external_function(_selected, name="selected")
-    parser.external_function(_count_selected, name="count-selected")
-    parser.external_function(_regex, name="regex")
-    parser.external_function(_coalesce, name="coalesce")
-    parser.external_function(_int, name="int")
-    parser.external_function(_once, name="once")
-    parser.external_function(_if, name="cond", prefix="xf")
-    parser.external_function(_round, name="round", prefix="xf")
-    parser.external_function(_today_function, name="today", prefix="xf")
-    for symbol in ("=", "!=", "<", ">", "<=", ">="):
-        parser.symbol_table[symbol] = _comparison(symbol, parser.symbol_table[symbol])
+    parser = XPath2Parser(compatibility_mode=True, namespaces={"xf": XFORMS_NAMESPACE})
+    for name, function in xpath.LIBRARY.items():
+        token_class = parser.external_function(_any, name=_internal(name), prefix="xf")
+        token_class.evaluate = _call  # type: ignore[method-assign,assignment]
+        token_class.xform_function = function  # type: ignore[attr-defined]
+        least, most = function.least, function.most
+        token_class.nargs = least if least == most else (least, most)
+    for symbol in ("=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "div", "mod", "and", "or"):
+        parser.symbol_table[symbol] = _operator(symbol, parser.symbol_table[symbol])
     return parser
 
 
