@@ -470,6 +470,13 @@ def thing_at(cast: Cast, unit: OrgUnit) -> Thing:
     return thing
 
 
+def nameable_thing_at(cast: Cast, unit: OrgUnit) -> Thing:
+    """A lamp at `unit` that its township's patrols may name (the patrol form's search box)."""
+    thing = thing_at(cast, unit)
+    reg.register_in(cast, thing.register.township, reg_books.patrols())
+    return thing
+
+
 def spot_at(cast: Cast, unit: OrgUnit) -> Any:
     """A record with a place, for the register's map."""
     township = unit.township() or cast.township
@@ -534,6 +541,14 @@ REGISTER_CASES = {
         read=xlsx_text,
     ),
     "registers:record-import": _register_page(),
+    # The patrol form's search box: the lamp found by its number, or not at all.
+    "registers:thing-search": ScopeCase(
+        mode="list",
+        make=nameable_thing_at,
+        list_kwargs=lambda thing: {"form_id": "lamp_patrols"},
+        list_query=lambda thing: f"q={thing.identity}",
+        appears=lambda body, thing: str(thing.key) in body,
+    ),
     "registers:record-map": ScopeCase(
         mode="list",
         make=spot_at,

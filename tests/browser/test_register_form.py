@@ -76,3 +76,53 @@ def test_a_grid_worker_fills_a_register_form_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "register-list-filtered-390.png"), full_page=True)
     context.close()
+
+
+def test_a_grid_worker_picks_a_lamp_by_part_of_its_number_on_a_phone(
+    cast: Cast, live_server: Any, browser: Any
+) -> None:
+    """Among many lamps, wangge01 types part of a number, picks the lamp from the matches and marks it
+    broken; a lamp of another grid is never offered."""
+    from playwright.sync_api import expect
+
+    from tests.registers.books import patrols
+    from tests.registers.helpers import lamp_at, register_in
+
+    lamps = {
+        number: lamp_at(cast, cast.grid0101, number).thing for number in ("0121", "0122", "0123", "0456")
+    }
+    lamp_at(cast, cast.grid0102, "0124")  # another grid's
+    register_in(cast, cast.township, patrols())
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server.url, "wangge01", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/registers/lamp_patrols/new/")
+
+    box = page.locator("input[name=lamp]")
+    box.click()
+    box.press_sequentially("012", delay=50)
+    options = page.locator(".thing-choices [role=option]")
+    expect(options).to_have_count(3)  # the matches of "012", after those of the empty box
+    assert options.all_inner_texts() == [
+        f"路灯0121（0121）\n{cast.grid0101.name}",
+        f"路灯0122（0122）\n{cast.grid0101.name}",
+        f"路灯0123（0123）\n{cast.grid0101.name}",
+    ]
+    page.screenshot(path=str(ARTIFACTS / "register-thing-picker-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    options.nth(2).click()
+    assert box.input_value() == "0123" and page.locator(".thing-choices").is_hidden()
+    assert "已选：路灯0123（0123）" in page.locator(".thing-status").inner_text()
+    page.get_by_text("损坏", exact=True).click()
+    page.screenshot(path=str(ARTIFACTS / "register-thing-picked-390.png"), full_page=True)
+
+    page.click("#record-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "已保存" in page.content()
+    chosen = lamps["0123"]
+    assert chosen is not None
+    chosen.refresh_from_db()
+    assert chosen.properties["status"] == "broken"
+    assert all(t is not None and t.properties["status"] == "normal" for n, t in lamps.items() if n != "0123")
+    context.close()

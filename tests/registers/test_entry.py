@@ -200,8 +200,7 @@ def test_an_activity_names_a_thing_the_user_may_see(cast: Cast, client: Client) 
     register_in(cast, cast.township, patrols())
     client.force_login(cast.user("wangge01"))
     page = client.get(new_url("lamp_patrols") + f"?thing={mine.thing.pk}").content.decode()
-    assert "路灯0001（0001）" in page and "路灯0002" not in page
-    assert f'value="{mine.thing.key}" selected' in page
+    assert 'value="0001"' in page and "路灯0002" not in page  # a search box (test_thing_picker.py)
     assert client.get(new_url("lamp_patrols") + f"?thing={other.thing.pk}").status_code == 404
     response = client.post(new_url("lamp_patrols"), {"lamp": str(mine.thing.key), "status": "broken"})
     assert response.status_code == 302

@@ -151,20 +151,20 @@ def record_form(
     definition: Definition,
     *,
     units: list[OrgUnit],
-    things: list[Thing] | None = None,
+    thing_search: str = "",
     data: Any = None,
     files: Any = None,
     initial: dict[str, Any] | None = None,
 ) -> RecordForm:
     """The form of `definition`; `units` are those the user may enter for (a choice when more than one),
-    `things` those an activity's entity field may name."""
+    `thing_search` the URL where an activity's entity field looks up the things it may name."""
     built: dict[str, forms.Field] = {}
     if len(units) > 1:
         built[UNIT_FIELD] = forms.ChoiceField(
             label="所属单元", choices=[(str(u.pk), u.name) for u in units], required=True
         )
     for item in definition.fields:
-        made = _form_field(definition, item, things)
+        made = _form_field(definition, item, thing_search)
         if made is not None:
             built[item.name] = made
     form = RecordForm(data=data, files=files, initial=initial)
@@ -176,13 +176,16 @@ def record_form(
     return form
 
 
-def _form_field(definition: Definition, item: Field, things: list[Thing] | None) -> forms.Field | None:
+def _form_field(definition: Definition, item: Field, thing_search: str) -> forms.Field | None:
     if item.type in ("note", "calculate") or item.read_only:
         return None
     common: dict[str, Any] = {"label": item.label or item.name, "help_text": item.hint, "required": False}
-    if definition.kind == "activity" and item.name == definition.entity_id_field and things is not None:
-        named = [("", "请选择")] + [(str(t.key), _thing_choice(t)) for t in things]
-        made: forms.Field = forms.ChoiceField(choices=named, **common)
+    if definition.kind == "activity" and item.name == definition.entity_id_field and thing_search:
+        # A search box (static/registers/picker.js), not a list of every thing: a township has 1,055 lamps.
+        # Without JavaScript the exact 编号 typed here names the thing (services._target_thing).
+        made: forms.Field = forms.CharField(
+            max_length=200, widget=forms.TextInput(attrs=_picker(thing_search)), **common
+        )
     elif item.type == "select_one":
         choices = [(c.name, c.label or c.name) for c in item.choices]
         if len(choices) <= BUTTONS_UP_TO:
@@ -217,7 +220,20 @@ def _form_field(definition: Definition, item: Field, things: list[Thing] | None)
     return made
 
 
-def _thing_choice(thing: Thing) -> str:
+def _picker(thing_search: str) -> dict[str, str]:
+    return {
+        "data-thing-search": thing_search,
+        "autocomplete": "off",
+        "spellcheck": "false",
+        "placeholder": "输入编号或名称查找",
+        "role": "combobox",
+        "aria-autocomplete": "list",
+        "aria-expanded": "false",
+    }
+
+
+def thing_text(thing: Thing) -> str:
+    """How a thing is shown among the choices: its name and 编号."""
     return f"{thing.label}（{thing.identity}）" if thing.identity else thing.label
 
 

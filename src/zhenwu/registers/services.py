@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from zhenwu.activity.services import acting_as
@@ -32,6 +32,8 @@ from .stored import definition_to_json
 
 # Path segments the register pages use for themselves: a register cannot be named like them.
 RESERVED_FORM_IDS = {"load", "records", "things", "device"}
+# The things an entity field's search box offers for what was typed: enough to pick from on a phone.
+THINGS_SHOWN = 20
 
 
 # --- who may read and write ------------------------------------------------------------------------
@@ -303,9 +305,7 @@ def _target_thing(user: Any, register: Register, definition: Any, data: dict[str
     field = definition.entity_id_field
     if definition.kind != "activity" or not field or not data.get(field):
         return None
-    things = scope.scoped(user, Thing.objects.filter(register__township=register.township))
-    if definition.entity_list:
-        things = things.filter(register__form_id=definition.entity_list)
+    things = nameable_things(user, register, definition)
     named = str(data[field]).strip()
     try:
         thing = things.filter(key=named.removeprefix("uuid:")).first()
@@ -313,7 +313,7 @@ def _target_thing(user: Any, register: Register, definition: Any, data: dict[str
         thing = None  # not a uuid: the thing's own number (编号), as a clerk writes it
     if thing is None:
         thing = things.filter(identity=named).exclude(identity="").first()
-    if thing is None or not may_read(user, thing.register):
+    if thing is None:
         raise ValidationError({field: "所选对象不存在或无权查看。"})
     return thing
 
@@ -434,6 +434,34 @@ def things_for(user: Any, register: Register) -> QuerySet[Thing]:
     if not may_read(user, register):
         return Thing.objects.none()
     return scope.scoped(user, register.things.select_related("unit"))
+
+
+def nameable_things(user: Any, register: Register, definition: Any) -> QuerySet[Thing]:
+    """The things an activity's entity field may name: of the thing register its entities sheet names in
+    the activity's township, which the user may read, in the user's scope."""
+    if definition.kind != "activity" or not definition.entity_id_field:
+        return Thing.objects.none()
+    registers = Register.objects.filter(township=register.township)
+    if definition.entity_list:
+        registers = registers.filter(form_id=definition.entity_list)
+    readable = [found.pk for found in registers.select_related("township") if may_read(user, found)]
+    return scope.scoped(user, Thing.objects.filter(register__in=readable))
+
+
+def things_matching(user: Any, register: Register, definition: Any, typed: str) -> list[Thing]:
+    """The choices of the entity field's search box for what was typed: things whose 编号 or name holds
+    it, the exact 编号 first, then 编号 starting with it, then by 编号 and name; at most THINGS_SHOWN."""
+    typed = typed.strip()[:100]
+    things = nameable_things(user, register, definition).select_related("unit")
+    if not typed:
+        return list(things.order_by("identity", "label", "pk")[:THINGS_SHOWN])
+    rank = Case(
+        When(identity=typed, then=Value(0)),
+        When(identity__startswith=typed, then=Value(1)),
+        default=Value(2),
+    )
+    matching = things.filter(Q(identity__icontains=typed) | Q(label__icontains=typed)).annotate(rank=rank)
+    return list(matching.order_by("rank", "identity", "label", "pk")[:THINGS_SHOWN])
 
 
 def thing_timeline(user: Any, thing: Thing) -> list[RegisterRecord]:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<str:form_id>/import/", views.record_import, name="record-import"),
     path("<str:form_id>/export.xlsx", views.record_export, name="record-export"),
     path("<str:form_id>/map/", views.record_map, name="record-map"),
+    path("<str:form_id>/things.json", views.thing_search, name="thing-search"),
     path("<str:form_id>/", views.record_list, name="record-list"),
 ]

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -185,18 +185,17 @@ def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
     version = register.current_version
     assert version is not None
     definition = version.parsed()
-    things = entry_things(request, register, definition)
     initial = {}
     chosen = request.GET.get("thing", "")
-    if things is not None and chosen.isdigit():
-        picked = next((t for t in things if t.pk == int(chosen)), None)
+    if definition.kind == "activity" and definition.entity_id_field and chosen.isdigit():
+        picked = services.nameable_things(request.user, register, definition).filter(pk=int(chosen)).first()
         if picked is None:
             raise Http404(NOT_FOUND)
-        initial[definition.entity_id_field] = str(picked.key)
+        initial[definition.entity_id_field] = picked.identity or str(picked.key)
     form = entry.record_form(
         definition,
         units=services.entry_units(request.user, register),
-        things=things,
+        thing_search=reverse("registers:thing-search", kwargs={"form_id": register.form_id}),
         data=request.POST if request.method == "POST" else None,
         files=request.FILES if request.method == "POST" else None,
         initial=initial,
@@ -213,20 +212,38 @@ def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
         else:
             messages.success(request, f"已保存“{register.title}”记录 #{record.pk}。")
             return redirect("registers:record-detail", pk=record.pk)
-    context = {"register": register, "form": form, "sections": entry.sections(form), "query": _query(request)}
+    context = {
+        "register": register,
+        "form": form,
+        "sections": entry.sections(form),
+        "query": _query(request),
+        "picker": definition.kind == "activity" and bool(definition.entity_id_field),
+    }
     return render(request, "registers/record_form.html", context)
 
 
-def entry_things(request: HttpRequest, register: Register, definition: spec.Definition) -> list[Thing] | None:
-    """The things an activity's entity field may name: those of its list the user may see."""
-    if definition.kind != "activity" or not definition.entity_id_field:
-        return None
-    things = scope.scoped(request.user, Thing.objects.filter(register__township=register.township))
-    if definition.entity_list:
-        things = things.filter(register__form_id=definition.entity_list)
-    readable = [t for t in things.select_related("register").order_by("label", "identity", "pk")]
-    seen = {t.register_id: services.may_read(request.user, t.register) for t in readable}
-    return [t for t in readable if seen[t.register_id]]
+@login_required
+def thing_search(request: HttpRequest, form_id: str) -> JsonResponse:
+    """The things an activity's entity field may name that match what was typed (`?q=`), for its search
+    box: at most THINGS_SHOWN, in the user's scope; 404 for a register the user may not read or that
+    names no thing."""
+    register = _register_or_404(request, form_id)
+    version = register.current_version
+    definition = version.parsed() if version is not None else None
+    if definition is None or definition.kind != "activity" or not definition.entity_id_field:
+        raise Http404(NOT_FOUND)
+    found = services.things_matching(request.user, register, definition, request.GET.get("q", ""))
+    things = [
+        {
+            "key": str(thing.key),
+            "identity": thing.identity,
+            "label": thing.label,
+            "unit": thing.unit.name,
+            "text": entry.thing_text(thing),
+        }
+        for thing in found
+    ]
+    return JsonResponse({"things": things}, json_dumps_params={"ensure_ascii": False})
 
 
 def _query(request: HttpRequest) -> str:
