@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import Cast, full_demo_rolled_back
 from zhenwu.households import crypto
@@ -101,3 +103,32 @@ def test_inspections_that_found_hazards_opened_hazard_cases(cast: Cast) -> None:
     # Inspected on a grid worker's round: the case is in the grid, like the grid's other cases.
     assert {record.case.org_unit.kind for record in found} == {OrgKind.GRID}
     assert all(record.entered_by.org_unit == record.unit == record.case.org_unit for record in found)
+
+
+def test_hazard_cases_are_received_on_the_day_of_their_inspection_and_have_lived_since(cast: Cast) -> None:
+    """The demo's inspections span a year: their hazard cases too, each received on its inspection's
+    day, due on the deadline the inspection set, and as far along as its age makes likely."""
+    found = RegisterRecord.objects.filter(register__form_id="place_inspection", case__isnull=False)
+    now = timezone.now()
+    states: Counter[str] = Counter()
+    for record in found.select_related("case"):
+        case = record.case
+        assert case is not None
+        inspected = date.fromisoformat(record.data["inspect_date"])
+        assert timezone.localdate(case.received_at) == inspected == timezone.localdate(record.entered_at)
+        assert case.received_at <= now
+        assert case.deadline is not None
+        assert timezone.localdate(case.deadline) == date.fromisoformat(record.data["hazard_case_deadline"])
+        events = list(case.events.order_by("at", "pk"))
+        assert events[0].action == "report" and events[0].at == case.received_at
+        assert events[0].actor == record.entered_by  # the worker's own report, moved to its day
+        assert all(event.at <= now for event in events)
+        assert events[-1].to_state == case.state
+        for moment in (case.accepted_at, case.resolved_at, case.verified_at):
+            assert moment is None or case.received_at <= moment <= now
+        states[case.state] += 1
+    months = {timezone.localdate(r.case.received_at).replace(day=1) for r in found.select_related("case")}
+    assert len(months) >= 10  # a year of inspections, not all in this month
+    # Most of a year's hazards are long rectified and checked; some are still being handled.
+    assert states["verified"] > len(found) / 2
+    assert states["reported"] + states["accepted"] + states["assigned"] + states["in_progress"] > 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -65,6 +67,22 @@ def test_a_hazard_found_opens_a_hazard_case_in_the_records_unit(
     assert case.deadline is not None and case.deadline.date() == date(2026, 11, 28)
     assert case.source == f"场所安全检查记录#{record.pk}"
     assert services.records_pointing_at(worker, case) == [record]
+
+
+def test_a_live_inspection_entered_a_day_later_opens_its_case_when_it_is_entered(
+    cast: Cast, types: dict[str, CaseType], time_machine: Any
+) -> None:
+    """The case engine's clock starts when the hazard reaches it: a live record's case is received at
+    its entry, not back-dated to the inspection's day (only the demo's loader dates its cases back)."""
+    entered = datetime(2026, 11, 18, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    time_machine.move_to(entered, tick=False)
+    record = services.create_record(
+        cast.user("wangge01"), inspections(cast), inspection(inspect_date="2026-11-16"), unit=cast.grid0101
+    )
+    case = record.case
+    assert case is not None and case.received_at == entered
+    assert case.deadline is not None and case.deadline.date() == date(2026, 11, 28)
+    assert [event.at for event in case.events.all()] == [entered] and case.state == "reported"
 
 
 def test_an_inspection_without_a_hazard_opens_no_case(cast: Cast, types: dict[str, CaseType]) -> None:

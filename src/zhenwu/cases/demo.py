@@ -306,6 +306,40 @@ def _events(ctx: Ctx, case: Case) -> list[CaseEvent]:
     return events
 
 
+# --- cases another app's demo opened ---------------------------------------------------------------
+
+SETTLED_FIELDS = (
+    "state", "accepted_at", "resolved_at", "verified_at", "resolution", "level", "handling_unit",
+    "handling_department",
+)  # fmt: skip
+
+
+def settle_opened(cases: list[Case], rng: random.Random) -> None:
+    """Cases another app's demo opened through `create_case` as received on past days (the registers
+    demo's inspections that found a hazard): each moved along its life as far as its age makes likely,
+    with its events after the report, as this demo's own cases are. A loader's doing, not a user's: no
+    log line."""
+    if not cases:
+        return
+    now = timezone.now()
+    township = cases[0].org_unit.township() or cases[0].org_unit
+    ctx = Ctx(
+        rng=rng,
+        now=now,
+        calendar=work_calendar(timezone.localdate(now), timezone.localdate(now)),
+        grids=[],
+        grid_weights=[],
+        township=township,
+        departments={d.code: d for d in Department.objects.filter(township=township)},
+    )
+    events = []
+    for case in cases:
+        _settle(ctx, case)
+        Case.objects.filter(pk=case.pk).update(**{name: getattr(case, name) for name in SETTLED_FIELDS})
+        events.extend(_events(ctx, case)[1:])  # the report is the case's own first event
+    CaseEvent.objects.bulk_create(events, batch_size=1000)
+
+
 def _grid_workers(ctx: Ctx) -> dict[int, User]:
     workers = {u.org_unit_id: u for u in User.objects.filter(role=Role.GRID_WORKER, org_unit__in=ctx.grids)}
     for grid in ctx.grids:

@@ -9,12 +9,15 @@ user who entered the record, from the record's `<code>_case_*` fields:
     <code>_case_description  the case's content
     <code>_case_deadline     a date: the case's deadline in days from today (else the type's own)
 
-The record keeps the case (`RegisterRecord.case`); the case's source names the record.
+The record keeps the case (`RegisterRecord.case`); the case's source names the record. A live record's
+case is received when the record is entered: the case engine's clock starts when the hazard reaches it.
+Only a loader of records of past days (the demo's year of inspections) gives the time its record was
+made, and the case is received then, its deadline counted from that day.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,12 +28,15 @@ from .models import RegisterRecord
 TITLE_LENGTH = 80  # Case.title
 
 
-def open_case(user: Any, record: RegisterRecord, definition: Any) -> None:
-    """Open the record's case when its definition asks for one and the record found something."""
+def open_case(
+    user: Any, record: RegisterRecord, definition: Any, received_at: datetime | None = None
+) -> None:
+    """Open the record's case when its definition asks for one and the record found something; it is
+    received now, or at `received_at` for a record of a past day."""
     code = definition.opens_case
     if not code:
         return
-    values = {key.removeprefix(f"{code}_case_"): value for key, value in record.data.items()}
+    values = _case_values(record, code)
     description = str(values.get("description") or "").strip()
     if not description:
         return
@@ -47,8 +53,9 @@ def open_case(user: Any, record: RegisterRecord, definition: Any) -> None:
         title=title[:TITLE_LENGTH],
         description=description,
         org_unit=record.unit,
-        deadline_days=_days_until(values.get("deadline")),
+        deadline_days=_days_until(values.get("deadline"), timezone.localdate(received_at)),
         source=f"{record.register.title[:30]}#{record.pk}",
+        received_at=received_at,
     )
     record.case = case
     record.save(update_fields=["case"])
@@ -65,10 +72,14 @@ def _category(case_type: Any, code: str) -> Any:
     return found
 
 
-def _days_until(deadline: Any) -> int | None:
-    """The days from today to the deadline the record set; none (the type's own) when unset or past."""
+def _case_values(record: RegisterRecord, code: str) -> dict[str, Any]:
+    return {key.removeprefix(f"{code}_case_"): value for key, value in record.data.items()}
+
+
+def _days_until(deadline: Any, day: date) -> int | None:
+    """The days from `day` to the deadline the record set; none (the type's own) when unset or past."""
     try:
-        days = (date.fromisoformat(str(deadline)) - timezone.localdate()).days
+        days = (date.fromisoformat(str(deadline)) - day).days
     except ValueError:
         return None
     return days if days > 0 else None

@@ -4,13 +4,16 @@ Definitions go through `services.load_definition` and every record through `serv
 (all the server's checks), entered by the account that would enter it: a grid worker for a patrol of a
 thing in their grid, the keeping office's staff for the rest. The things patrolled by grid workers
 (lamps, waters, plots) belong to a grid of their village so that its worker may see them. Each record's
-entry time is then set to the day it was made, so that the figures per month show a year.
+entry time is then set to the day it was made, so that the figures per month show a year; a case a
+record opens (an inspection's hazard) is received on that day, due on the deadline the record set, and
+then moved along its life as far as its age makes likely.
 Idempotent: a township that has register records is left as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ LAMP_SHARE = 5
 # Registers a grid worker fills on their round (a place inspected in the grid): entered in a grid of the
 # record's village; a hazard found so opens its case in that grid, as the grid's cases are.
 GRID_ROUNDS = {"place_inspection": "place_name"}
+CASES_SEED = 20261118  # how far along each case an inspection opened has come: the same every load
 HOUSEHOLDS_PER_VILLAGE = 6  # aid and poverty profiles for a few households of each village
 PROJECTS = 12
 
@@ -178,9 +182,12 @@ def _enter(
                 unit = thing_grid.get((entity_list, record.thing), unit)
                 user = cast.worker(unit) if unit.kind == OrgKind.GRID else user
             with transaction.atomic():
-                entered = services.create_record(user, register, record.data, unit=unit)
+                entered = services.create_record(
+                    user, register, record.data, unit=unit, case_received_at=_made_at(record.made_on)
+                )
             made.append((entered.pk, record.made_on))
     _date_entries(made)
+    _settle_cases(township)
 
 
 def _entity_list(register: Register) -> str:
@@ -204,6 +211,21 @@ def _project_office_user(cast: _Cast, register: Register, record: DemoRecord) ->
     if office is None:
         return cast.admin
     return cast.staff(office.code) if office.code in register.offices else cast.admin
+
+
+def _settle_cases(township: OrgUnit) -> None:
+    """The cases the records opened, received on their records' days, moved along their lives as far as
+    their age makes likely (`cases.demo.settle_opened`): a year's hazards are mostly rectified."""
+    from zhenwu.cases import demo as cases_demo
+
+    records = RegisterRecord.objects.filter(register__township=township, case__isnull=False)
+    opened = records.select_related("case__case_type", "case__org_unit", "case__handling_unit").order_by("pk")
+    cases_demo.settle_opened([record.case for record in opened if record.case], random.Random(CASES_SEED))
+
+
+def _made_at(day: Any) -> datetime:
+    """When a record of `day` was made: at ten in the morning, as its entry is dated; not after now."""
+    return min(datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()), timezone.now())
 
 
 def _date_entries(made: list[tuple[int, Any]]) -> None:

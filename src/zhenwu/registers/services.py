@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -189,9 +189,13 @@ def create_record(
     instance_id: str | None = None,
     version: RegisterVersion | None = None,
     points_at: models.Model | int | None = None,
+    case_received_at: datetime | None = None,
 ) -> RegisterRecord:
     """Check one filled form on the server and keep it; a thing register's record makes its thing, an
-    activity's record updates the thing it names. The same instance_id twice returns the first record."""
+    activity's record updates the thing it names. The same instance_id twice returns the first record.
+
+    A case the record opens (casework) is received now; a loader of records of past days (the demo)
+    gives `case_received_at`, the time its record was made."""
     if instance_id and (len(instance_id) > 64 or not instance_id.isprintable()):
         raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
     if not may_write(user, register):
@@ -232,7 +236,7 @@ def create_record(
         with transaction.atomic(), acting_as(user if user.pk else None):
             record.save()
             _update_things(record, register, definition, today)
-            casework.open_case(user, record, definition)
+            casework.open_case(user, record, definition, received_at=case_received_at)
     except IntegrityError:
         # Two submissions of one form at once: the first one stored wins, the second is that one.
         found = RegisterRecord.objects.filter(instance_id=record.instance_id).first()
