@@ -1,0 +1,146 @@
+"""Where a register's photos are kept, and which of them a record may show.
+
+A photo is stored once and its storage path is the value of the record's image field:
+
+    registers/<form_id>/<new name>.jpg               entered in the browser (entry.store_photos)
+    registers/<form_id>/<instance>/<Collect's name>  sent by ODK Collect (openrosa_views), <instance> the
+                                                     record's instanceID
+    registers/pending/<user>/<instance>/<name>       a part of a split submission, kept until its last
+                                                     part comes
+
+The REST API and the Excel import take an image field's value as text, so a value is not trusted to name a
+file of this record: a record shows only a path of the shapes above, in its own register's folder (and for
+Collect's shape, in a folder of its own instance), and only a file that reads as a JPEG or PNG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from PIL import Image
+
+from zhenwu.cases.services import validate_photo
+
+from .models import RegisterRecord
+
+MEDIA_DIR = "registers"
+PENDING_DIR = f"{MEDIA_DIR}/pending"
+THUMBNAIL_PIXELS = 320  # the longer side of a thumbnail: a timeline of photos stays light on a phone
+
+
+def instance_folder(instance_id: str) -> str:
+    """The folder Collect's photos of one instance are kept in."""
+    return default_storage.get_valid_name(instance_id.removeprefix("uuid:"))
+
+
+def pending_name(user_pk: int, instance_id: str, file_name: str) -> str:
+    """Where a photo of a split submission's earlier part waits for the last part."""
+    name = default_storage.get_valid_name(file_name)
+    return f"{PENDING_DIR}/{user_pk}/{instance_folder(instance_id)}/{name}"
+
+
+# --- a record's photos -----------------------------------------------------------------------------
+
+
+def image_fields(record: RegisterRecord) -> dict[str, Any]:
+    """The image fields of the version that made the record, by name."""
+    return {field.name: field for field in record.version.parsed().fields if field.type == "image"}
+
+
+def photo_path(record: RegisterRecord, field_name: str, instance_ids: Iterable[str] = ()) -> str | None:
+    """The stored photo of one image field of the record, or None: not an image field of its version, no
+    photo, or a value that does not name a file of this record. `instance_ids` are the ids the record was
+    known by before an edit (Collect's photos kept from an earlier version lie in their folders)."""
+    if field_name not in image_fields(record):
+        return None
+    value = record.data.get(field_name)
+    if not isinstance(value, str) or not value:
+        return None
+    parts = value.split("/")
+    if any(part in ("", ".", "..") or "\\" in part for part in parts):
+        return None
+    if parts[:2] != [MEDIA_DIR, record.register.form_id] or len(parts) not in (3, 4):
+        return None
+    if len(parts) == 4:
+        folders = {instance_folder(i) for i in (record.instance_id, *instance_ids)}
+        if parts[2] not in folders:
+            return None
+    return value
+
+
+def open_photo(path: str) -> tuple[File[Any], str] | None:
+    """The stored file and its content type (read from its content), or None when it is missing or is not
+    a JPEG or PNG (whatever its name says)."""
+    try:
+        if not default_storage.exists(path):
+            return None
+        photo = default_storage.open(path, "rb")
+    except (OSError, SuspiciousFileOperation):
+        return None
+    try:
+        content_type = validate_photo(photo)  # type: ignore[arg-type]
+    except ValidationError:
+        photo.close()
+        return None
+    return photo, content_type
+
+
+def thumbnail(photo: File[Any], content_type: str) -> bytes:
+    """A copy at most THUMBNAIL_PIXELS on its longer side, in the photo's own format. A JPEG is decoded at
+    a reduced scale (draft), so a phone camera's photo costs little to shrink."""
+    with Image.open(photo) as image:
+        image.draft("RGB", (THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+        image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+        out = BytesIO()
+        if content_type == "image/png":
+            image.save(out, "PNG", optimize=True)
+        else:
+            image.convert("RGB").save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One value of a record as a page shows it; `photo` is the URL of the photo the value is."""
+
+    name: str
+    label: str
+    value: Any
+    photo: str = ""
+
+
+def photo_url(record: RegisterRecord, field_name: str) -> str:
+    return reverse("registers:record-photo", kwargs={"pk": record.pk, "field": field_name})
+
+
+def with_photos(record: RegisterRecord, values: Iterable[Any]) -> list[Shown]:
+    """A record's shown values (services.shown_values), an image field's value as its photo's URL."""
+    images = image_fields(record)
+    return [
+        Shown(v.name, v.label, v.value, photo_url(record, v.name) if v.name in images and v.value else "")
+        for v in values
+    ]
+
+
+def properties_with_photos(
+    properties: Iterable[Any], timeline: Iterable[tuple[RegisterRecord, list[Shown]]]
+) -> list[Shown]:
+    """A thing's properties, a property holding the photo of one of its records shown as that photo (the
+    records are those of the timeline, which the user may read)."""
+    urls = {
+        record.data.get(shown.name): shown.photo
+        for record, values in timeline
+        for shown in values
+        if shown.photo
+    }
+    return [
+        Shown(p.name, p.label, p.value, urls.get(p.value, "") if isinstance(p.value, str) else "")
+        for p in properties
+    ]
