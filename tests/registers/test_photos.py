@@ -137,6 +137,8 @@ def test_only_a_photo_kept_in_the_registers_own_folder_is_served(cast: Cast, cli
     other = stored("another_register", jpeg())
     case_photo = default_storage.save("cases/2026/11/secret.jpg", ContentFile(jpeg()))
     default_storage.save("registers/pending/7/abc/1.jpg", ContentFile(jpeg()))
+    # Collect's shape, in the folder of another record's instance.
+    another_instance = stored("lamp_patrol", jpeg(), "0b7d2a10-1111-4c3a-8e7f-000000000002/1.jpg")
     client.force_login(cast.user("admin"))
 
     for path in (
@@ -145,6 +147,7 @@ def test_only_a_photo_kept_in_the_registers_own_folder_is_served(cast: Cast, cli
         "registers/lamp_patrol/../pending/7/abc/1.jpg",
         "registers/lamp_patrol/../../cases/2026/11/secret.jpg",
         "/registers/lamp_patrol/" + other.rsplit("/", 1)[1],
+        another_instance,
     ):
         record = patrol_with_photo(cast, cast.grid0101, path)
         assert client.get(photo_url(record)).status_code == 404, path

@@ -4,7 +4,8 @@ A photo is stored once and its storage path is the value of the record's image f
 
     registers/<form_id>/<new name>.jpg               entered in the browser (entry.store_photos)
     registers/<form_id>/<instance>/<Collect's name>  sent by ODK Collect (openrosa_views), <instance> the
-                                                     record's instanceID
+                                                     record's instanceID (or an earlier one, when an edit
+                                                     did not send the photo again)
     registers/pending/<user>/<instance>/<name>       a part of a split submission, kept until its last
                                                      part comes
 
@@ -54,10 +55,9 @@ def image_fields(record: RegisterRecord) -> dict[str, Any]:
     return {field.name: field for field in record.version.parsed().fields if field.type == "image"}
 
 
-def photo_path(record: RegisterRecord, field_name: str, instance_ids: Iterable[str] = ()) -> str | None:
+def photo_path(record: RegisterRecord, field_name: str) -> str | None:
     """The stored photo of one image field of the record, or None: not an image field of its version, no
-    photo, or a value that does not name a file of this record. `instance_ids` are the ids the record was
-    known by before an edit (Collect's photos kept from an earlier version lie in their folders)."""
+    photo, or a value that does not name a file of this record."""
     if field_name not in image_fields(record):
         return None
     value = record.data.get(field_name)
@@ -68,9 +68,10 @@ def photo_path(record: RegisterRecord, field_name: str, instance_ids: Iterable[s
         return None
     if parts[:2] != [MEDIA_DIR, record.register.form_id] or len(parts) not in (3, 4):
         return None
-    if len(parts) == 4:
-        folders = {instance_folder(i) for i in (record.instance_id, *instance_ids)}
-        if parts[2] not in folders:
+    if len(parts) == 4 and parts[2] != instance_folder(record.instance_id):
+        # A photo an edit did not send again stays in the folder of the version it came with.
+        earlier = record.earlier_instances.values_list("instance_id", flat=True)
+        if parts[2] not in {instance_folder(instance_id) for instance_id in earlier}:
             return None
     return value
 
