@@ -7,7 +7,8 @@ A photo is stored once and its storage path is the value of the record's image f
                                                      record's instanceID (or an earlier one, when an edit
                                                      did not send the photo again)
     registers/pending/<user>/<instance>/<name>       a part of a split submission, kept until its last
-                                                     part comes
+                                                     part comes (`clean_pending_parts` clears those whose
+                                                     last part never came)
 
 The REST API and the Excel import take an image field's value as text, so a value is not trusted to name a
 file of this record: a record shows only a path of the shapes above, in its own register's folder (and for
@@ -16,21 +17,28 @@ Collect's shape, in a folder of its own instance), and only a file that reads as
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from zhenwu.cases.services import validate_photo
 
 from .models import RegisterRecord
 
+logger = logging.getLogger(__name__)
 MEDIA_DIR = "registers"
 PENDING_DIR = f"{MEDIA_DIR}/pending"
 THUMBNAIL_PIXELS = 320  # the longer side of a thumbnail: a timeline of photos stays light on a phone
@@ -145,3 +153,58 @@ def properties_with_photos(
         Shown(p.name, p.label, p.value, urls.get(p.value, "") if isinstance(p.value, str) else "")
         for p in properties
     ]
+
+
+# --- parts whose last part never came --------------------------------------------------------------
+
+# One folder is one submission's photos (a few, of at most 5 MB each): a batch lists and deletes at most
+# this many folders, a few thousand file-system calls.
+CLEAN_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    files: int
+    folders: int
+    more: bool = False  # the batch ended before every pending folder was looked at
+
+
+def clean_pending_parts(older_than: timedelta | None = None, *, batch: int = CLEAN_BATCH) -> Cleaned:
+    """Delete the photos kept from split submissions whose last part has not come for `older_than`
+    (REGISTERS_PENDING_PARTS_DAYS by default). A submission's folder goes only when its newest file is
+    that old, so one still arriving keeps every part it sent. Idempotent; at most `batch` folders are
+    deleted per call, and `more` says whether another call has work."""
+    age = older_than if older_than is not None else timedelta(days=settings.REGISTERS_PENDING_PARTS_DAYS)
+    cutoff = timezone.now() - age
+    files = folders = 0
+    for user_folder in _folders(PENDING_DIR):
+        for folder in _folders(f"{PENDING_DIR}/{user_folder}"):
+            path = f"{PENDING_DIR}/{user_folder}/{folder}"
+            names = default_storage.listdir(path)[1]
+            if any(default_storage.get_modified_time(f"{path}/{name}") >= cutoff for name in names):
+                continue
+            if folders == batch:
+                return Cleaned(files, folders, more=True)
+            for name in names:
+                default_storage.delete(f"{path}/{name}")
+            files += len(names)
+            folders += 1
+            _remove_if_empty(path)
+        _remove_if_empty(f"{PENDING_DIR}/{user_folder}")
+    if folders:
+        logger.info("Deleted %s photos of %s split submissions never completed.", files, folders)
+    return Cleaned(files, folders)
+
+
+def _folders(path: str) -> list[str]:
+    try:
+        return sorted(default_storage.listdir(path)[0])
+    except FileNotFoundError:
+        return []
+
+
+def _remove_if_empty(path: str) -> None:
+    """Storage deletes files, not folders: an emptied folder on the file system goes too (a storage
+    without folders, a folder not empty or one already gone is left as it is)."""
+    with contextlib.suppress(NotImplementedError, OSError):
+        os.rmdir(default_storage.path(path))
