@@ -243,3 +243,19 @@ def test_a_households_page_shows_the_photos_of_the_records_about_it(cast: Cast, 
 
     assert f'src="{photo_url(record, "signed")}?size=small"' in page
     assert record.data["signed"] not in page
+
+
+def test_a_thumbnail_is_turned_as_the_camera_held_the_phone(cast: Cast, client: Client) -> None:
+    """A phone writes its photo as the sensor saw it and says in EXIF how to turn it; browsers turn the
+    full photo by it, so the thumbnail must be turned too."""
+    out = BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to view
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(out, "JPEG", exif=exif)
+    record = patrol_with_photo(cast, cast.grid0101, stored("lamp_patrol", out.getvalue()))
+    client.force_login(cast.user("admin"))
+
+    answer = client.get(photo_url(record) + "?size=small")
+
+    with Image.open(BytesIO(answer.content)) as small:
+        assert small.size[0] < small.size[1]  # portrait, as the photo was taken

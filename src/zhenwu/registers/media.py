@@ -32,7 +32,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageOps
 
 from zhenwu.cases.services import validate_photo
 
@@ -102,16 +102,18 @@ def open_photo(path: str) -> tuple[File[Any], str] | None:
 
 
 def thumbnail(photo: File[Any], content_type: str) -> bytes:
-    """A copy at most THUMBNAIL_PIXELS on its longer side, in the photo's own format. A JPEG is decoded at
-    a reduced scale (draft), so a phone camera's photo costs little to shrink."""
+    """A copy at most THUMBNAIL_PIXELS on its longer side, in the photo's own format, turned as its EXIF
+    orientation says (browsers turn the full photo so). A JPEG is decoded at a reduced scale (draft), so a
+    phone camera's photo costs little to shrink."""
     with Image.open(photo) as image:
         image.draft("RGB", (THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-        image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+        small = ImageOps.exif_transpose(image)
+        small.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
         out = BytesIO()
         if content_type == "image/png":
-            image.save(out, "PNG", optimize=True)
+            small.save(out, "PNG", optimize=True)
         else:
-            image.convert("RGB").save(out, "JPEG", quality=80)
+            small.convert("RGB").save(out, "JPEG", quality=80)
     return out.getvalue()
 
 
