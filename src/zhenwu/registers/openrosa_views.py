@@ -21,6 +21,10 @@ A submission Collect splits into several POSTs (all but the last with a part `*i
 the whole record and some photos) is put together: the photos of each part are checked and kept aside, and
 the last part stores the record with them. The accepted length told in every answer covers a record with
 all its photos, so Collect seldom splits.
+
+A sent form edited in Collect comes back with a new instanceID and the one it replaces in
+meta/deprecatedID (docs.getodk.org/openrosa-metadata): the record is updated in place
+(`services.edit_record`), and both ids then answer a resend with 202.
 """
 
 from __future__ import annotations
