@@ -487,6 +487,23 @@ def spot_at(cast: Cast, unit: OrgUnit) -> Any:
     return reg_services.create_record(reg.admin_of(cast, township), register, values, unit=unit)
 
 
+def photo_record_at(cast: Cast, unit: OrgUnit) -> Any:
+    """A record with a photo kept as the web form keeps it, in the register's own folder."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    from tests.cases.conftest import image_upload
+
+    township = unit.township() or cast.township
+    sheets = reg_books.visits("photos", "现场照片")
+    sheets["survey"] = [*sheets["survey"], ["image", "photo", "照片", ""]]
+    register = reg.register_in(cast, township, sheets)
+    path = default_storage.save(f"registers/photos/{uuid.uuid4().hex}.png", image_upload())
+    values = {"problem": "路灯不亮", "photo": path}
+    return reg_services.create_record(reg.admin_of(cast, township), register, values, unit=unit)
+
+
 def _register_page() -> ScopeCase:
     """A page of a register of the user's township (its form, template, import); a county viewer reads
     registers and fills none."""
@@ -513,6 +530,11 @@ REGISTER_CASES = {
     "registers:record-detail": detail_of(reg.visit_at),
     "registers:thing-detail": detail_of(thing_at),
     "registers:record-reveal": detail_of(reg.visit_at, usable_by=households.may_see_full),
+    "registers:record-photo": ScopeCase(
+        mode="detail",
+        make=photo_record_at,
+        detail_kwargs=lambda record: {"pk": record.pk, "field": "photo"},
+    ),
     "api:register-list": ScopeCase(
         mode="list",
         make=register_at,

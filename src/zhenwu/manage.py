@@ -1,14 +1,18 @@
 """The `zhenwu` console script: Django's management commands, and the report checker.
 
 `zhenwu check FILE` checks a report's numbers; `zhenwu check` without a file runs Django's system checks.
-`zhenwu bench-data` is the `bench_data` command (zhenwu.benchdata); `zhenwu register-load` is
-`register_load` (zhenwu.registers).
+`zhenwu bench-data` is the `bench_data` command (zhenwu.benchdata); `zhenwu register-load` and
+`zhenwu register-clean-parts` are `register_load` and `register_clean_parts` (zhenwu.registers).
 """
 
 import os
 import sys
 
-DASHED = {"bench-data": "bench_data", "register-load": "register_load"}
+DASHED = {
+    "bench-data": "bench_data",
+    "register-load": "register_load",
+    "register-clean-parts": "register_clean_parts",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

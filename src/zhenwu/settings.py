@@ -289,3 +289,7 @@ LOGGING = {
 # Register maps draw their points on a blank background: no tile server is asked unless one is set here,
 # as a Leaflet URL template such as https://tiles.example.cn/{z}/{x}/{y}.png (then allow it in the CSP).
 REGISTERS_MAP_TILES = os.environ.get("REGISTERS_MAP_TILES", "")
+
+# Photos of a submission ODK Collect split into parts wait for its last part under registers/pending/;
+# `zhenwu register-clean-parts` (registers/tasks.py) deletes those that have waited this many days.
+REGISTERS_PENDING_PARTS_DAYS = int(os.environ.get("REGISTERS_PENDING_PARTS_DAYS", "7"))

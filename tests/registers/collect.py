@@ -107,3 +107,19 @@ def submit(
 
 def grid_worker(cast: Cast) -> User:
     return with_password(cast.user("wangge01"))
+
+
+def edited(instance: bytes, new_instance_id: str, **values: str) -> bytes:
+    """`instance` as Collect sends it after the grid worker edits a sent form: `values` changed, the old
+    meta/instanceID moved to a new meta/deprecatedID (appended to meta) and a new instanceID."""
+    root = ET.fromstring(instance)
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1]
+        if name in values and len(element) == 0:
+            element.text = values[name]
+    meta = next(e for e in root if e.tag.rsplit("}", 1)[-1] == "meta")
+    instance_id = next(e for e in meta if e.tag.rsplit("}", 1)[-1] == "instanceID")
+    namespace = instance_id.tag[: -len("instanceID")]
+    ET.SubElement(meta, f"{namespace}deprecatedID").text = instance_id.text
+    instance_id.text = new_instance_id
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

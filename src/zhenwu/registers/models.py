@@ -234,6 +234,28 @@ class RegisterRecord(models.Model):
         return f"{self.register.title} #{self.pk}"
 
 
+class EarlierInstance(models.Model):
+    """An instanceID a record was known by before an edit replaced it: ODK Collect sends an edited form
+    with a new instanceID and the one it replaces as meta/deprecatedID. Kept so that a phone sending the
+    earlier version again is acknowledged, not stored as a new record."""
+
+    record = models.ForeignKey(
+        RegisterRecord, verbose_name="记录", on_delete=models.CASCADE, related_name="earlier_instances"
+    )
+    instance_id = models.CharField("此前的实例编号", max_length=64, unique=True)
+    replaced_at = models.DateTimeField("被替换时间", auto_now_add=True)
+
+    scope = ScopeRule(org_field="record__unit")
+
+    class Meta:
+        verbose_name = "记录此前的实例编号"
+        verbose_name_plural = "记录此前的实例编号"
+        ordering = ["record", "replaced_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
 class DeviceKey(models.Model):
     """A password of its own for one user's phone, so that ODK Collect need not hold the account's password.
 

@@ -21,6 +21,10 @@ A submission Collect splits into several POSTs (all but the last with a part `*i
 the whole record and some photos) is put together: the photos of each part are checked and kept aside, and
 the last part stores the record with them. The accepted length told in every answer covers a record with
 all its photos, so Collect seldom splits.
+
+A sent form edited in Collect comes back with a new instanceID and the one it replaces in
+meta/deprecatedID (docs.getodk.org/openrosa-metadata): the record is updated in place
+(`services.edit_record`), and both ids then answer a resend with 202.
 """
 
 from __future__ import annotations
@@ -50,13 +54,13 @@ from zhenwu.cases.services import MAX_PHOTO_BYTES, MAX_PHOTOS, validate_photo
 from zhenwu.org import scope
 from zhenwu.org.models import User
 
-from . import devicekeys, openrosa, services
+from . import devicekeys, media, openrosa, services
 from .models import Register, RegisterRecord, RegisterVersion
 
 REALM = "zhenwu"
 # One POST may carry the record and every photo it may have, with room for the multipart framing.
 ACCEPT_LENGTH = openrosa.MAX_SUBMISSION_BYTES + MAX_PHOTOS * MAX_PHOTO_BYTES + 64 * 1024
-MEDIA_DIR = "registers"
+MEDIA_DIR = media.MEDIA_DIR
 INTEGER = re.compile(r"[+-]?\d{1,18}")
 
 View = Callable[..., HttpResponse]
@@ -214,16 +218,20 @@ def _receive(request: HttpRequest) -> tuple[int, str]:
         raise Refused(str(error)) from None
     user: User = request.user  # type: ignore[assignment]
     version = _version(user, found)
-    record = RegisterRecord.objects.filter(instance_id=found.instance_id).select_related("unit").first()
+    record = services.record_by_instance(found.instance_id)
     if (
         record is not None
         and record.register_id == version.register_id
         and scope.unit_in_scope(user, record.unit)
     ):
-        # The phone did not hear the first answer and sent the record again: acknowledged, kept once.
+        # The phone did not hear the first answer and sent the record (or an edit of it, or the version
+        # an edit replaced) again: acknowledged, kept once.
         return 202, "该记录此前已收到，无需再次提交。"
+    edited = _edited_record(user, version, found) if found.deprecated_id else None
     if openrosa.INCOMPLETE_PART in request.POST or openrosa.INCOMPLETE_PART in request.FILES:
         return 201, _keep_part(request, user, version, found)
+    if edited is not None:
+        return _edit(request, user, version, found, edited)
     return 201, _store(request, user, version, found)
 
 
@@ -274,12 +282,73 @@ def _store(request: HttpRequest, user: User, version: RegisterVersion, found: op
         raise Refused(str(error) or "您无权填报该台账。", 403) from None
     except ValidationError as error:
         raise Refused(_messages(definition, error)) from None
+    _save(photos)
+    return f"已保存到台账“{record.register.title}”。"
+
+
+# An edit names the version it replaces by that version's instanceID (deprecatedID): a record the user
+# may not see is named exactly like one that does not exist.
+UNKNOWN_EDIT = "要修改的记录不存在或无权修改(deprecatedID 未找到)，修改未保存。"
+CHANGED = "该记录此后已被修改过，本次修改未保存；请在网页上查看该记录的最新内容。"
+
+
+def _edited_record(user: User, version: RegisterVersion, found: openrosa.Submission) -> RegisterRecord:
+    """The record an edit Collect sends replaces (meta/deprecatedID names its latest instanceID)."""
+    record = services.record_by_instance(found.deprecated_id)
+    if (
+        record is None
+        or record.register_id != version.register_id
+        or not scope.unit_in_scope(user, record.unit)
+        or not services.may_read(user, record.register)
+    ):
+        raise Refused(UNKNOWN_EDIT, 404)
+    if record.instance_id != found.deprecated_id:
+        raise Refused(CHANGED, 409)  # another edit of the same version came first
+    if not services.may_edit_record(user, record):
+        raise Refused("您无权修改该记录。", 403)
+    return record
+
+
+def _edit(
+    request: HttpRequest,
+    user: User,
+    version: RegisterVersion,
+    found: openrosa.Submission,
+    record: RegisterRecord,
+) -> tuple[int, str]:
+    """An edit of a sent record (ODK Collect's edit of a sent form): the record is updated in place. A
+    photo the edit names but does not send again is the one the record already holds by that name."""
+    definition = version.parsed()
+    values = submitted_values(definition, found.values)
+    photos = _photos(request, user, definition, found, values, held=record.data)
+    try:
+        updated = services.edit_record(
+            user,
+            record,
+            values,
+            replaces=found.deprecated_id,
+            instance_id=found.instance_id,
+            version=version,
+        )
+    except services.RecordChanged:
+        again = services.record_by_instance(found.instance_id)
+        if again is not None and again.pk == record.pk:
+            return 202, "该记录此前已收到，无需再次提交。"  # the same edit, sent twice at once
+        raise Refused(CHANGED, 409) from None
+    except PermissionDenied as error:
+        raise Refused(str(error) or "您无权修改该记录。", 403) from None
+    except ValidationError as error:
+        raise Refused(_messages(definition, error)) from None
+    _save(photos)
+    return 201, f"已更新台账“{updated.register.title}”中的这条记录。"
+
+
+def _save(photos: list[Photo]) -> None:
     for photo in photos:
         default_storage.save(photo.name, photo.upload)
         if photo.pending:
             photo.upload.close()
             default_storage.delete(photo.pending)
-    return f"已保存到台账“{record.register.title}”。"
 
 
 def submitted_values(definition: Any, texts: dict[str, str]) -> dict[str, Any]:
@@ -322,22 +391,31 @@ class Photo:
 
 
 def _photos(
-    request: HttpRequest, user: User, definition: Any, found: openrosa.Submission, values: dict[str, Any]
+    request: HttpRequest,
+    user: User,
+    definition: Any,
+    found: openrosa.Submission,
+    values: dict[str, Any],
+    held: dict[str, Any] | None = None,
 ) -> list[Photo]:
     """The photos the record names, checked as a case's photos are; each image field then holds the
-    name the photo is stored under."""
+    name the photo is stored under. `held` are the values of the record an edit replaces: a photo the
+    edit names but does not send is the one held under that file name, if any."""
     images = {field.name: field for field in definition.fields if field.type == "image"}
-    folder = default_storage.get_valid_name(found.instance_id.removeprefix("uuid:"))
+    folder = media.instance_folder(found.instance_id)
     photos = []
     for name in images:
         file_name = values.get(name)
         if not file_name:
             continue
         upload: Any = _part(request, str(file_name))
-        pending = _pending_name(user, found, str(file_name)) if upload is None else ""
+        pending = media.pending_name(user.pk, found.instance_id, str(file_name)) if upload is None else ""
         if pending and default_storage.exists(pending):
             upload = default_storage.open(pending)
         label = images[name].label or name
+        if upload is None and (kept := _held_photo(held, name, str(file_name))):
+            values[name] = kept
+            continue
         if upload is None:
             raise Refused(f"“{label}”的照片 {file_name} 没有随记录一起发送，请在 ODK Collect 中重新发送。")
         try:
@@ -350,9 +428,13 @@ def _photos(
     return photos
 
 
-def _pending_name(user: User, found: openrosa.Submission, file_name: str) -> str:
-    folder = default_storage.get_valid_name(found.instance_id.removeprefix("uuid:"))
-    return f"{MEDIA_DIR}/pending/{user.pk}/{folder}/{default_storage.get_valid_name(file_name)}"
+def _held_photo(held: dict[str, Any] | None, name: str, file_name: str) -> str:
+    """The stored photo an edited record already holds in field `name` under Collect's `file_name`."""
+    value = (held or {}).get(name)
+    stored_as = default_storage.get_valid_name(file_name)
+    if isinstance(value, str) and value.rsplit("/", 1)[-1] == stored_as:
+        return value
+    return ""
 
 
 def _keep_part(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
@@ -371,7 +453,7 @@ def _keep_part(request: HttpRequest, user: User, version: RegisterVersion, found
             validate_photo(upload)
         except ValidationError as error:
             raise Refused(f"{field.label or field.name}：{_first(error)}") from None
-        name = _pending_name(user, found, file_name)
+        name = media.pending_name(user.pk, found.instance_id, file_name)
         if default_storage.exists(name):
             default_storage.delete(name)  # the same part sent again
         default_storage.save(name, upload)

@@ -27,7 +27,7 @@ from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 
 from . import casework, expressions
 from . import definition as spec
-from .models import PointsAt, Register, RegisterRecord, RegisterVersion, Thing
+from .models import EarlierInstance, PointsAt, Register, RegisterRecord, RegisterVersion, Thing
 from .stored import definition_to_json
 
 # Path segments the register pages use for themselves: a register cannot be named like them.
@@ -554,3 +554,125 @@ def entry_units(user: Any, register: Register) -> list[OrgUnit]:
     )
     found = [own] if own is not None and own.is_within(register.township) else []
     return found + [unit for unit in units.order_by("path") if unit != own]
+
+
+# --- edits of a sent record (ODK Collect's deprecatedID) -------------------------------------------
+
+
+class RecordChanged(ValidationError):
+    """An edit of a version of the record that is no longer its latest: another edit came first."""
+
+
+def record_by_instance(instance_id: str) -> RegisterRecord | None:
+    """The record an instanceID names: its own, or one it was known by before an edit."""
+    found = RegisterRecord.objects.filter(instance_id=instance_id).select_related("register", "unit").first()
+    if found is None:
+        earlier = (
+            EarlierInstance.objects.filter(instance_id=instance_id)
+            .select_related("record__register", "record__unit")
+            .first()
+        )
+        found = earlier.record if earlier is not None else None
+    return found
+
+
+def may_edit_record(user: Any, record: RegisterRecord) -> bool:
+    """The one who entered the record, or anyone who may fill its register, with the record in scope."""
+    return (
+        scope.unit_in_scope(user, record.unit)
+        and may_read(user, record.register)
+        and (record.entered_by_id == getattr(user, "pk", None) or may_write(user, record.register))
+    )
+
+
+def edit_record(
+    user: Any,
+    record: RegisterRecord,
+    values: dict[str, Any],
+    *,
+    replaces: str,
+    instance_id: str,
+    version: RegisterVersion | None = None,
+) -> RegisterRecord:
+    """Replace a record's values by an edited copy of it: `instance_id` is the copy's own, `replaces` the
+    one of the version it edits. The values are checked as a new record's; the record keeps its unit, its
+    enterer and its entry time, and is known by both ids from now on. The things it made or names are
+    brought up to date, a case it now calls for is opened, and the change is in the activity log."""
+    if not may_edit_record(user, record):
+        raise PermissionDenied("无权修改该记录。")
+    if not instance_id or len(instance_id) > 64 or not instance_id.isprintable():
+        raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
+    if record_by_instance(instance_id) is not None:
+        raise ValidationError({"instance_id": "该实例编号已被另一条记录使用。"})
+    version = version or record.version
+    if version.register_id != record.register_id:
+        raise ValidationError({"version": "该台账没有这个版本。"})
+    register = record.register
+    definition = version.parsed()
+    today = timezone.localdate()
+    data = _checked_values(definition, values, today)
+    pointed = _pointed(user, definition, data, None) if definition.points_at_field else None
+    thing = _target_thing(user, register, definition, data)
+    _checked_identity(user, register, definition, data)
+    with transaction.atomic(), acting_as(user if user.pk else None):
+        locked = (
+            RegisterRecord.objects.select_for_update().select_related("register", "unit").get(pk=record.pk)
+        )
+        if locked.instance_id != replaces:
+            raise RecordChanged("该记录此后已被修改过，本次修改未保存；请在网页上查看该记录的最新内容。")
+        EarlierInstance.objects.create(record=locked, instance_id=locked.instance_id)
+        before = locked.thing
+        locked.instance_id, locked.version = instance_id, version
+        if definition.kind == "activity":
+            locked.thing = thing
+        if pointed is not None:
+            for kind in POINTED_MODELS:
+                setattr(locked, str(kind), pointed.get(str(kind)))
+        _store_values(locked, definition, data)
+        if definition.kind == "thing":
+            _renumber_thing(locked, register, definition)
+        locked.save()
+        for thing_pk in {t.pk for t in (before, locked.thing) if t is not None}:
+            _replay_thing(thing_pk, today)
+        if locked.case_id is None:
+            casework.open_case(user, locked, definition)
+    return locked
+
+
+def _renumber_thing(record: RegisterRecord, register: Register, definition: Any) -> None:
+    """A thing's registration edited to another number: the thing takes it, unless another thing has it
+    or another record registered the thing (then that record holds its number)."""
+    field, thing = definition.identity_field, record.thing
+    identity = str(record.data.get(field) or "").strip() if field else ""
+    if thing is None or not field or identity == thing.identity:
+        return
+    if identity and Thing.objects.filter(register=register, identity=identity).exclude(pk=thing.pk).exists():
+        raise ValidationError({field: f"编号“{identity}”已登记为另一对象，不能改为该编号。"})
+    if thing.created_by_record_id != record.pk:
+        raise ValidationError(
+            {field: f"该对象由另一条记录登记，修改本记录不能改变其编号“{thing.identity}”。"}
+        )
+    thing.identity = identity
+    thing.save(update_fields=["identity", "updated_at"])
+
+
+def _replay_thing(thing_pk: int, today: date) -> None:
+    """A thing's label and properties as its records make them, applied in the order they were entered: an
+    edited record counts with its new values, and a record entered after it still has the last word."""
+    thing = Thing.objects.select_for_update().get(pk=thing_pk)
+    label, properties = thing.label, {}
+    definitions: dict[int, Any] = {}
+    records = (
+        RegisterRecord.objects.filter(thing=thing).select_related("version").order_by("entered_at", "pk")
+    )
+    for record in records:
+        definition = definitions.setdefault(record.version_id, record.version.parsed())
+        saved = {field.save_to: record.data.get(field.name) for field in definition.fields if field.save_to}
+        saved = {key: value for key, value in saved.items() if value not in (None, "")}
+        if record.register_id == thing.register_id:
+            label = _thing_label(definition, record.data, today)
+            properties.update(saved or _plain_values(definition, record.data))
+        else:
+            properties.update(saved)
+    thing.label, thing.properties = label, properties
+    thing.save(update_fields=["label", "properties", "updated_at"])

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,7 +21,7 @@ from zhenwu.org.models import OrgKind
 from zhenwu.web import downloads
 
 from . import definition as spec
-from . import entry, figures, imports, listing, maps, services, workbook
+from . import entry, figures, imports, listing, maps, media, services, workbook
 from .forms import LoadForm
 from .models import Register, RegisterRecord, Thing
 
@@ -118,7 +118,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "record": record,
         "register": record.register,
-        "values": services.shown_values(record),
+        "values": media.with_photos(record, services.shown_values(record)),
         "may_reveal": bool(record.personal_cipher) and services.may_reveal(request.user),
         "case": services.case_of(request.user, record),
     }
@@ -156,15 +156,42 @@ def thing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not services.may_read(request.user, thing.register):
         raise Http404(NOT_FOUND)
+    timeline = [
+        (record, media.with_photos(record, services.shown_values(record)))
+        for record in services.thing_timeline(request.user, thing)
+    ]
     context = {
         "thing": thing,
         "register": thing.register,
-        "properties": services.thing_properties(thing),
-        "timeline": [
-            (record, services.shown_values(record)) for record in services.thing_timeline(request.user, thing)
-        ],
+        "properties": media.properties_with_photos(services.thing_properties(thing), timeline),
+        "timeline": timeline,
     }
     return render(request, "registers/thing_detail.html", context)
+
+
+@login_required
+def record_photo(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The photo one image field of a record holds (`?size=small`: a thumbnail), to a user who may read the
+    record; anything else answers 404 as a missing record does."""
+    queryset = RegisterRecord.objects.select_related("register", "version", "unit")
+    record = scope.get_in_scope_or_404(request.user, queryset, pk=pk)
+    if not services.may_read(request.user, record.register):
+        raise Http404(NOT_FOUND)
+    path = media.photo_path(record, field)
+    found = media.open_photo(path) if path else None
+    if found is None:
+        raise Http404(NOT_FOUND)
+    photo, content_type = found
+    if request.GET.get("size") == "small":
+        with photo:
+            response: HttpResponse = HttpResponse(
+                media.thumbnail(photo, content_type), content_type=content_type
+            )
+    else:
+        response = FileResponse(photo, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- entering a record in the browser (issue 16, phase 2) ------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from zhenwu.registers import services
+from zhenwu.registers import media, services
 
 register = template.Library()
 
@@ -15,4 +15,5 @@ register = template.Library()
 @register.inclusion_tag("registers/_records_about.html", takes_context=True)
 def register_records(context: dict[str, Any], target: Any, title: str = "台账记录") -> dict[str, Any]:
     records = services.records_pointing_at(context["request"].user, target)
-    return {"title": title, "rows": [(record, services.shown_values(record)) for record in records]}
+    rows = [(record, media.with_photos(record, services.shown_values(record))) for record in records]
+    return {"title": title, "rows": rows}
