@@ -339,7 +339,7 @@ class RecordChecks:
         if not missing:
             return
         visible = scope.scoped(self.user, _pointed_model(self.definition.points_at).objects.all())
-        for chunk in _chunks(missing):
+        for chunk in in_chunks(missing):
             found = {o.pk: o for o in visible.filter(pk__in=[pk for pk in chunk if 0 < pk <= _LARGEST_ID])}
             self._pointed.update({pk: found.get(pk) for pk in chunk})
 
@@ -377,13 +377,13 @@ class RecordChecks:
             with suppress(ValueError):
                 keys[name] = uuid.UUID(name.removeprefix("uuid:"))
         by_key: dict[uuid.UUID, Thing] = {}
-        for chunk in _chunks(sorted(set(keys.values()))):
+        for chunk in in_chunks(sorted(set(keys.values()))):
             by_key.update((thing.key, thing) for thing in things.filter(key__in=chunk))
         found = {name: by_key[key] for name, key in keys.items() if key in by_key}
         # Not a thing's key: the thing's own number, the first by the things' order when two registers
         # of the township use it.
         numbers = [name for name in missing if name not in found and name]
-        for chunk in _chunks(numbers):
+        for chunk in in_chunks(numbers):
             for thing in things.filter(identity__in=chunk).exclude(identity=""):
                 found.setdefault(thing.identity, thing)
         self._named.update({name: found.get(name) for name in missing})
@@ -409,12 +409,12 @@ class RecordChecks:
     def _load_numbered(self, identities: set[str]) -> None:
         missing = sorted(identity for identity in identities if identity not in self._numbered)
         things = Thing.objects.filter(register=self.register).select_related("unit")
-        for chunk in _chunks(missing):
+        for chunk in in_chunks(missing):
             found = {thing.identity: thing for thing in things.filter(identity__in=chunk)}
             self._numbered.update({identity: found.get(identity) for identity in chunk})
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+def in_chunks(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), LOOKUP_CHUNK):
         yield items[start : start + LOOKUP_CHUNK]
 
