@@ -445,11 +445,12 @@ def _checked_values(definition: Any, values: dict[str, Any], today: date) -> dic
             if "\x00" in str(value)
         }
     )
-    errors.update(expressions.check_record(definition, values, today))
+    problems, kept = expressions.checked_values(definition, values, today)
+    errors.update(problems)
     if errors:
         raise ValidationError({key: [message] for key, message in errors.items()})
     # Defaults and calculations filled in; fields that are not relevant are not kept.
-    return dict(expressions.relevant_values(definition, values, today))
+    return dict(kept)
 
 
 def _as_int(value: Any) -> int:
