@@ -29,12 +29,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, DecimalField, Q, QuerySet, Sum, TextField, Value
+from django.db.models import Avg, Case, Count, DecimalField, Q, QuerySet, Sum, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from zhenwu.core.numbers import format_count, format_money, format_plain
@@ -344,30 +345,35 @@ def breakdown(user: Any, register: Register, unit: OrgUnit, span: Span) -> Break
     """The figures for `unit` and for each unit directly under it (for a township, its villages): a
     grid's records count for its village.
 
-    One query grouped by the rows' units gives every count, sum and average of every unit (each
-    figure's filter as the aggregate's own condition), and each distinct count one query of its own
-    (the units' values); the unit's figures are its units' parts added up, so a page reads the
-    register's records once or twice, not twice per figure."""
+    One query grouped by the rows' units gives every figure of every unit (each figure's filter as
+    its aggregate's own condition; a distinct count's values as a second grouping, and any further
+    distinct count one query of its own); the unit's figures are its units' parts added up. A page
+    so reads the register's records once, not twice per figure."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     rows = rows_for(user, register, unit, span)
     chosen = specs(register)
     kept = [narrowed(register, rows, spec.filter) for spec in chosen]
     parts = _parts_by_unit(register, chosen, rows)
-    paths = dict(OrgUnit.objects.filter(pk__in={u for part in parts for u in part}).values_list("pk", "path"))
+    held = {u for part in parts for u in part}
+    paths = dict(OrgUnit.objects.filter(pk__in=held).values_list("pk", "path"))
+    under = {u: next((c.pk for c in children if paths[u].startswith(c.path)), None) for u in paths}
     result = Breakdown(unit, span, [])
     for spec, part, rows_kept in zip(chosen, parts, kept, strict=True):
-        total = _folded([unit], part, paths).get(unit.pk)
+        total = _folded(part, dict.fromkeys(part, unit.pk)).get(unit.pk)
         result.total.append(Computed(spec, _figure(spec, total), _given(register, spec, rows_kept)))
-    folded = [_folded(children, part, paths) for part in parts]
+    folded = [_folded(part, under) for part in parts]
     for child in children:
         computed = [
-            Computed(
-                spec, _figure(spec, found.get(child.pk)), rows_kept.filter(unit__path__startswith=child.path)
-            )
+            Computed(spec, _figure(spec, found.get(child.pk)), _within(rows_kept, child))
             for spec, found, rows_kept in zip(chosen, folded, kept, strict=True)
         ]
         result.rows.append((child, computed))
     return result
+
+
+def _within(rows: QuerySet[Any], unit: OrgUnit) -> QuerySet[Any]:
+    # Made when read (tests and links read few of them): a page shows a hundred cells and reads none.
+    return SimpleLazyObject(lambda: rows.filter(unit__path__startswith=unit.path))  # type: ignore[return-value]
 
 
 Part = tuple[Decimal, Decimal, set[Any]]  # a count or sum, the values summed, the distinct values
@@ -395,38 +401,55 @@ def _given(register: Register, spec: FigureSpec, kept: QuerySet[Any]) -> QuerySe
 def _parts_by_unit(
     register: Register, chosen: list[FigureSpec], rows: QuerySet[Any]
 ) -> list[dict[int, Part]]:
-    """Each figure's part in each unit that holds rows: one grouped query for the counts, sums and
-    averages, one more for each distinct count."""
+    """Each figure's part in each unit that holds rows, from one query grouped by unit (and by the
+    values of the first distinct count), and one more for each further distinct count."""
     definition = definition_of(register)
     parts: list[dict[int, Part]] = [{} for _ in chosen]
     aliases: dict[str, Any] = {}
     aggregates: dict[str, Any] = {}
+    grouped: tuple[int, Any] | None = None  # the distinct count whose values the query groups by
     for n, spec in enumerate(chosen):
         annotations, where = _condition(register, definition, rows, spec.filter, f"_figure{n}_value_")
         aliases.update(annotations)
         value = _text(register, definition, spec.field) if spec.field else None
         if spec.aggregate == "distinct" and value is not None:
+            if grouped is None:
+                grouped = (n, Case(When(where, then=value), default=Value(None)) if where else value)
+                continue
             pairs = rows.order_by().alias(**annotations).filter(where).annotate(_figure_target=value)
-            pairs = pairs.exclude(_figure_target__isnull=True).exclude(_figure_target="")
             for unit, target in pairs.values_list("unit", "_figure_target").distinct():
-                parts[n].setdefault(unit, (Decimal(0), Decimal(0), set()))[2].add(target)
+                _add(parts[n], unit, (Decimal(0), Decimal(0), {target}))
         elif spec.aggregate == "count" or value is None:
             aggregates[f"_figure{n}_n"] = Count("pk", filter=where or None)
         else:
             number = Cast(NullIf(value, Value("")), NUMBER)
             aggregates[f"_figure{n}_s"] = Sum(number, filter=where or None, output_field=NUMBER)
             aggregates[f"_figure{n}_n"] = Count(number, filter=where or None)
-    if aggregates:
-        for found in rows.order_by().alias(**aliases).values("unit").annotate(**aggregates):
-            for n, spec in enumerate(chosen):
-                if f"_figure{n}_n" not in found:
-                    continue
-                count = Decimal(found[f"_figure{n}_n"])
-                if spec.aggregate == "count" or not spec.field:
-                    parts[n][found["unit"]] = (count, Decimal(0), set())
-                else:
-                    parts[n][found["unit"]] = (Decimal(found[f"_figure{n}_s"] or 0), count, set())
+    if not aggregates and grouped is None:
+        return parts
+    keys = ["unit"]
+    found = rows.order_by().alias(**aliases)
+    if grouped is not None:
+        found, keys = found.annotate(_figure_target=grouped[1]), ["unit", "_figure_target"]
+    for row in found.values(*keys).annotate(**aggregates) if aggregates else found.values(*keys).distinct():
+        unit = row["unit"]
+        if grouped is not None:
+            _add(parts[grouped[0]], unit, (Decimal(0), Decimal(0), {row["_figure_target"]}))
+        for n, spec in enumerate(chosen):
+            if f"_figure{n}_n" not in row:
+                continue
+            count = Decimal(row[f"_figure{n}_n"])
+            if spec.aggregate == "count" or not spec.field:
+                _add(parts[n], unit, (count, Decimal(0), set()))
+            else:
+                _add(parts[n], unit, (Decimal(row[f"_figure{n}_s"] or 0), count, set()))
     return parts
+
+
+def _add(part: dict[int, Part], unit: int, more: Part) -> None:
+    """`more` added to the unit's part; a distinct count keeps only values that are there."""
+    total, n, seen = part.get(unit, (Decimal(0), Decimal(0), set()))
+    part[unit] = (total + more[0], n + more[1], seen | {v for v in more[2] if v not in (None, "")})
 
 
 def _condition(
@@ -442,14 +465,12 @@ def _condition(
     return {}, Q(pk__in=_kept_in_python(register, rows, expression))
 
 
-def _folded(children: list[OrgUnit], part: dict[int, Part], paths: dict[int, str]) -> dict[int, Part]:
-    """Each row unit's part added to the child unit whose subtree holds it."""
+def _folded(part: dict[int, Part], under: dict[int, int | None]) -> dict[int, Part]:
+    """Each row unit's part added to the unit above it that `under` names (none: left out)."""
     found: dict[int, Part] = {}
-    for unit, (a, b, seen) in part.items():
-        child = next((c for c in children if paths.get(unit, "").startswith(c.path)), None)
-        if child is not None:
-            x, y, z = found.get(child.pk, (Decimal(0), Decimal(0), set()))
-            found[child.pk] = (x + a, y + b, z | seen)
+    for unit, more in part.items():
+        if (target := under.get(unit)) is not None:
+            _add(found, target, more)
     return found
 
 
