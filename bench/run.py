@@ -4,9 +4,10 @@
     python bench/run.py county   # twenty townships on PostgreSQL (BENCH_DATABASE_URL)
 
 Generates the data when the database is empty (`zhenwu bench-data`), then runs the server benchmark
-(pages and case intake against gunicorn), the half-year report, the 100,000-row import, the reader and
-hostile uploads (on a database of their own), each of which writes bench/results/*.json;
-`bench/summary.py` turns those into the README's table.
+(pages and case intake against gunicorn), the half-year report, the 100,000-row import, the reader,
+hostile uploads and the registers (1,000,000 register records; the import, onboarding and registers
+each on a database of its own), each of which writes bench/results/*.json; `bench/summary.py` turns
+those into the README's table.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ BENCH = ROOT / "bench"
 COUNTY_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_county"
 IMPORT_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_bench_import"
 ONBOARDING_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_bench_onboarding"
+REGISTERS_URL = "postgres://postgres@127.0.0.1:5432/zhenwu_bench_registers"
 
 PLANS = {
     "quick": {
@@ -33,6 +35,7 @@ PLANS = {
         "import_rows": "20000",
         "reader_mb": "2",
         "onboarding_townships": "20",
+        "registers": ["--records", "50000", "--import-rows", "20000", "--requests", "20", "--seconds", "3"],
     },
     "county": {
         "townships": 20,
@@ -41,6 +44,7 @@ PLANS = {
         "import_rows": "100000",
         "reader_mb": "10",
         "onboarding_townships": "20",
+        "registers": ["--records", "1000000", "--import-rows", "100000", "--requests", "40"],
     },
 }
 
@@ -90,12 +94,16 @@ def main(mode: str) -> int:
         for stale in database.parent.glob("township.sqlite3*"):
             stale.unlink()
         url, import_url, onboarding_url = f"sqlite:///{database}", "", ""
+        registers_url = f"sqlite:///{database.parent / 'registers.sqlite3'}"
+        for stale in database.parent.glob("registers.sqlite3*"):
+            stale.unlink()
     else:
         url, import_url = os.environ.get("BENCH_DATABASE_URL", COUNTY_URL), IMPORT_URL
-        onboarding_url = ONBOARDING_URL
+        onboarding_url, registers_url = ONBOARDING_URL, REGISTERS_URL
         postgres_database(url, fresh=False)
         postgres_database(import_url, fresh=True)
         postgres_database(onboarding_url, fresh=True)
+        postgres_database(registers_url, fresh=True)
     env = prepare(plan, url)
     label = str(plan["label"])
     run([PYTHON, str(BENCH / "http_bench.py"), "--database-url", url, "--label", label, *plan["http"]], env)
@@ -112,6 +120,9 @@ def main(mode: str) -> int:
     )
     run([PYTHON, str(BENCH / "reader_bench.py"), "--mb", str(plan["reader_mb"]), "--label", label], env)
     run([PYTHON, str(BENCH / "uploads_bench.py"), "--label", label], env)
+    # The registers' county: the same tree, with register records in place of the other records.
+    registers = [PYTHON, str(BENCH / "registers_bench.py"), "--database-url", registers_url, "--label", label]
+    run([*registers, "--townships", str(plan["townships"]), *plan["registers"]], env)
     run([PYTHON, str(BENCH / "summary.py"), *(["--readme"] if mode == "county" else [])], env)
     print(f"bench {mode}: {time.perf_counter() - started:.0f} s in all")
     return 0

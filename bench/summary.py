@@ -84,6 +84,44 @@ def other_rows(label: str) -> list[str]:
         )
     if uploads := read(f"uploads_{label}"):
         rows += upload_rows(uploads)
+    if registers := read(f"registers_{label}"):
+        rows += register_rows(registers)
+    return rows
+
+
+def register_rows(result: dict[str, Any]) -> list[str]:
+    """The registers on a county of their own: figures and lists against a plain SELECT of the same
+    rows, pages and ODK Collect against the same server's `/healthz`, the import against reading the
+    file and COPYing its records."""
+    scale, register = result["scale"], result["register"]
+    floor = result["floor"]["pages"]
+    rows = [
+        f"| registers' floor: `/healthz` (constant, same server); {scale['townships']} townships' "
+        f"{scale['records']:,} register records, {register['form_id']} of {register['township']} "
+        f"{register['records']:,} | p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms | — | 1 | — |"
+    ]
+    for query in result["queries"]:
+        rows.append(
+            f"| register {query['what']} | p50 {query['p50_ms']} ms, p95 {query['p95_ms']} ms "
+            f"| p95 < {query['target_p95_ms']} ms | {query['p95_ratio_to_floor']} | {verdict(query['met'])} |"
+        )
+    for page in result["pages"]:
+        rows.append(
+            f"| {page['page']} | p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms | p95 < "
+            f"{page['target_p95_ms']} ms | {page['p95_ratio_to_floor']} | {verdict(page['met'])} |"
+        )
+    sent = result["submissions"]
+    rows.append(
+        f"| {sent['what']} | {sent['per_second']}/s, p95 {sent['p95_ms']} ms, p99 {sent['p99_ms']} ms, "
+        f"{sent['acknowledged']} acknowledged, {sent['lost']} lost | {sent['target']} "
+        f"| {sent['throughput_ratio_to_floor']} | {verdict(sent['met'])} |"
+    )
+    imported = result["import"]
+    rows.append(
+        f"| {imported['what']} (beside {scale['records']:,} records) | {imported['import_seconds']} s "
+        f"(reading {imported['read_seconds']} s) | < {imported['target_seconds']} s | {imported['ratio']} "
+        f"| {verdict(imported['met'])} |"
+    )
     return rows
 
 
@@ -141,7 +179,9 @@ def summary() -> str:
         "intake's at the same number of clients; the report, over python-docx writing the same paragraphs; "
         "the import, over openpyxl reading the same file; the reader, over a plain `\\d+` pass over the same "
         "text; an upload, its worker's peak memory and its time over those of a right file of the same kind "
-        "(docs/uploads.md)."
+        "(docs/uploads.md); a register's figures or list, over a plain SELECT of the same rows from the same "
+        "index; an ODK Collect submission, the floor's requests per second over the submissions' at 8 "
+        "clients; the register import, over openpyxl reading the same file and COPY writing its records."
     )
     return "\n".join(lines)
 

@@ -18,6 +18,8 @@ class RegistersConfig(AppConfig):
         record_changes(models.RegisterVersion, exclude=["source", "xform", "definition"])
         record_changes(models.Thing)
         record_changes(models.RegisterRecord, exclude=["personal_cipher"])
+        # An Excel import is logged as one write: its records are written in bulk (bulk.py).
+        record_changes(models.RecordImport)
         # A device key's making and revoking are logged; its digest and each use are not.
         record_changes(models.DeviceKey, exclude=["key_hash", "last_used_at"])
 

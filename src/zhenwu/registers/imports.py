@@ -1,9 +1,10 @@
 """A register's Excel 台账 brought in: every row checked as a record entered by hand, all or nothing.
 
-`workbook.read_rows` reads the cells into their types; each row is then saved by
-`services.create_record` (the same server-side checks, the same things made and updated) inside one
-transaction that a dry run, or any refused row, rolls back. A thing register's row whose number (编号) is
-already registered updates that thing instead of making a second one: create_record does that. Every
+`workbook.read_rows` reads the cells into their types; each row is then checked by
+`services.RecordChecks`, the checks of `services.create_record` (the rows' lookups made once for all of
+them), and the rows are kept by `bulk.store_records` (the same things made and updated, written in
+batches) inside one transaction that a dry run, or any refused row, rolls back. A thing register's row
+whose number (编号) is already registered updates that thing instead of making a second one. Every
 error names its row and column as the clerk sees them ("第5行「状态」列：…").
 """
 
@@ -18,12 +19,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhenwu.core import uploads
 from zhenwu.org.models import OrgUnit
 from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
-from . import services
-from .models import Register
+from . import bulk, services
+from .models import Register, RegisterRecord
 from .workbook import KIND, UNIT_LABEL, ImportRow
 
 SIGNING_SALT = "zhenwu.registers.import"
@@ -81,15 +83,15 @@ def import_records(user: Any, register: Register, rows: list[ImportRow], *, dry_
     if version is None or not services.may_write(user, register):
         report.errors.append("无权填报该台账。")
         return report
-    definition = version.parsed()
-    units = _units_by_name(user, register)
-    before = register.things.count()
+    checks = services.RecordChecks(user, register, version)
     try:
         with transaction.atomic():
-            for row in plain_rows(rows):
-                _save_row(user, register, version, definition, units, row, report)
-            report.created_things = register.things.count() - before if definition.kind == "thing" else 0
-            report.updated_things = report.rows - report.created_things if definition.kind == "thing" else 0
+            checked = _checked(checks, _units_by_name(user, register), plain_rows(rows), report)
+            if not report.errors:
+                stored = bulk.store_records(checks, [record for _, record in checked])
+                for n, error in stored.refused.items():
+                    report.errors += _messages(checks.definition, checked[n][0], error)
+                report.created_things, report.updated_things = stored.created_things, stored.updated_things
             if dry_run or report.errors:
                 raise _RollBack
     except _RollBack:
@@ -106,28 +108,51 @@ def _units_by_name(user: Any, register: Register) -> dict[str, OrgUnit]:
     return found
 
 
-def _save_row(
-    user: Any,
-    register: Register,
-    version: Any,
-    definition: Any,
-    units: dict[str, OrgUnit],
-    row: ImportRow,
-    report: ImportReport,
-) -> None:
-    unit = units.get(row.unit) if row.unit else None
-    if row.unit and unit is None:
-        report.errors.append(f"第{row.row}行「{UNIT_LABEL}」列：“{row.unit}”不是您可以填报的单位。")
-        return
-    try:
-        # A savepoint per row: a refused row leaves the rows before it checkable.
-        with transaction.atomic():
-            services.create_record(user, register, row.values, unit=unit, version=version)
-    except ValidationError as error:
-        named = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-        for name, messages in named.items():
-            column = _column(definition, name)
-            report.errors.extend(f"第{row.row}行「{column}」列：{message}" for message in messages)
+def _checked(
+    checks: services.RecordChecks, units: dict[str, OrgUnit], rows: list[ImportRow], report: ImportReport
+) -> list[tuple[ImportRow, RegisterRecord]]:
+    """The rows' records, checked as create_record checks them: the values of every row first, then
+    what the rows name, looked up once for all of them. Errors go to the report in the order of the rows,
+    until there are as many as a page lists."""
+    faults: dict[int, list[str]] = {}
+    valued: list[tuple[ImportRow, OrgUnit, dict[str, Any]]] = []
+    listed = 0
+    for row in rows:
+        unit = units.get(row.unit) if row.unit else None
+        if row.unit and unit is None:
+            faults[row.row] = [f"第{row.row}行「{UNIT_LABEL}」列：“{row.unit}”不是您可以填报的单位。"]
+        else:
+            try:
+                valued.append((row, *checks.values(row.values, unit)))
+            except ValidationError as error:
+                faults[row.row] = _messages(checks.definition, row, error)
+        listed += len(faults.get(row.row, ()))
+        if listed >= uploads.MAX_LISTED_ERRORS:
+            break  # enough to show: what the other rows name is not looked up
+    else:
+        checks.prefetch(data for _, _, data in valued)
+        checked = []
+        for row, unit, data in valued:
+            try:
+                checked.append((row, checks.completed(unit, data)))
+            except ValidationError as error:
+                faults[row.row] = _messages(checks.definition, row, error)
+        if not faults:
+            return checked
+    for number in sorted(faults):
+        report.errors += faults[number]
+        if downloads.enough_errors(report.errors):
+            break
+    return []
+
+
+def _messages(definition: Any, row: ImportRow, error: ValidationError) -> list[str]:
+    named = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    return [
+        f"第{row.row}行「{_column(definition, name)}」列：{message}"
+        for name, messages in named.items()
+        for message in messages
+    ]
 
 
 def _column(definition: Any, name: str) -> str:

@@ -280,3 +280,34 @@ class DeviceKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+class RecordImport(models.Model):
+    """One Excel import of a register's records: the import itself is the logged write. Its records,
+    and the things they made or changed, are written in bulk without a log line each; each record
+    still says who entered it and when, and a thing's timeline lists them."""
+
+    register = models.ForeignKey(
+        Register, verbose_name="台账", on_delete=models.PROTECT, related_name="imports"
+    )
+    version = models.ForeignKey(
+        RegisterVersion, verbose_name="版本", on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name="导入单位", on_delete=models.PROTECT, related_name="+")
+    rows = models.PositiveIntegerField("记录数")
+    created_things = models.PositiveIntegerField("新登记对象数", default=0)
+    updated_things = models.PositiveIntegerField("更新对象数", default=0)
+    at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    scope = ScopeRule(org_field="unit")
+
+    class Meta:
+        verbose_name = "台账导入记录"
+        verbose_name_plural = "台账导入记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.register.title} 导入{self.rows}条"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, BinaryIO
@@ -201,8 +203,9 @@ def create_record(
     if not may_write(user, register):
         raise PermissionDenied("无权填报该台账。")
     if instance_id:
-        existing = RegisterRecord.objects.filter(instance_id=instance_id).select_related("unit").first()
-        # A form sent again (a phone that lost the answer) is acknowledged with the record it made.
+        existing = record_by_instance(instance_id)
+        # A form sent again (a phone that lost the answer, or the copy an edit replaced) is acknowledged
+        # with the record it made.
         if (
             existing is not None
             and existing.register_id == register.pk
@@ -211,32 +214,13 @@ def create_record(
             return existing
         if existing is not None:
             raise ValidationError({"instance_id": "该实例编号已被另一条记录使用。"})
-    version = version or register.current_version
-    if version is None or version.register_id != register.pk:
-        raise ValidationError({"version": "该台账没有这个版本。"})
-    definition = version.parsed()
-    today = timezone.localdate()
-    unit = _record_unit(user, register, unit)
-    data = _checked_values(definition, values, today)
-    pointed = _pointed(user, definition, data, points_at)
-    thing = _target_thing(user, register, definition, data)
-    _checked_identity(user, register, definition, data)
-    record = RegisterRecord(
-        register=register,
-        version=version,
-        unit=unit,
-        department=user.department if user.role == Role.DEPARTMENT_STAFF else None,
-        instance_id=instance_id or f"uuid:{uuid.uuid4()}",
-        entered_by=user if user.pk else None,
-        thing=thing,
-        **pointed,
-    )
-    _store_values(record, definition, data)
+    checks = RecordChecks(user, register, version or register.current_version)
+    record = checks.record(values, unit=unit, points_at=points_at, instance_id=instance_id)
     try:
         with transaction.atomic(), acting_as(user if user.pk else None):
             record.save()
-            _update_things(record, register, definition, today)
-            casework.open_case(user, record, definition, received_at=case_received_at)
+            _update_things(record, register, checks.definition, checks.today)
+            casework.open_case(user, record, checks.definition, received_at=case_received_at)
     except IntegrityError:
         # Two submissions of one form at once: the first one stored wins, the second is that one.
         found = RegisterRecord.objects.filter(instance_id=record.instance_id).first()
@@ -244,6 +228,205 @@ def create_record(
             raise
         return found
     return record
+
+
+# Lookups of many names at once go in chunks of this many (SQLite's limit on a statement's variables).
+LOOKUP_CHUNK = 2000
+_LARGEST_ID = 2**63 - 1
+
+
+class RecordChecks:
+    """Everything the server checks of a filled form before keeping it, for one user entering records
+    of one version of a register, in the order it refuses them: the unit, the values (types, required,
+    constraints, choices), the record the form points at, the thing it names, the number (编号) it
+    registers.
+
+    `create_record` checks one record with `record`. An Excel import checks its rows with the same
+    calls in two steps — `values` for every row, then `prefetch` with all their values, then
+    `completed` for each — so that what the rows name is looked up with a few queries for all of them;
+    without `prefetch` each lookup is a query of its own.
+    """
+
+    def __init__(self, user: Any, register: Register, version: RegisterVersion | None) -> None:
+        if version is None or version.register_id != register.pk:
+            raise ValidationError({"version": "该台账没有这个版本。"})
+        self.user = user
+        self.register = register
+        self.version = version
+        self.definition = version.parsed()
+        self.today = timezone.localdate()
+        self._named: dict[str, Thing | None] = {}  # an entity field's text -> the thing it names
+        self._numbered: dict[str, Thing | None] = {}  # a number (编号) -> this register's thing of it
+        self._pointed: dict[int, models.Model | None] = {}  # an id -> the record pointed at, if seen
+
+    def record(
+        self,
+        values: dict[str, Any],
+        *,
+        unit: OrgUnit | None = None,
+        points_at: models.Model | int | None = None,
+        instance_id: str | None = None,
+    ) -> RegisterRecord:
+        """The record of `values` (not saved), or ValidationError keyed by field."""
+        unit, data = self.values(values, unit)
+        return self.completed(unit, data, points_at=points_at, instance_id=instance_id)
+
+    def values(self, values: dict[str, Any], unit: OrgUnit | None = None) -> tuple[OrgUnit, dict[str, Any]]:
+        """The record's unit and its values as kept (defaults and calculations made, fields that are not
+        relevant left out): the checks that read no other record."""
+        return _record_unit(self.user, self.register, unit), _checked_values(
+            self.definition, values, self.today
+        )
+
+    def completed(
+        self,
+        unit: OrgUnit,
+        data: dict[str, Any],
+        *,
+        points_at: models.Model | int | None = None,
+        instance_id: str | None = None,
+    ) -> RegisterRecord:
+        """The record of checked values, once the records they name are checked (not saved)."""
+        pointed = self._pointed_record(data, points_at)
+        thing = self._target_thing(data)
+        self._check_identity(data)
+        user = self.user
+        record = RegisterRecord(
+            register=self.register,
+            version=self.version,
+            unit=unit,
+            department=user.department if user.role == Role.DEPARTMENT_STAFF else None,
+            instance_id=instance_id or f"uuid:{uuid.uuid4()}",
+            entered_by=user if user.pk else None,
+            thing=thing,
+            **pointed,
+        )
+        _store_values(record, self.definition, data)
+        return record
+
+    def prefetch(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Look up at once what the checked values of many records name: the records they point at, the
+        things their entity field names, the numbers they register."""
+        rows = list(rows)
+        self._load_pointed({pk for pk in map(self._pointed_id, rows) if pk is not None})
+        self._load_named({name for name in map(self._entity_name, rows) if name is not None})
+        self._load_numbered({identity for identity in map(self.identity_of, rows) if identity})
+
+    # --- the record pointed at (a household, a member, a project, a case)
+
+    def _pointed_id(self, data: dict[str, Any]) -> int | None:
+        field = self.definition.points_at_field
+        if not self.definition.points_at or not field or not data.get(field):
+            return None
+        return _as_int(data[field])
+
+    def _pointed_record(self, data: dict[str, Any], given: models.Model | int | None) -> dict[str, Any]:
+        """The zhenwu record the form points at, which must lie in the user's scope."""
+        definition = self.definition
+        kind = definition.points_at
+        if not kind:
+            return {}
+        field = definition.points_at_field or "points_at"
+        if given is None and definition.points_at_field:
+            given = data.get(definition.points_at_field) or None
+        if given is None:
+            return {}
+        model = _pointed_model(kind)
+        if isinstance(given, models.Model) and not isinstance(given, model):
+            raise ValidationError({field: f"应关联{PointsAt(kind).label}。"})
+        pk = _as_int(given.pk if isinstance(given, models.Model) else given)
+        self._load_pointed({pk})
+        found = self._pointed[pk]
+        if found is None:
+            raise ValidationError({field: f"所关联的{PointsAt(kind).label}不存在或无权查看。"})
+        return {kind: found}
+
+    def _load_pointed(self, pks: set[int]) -> None:
+        missing = sorted(pk for pk in pks if pk not in self._pointed)
+        if not missing:
+            return
+        visible = scope.scoped(self.user, _pointed_model(self.definition.points_at).objects.all())
+        for chunk in in_chunks(missing):
+            found = {o.pk: o for o in visible.filter(pk__in=[pk for pk in chunk if 0 < pk <= _LARGEST_ID])}
+            self._pointed.update({pk: found.get(pk) for pk in chunk})
+
+    # --- the thing an activity names
+
+    def _entity_name(self, data: dict[str, Any]) -> str | None:
+        field = self.definition.entity_id_field
+        if self.definition.kind != "activity" or not field or not data.get(field):
+            return None
+        return str(data[field]).strip()
+
+    def _target_thing(self, data: dict[str, Any]) -> Thing | None:
+        """The thing an activity names in its entity field (by its key, or by its number as a clerk
+        writes it), among the things the user may see."""
+        named = self._entity_name(data)
+        if named is None:
+            return None
+        self._load_named({named})
+        thing = self._named[named]
+        if thing is None:
+            raise ValidationError({self.definition.entity_id_field: "所选对象不存在或无权查看。"})
+        return thing
+
+    def _load_named(self, names: set[str]) -> None:
+        missing = sorted(name for name in names if name not in self._named)
+        if not missing:
+            return
+        # The same things the entity field's search box offers: what a page offers, a save accepts.
+        things = nameable_things(self.user, self.register, self.definition)
+        keys = {}
+        for name in missing:
+            with suppress(ValueError):
+                keys[name] = uuid.UUID(name.removeprefix("uuid:"))
+        by_key: dict[uuid.UUID, Thing] = {}
+        for chunk in in_chunks(sorted(set(keys.values()))):
+            by_key.update((thing.key, thing) for thing in things.filter(key__in=chunk))
+        found = {name: by_key[key] for name, key in keys.items() if key in by_key}
+        # Not a thing's key: the thing's own number, the first by the things' order when two registers
+        # of the township use it.
+        numbers = [name for name in missing if name not in found and name]
+        for chunk in in_chunks(numbers):
+            for thing in things.filter(identity__in=chunk).exclude(identity=""):
+                found.setdefault(thing.identity, thing)
+        self._named.update({name: found.get(name) for name in missing})
+
+    # --- the number a thing register's record registers
+
+    def identity_of(self, data: dict[str, Any]) -> str:
+        field = self.definition.identity_field
+        return str(data.get(field) or "").strip() if field else ""
+
+    def _check_identity(self, data: dict[str, Any]) -> None:
+        """A number registered by a unit outside the user's scope is not theirs to change."""
+        identity = self.identity_of(data)
+        if not identity:
+            return
+        self._load_numbered({identity})
+        found = self._numbered[identity]
+        if found is not None and not scope.unit_in_scope(self.user, found.unit):
+            raise ValidationError(
+                {self.definition.identity_field: f"编号“{identity}”已由其他单位登记，请核对编号。"}
+            )
+
+    def _load_numbered(self, identities: set[str]) -> None:
+        missing = sorted(identity for identity in identities if identity not in self._numbered)
+        things = Thing.objects.filter(register=self.register).select_related("unit")
+        for chunk in in_chunks(missing):
+            found = {thing.identity: thing for thing in things.filter(identity__in=chunk)}
+            self._numbered.update({identity: found.get(identity) for identity in chunk})
+
+
+def in_chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), LOOKUP_CHUNK):
+        yield items[start : start + LOOKUP_CHUNK]
+
+
+def _pointed_model(kind: str) -> type[models.Model]:
+    from django.apps import apps
+
+    return apps.get_model(*POINTED_MODELS[PointsAt(kind)])
 
 
 def _record_unit(user: Any, register: Register, unit: OrgUnit | None) -> OrgUnit:
@@ -266,35 +449,12 @@ def _checked_values(definition: Any, values: dict[str, Any], today: date) -> dic
             if "\x00" in str(value)
         }
     )
-    errors.update(expressions.check_record(definition, values, today))
+    problems, kept = expressions.checked_values(definition, values, today)
+    errors.update(problems)
     if errors:
         raise ValidationError({key: [message] for key, message in errors.items()})
     # Defaults and calculations filled in; fields that are not relevant are not kept.
-    return dict(expressions.relevant_values(definition, values, today))
-
-
-def _pointed(
-    user: Any, definition: Any, data: dict[str, Any], given: models.Model | int | None
-) -> dict[str, Any]:
-    """The zhenwu record the form points at, which must lie in the user's scope."""
-    kind = definition.points_at
-    if not kind:
-        return {}
-    field = definition.points_at_field or "points_at"
-    if given is None and definition.points_at_field:
-        given = data.get(definition.points_at_field) or None
-    if given is None:
-        return {}
-    from django.apps import apps
-
-    model = apps.get_model(*POINTED_MODELS[PointsAt(kind)])
-    pk = given.pk if isinstance(given, models.Model) else given
-    if isinstance(given, models.Model) and not isinstance(given, model):
-        raise ValidationError({field: f"应关联{PointsAt(kind).label}。"})
-    found = scope.scoped(user, model.objects.all()).filter(pk=_as_int(pk)).first()
-    if found is None:
-        raise ValidationError({field: f"所关联的{PointsAt(kind).label}不存在或无权查看。"})
-    return {kind: found}
+    return dict(kept)
 
 
 def _as_int(value: Any) -> int:
@@ -302,24 +462,6 @@ def _as_int(value: Any) -> int:
         return int(str(value))
     except ValueError:
         return 0
-
-
-def _target_thing(user: Any, register: Register, definition: Any, data: dict[str, Any]) -> Thing | None:
-    """The thing an activity names in its entity field, among the things the user may see."""
-    field = definition.entity_id_field
-    if definition.kind != "activity" or not field or not data.get(field):
-        return None
-    things = nameable_things(user, register, definition)
-    named = str(data[field]).strip()
-    try:
-        thing = things.filter(key=named.removeprefix("uuid:")).first()
-    except ValidationError:
-        thing = None  # not a uuid: the thing's own number (编号), as a clerk writes it
-    if thing is None:
-        thing = things.filter(identity=named).exclude(identity="").first()
-    if thing is None:
-        raise ValidationError({field: "所选对象不存在或无权查看。"})
-    return thing
 
 
 def _store_values(record: RegisterRecord, definition: Any, data: dict[str, Any]) -> None:
@@ -344,13 +486,23 @@ def mask(value: str) -> str:
     return value[:1] + "*" * (len(value) - 1)
 
 
+def saved_values(definition: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The thing's properties a record sets: its values of the fields that save to one, when given."""
+    saved = {field.save_to: data.get(field.name) for field in definition.fields if field.save_to}
+    return {key: value for key, value in saved.items() if value not in (None, "")}
+
+
+def thing_made(definition: Any, data: dict[str, Any], today: date) -> tuple[str, str, dict[str, Any]]:
+    """What a thing register's record says of its thing: (label, number, properties)."""
+    label = _thing_label(definition, data, today)
+    properties = saved_values(definition, data) or _plain_values(definition, data)
+    identity = str(data.get(definition.identity_field) or "").strip()
+    return label, identity, properties
+
+
 def _update_things(record: RegisterRecord, register: Register, definition: Any, today: date) -> None:
-    saved = {field.save_to: record.data.get(field.name) for field in definition.fields if field.save_to}
-    saved = {key: value for key, value in saved.items() if value not in (None, "")}
     if definition.kind == "thing":
-        label = _thing_label(definition, record.data, today)
-        properties = saved or _plain_values(definition, record.data)
-        identity = str(record.data.get(definition.identity_field) or "").strip()
+        label, identity, properties = thing_made(definition, record.data, today)
         thing = _numbered_thing(register, identity)
         if thing is None:
             thing = Thing.objects.create(
@@ -363,7 +515,9 @@ def _update_things(record: RegisterRecord, register: Register, definition: Any, 
             thing.save(update_fields=["label", "unit", "properties", "updated_at"])
         record.thing = thing
         record.save(update_fields=["thing"])
-    elif record.thing is not None and saved:
+        return
+    saved = saved_values(definition, record.data)
+    if record.thing is not None and saved:
         thing = Thing.objects.select_for_update().get(pk=record.thing_id)
         thing.properties = {**thing.properties, **saved}
         thing.save(update_fields=["properties", "updated_at"])
@@ -371,21 +525,10 @@ def _update_things(record: RegisterRecord, register: Register, definition: Any, 
 
 def _numbered_thing(register: Register, identity: str) -> Thing | None:
     """The thing already registered under this number, locked for the update; a number the entering user
-    may not see was checked before (`_checked_identity`)."""
+    may not see was checked before (`RecordChecks`)."""
     if not identity:
         return None
     return Thing.objects.select_for_update().filter(register=register, identity=identity).first()
-
-
-def _checked_identity(user: Any, register: Register, definition: Any, data: dict[str, Any]) -> None:
-    """A number registered by a unit outside the user's scope is not theirs to change."""
-    field = definition.identity_field
-    identity = str(data.get(field) or "").strip() if field else ""
-    if not identity:
-        return
-    found = Thing.objects.filter(register=register, identity=identity).first()
-    if found is not None and not scope.unit_in_scope(user, found.unit):
-        raise ValidationError({field: f"编号“{identity}”已由其他单位登记，请核对编号。"})
 
 
 def _thing_label(definition: Any, data: dict[str, Any], today: date) -> str:
@@ -608,12 +751,12 @@ def edit_record(
     if version.register_id != record.register_id:
         raise ValidationError({"version": "该台账没有这个版本。"})
     register = record.register
-    definition = version.parsed()
-    today = timezone.localdate()
+    checks = RecordChecks(user, register, version)
+    definition, today = checks.definition, checks.today
     data = _checked_values(definition, values, today)
-    pointed = _pointed(user, definition, data, None) if definition.points_at_field else None
-    thing = _target_thing(user, register, definition, data)
-    _checked_identity(user, register, definition, data)
+    pointed = checks._pointed_record(data, None) if definition.points_at_field else None
+    thing = checks._target_thing(data)
+    checks._check_identity(data)
     with transaction.atomic(), acting_as(user if user.pk else None):
         locked = (
             RegisterRecord.objects.select_for_update().select_related("register", "unit").get(pk=record.pk)
