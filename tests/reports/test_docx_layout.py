@@ -11,8 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from zhenwu.reports.document import Document, Figure, Style
-from zhenwu.reports.docx import render
+from zhenwu.documents.docx import render
+from zhenwu.documents.model import Document, Figure, Style
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from zhenwu.core.text import printable_cells
-from zhenwu.reports.document import Style
-from zhenwu.reports.docx import add_table, add_text, add_title, official_document, to_bytes
+from zhenwu.documents.docx import add_table, add_text, add_title, official_document, to_bytes
+from zhenwu.documents.model import Style
 
 from .models import RectificationNotice
 from .services import Bulletin, Figures, Ranking
@@ -52,8 +52,8 @@ def figure_cells(f: Figures) -> list[object]:
     ]
 
 
-# The bulletin, the ranking and the notice are official documents: they use the work reports' GB/T 9704
-# renderer (page, fonts, page numbers), with tables for the figures.
+# The bulletin, the ranking and the notice are official documents: they use the GB/T 9704 renderer of
+# `documents` (page, fonts, page numbers), with tables for the figures.
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:

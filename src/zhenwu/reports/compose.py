@@ -24,8 +24,8 @@ from zhenwu.core.numbers import (
     format_points,
 )
 from zhenwu.core.progress import Status
+from zhenwu.documents.model import Document, Figure, Piece, Source, Style
 
-from .document import Document, Figure, Piece, Source, Style
 from .kinds import ReportSpec
 
 if TYPE_CHECKING:

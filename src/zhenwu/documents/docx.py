@@ -1,4 +1,4 @@
-"""A work report as a GB/T 9704-2012 (党政机关公文格式) Word document.
+"""A document as a GB/T 9704-2012 (党政机关公文格式) Word document.
 
 A4, margins 37/35/28/26 mm (a 156 × 225 mm text block), 22 lines of 28 characters: exact line
 spacing of 28.95 pt and a document grid. Title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312 with a
@@ -12,6 +12,7 @@ its own Chinese font: every style's and run's rFonts gets w:eastAsia and loses i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
@@ -25,7 +26,7 @@ from docx.shared import Mm, Pt
 
 from zhenwu.core.text import printable
 
-from .document import Document, Paragraph, Style
+from .model import Document, Paragraph, Style
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -211,7 +212,8 @@ def _run(paragraph: Any, text: str, font: str) -> None:
 
 
 def official_document() -> Any:
-    """A blank GB/T 9704 document (page, styles, page numbers): every zhenwu .docx starts from it."""
+    """A blank GB/T 9704 document (page, styles, page numbers): every zhenwu .docx starts from it, a
+    report rendered from the model and a bulletin or notice written with the helpers below alike."""
     document = new_document()
     _page(document)
     _styles(document)
@@ -266,7 +268,9 @@ def add_table(document: Any, headers: list[str], rows: list[list[object]]) -> An
     """A plain grid table in 仿宋, 小四, single-spaced and without the body's first-line indent."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    for cells, values in ((table.rows[0].cells, headers), *((table.add_row().cells, row) for row in rows)):
+    lines: list[tuple[Any, Sequence[object]]] = [(table.rows[0].cells, headers)]
+    lines += [(table.add_row().cells, row) for row in rows]
+    for cells, values in lines:
         for cell, value in zip(cells, values, strict=True):
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.first_line_indent = Pt(0)
@@ -284,7 +288,7 @@ def to_bytes(document: Any) -> bytes:
 
 
 def render(model: Document) -> bytes:
-    """The .docx bytes of a report."""
+    """The .docx bytes of a document."""
     document = official_document()
     add_title(document, model.title)
     for paragraph in model.paragraphs:

@@ -1,11 +1,12 @@
-"""Markdown and standalone HTML renderings of a report (the web preview has its own template)."""
+"""A document as HTML: the body the web preview places in its page, with each figure linked to its
+records, and a standalone page for download."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
 
-from .document import Document, Figure, Paragraph, Source, Style
+from .model import Document, Figure, Paragraph, Source, Style
 
 Link = Callable[[Source], str]
 # 署名 and 成文日期 sit right, two characters in, a blank line below the text (GB/T 9704-2012 7.3.5.3)
@@ -13,22 +14,6 @@ SIGNATURE_CSS = (
     "<style>p.signature { text-align: right; padding-right: 2em; margin: 0; }"
     " p:not(.signature) + p.signature { margin-top: 1.9em; }</style>"
 )
-
-
-def markdown(document: Document) -> str:
-    lines = [f"# {document.title}", ""]
-    for paragraph in document.paragraphs:
-        if paragraph.style == Style.HEADING1:
-            lines.append(f"## {paragraph.text}")
-        elif paragraph.style == Style.HEADING2:
-            lines.append(f"### {paragraph.text}")
-        elif paragraph.style == Style.SIGNATURE:
-            lines.append(f'<p align="right">{escape(paragraph.text)}</p>')
-        else:
-            lead = f"**{paragraph.lead}**" if paragraph.lead else ""
-            lines.append(lead + paragraph.text[len(paragraph.lead) :])
-        lines.append("")
-    return "\n".join(lines)
 
 
 def _pieces_html(paragraph: Paragraph, link: Link | None) -> str:

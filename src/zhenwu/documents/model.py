@@ -1,5 +1,6 @@
-"""The document model of a work report: paragraphs made of text and figures, each figure with the
-computation and the records behind it. Renderers (HTML, Markdown, .docx) read only this model."""
+"""The document model: a title and paragraphs made of text and figures, each figure with the computation
+and the pages that show the records behind it. The renderers (.docx, HTML, Markdown) read only this model;
+what it says comes from whoever composes it (a work report, a bulletin), never from records read here."""
 
 from __future__ import annotations
 
