@@ -25,7 +25,7 @@ def test_the_half_year_report_is_written_as_docx_by_the_townships_name(db: None,
         "report", "half-year", "--org", "示范镇", "--year", "2026", "--out", str(out), stdout=StringIO()
     )
     paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
-    assert paragraphs[0] == "示范镇2026年上半年工作总结及下半年工作计划"
+    assert paragraphs[0] == "示范镇2026年上半年工作总结\n及下半年工作计划"  # two lines, broken before 及
     assert "一、工作成效" in paragraphs and "四、下半年工作计划" in paragraphs
 
 
@@ -43,7 +43,7 @@ def test_the_annual_report_as_html_links_nothing_but_names_each_figures_computat
         "report", "annual", "--org", "示范镇", "--year", "2026", "--out", str(out), stdout=StringIO()
     )
     page = out.read_text(encoding="utf-8")
-    assert "<h1>示范镇2026年度工作总结及2027年工作计划</h1>" in page
+    assert "<h1>示范镇2026年度工作总结及2027年工作计划</h1>" in page  # 19 characters: one line
     assert 'class="figure" title="' in page
 
 
@@ -73,8 +73,8 @@ def test_the_markdown_and_html_end_with_the_issuer_and_the_day_right_aligned(
         "report", "annual", "--org", "示范镇", "--year", "2026", "--out", str(out), stdout=StringIO()
     )
     page = out.read_text(encoding="utf-8")
-    assert '<p class="signature">示范镇</p>\n<p class="signature">2026年12月2日</p>\n</body>' in page
-    assert "p.signature { text-align: right;" in page
+    assert '<div class="signature"><p>示范镇</p><p>2026年12月2日</p></div>\n</body>' in page
+    assert "div.signature { width: fit-content; margin: 3.8em 4em 0 auto; text-align: center; }" in page
 
 
 def test_an_unknown_unit_is_refused_with_a_clear_message(db: None) -> None:
