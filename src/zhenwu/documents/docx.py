@@ -9,12 +9,15 @@ and even pages left, one character in.
 
 python-docx writes only the Latin font names and leaves the theme fonts in place, and Word then shows
 its own Chinese font: every style's and run's rFonts gets w:eastAsia and loses its theme attributes.
+The text is marked Chinese, the font table says what each official font is (`fonts`), and the core
+properties name the issuer and the title instead of python-docx.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from io import BytesIO
 from itertools import pairwise
 from typing import Any
@@ -23,20 +26,22 @@ from docx import Document as new_document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from zhenwu.core.text import printable
 
+from . import fonts
 from .model import Attachment, Document, Paragraph, Style
 from .titles import text_width, title_lines
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING1_FONT = "黑体"
-HEADING2_FONT = "楷体_GB2312"
-PAGE_NUMBER_FONT = "宋体"
+TITLE_FONT = fonts.TITLE
+BODY_FONT = fonts.BODY
+HEADING1_FONT = fonts.HEADING1
+HEADING2_FONT = fonts.HEADING2
+PAGE_NUMBER_FONT = fonts.PAGE_NUMBER
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
@@ -228,12 +233,51 @@ def _run(paragraph: Any, text: str, font: str) -> None:
     set_fonts(run._r, font)
 
 
+def _chinese(document: Any) -> None:
+    """Mark the Chinese text Chinese (the template says English): Word checks it as Chinese, and
+    LibreOffice asks for a simplified Chinese face where a font is missing. Numerals and Latin letters stay
+    English, or LibreOffice breaks lines inside "1.73亿元" as Chinese text may break anywhere."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = r_pr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        r_pr.append(language)
+    language.set(qn("w:val"), "en-US")
+    language.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _font_table(document: Any) -> None:
+    """Say in word/fontTable.xml what each official font is, for a machine that lacks it: its English
+    name, the GB2312 character set and its class (serif, sans or script), from which Word and WPS choose
+    a font that stands in."""
+    part = next(r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable"))
+    table = parse_xml(part.blob)
+    known = {font.get(qn("w:name")) for font in table.iterchildren(qn("w:font"))}
+    for official in fonts.OFFICIAL_FONTS:
+        if official.name in known:
+            continue
+        font = OxmlElement("w:font", {qn("w:name"): official.name})
+        table.append(font)
+        for tag, value in (
+            ("w:altName", ",".join(official.other_names)),
+            ("w:charset", fonts.GB2312_CHARSET),
+            ("w:family", official.word_family),
+            ("w:pitch", "variable"),
+        ):
+            font.append(OxmlElement(tag, {qn("w:val"): value}))
+    # python-docx keeps the font table as bytes it does not parse: the bytes are replaced
+    part._blob = serialize_part_xml(table)
+
+
 def official_document() -> Any:
-    """A blank GB/T 9704 document (page, styles, page numbers): every zhenwu .docx starts from it,
+    """A blank GB/T 9704 document (page, styles, page numbers, fonts): every zhenwu .docx starts from it,
     a report rendered from the model and a bulletin or notice written with the helpers below alike."""
     document = new_document()
     _page(document)
     _styles(document)
+    _chinese(document)
+    _font_table(document)
     _footers(document)
     return document
 
@@ -401,6 +445,17 @@ def to_bytes(document: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _core_properties(document: Any, model: Document) -> None:
+    """The file's author is its issuer and its title the document's, not python-docx's defaults."""
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = model.issuer
+    properties.title = model.title
+    properties.comments = properties.subject = properties.keywords = properties.category = ""
+    properties.language = "zh-CN"
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
+    properties.revision = 1
+
+
 def render(model: Document) -> bytes:
     """The .docx bytes of a document: its title and text, the 附件说明, the signature, the attachments."""
     document = official_document()
@@ -416,4 +471,5 @@ def render(model: Document) -> bytes:
             paragraph.paragraph_format.keep_with_next = True
     for n, attachment in enumerate(model.attachments, start=1):
         add_attachment(document, model.attachment_label(n), attachment)
+    _core_properties(document, model)
     return to_bytes(document)
