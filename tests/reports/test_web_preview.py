@@ -48,13 +48,19 @@ def test_the_menu_has_a_reports_entry(admin_client: Client) -> None:
     assert 'href="/reports/"' in page and "报告" in page
 
 
-def test_the_preview_ends_with_the_issuer_centred_over_todays_date(admin_client: Client) -> None:
+def test_the_preview_ends_with_the_issuer_over_todays_date_and_then_the_attachment(
+    admin_client: Client,
+) -> None:
     page = admin_client.get(f"/reports/{QUERY}").content.decode()
-    assert '<div class="signature"><p>示范镇</p><p>2026年11月18日</p></div>\n</article>' in page
-    css = (
-        ".report-preview div.signature { width: fit-content; margin: 3.8em 4em 0 auto; text-align: center; }"
+    notes = '<p class="attachment-note">附件：主要经济指标完成情况表</p>\n'
+    signature = (
+        '<div class="signature"><p>示范镇</p><p>2026年11月18日</p></div>\n<section class="attachment">'
     )
-    assert css in page
+    assert notes + signature in page
+    assert (
+        ".report-preview div.signature { width: fit-content; margin: 3.8em 4em 0 auto; text-align: center; }"
+        in page
+    )
 
 
 def test_a_report_of_a_span_not_yet_begun_is_refused_with_a_message(admin_client: Client) -> None:
