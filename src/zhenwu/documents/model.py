@@ -5,6 +5,7 @@ what it says comes from whoever composes it (a work report, a bulletin), never f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -135,6 +136,12 @@ class Document:
         paragraph = Paragraph(style, kept, printable(lead))
         self.paragraphs.append(paragraph)
         return paragraph
+
+
+def date_text(day: date) -> str:
+    """ "2026年7月5日": how an official document writes a date, 成文日期 above all (GB/T 9704-2012 7.3.5.4:
+    Arabic numerals, the year in full, no leading zero)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _quantity(text: str) -> Decimal | None:
