@@ -621,6 +621,6 @@ def _indicator_cells(row: ProgressRow) -> tuple[str, str, str, str, str]:
 
 
 def _signature(document: Document, figures: ReportFigures) -> None:
-    """署名 and 成文日期 (GB/T 9704-2012 7.3.5.3): the issuing unit, and the day the report was made."""
+    """署名 and 成文日期 (GB/T 9704-2012 7.3.5): the issuing unit, and the day the report was made."""
     document.add(Style.SIGNATURE, figures.unit_name)
     document.add(Style.SIGNATURE, date_words(figures.spec.generated_on))
