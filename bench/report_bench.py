@@ -45,9 +45,9 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from zhenwu.documents.docx import render
     from zhenwu.org.models import OrgKind, OrgUnit, Role, User
     from zhenwu.reports import services
-    from zhenwu.reports.docx import render
     from zhenwu.reports.kinds import spec_for
 
     township = OrgUnit.objects.filter(kind=OrgKind.TOWNSHIP).order_by("path").first()

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from docx.shared import Pt
 
 from tests.cases.conftest import act, make_case
 from tests.conftest import Cast
@@ -39,7 +40,13 @@ def test_notices_are_numbered_in_order_and_printed_as_docx(cast: Cast, types: di
     response = client.get(reverse("cases:notice-docx", kwargs={"pk": second.pk}))
     text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
     assert "安全生产隐患整改通知书" in text and notice.number in text and "李某：" in text
-    assert f"请于{deadline:%Y年%m月%d日}前整改完毕" in text and "消防通道堆放杂物" in text
+    assert f"请于{deadline.year}年{deadline.month}月{deadline.day}日前整改完毕" in text
+    assert "消防通道堆放杂物" in text
+    # signed for the township's seal, the date without leading zeros (GB/T 9704-2012 7.3.5)
+    *_, issuer, day = Document(BytesIO(response.content)).paragraphs
+    today = timezone.localdate()
+    assert (issuer.text, day.text) == ("示范镇人民政府", f"{today.year}年{today.month}月{today.day}日")
+    assert day.paragraph_format.right_indent == Pt(16 * 4)
     assert second.events.last().action_label == "签发整改通知书"
 
 

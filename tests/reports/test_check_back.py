@@ -10,12 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from zhenwu.documents.docx import render
+from zhenwu.documents.model import Document
 from zhenwu.org.models import User
 from zhenwu.reader import analyse
 from zhenwu.reports import services
 from zhenwu.reports.checkback import check_back
-from zhenwu.reports.document import Document
-from zhenwu.reports.docx import render
 from zhenwu.reports.kinds import spec_for
 
 pytestmark = pytest.mark.usefixtures("full_demo")

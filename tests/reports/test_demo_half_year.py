@@ -11,12 +11,12 @@ import pytest
 from zhenwu.cases.services import case_figures
 from zhenwu.core.numbers import format_money, format_percent
 from zhenwu.core.periods import Period
+from zhenwu.documents.model import Document
 from zhenwu.indicators.services import progress_for_unit
 from zhenwu.org.models import User
 from zhenwu.projects.services import project_counts
 from zhenwu.reader import analyse
 from zhenwu.reports import services
-from zhenwu.reports.document import Document
 from zhenwu.reports.kinds import spec_for
 
 pytestmark = pytest.mark.usefixtures("full_demo")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from zhenwu.documents.docx import render
 from zhenwu.org.models import User
 from zhenwu.reports import services
-from zhenwu.reports.docx import render
 from zhenwu.reports.kinds import spec_for
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

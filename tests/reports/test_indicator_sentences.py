@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from zhenwu.core.periods import Period
 from zhenwu.core.progress import Progress
+from zhenwu.documents.model import Figure, Paragraph, Style
 from zhenwu.indicators.models import Direction, Indicator, IndicatorKind
 from zhenwu.indicators.services import ProgressRow
 from zhenwu.org.models import Department
 from zhenwu.reports.compose import indicator_pieces, quantity_text
-from zhenwu.reports.document import Figure, Paragraph, Style
 
 
 def row(

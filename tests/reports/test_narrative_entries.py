@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from tests.conftest import Cast
+from zhenwu.documents.model import Document, Style
 from zhenwu.reports import services
-from zhenwu.reports.document import Document, Style
 from zhenwu.reports.kinds import spec_for
 from zhenwu.reports.models import NarrativeEntry, ReportDraft
 

@@ -12,12 +12,12 @@ from time_machine import TimeMachineFixture
 
 from tests.conftest import Cast
 from tests.projects.conftest import make_project
+from zhenwu.documents.model import Document, Style
 from zhenwu.indicators.models import Value
 from zhenwu.org.models import User
 from zhenwu.projects.models import Milestone, Stage
 from zhenwu.reader import analyse
 from zhenwu.reports import services
-from zhenwu.reports.document import Document, Style
 from zhenwu.reports.kinds import spec_for
 
 pytestmark = pytest.mark.usefixtures("full_demo")

@@ -15,8 +15,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from zhenwu.core.text import printable_cells
-from zhenwu.reports.document import Style
-from zhenwu.reports.docx import add_table, add_text, add_title, official_document, to_bytes
+from zhenwu.documents.docx import (
+    add_signature,
+    add_table,
+    add_text,
+    add_title,
+    official_document,
+    to_bytes,
+)
+from zhenwu.documents.model import Style, date_text
 
 from .models import RectificationNotice
 from .services import Bulletin, Figures, Ranking
@@ -52,8 +59,8 @@ def figure_cells(f: Figures) -> list[object]:
     ]
 
 
-# The bulletin, the ranking and the notice are official documents: they use the work reports' GB/T 9704
-# renderer (page, fonts, page numbers), with tables for the figures.
+# The bulletin, the ranking and the notice are official documents: they use the GB/T 9704 renderer of
+# `documents` (page, fonts, page numbers), with tables for the figures.
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
@@ -116,10 +123,10 @@ def notice_docx(notice: RectificationNotice) -> bytes:
     add_text(document, f"整改要求：{notice.requirements}")
     add_text(
         document,
-        f"请于{notice.deadline:%Y年%m月%d日}前整改完毕，并将整改情况书面报告。逾期未整改的，依法依规处理。",
+        f"请于{date_text(notice.deadline)}前整改完毕，并将整改情况书面报告。逾期未整改的，依法依规处理。",
     )
-    for line in (f"{notice.township.name}人民政府", f"{timezone.localtime(notice.issued_at):%Y年%m月%d日}"):
-        add_text(document, line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    issued = timezone.localtime(notice.issued_at).date()
+    add_signature(document, f"{notice.township.name}人民政府", date_text(issued))  # signed and sealed
     return to_bytes(document)
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from zhenwu.documents.model import Document, Figure
 from zhenwu.reader import Audit, Finding, analyse
 from zhenwu.reader import Figure as ReadFigure
-
-from .document import Document, Figure
 
 ANCHOR_KINDS = {"amount", "count", "rate"}
 Key = tuple[str, str, str, str, int]

@@ -24,8 +24,8 @@ from zhenwu.core.numbers import (
     format_points,
 )
 from zhenwu.core.progress import Status
+from zhenwu.documents.model import Attachment, Document, Figure, Piece, Source, Style, Table
 
-from .document import Document, Figure, Piece, Source, Style
 from .kinds import ReportSpec
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ STAGE_LABELS = {
     "in_production": "投产",
 }
 SECTIONS = ("highlights", "methods", "problems", "plans")
+INDICATOR_TABLE = "主要经济指标完成情况表"
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,7 @@ def compose(figures: ReportFigures) -> Document:
     document.add(Style.HEADING1, f"四、{spec.next_words}工作计划")
     _plans(document, figures)
     _signature(document, figures)
+    _indicator_table(document, figures)
     return document
 
 
@@ -585,7 +587,40 @@ def _plans(document: Document, figures: ReportFigures) -> None:
         document.add(Style.BODY, "（各站所尚未填报下阶段工作计划。）")
 
 
+def _indicator_table(document: Document, figures: ReportFigures) -> None:
+    """附件: every indicator of the report in a table, those not reported said so."""
+    if not figures.indicators:
+        return
+    headers = ("序号", "指标", "单位", "全年任务", f"{figures.spec.period.label}完成", "占全年任务",
+               "同比增减", "较序时进度(百分点)")  # fmt: skip
+    rows = sorted(figures.indicators, key=lambda r: (r.indicator.position, r.indicator.code))
+    cells = [
+        (str(n), r.indicator.name, r.indicator.unit, *_indicator_cells(r)) for n, r in enumerate(rows, 1)
+    ]
+    document.attachments.append(Attachment(INDICATOR_TABLE, Table(headers, tuple(cells))))
+
+
+def _indicator_cells(row: ProgressRow) -> tuple[str, str, str, str, str]:
+    """全年任务, 完成, 占全年任务, 同比, 较序时进度: as the sentences state them, "—" where none applies."""
+    progress, none = row.progress, "—"
+    target = _plain(progress.target) if progress.target is not None else none
+    if progress.shown_actual is None:
+        return target, "未报", none, none, none
+    higher = row.indicator.direction != "lower" and not row.indicator.is_rate
+    share = progress.completion_percent if higher and progress.target else None
+    yoy = progress.yoy_percent
+    unit = "个百分点" if row.indicator.is_rate else "%"
+    gap = progress.gap_points if higher else None
+    return (
+        target,
+        _plain(progress.shown_actual),
+        none if share is None else format_percent(share),
+        none if yoy is None else f"{format_fixed(yoy, 1)}{unit}",
+        none if gap is None else format_fixed(gap, 1),
+    )
+
+
 def _signature(document: Document, figures: ReportFigures) -> None:
-    """署名 and 成文日期 (GB/T 9704-2012 7.3.5.3): the issuing unit, and the day the report was made."""
+    """署名 and 成文日期 (GB/T 9704-2012 7.3.5): the issuing unit, and the day the report was made."""
     document.add(Style.SIGNATURE, figures.unit_name)
     document.add(Style.SIGNATURE, date_words(figures.spec.generated_on))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from zhenwu.cases import services as cases
+from zhenwu.documents.model import Document
 from zhenwu.households import services as households
 from zhenwu.households.models import BenefitKind
 from zhenwu.indicators import services as indicators
@@ -23,7 +24,6 @@ from zhenwu.projects import services as projects
 from zhenwu.registers import figures as register_figures
 
 from .compose import Coming, Entry, ReportFigures, compose
-from .document import Document
 from .kinds import ReportSpec
 from .models import NarrativeEntry, ReportDraft
 

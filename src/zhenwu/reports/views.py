@@ -13,14 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhenwu.documents.docx import render as render_docx
+from zhenwu.documents.html import html, html_body
+from zhenwu.documents.markdown import markdown
+from zhenwu.documents.model import Source
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
 from zhenwu.web.downloads import DOCX, attachment
 
-from . import services, text
+from . import services
 from .checkback import check_back
-from .document import Source
-from .docx import render as render_docx
 from .forms import CheckBackForm, EntryForm, ReportChoiceForm
 from .models import NarrativeEntry
 
@@ -61,7 +63,7 @@ def report(request: HttpRequest) -> HttpResponse:
         draft = services.draft_of(unit, spec)
         chosen = [e.id for e in services.chosen_entries(request.user, unit, spec)]
         context |= {
-            "spec": spec, "document": document, "preview": text.html_body(document, link),
+            "spec": spec, "document": document, "preview": html_body(document, link),
             "entries": [(e, chosen.index(e.pk) + 1 if e.pk in chosen else "") for e in entries],
             "draft": draft, "may_compile": services.may_compile(request.user, unit),
         }  # fmt: skip
@@ -79,7 +81,7 @@ def download(request: HttpRequest) -> HttpResponse:
     if kind == "docx":
         content: bytes = render_docx(document)
     else:
-        content = (text.markdown(document) if kind == "md" else text.html(document)).encode()
+        content = (markdown(document) if kind == "md" else html(document)).encode()
     response = HttpResponse(content, content_type=FORMATS[kind])
     response["Content-Disposition"] = attachment(f"{document.title}.{kind}")
     return response

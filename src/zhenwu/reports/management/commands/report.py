@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhenwu.documents.docx import render
+from zhenwu.documents.html import html
+from zhenwu.documents.markdown import markdown
 from zhenwu.org.models import User
-from zhenwu.reports import services, text
-from zhenwu.reports.docx import render
+from zhenwu.reports import services
 from zhenwu.reports.kinds import KINDS, spec_for
 
 
@@ -41,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError("docx 需要 --out 文件名。")
             Path(out).write_bytes(render(document))
         else:
-            content = text.markdown(document) if kind == "md" else text.html(document)
+            content = markdown(document) if kind == "md" else html(document)
             if out:
                 Path(out).write_text(content, encoding="utf-8")
             else:

@@ -11,8 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from zhenwu.reports.document import Document, Figure, Style
-from zhenwu.reports.docx import render
+from zhenwu.documents.docx import add_table, official_document, render
+from zhenwu.documents.model import Document, Figure, Style
 
 
 @pytest.fixture
@@ -56,12 +56,16 @@ def test_a_document_grid_gives_22_lines_of_28_characters(produced: Any) -> None:
     assert int(156 / 25.4 * 72 // advance) == 28
 
 
-def test_the_title_is_22pt_xiaobiaosong_centred(produced: Any) -> None:
+def test_the_title_is_22pt_xiaobiaosong_centred_in_two_lines_broken_before_ji(produced: Any) -> None:
     title = produced.paragraphs[0]
-    assert title.text == "示范镇2026年上半年工作总结及下半年工作计划"
+    assert title.text == "示范镇2026年上半年工作总结\n及下半年工作计划"
+    (run,) = title.runs
+    assert len(run._r.findall(qn("w:br"))) == 1  # a line break inside the one title paragraph
     assert title.style.font.size == Pt(22)
     assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert fonts_of(title.runs[0]._r)["eastAsia"] == "方正小标宋简体"
+    assert fonts_of(run._r)["eastAsia"] == "方正小标宋简体"
+    # off the body's line grid, or LibreOffice gives each 36 pt line two lines of 28.95 pt
+    assert title.style.element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
 
 
 def test_the_body_is_16pt_fangsong_with_two_characters_indent_and_exact_lines(produced: Any) -> None:
@@ -108,26 +112,44 @@ def test_page_numbers_are_songti_14pt_dashes_odd_right_even_left(produced: Any) 
             assert run.font.size == Pt(14) and fonts_of(run._r)["eastAsia"] == "宋体"
 
 
-def test_the_issuer_and_the_date_end_the_document_right_aligned_in_fangsong_after_a_blank_line(
+def test_the_issuer_is_centred_over_the_date_four_characters_in_two_lines_below_the_text(
     produced: Any,
 ) -> None:
     *_, body, issuer, day = produced.paragraphs
     assert (body.text, issuer.text, day.text) == ("（二）一段引领的标题。正文。", "示范镇", "2026年12月2日")
     for line in (issuer, day):
         assert line.alignment == WD_ALIGN_PARAGRAPH.RIGHT and line.paragraph_format.first_line_indent == 0
+        assert line._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "0"
         assert line.style.font.size == Pt(16) and fonts_of(line.runs[0]._r)["eastAsia"] == "仿宋_GB2312"
-    assert issuer.paragraph_format.space_before == Pt(28.95)  # a blank line below the text
-    # GB/T 9704 7.3.5.3: the date (6.5 characters: numerals are half wide) two characters in from the
-    # right, and the issuer's first character two characters left of the date's
-    assert day.paragraph_format.right_indent == Pt(32)
-    assert issuer.paragraph_format.right_indent == Pt(16 * 7.5)
-    assert issuer._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "750"
+    # GB/T 9704-2012 7.3.5.1, a sealed document: room for the seal, whose top is within a line of the text
+    assert issuer.paragraph_format.space_before == Pt(28.95 * 2)
+    # the date's right edge four characters in from the right margin
+    assert day.paragraph_format.right_indent == Pt(16 * 4)
+    assert day._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "400"
+    # the issuer centred over the date: the date prints 7.75 characters wide (6.5, and a quarter at each
+    # of the five places where numerals meet Chinese), the issuer 3
+    assert issuer.paragraph_format.right_indent == Pt(16 * (4 + (7.75 - 3) / 2))
+    assert issuer._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "638"
+    # the end of the text goes over to the next page with the signature rather than leave the seal alone
+    assert body.paragraph_format.keep_with_next and issuer.paragraph_format.keep_with_next
 
 
-def test_a_long_issuer_sits_two_characters_in_and_the_date_starts_two_characters_after_it() -> None:
+def test_an_issuer_wider_than_the_date_reaches_no_further_than_the_right_margin() -> None:
     model = Document("标题")
-    model.add(Style.SIGNATURE, "中共示范镇委员会示范镇人民政府")
-    model.add(Style.SIGNATURE, "2026年12月2日")
+    model.add(Style.SIGNATURE, "中共示范镇委员会示范镇人民政府办公室")
+    model.add(Style.SIGNATURE, "2026年7月5日")
     *_, issuer, day = docx.Document(BytesIO(render(model))).paragraphs
-    assert issuer.paragraph_format.right_indent == Pt(32)
-    assert day.paragraph_format.right_indent == Pt(16 * 8.5)  # 15 − 6.5 characters
+    assert (issuer.text, day.text) == ("中共示范镇委员会示范镇人民政府办公室", "2026年7月5日")
+    assert issuer.paragraph_format.right_indent == 0
+    assert day.paragraph_format.right_indent == Pt(64)
+
+
+def test_a_table_cell_has_no_first_line_indent_for_word_either() -> None:
+    document = official_document()
+    table = add_table(document, ["指标", "完成"], [["固定资产投资", "4.98"]])
+    for cell in table._cells:
+        ind = cell.paragraphs[0]._p.pPr.find(qn("w:ind"))
+        assert (
+            ind.get(qn("w:firstLineChars")) == "0"
+            and cell.paragraphs[0].paragraph_format.first_line_indent == 0
+        )

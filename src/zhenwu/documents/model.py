@@ -1,9 +1,11 @@
-"""The document model of a work report: paragraphs made of text and figures, each figure with the
-computation and the records behind it. Renderers (HTML, Markdown, .docx) read only this model."""
+"""The document model: a title and paragraphs made of text and figures, each figure with the computation
+and the pages that show the records behind it. The renderers (.docx, HTML, Markdown) read only this model;
+what it says comes from whoever composes it (a work report, a bulletin), never from records read here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -62,10 +64,28 @@ class Paragraph:
         return [p for p in self.pieces if isinstance(p, Figure)]
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of text: a header row and rows of cells, each as it is printed."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment (附件) printed after the document on a page of its own, named in the 附件说明 after
+    the body (GB/T 9704-2012 7.3.4 and 7.3.7)."""
+
+    title: str
+    table: Table
+
+
 @dataclass
 class Document:
     title: str
     paragraphs: list[Paragraph] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -75,6 +95,24 @@ class Document:
     @property
     def figures(self) -> list[Figure]:
         return [f for p in self.paragraphs for f in p.figures]
+
+    @property
+    def issuer(self) -> str:
+        """Who issues the document: the 发文机关署名 it signs with, or nobody."""
+        return next((p.text for p in self.paragraphs if p.style == Style.SIGNATURE), "")
+
+    @property
+    def attachment_notes(self) -> list[str]:
+        """The 附件说明 lines (GB/T 9704-2012 7.3.4): "附件：名称", or with several "附件：1．名称",
+        "2．名称"."""
+        titles = [a.title for a in self.attachments]
+        if len(titles) == 1:
+            return [f"附件：{titles[0]}"]
+        return [("附件：" if n == 1 else "") + f"{n}．{title}" for n, title in enumerate(titles, start=1)]
+
+    def attachment_label(self, n: int) -> str:
+        """ "附件", or "附件2" when there are several: what heads the attachment's page."""
+        return "附件" if len(self.attachments) == 1 else f"附件{n}"
 
     def measures(self) -> set[str]:
         return {f.measure for f in self.figures if f.measure}
@@ -98,6 +136,12 @@ class Document:
         paragraph = Paragraph(style, kept, printable(lead))
         self.paragraphs.append(paragraph)
         return paragraph
+
+
+def date_text(day: date) -> str:
+    """ "2026年7月5日": how an official document writes a date, 成文日期 above all (GB/T 9704-2012 7.3.5.4:
+    Arabic numerals, the year in full, no leading zero)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _quantity(text: str) -> Decimal | None:
