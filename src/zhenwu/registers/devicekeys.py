@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from .models import DeviceKey
 # "zw" marks a key as zhenwu's where it turns up (a phone's settings, a support call); 32 random bytes.
 KEY_PREFIX = "zw"
 KEY_BYTES = 32
+LAST_USED_PRECISION = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -79,5 +81,8 @@ def user_for_key(username: str, key: str) -> User | None:
     )
     if found is None or not found.user.is_active:
         return None
-    DeviceKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # When a phone was last seen, to the hour: not a write on every submission of a busy round.
+    if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
+        DeviceKey.objects.filter(pk=found.pk).update(last_used_at=now)
     return found.user

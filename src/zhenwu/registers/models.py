@@ -8,6 +8,7 @@ definition marks personal are stored encrypted beside the record, with a masked 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -31,6 +32,10 @@ class PointsAt(models.TextChoices):
     MEMBER = "member", "家庭成员"
     PROJECT = "project", "项目"
     CASE = "case", "事件"
+
+
+# RegisterVersion pk -> its Definition: versions are immutable, so a process may keep them.
+_PARSED: dict[tuple[int | None, int], Any] = {}
 
 
 class Register(models.Model):
@@ -109,10 +114,15 @@ class RegisterVersion(models.Model):
         return f"{self.register.title} {self.version}"
 
     def parsed(self) -> Any:
-        """The Definition this version was loaded with, rebuilt from its stored JSON once per instance: a
-        version never changes once loaded, and an import checks every row against it."""
+        """The Definition this version was loaded with, rebuilt from its stored JSON once per process: a
+        version never changes once loaded (nor is deleted), and every submission and every row of an
+        import is checked against it."""
         if "_parsed" not in self.__dict__:
-            self.__dict__["_parsed"] = definition_from_json(self.definition)
+            # Keyed by the JSON as well: a test database rolled back may give a pk again to another form.
+            key = (self.pk, hash(json.dumps(self.definition, sort_keys=True)))
+            if key not in _PARSED:
+                _PARSED[key] = definition_from_json(self.definition)
+            self.__dict__["_parsed"] = _PARSED[key]
         return self.__dict__["_parsed"]
 
 

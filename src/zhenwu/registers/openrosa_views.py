@@ -262,7 +262,8 @@ def _version(user: User, found: openrosa.Submission) -> RegisterVersion:
         raise Refused(f"台账“{found.form_id}”不存在或无权填报。", 404)
     if len(registers) > 1:
         raise Refused(f"多个乡镇都有编号为“{found.form_id}”的台账，请在网页上填报。")
-    version = registers[0].versions.filter(version=found.version).first()
+    # The workbook and the XForm are not needed to check and store a record.
+    version = registers[0].versions.defer("source", "xform").filter(version=found.version).first()
     if version is None:
         raise Refused(
             f"台账“{registers[0].title}”没有版本“{found.version}”，请在 ODK Collect 中重新下载表单后再填。"
