@@ -708,14 +708,13 @@ class RecordChanged(ValidationError):
 
 def record_by_instance(instance_id: str) -> RegisterRecord | None:
     """The record an instanceID names: its own, or one it was known by before an edit."""
-    found = RegisterRecord.objects.filter(instance_id=instance_id).select_related("register", "unit").first()
+    # Unique ids: no ordering to sort by (every phone's submission asks this twice).
+    records = RegisterRecord.objects.filter(instance_id=instance_id).order_by()
+    found = next(iter(records.select_related("register", "unit")[:1]), None)
     if found is None:
-        earlier = (
-            EarlierInstance.objects.filter(instance_id=instance_id)
-            .select_related("record__register", "record__unit")
-            .first()
-        )
-        found = earlier.record if earlier is not None else None
+        earlier = EarlierInstance.objects.filter(instance_id=instance_id).order_by()
+        replaced = next(iter(earlier.select_related("record__register", "record__unit")[:1]), None)
+        found = replaced.record if replaced is not None else None
     return found
 
 
