@@ -1,9 +1,13 @@
 """XLSForm expressions (constraint, relevant, calculation, default) evaluated over a record.
 
 A record is turned into the instance an XForm client would hold — `<data><field>value</field>…</data>`,
-groups nested as in the XForm — and the expression, with each `${name}` replaced by its field's path, is
-evaluated there by elementpath, a maintained XPath engine. The XForm functions XLSForm uses and XPath
-lacks (selected, count-selected, today, regex, if, coalesce, int, …) are registered on the parser.
+groups nested as in the XForm, each row of a repeat one element of the repeat's name — and the expression,
+with each `${name}` replaced by its field's path, is evaluated there by elementpath, a maintained XPath
+engine. As pyxform writes them, `${name}` of a field in the same repeat as the expression's own field
+is the relative path to it in the same row (`../qty`), and any other `${name}` the absolute path, so
+that `sum(${qty})` and `count(${outputs})` outside a repeat read every row. The XForm functions
+XLSForm uses and XPath lacks (selected, count-selected, today, regex, if, coalesce, int, position,
+indexed-repeat, …) are registered on the parser.
 
 Two things follow XPath 1.0 and ODK rather than XPath 2.0: a comparison with an empty or non-numeric
 value is false instead of an error (`${age} > 18` while age is blank), and dates compare as dates
@@ -30,8 +34,10 @@ import elementpath
 from elementpath import XPath2Parser, XPathContext, XPathNode, get_node_tree
 from elementpath.datatypes import AbstractDateTime, UntypedAtomic
 
+from zhenwu.registers.definition import Field, repeat_key, row_words
+
 if TYPE_CHECKING:
-    from zhenwu.registers.definition import Definition, Field
+    from zhenwu.registers.definition import Definition, Repeat
 
 ROOT = "data"
 XFORMS_NAMESPACE = "urn:zhenwu:xforms"
@@ -40,9 +46,12 @@ REFERENCE = re.compile(r"\$\{\s*([^}\s]*)\s*\}")
 # String literals are left as written when names are rewritten.
 LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 # XForm functions whose names XPath 2.0 reserves or defines differently: called under our prefix.
-RENAMED = re.compile(r"(?<![\w:.-])(if|round)\s*\(")
+RENAMED = re.compile(r"(?<![\w:.-])(if|round|indexed-repeat)\s*\(")
+# ODK's position(node) (a repeat row's number), not XPath's position() of the focus.
+POSITION_OF = re.compile(r"(?<![\w:.-])position\s*\((?=\s*[^\s)])")
 TODAY_CALL = re.compile(r"(?<![\w:.-])today\s*\(\s*\)")
-RENAMED_TO = {"if": "cond", "round": "round"}
+RENAMED_TO = {"if": "cond", "round": "round", "indexed-repeat": "indexed-repeat"}
+TOP = -1  # the row of a field outside any repeat
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EPOCH = date(1970, 1, 1)
 
@@ -88,7 +97,8 @@ def computed_values(
 ) -> dict[str, object]:
     """The record's values with defaults filled in (for fields not given) and every calculation made.
 
-    Values of names that are not fields are dropped. A calculation that cannot be evaluated gives "".
+    Values of names that are not fields are dropped; a repeat's rows are a list of such dicts under
+    the repeat's name. A calculation that cannot be evaluated gives "".
     """
     return _Record(definition, values, today).computed()
 
@@ -96,13 +106,31 @@ def computed_values(
 def relevant_values(
     definition: Definition, values: Mapping[str, object], today: date | None = None
 ) -> dict[str, object]:
-    """The computed values of the fields that are relevant: what a record keeps when it is saved."""
+    """The computed values of the fields that are relevant: what a record keeps when it is saved.
+
+    A repeat that is not relevant keeps no rows; a repeat without rows is left out, as a blank field is.
+    """
     record = _Record(definition, values, today)
     result = record.computed()
     kept: dict[str, object] = {}
-    for f in definition.fields:
-        if f.type != "note" and f.name in result and record.relevant(f):
-            kept[f.name] = result[f.name]
+    for item in definition.items():
+        if item.name not in result:
+            continue
+        if isinstance(item, Field):
+            if item.type != "note" and record.relevant(item, TOP):
+                kept[item.name] = result[item.name]
+            continue
+        rows = [
+            {
+                f.name: row[f.name]
+                for f in item.fields
+                if f.type != "note" and f.name in row and record.relevant(f, index)
+            }
+            for index, row in enumerate(record.rows.get(item.name, []))
+            if record.row_relevant(item, index)
+        ]
+        if rows:
+            kept[item.name] = rows
     return kept
 
 
@@ -111,31 +139,61 @@ def check_record(
 ) -> dict[str, str]:
     """Field name -> what is wrong with it, in Chinese; empty when the record may be saved.
 
-    Calculations and defaults are made first. Fields that are not relevant are not checked (they are
-    cleared when the record is saved). Never raises: an expression that fails is reported on its field.
+    A field of a repeat's row is named by `repeat_key` ("outputs-1-qty"), its message naming the repeat,
+    the row and the field ("产出第2项「数量」：…"). Calculations and defaults are made first. Fields that
+    are not relevant are not checked (they are cleared when the record is saved). Never raises: an
+    expression that fails is reported on its field.
     """
     record = _Record(definition, values, today)
     result = record.computed()
     errors: dict[str, str] = {}
     for f in definition.fields:
-        if f.type in ("note", "calculate"):
-            continue
-        try:
-            problem = record.problem(f, result.get(f.name)) if record.relevant(f) else ""
-        except ExpressionError as error:
-            problem = f"无法检查此项：{error}"
+        problem = record.checked(f, TOP, result.get(f.name))
         if problem:
             errors[f.name] = problem
+    for repeat in definition.repeats:
+        for index, row in enumerate(record.rows.get(repeat.name, [])):
+            if not record.row_relevant(repeat, index):
+                continue
+            for f in repeat.fields:
+                problem = record.checked(f, index, row.get(f.name))
+                if problem:
+                    errors[repeat_key(repeat.name, index, f.name)] = (
+                        f"{row_words(repeat, index, f)}：{problem}"
+                    )
     return errors
+
+
+def rows_where(
+    expression: str,
+    values: Mapping[str, object],
+    definition: Definition,
+    field: str,
+    today: date | None = None,
+) -> list[dict[str, object]]:
+    """The computed rows of the repeat holding `field` in which `expression` holds, read in each row:
+    `.` is the row's `field` and `${sibling}` the same row's sibling (figures sum a repeat's field so)."""
+    record = _Record(definition, values, today)
+    record.computed()
+    repeat = definition.any_field[field].repeat
+    return [
+        row
+        for index, row in enumerate(record.rows.get(repeat, []))
+        if record.row_relevant(definition.repeats_by_name[repeat], index)
+        and record.is_true(expression, field, index)
+    ]
 
 
 def expression_error(expression: str, definition: Definition, current: str | None = None) -> str:
     """What is wrong with `expression` (in Chinese, to follow a sheet/row/column), or "" if nothing.
 
-    It is compiled and evaluated once on an empty record, as when a form is first opened.
+    It is compiled and evaluated once on an empty record, as when a form is first opened (with one
+    empty row in the repeat of `current`, when it lies in one).
     """
+    found = definition.any_field.get(current or "")
+    values: dict[str, object] = {found.repeat: [{}]} if found is not None and found.repeat else {}
     try:
-        _Record(definition, {}, None).evaluate(expression, current)
+        _Record(definition, values, None).evaluate(expression, current, 0 if values else TOP)
     except ExpressionError as error:
         return str(error)
     return ""
@@ -146,14 +204,29 @@ def expression_error(expression: str, definition: Definition, current: str | Non
 
 
 def build_instance(definition: Definition, values: Mapping[str, object]) -> ElementTree.Element:
-    """`<data>` with an element per field (groups nested), holding the value as the XForm would."""
+    """`<data>` with an element per field (groups nested), holding the value as the XForm would, and an
+    element of the repeat's name per row of a repeat, holding that row's fields."""
     root = ElementTree.Element(ROOT)
     groups: dict[str, ElementTree.Element] = {"": root}
-    for f in definition.fields:
-        parent = _group_element(groups, f.group)
-        element = ElementTree.SubElement(parent, f.name)
-        element.text = to_text(values.get(f.name))
+    for item in definition.items():
+        parent = _group_element(groups, item.group)
+        if isinstance(item, Field):
+            ElementTree.SubElement(parent, item.name).text = to_text(values.get(item.name))
+            continue
+        for row in repeat_rows(values.get(item.name)):
+            instance = ElementTree.SubElement(parent, item.name)
+            inner: dict[str, ElementTree.Element] = {"": instance}
+            for f in item.fields:
+                ElementTree.SubElement(_group_element(inner, f.group), f.name).text = to_text(row.get(f.name))
     return root
+
+
+def repeat_rows(value: object) -> list[Mapping[str, object]]:
+    """A repeat's value as a list of rows; anything that is not a list of mappings gives no rows (the
+    server refuses it before it gets here)."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [row for row in value if isinstance(row, Mapping)]
 
 
 def _group_element(groups: dict[str, ElementTree.Element], path: str) -> ElementTree.Element:
@@ -191,6 +264,9 @@ def to_text(value: object) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Evaluation
 
+# A field's place in the record: its name and its repeat row (TOP outside any repeat).
+Place = tuple[str, int]
+
 
 class _Record:
     """One record as an XForm instance, its XPath node tree built once and its values changed in place.
@@ -202,60 +278,116 @@ class _Record:
     def __init__(self, definition: Definition, values: Mapping[str, object], today: date | None) -> None:
         self.definition = definition
         self.values = {f.name: values[f.name] for f in definition.fields if f.name in values}
+        # Each repeat's rows, each holding its own fields' values only.
+        self.rows: dict[str, list[dict[str, object]]] = {
+            r.name: [
+                {f.name: row[f.name] for f in r.fields if f.name in row}
+                for row in repeat_rows(values.get(r.name))
+            ]
+            for r in definition.repeats
+        }
         self.today = (today or _today()).isoformat()
-        self.root = build_instance(definition, self.values)
+        self.root = build_instance(definition, {**self.values, **self.rows})
         self.tree = get_node_tree(self.root)
         nodes = {id(getattr(node, "elem", None)): node for node in self.tree.iter()}
-        self.elements: dict[str, ElementTree.Element] = {}
-        self.nodes: dict[str, Any] = {}  # field name -> its node, the `.` of its expressions
+        self.elements: dict[Place, ElementTree.Element] = {}
+        self.nodes: dict[Place, Any] = {}  # a field's place -> its node, the `.` of its expressions
+        self.instances: dict[Place, Any] = {}  # (repeat, row) -> the row's node, where its relevant is read
         for f in definition.fields:
-            element = self.root.find(f.path)
-            if element is not None:
-                self.elements[f.name] = element
-                self.nodes[f.name] = nodes.get(id(element))
+            self._keep((f.name, TOP), self.root.find(f.path), nodes)
+        for repeat in definition.repeats:
+            for index, instance in enumerate(self.root.findall(repeat.path)):
+                self.instances[(repeat.name, index)] = nodes.get(id(instance))
+                for f in repeat.fields:
+                    self._keep((f.name, index), instance.find(f.path), nodes)
 
-    def set(self, name: str, value: object) -> None:
-        self.values[name] = value
-        self.elements[name].text = to_text(value)
+    def _keep(self, place: Place, element: ElementTree.Element | None, nodes: dict[int, Any]) -> None:
+        if element is not None:
+            self.elements[place] = element
+            self.nodes[place] = nodes.get(id(element))
+
+    def _places(self) -> Iterator[tuple[Field, int, dict[str, object]]]:
+        """Every field in survey order with its row and the dict holding its value, a repeat's field
+        once per row."""
+        for item in self.definition.items():
+            if isinstance(item, Field):
+                yield item, TOP, self.values
+                continue
+            for index, row in enumerate(self.rows.get(item.name, [])):
+                for f in item.fields:
+                    yield f, index, row
+
+    def set(self, name: str, value: object, row: int = TOP) -> None:
+        (self.values if row == TOP else self.rows[self.definition.any_field[name].repeat][row])[name] = value
+        self.elements[(name, row)].text = to_text(value)
 
     def computed(self) -> dict[str, object]:
         """Defaults for fields not given, then calculations in survey order, twice, so that a
         calculation may use one further down."""
-        for f in self.definition.fields:
-            if f.name not in self.values and f.default and not f.calculation:
-                self.set(f.name, self._default(f))
+        for f, row, held in self._places():
+            if f.name not in held and f.default and not f.calculation:
+                self.set(f.name, self._default(f, row), row)
         for _ in range(2):
-            for f in self.definition.fields:
+            for f, row, _held in self._places():
                 if f.calculation:
                     try:
-                        self.set(f.name, to_text(self.evaluate(f.calculation, f.name)))
+                        self.set(f.name, to_text(self.evaluate(f.calculation, f.name, row)), row)
                     except ExpressionError:
-                        self.set(f.name, "")
-        return dict(self.values)
+                        self.set(f.name, "", row)
+        result: dict[str, object] = dict(self.values)
+        result.update({name: [dict(row) for row in rows] for name, rows in self.rows.items() if rows})
+        return result
 
-    def relevant(self, f: Field) -> bool:
-        return not f.relevant or self.is_true(f.relevant, f.name)
+    def relevant(self, f: Field, row: int = TOP) -> bool:
+        return not f.relevant or self.is_true(f.relevant, f.name, row)
 
-    def problem(self, f: Field, value: object) -> str:
+    def row_relevant(self, repeat: Repeat, row: int) -> bool:
+        """Whether a repeat's row is relevant: its relevant read with the row itself as `.`."""
+        if not repeat.relevant:
+            return True
+        return bool(
+            self._run(
+                repeat.relevant,
+                None,
+                lambda token, result: token.boolean_value(result),
+                node=self.instances.get((repeat.name, row)),
+            )
+        )
+
+    def checked(self, f: Field, row: int, value: object) -> str:
+        """What is wrong with a field's value in its place, "" when nothing or when it is not asked."""
+        if f.type in ("note", "calculate"):
+            return ""
+        try:
+            return self.problem(f, value, row) if self.relevant(f, row) else ""
+        except ExpressionError as error:
+            return f"无法检查此项：{error}"
+
+    def problem(self, f: Field, value: object, row: int = TOP) -> str:
         text = to_text(value).strip()
         if not text:
             return (f.required_message or "此项必填。") if f.required else ""
         problem = _type_problem(f, text)
-        if not problem and f.constraint and not self.is_true(f.constraint, f.name):
+        if not problem and f.constraint and not self.is_true(f.constraint, f.name, row):
             problem = f.constraint_message or "填写的值不符合要求，请检查。"
         return problem
 
-    def evaluate(self, expression: str, current: str | None) -> object:
-        return _python(self._run(expression, current, lambda token, result: result))
+    def evaluate(self, expression: str, current: str | None, row: int = TOP) -> object:
+        return _python(self._run(expression, current, lambda token, result: result, row=row))
 
-    def is_true(self, expression: str, current: str | None) -> bool:
+    def is_true(self, expression: str, current: str | None, row: int = TOP) -> bool:
         if not expression.strip():
             return True
-        return bool(self._run(expression, current, lambda token, result: token.boolean_value(result)))
+        return bool(
+            self._run(expression, current, lambda token, result: token.boolean_value(result), row=row)
+        )
 
-    def _run(self, expression: str, current: str | None, finish: Any) -> Any:
-        token = _token(expression, self.definition)
-        item = self.nodes.get(current) if current else None
+    def _run(
+        self, expression: str, current: str | None, finish: Any, *, row: int = TOP, node: Any = None
+    ) -> Any:
+        field = self.definition.any_field.get(current) if current else None
+        token = _token(expression, self.definition, field)
+        item = self.nodes.get((current, row)) if current else node
         context = XPathContext(self.tree, item=item, variables={"zhenwu_today": self.today})
         try:
             return finish(token, token.evaluate(context))
@@ -264,38 +396,47 @@ class _Record:
         except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
             raise ExpressionError(f"表达式“{expression}”无法计算（{error}）。") from None
 
-    def _default(self, f: Field) -> object:
+    def _default(self, f: Field, row: int) -> object:
         from zhenwu.registers.definition import is_dynamic_default
 
         if not is_dynamic_default(f.default):
             return f.default
         try:
-            return to_text(self.evaluate(f.default, f.name))
+            return to_text(self.evaluate(f.default, f.name, row))
         except ExpressionError:
             return ""
 
 
-def _token(expression: str, definition: Definition) -> Any:
+def _token(expression: str, definition: Definition, current: Field | None = None) -> Any:
     """The parsed expression; an ExpressionError naming the expression as the admin wrote it."""
     try:
-        return _compiled(_rewritten(expression, definition))
+        return _compiled(_rewritten(expression, definition, current))
     except elementpath.ElementPathError as error:
         raise ExpressionError(_describe(error, expression)) from None
     except (ValueError, TypeError, RecursionError) as error:
         raise ExpressionError(f"表达式“{expression}”无法解析（{error}）。") from None
 
 
-def _rewritten(expression: str, definition: Definition) -> str:
-    """`${name}` as the field's absolute path; XForm functions XPath 2.0 lacks or reserves, renamed.
-
-    String literals are kept as written.
-    """
-    fields = definition.fields_by_name
+def _rewritten(expression: str, definition: Definition, current: Field | None = None) -> str:
+    """`${name}` as the field's path (as pyxform writes it: relative within the repeat of `current`,
+    else absolute); XForm functions XPath 2.0 lacks or reserves, renamed. String literals are kept as
+    written."""
+    fields = definition.any_field
+    repeats = definition.repeats_by_name
 
     def reference(found: re.Match[str]) -> str:
-        f = fields.get(found.group(1))
+        name = found.group(1)
+        f = fields.get(name)
+        if f is None and name in repeats:
+            return f" /{ROOT}/{repeats[name].path} "
         if f is None:
-            raise ExpressionError(f"引用的字段“{found.group(1)}”在survey表中不存在。")
+            raise ExpressionError(f"引用的字段“{name}”在survey表中不存在。")
+        if f.repeat and current is not None and current.repeat == f.repeat:
+            # Up from `.` to the row's element, then down to the sibling.
+            up = "/".join([".."] * (current.path.count("/") + 1))
+            return f" {up}/{f.path} "
+        if f.repeat:
+            return f" /{ROOT}/{repeats[f.repeat].path}/{f.path} "
         return f" /{ROOT}/{f.path} "
 
     pieces: list[str] = []
@@ -311,6 +452,7 @@ def _rewritten(expression: str, definition: Definition) -> str:
 def _code(text: str, reference: Any) -> str:
     text = REFERENCE.sub(reference, text)
     text = TODAY_CALL.sub("xf:today($zhenwu_today)", text)
+    text = POSITION_OF.sub("xf:position(", text)
     return RENAMED.sub(lambda m: "xf:" + RENAMED_TO[m.group(1)] + "(", text)
 
 
@@ -495,6 +637,32 @@ def _once(value: object) -> object:
     return _python(value)
 
 
+def _position(node: object) -> int:
+    """ODK's position(..): the number of a repeat's row, counted among the rows (1 for the first)."""
+    if isinstance(node, list):
+        node = node[0] if node else None
+    element = getattr(node, "elem", None)
+    parent = getattr(getattr(node, "parent", None), "elem", None)
+    if element is None or parent is None:
+        raise ValueError("position() 须指向重复组的一项，如 position(..)")
+    same = [child for child in parent if child.tag == element.tag]
+    return next(n for n, child in enumerate(same, start=1) if child is element)
+
+
+def _indexed_repeat(values: object, repeat: object, index: object) -> str:
+    """XLSForm's indexed-repeat(${field}, ${repeat}, n): the field's value in the repeat's n-th row."""
+    rows = repeat if isinstance(repeat, list) else [repeat]
+    number = _number(index)
+    if math.isnan(number) or not 1 <= number <= len(rows):
+        return ""
+    row = getattr(rows[int(number) - 1], "elem", None)
+    for node in values if isinstance(values, list) else [values]:
+        element = getattr(node, "elem", None)
+        if row is not None and element is not None and any(e is element for e in row.iter()):
+            return _strings(node)
+    return ""
+
+
 def _comparison(symbol: str, base: type[Any]) -> type[Any]:
     """A comparison token with XPath 1.0's conversions (and dates as ODK compares them)."""
 
@@ -545,6 +713,13 @@ def _make_parser() -> XPath2Parser:
     parser.external_function(_if, name="cond", prefix="xf")
     parser.external_function(_round, name="round", prefix="xf")
     parser.external_function(_today_function, name="today", prefix="xf")
+    parser.external_function(_position, name="position", prefix="xf")
+    parser.external_function(
+        _indexed_repeat,
+        name="indexed-repeat",
+        prefix="xf",
+        sequence_types=("node()*", "node()*", "item()?", "xs:string"),
+    )
     for symbol in ("=", "!=", "<", ">", "<=", ">="):
         parser.symbol_table[symbol] = _comparison(symbol, parser.symbol_table[symbol])
     return parser
