@@ -57,6 +57,8 @@ REFERENCE = re.compile(r"\$\{([^}]*)\}")
 TRUE_WORDS = ("yes", "true", "true()", "1")
 FALSE_WORDS = ("", "no", "false", "false()", "0")
 _FLAG_WORDS = {"required": "必填", "read_only": "只读"}
+# The rows one record may hold in a repeat: a campaign's outputs, a household's items in kind.
+MAX_REPEAT_ROWS = 200
 
 
 class DefinitionError(Exception):
