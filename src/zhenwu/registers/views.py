@@ -259,6 +259,7 @@ def record_import(request: HttpRequest, form_id: str) -> HttpResponse:
     assert register.current_version is not None
     form = imports.UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"register": register, "form": form, "query": _query(request)}
+    context["repeat_sheets"] = list(workbook.repeat_sheets(register.current_version.parsed()))
     if request.method == "POST" and "pending" in request.POST:
         try:
             rows = imports.pending_rows(request.user, register, request.POST["pending"])
