@@ -102,3 +102,30 @@ def test_the_api_refuses_a_bad_row_by_its_key_with_the_message_naming_it(cast: C
     assert refused.json()["errors"]["data"] == [
         "outputs：应为文字、数字、选项名称的列表，或重复组各项(每项按字段名填写)的列表。"
     ]
+
+
+def test_the_export_writes_a_sheet_of_items_beside_the_records(cast: Cast, client: Client) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    register = load(cast, campaign()).register
+    admin = cast.user("admin")
+    first = services.create_record(
+        admin, register, {**GOOD, "outputs": outputs(("垃圾", "3.5", "ton"), ("宣传单", "200", "copy"))},
+        unit=cast.village01,
+    )  # fmt: skip
+    second = services.create_record(admin, register, {**GOOD, "title": "无产出"}, unit=cast.village02)
+    client.force_login(admin)
+    response = client.get(reverse("registers:record-export", kwargs={"form_id": "activities"}))
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["记录", "产出"]
+    records = [list(row) for row in book["记录"].iter_rows(values_only=True)]
+    assert records[0][-1] == "产出(项数)"
+    assert {row[0]: row[-1] for row in records[1:]} == {first.pk: 2, second.pk: 0}
+    items = [list(row) for row in book["产出"].iter_rows(values_only=True)]
+    assert items == [
+        ["记录号", "所属单元", "第几项", "名称", "数量", "单位", "清运去向"],
+        [first.pk, cast.village01.name, 1, "垃圾", 3.5, "吨", None],
+        [first.pk, cast.village01.name, 2, "宣传单", 200, "份", None],
+    ]  # numbers as numbers: a clerk totals them in Excel
