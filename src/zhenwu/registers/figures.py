@@ -15,6 +15,11 @@ Filters of the plain shapes township workbooks write (`${x} = 'v'`, `${x} != 'v'
 expression is evaluated in Python on each row with `expressions.is_true`, which is slower but the same
 answer. Either way a figure comes back with the rows it was computed from, so a page can link its number
 to them.
+
+A sum or average of a field inside a repeat (产出的数量) is over the repeat's items: the filter is read in
+each item (`${unit} = 'ton'` of the same item, `${campaign_type}` of its record), and the figure's rows are
+the records with an item that counts. Items live inside a JSON list, so these figures are computed in
+Python, record by record, by each record's own version.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -308,10 +313,59 @@ def _values(register: Register, rows: QuerySet[Any]) -> Iterable[tuple[int, int,
 # --- computing ----------------------------------------------------------------------------------------
 
 
+def in_repeat(register: Register, spec: FigureSpec) -> bool:
+    """Whether the figure sums or averages a field of a repeat's items."""
+    definition = definition_of(register)
+    found = definition.any_field.get(spec.field) if definition is not None and spec.field else None
+    return found is not None and bool(found.repeat)
+
+
+def _items(register: Register, spec: FigureSpec, rows: QuerySet[Any]) -> dict[int, tuple[Decimal, int]]:
+    """Row pk -> (the sum of the field over its items that meet the filter, how many hold a number); a
+    row without such an item is absent."""
+    today = timezone.localdate()
+    definitions: dict[int, Definition] = {}
+    found: dict[int, tuple[Decimal, int]] = {}
+    for pk, version, values in _values(register, rows):
+        if version not in definitions:
+            definitions[version] = _version(version)
+        definition = definitions[version]
+        if spec.field not in definition.any_field:
+            continue  # a version without the field
+        try:
+            kept = expressions.rows_where(spec.filter, values, definition, spec.field, today)
+        except expressions.ExpressionError:
+            continue  # a filter that cannot be read on this record does not count it
+        numbers = [number for row in kept if (number := _decimal(row.get(spec.field))) is not None]
+        if numbers:
+            found[pk] = (sum(numbers, Decimal(0)), len(numbers))
+    return found
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _of_items(spec: FigureSpec, parts: Iterable[tuple[Decimal, int]]) -> Decimal | None:
+    total, count = Decimal(0), 0
+    for value, n in parts:
+        total, count = total + value, count + n
+    if spec.aggregate == "sum":
+        return total.normalize()
+    return (total / count).normalize() if count else None
+
+
 def compute(
     register: Register, spec: FigureSpec, rows: QuerySet[Any], *, in_database: bool = True
 ) -> Computed:
     """One figure over `rows` (from `rows_for`): its value, and the rows it was computed from."""
+    if in_repeat(register, spec):
+        found = _items(register, spec, rows)
+        return Computed(spec, _of_items(spec, found.values()), rows.filter(pk__in=list(found)))
     kept = narrowed(register, rows, spec.filter, in_database=in_database)
     if spec.aggregate == "count":
         return Computed(spec, Decimal(kept.count()), kept)
@@ -350,10 +404,14 @@ def breakdown(user: Any, register: Register, unit: OrgUnit, span: Span) -> Break
         parts.append(_by_child(register, spec, rows, children))
     for child in children:
         subtree = rows.filter(unit__path__startswith=child.path)
-        computed = [
-            Computed(spec, part.get(child.pk, _nothing(spec)), narrowed(register, subtree, spec.filter))
-            for spec, part in zip(specs(register), parts, strict=True)
-        ]
+        computed = []
+        for spec, part, total in zip(specs(register), parts, result.total, strict=True):
+            # A repeat's figure knows its rows already (the records with an item that counts).
+            if in_repeat(register, spec):
+                behind = total.rows.filter(unit__path__startswith=child.path)
+            else:
+                behind = narrowed(register, subtree, spec.filter)
+            computed.append(Computed(spec, part.get(child.pk, _nothing(spec)), behind))
         result.rows.append((child, computed))
     return result
 
@@ -366,6 +424,11 @@ def _by_child(
     register: Register, spec: FigureSpec, rows: QuerySet[Any], children: list[OrgUnit]
 ) -> dict[int, Decimal | None]:
     """The figure for each child unit, from one query grouped by the rows' units."""
+    if in_repeat(register, spec):
+        found = _items(register, spec, rows)
+        units = dict(rows.filter(pk__in=list(found)).order_by().values_list("pk", "unit"))
+        folded = _folded(children, ((units[pk], (s, Decimal(n), set())) for pk, (s, n) in found.items()))
+        return {pk: _of_items(spec, [(s, int(n))]) for pk, (s, n, _) in folded.items()}
     kept = narrowed(register, rows, spec.filter).order_by()
     value = _text(register, definition_of(register), spec.field) if spec.field else None
     if spec.aggregate == "count" or value is None:
@@ -574,6 +637,9 @@ def _how(register: Register, definition: Definition | None, spec: FigureSpec, sp
     if spec.filter:
         rows += f"中符合“{spec.filter}”的"
     label = spec.field
-    if definition is not None and spec.field in definition.fields_by_name:
-        label = definition.field(spec.field).label or spec.field
+    found = definition.any_field.get(spec.field) if definition is not None else None
+    if found is not None:
+        label = found.label or spec.field
+    if found is not None and found.repeat and definition is not None:
+        label = f"{definition.repeats_by_name[found.repeat].title}各项的{label}"
     return AGGREGATE_WORDS[spec.aggregate].format(rows=rows, field=label)
