@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,25 @@ def test_inspections_that_found_hazards_opened_hazard_cases(cast: Cast) -> None:
     # Inspected on a grid worker's round: the case is in the grid, like the grid's other cases.
     assert {record.case.org_unit.kind for record in found} == {OrgKind.GRID}
     assert all(record.entered_by.org_unit == record.unit == record.case.org_unit for record in found)
+
+
+def test_campaigns_keep_their_outputs_as_rows_and_the_figures_add_them_up(cast: Cast) -> None:
+    from datetime import date
+
+    from zhenwu.registers import figures
+
+    register = Register.objects.get(township=cast.township, form_id="campaign")
+    campaigns = list(register.records.all())
+    assert all(1 <= len(record.data["outputs"]) <= 2 for record in campaigns)
+    assert any(len(record.data["outputs"]) == 2 for record in campaigns)
+    tons = sum(
+        Decimal(row["output_quantity"])
+        for record in campaigns
+        for row in record.data["outputs"]
+        if row["output_unit"] == "ton"
+    )
+    span = figures.Span(date(2000, 1, 1), date(2026, 12, 31))
+    found = {
+        c.spec.name: c.value for c in figures.figures_for(cast.user("admin"), register, cast.township, span)
+    }
+    assert found["garbage"] == tons > 0
