@@ -79,3 +79,29 @@ def test_a_grid_worker_adds_deletes_and_fills_a_repeats_rows_on_a_phone(
     page.screenshot(path=str(ARTIFACTS / "register-repeat-record-390.png"), full_page=True)
     assert not missing, missing
     context.close()
+
+
+def test_a_repeat_asked_on_a_condition_shows_when_it_holds_and_sends_no_rows_when_not(
+    cast: Cast, live_server: Any, browser: Any
+) -> None:
+    sheets = campaign()
+    sheets["survey"].insert(4, ["select_one unit", "main_unit", "主要单位", "", "", "", "", ""])
+    sheets["survey"][5][6] = "${main_unit} = 'ton'"
+    load(cast, sheets)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server.url, "wangge01", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/registers/activities/new/")
+    repeat = page.locator("fieldset[data-repeat=outputs]")
+    assert repeat.is_hidden()
+    page.get_by_text("吨", exact=True).first.click()
+    assert repeat.is_visible()
+    page.get_by_text("份", exact=True).first.click()
+    assert repeat.is_hidden()
+    page.fill("input[name=day]", "2026-11-01")
+    page.fill("input[name=title]", "宣传")
+    page.click("#record-form button.primary")
+    page.wait_for_load_state()
+    record = RegisterRecord.objects.get(register__form_id="activities")
+    assert "outputs" not in record.data and record.data["main_unit"] == "copy"
+    context.close()

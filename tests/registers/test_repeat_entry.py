@@ -114,3 +114,18 @@ def test_a_form_without_the_rows_management_data_is_refused_not_saved(cast: Cast
     client.force_login(cast.user("wangge01"))
     response = client.post(URL, {"day": "2026-11-01", "title": "集中清洁日"})
     assert response.status_code == 200 and not RegisterRecord.objects.exists()
+
+
+def test_a_repeat_asked_only_on_a_condition_is_hidden_by_the_page_until_it_holds(
+    cast: Cast, client: Client
+) -> None:
+    sheets = campaign()
+    sheets["survey"].insert(4, ["select_one unit", "main_unit", "主要单位", "", "", "", "", ""])
+    sheets["survey"][5][6] = "${main_unit} = 'ton'"  # the begin_repeat row
+    load(cast, sheets)
+    client.force_login(cast.user("wangge01"))
+    page = client.get(URL).content.decode()
+    assert (
+        'data-repeat="outputs" data-max-rows="200" data-relevant-field="main_unit" data-relevant-value="ton"'
+        in page
+    )

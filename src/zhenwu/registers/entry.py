@@ -230,6 +230,11 @@ class Section:
     empty: RepeatRow | None = None  # the row "添加一项" copies
     formset: BaseFormSet | None = None  # type: ignore[type-arg]
 
+    @property
+    def rule(self) -> dict[str, str]:
+        """A repeat's own relevant, as form.js reads it (a field's is on the field)."""
+        return relevant_rule(self.repeat) if self.repeat is not None else {}
+
 
 def record_form(
     definition: Definition,
@@ -381,8 +386,9 @@ def _pattern(item: Field) -> dict[str, str]:
     return {"pattern": expression[1:-1], "title": item.constraint_message or "格式不正确"}
 
 
-def relevant_rule(item: Field) -> dict[str, str]:
-    """The data attributes form.js reads to hide a field; a shape it does not know leaves it shown."""
+def relevant_rule(item: Field | Repeat) -> dict[str, str]:
+    """The data attributes form.js reads to hide a field (or a repeat's fieldset); a shape it does not
+    know leaves it shown."""
     for shape, kind in ((EQUALS, "equals"), (SELECTED, "selected")):
         found = shape.match(item.relevant or "")
         if found:

@@ -31,8 +31,9 @@
         var values = chosen(box.dataset.relevantField), wanted = box.dataset.relevantValue;
         var show = box.dataset.relevantKind === "selected" ? values.indexOf(wanted) >= 0 : values.join(" ") === wanted;
         box.hidden = !show;
-        // A hidden field is neither checked by the browser nor sent: the server clears it anyway.
-        each(box.querySelectorAll("input, select, textarea, button"), function (el) {
+        // A hidden field is neither checked by the browser nor sent: the server clears it anyway. A
+        // repeat's count of rows (a hidden input) is still sent: its rows, disabled, send nothing.
+        each(box.querySelectorAll("input:not([type=hidden]), select, textarea, button"), function (el) {
           el.disabled = !show;
         });
       });
