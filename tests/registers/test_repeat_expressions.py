@@ -138,3 +138,11 @@ def test_an_expression_in_a_repeat_is_checked_on_an_empty_row_when_the_form_is_l
     definition = form()
     assert expression_error("${qty} * 2", definition, "tons") == ""
     assert "语法有误" in expression_error("${qty} * (", definition, "tons")
+
+
+def test_a_repeats_relevant_that_cannot_be_read_is_reported_on_the_repeat_not_raised() -> None:
+    sheets = campaign()
+    sheets["survey"][4][6] = "regex('x', ${title})"  # the title is the pattern: "(" does not compile
+    definition = read_definition(workbook(sheets), "活动.xlsx")  # type: ignore[arg-type]
+    errors = check_record(definition, {**record(("垃圾", "3", "ton")), "title": "("}, TODAY)
+    assert list(errors) == ["outputs"] and errors["outputs"].startswith("无法检查「产出」：")

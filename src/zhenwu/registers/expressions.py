@@ -153,8 +153,12 @@ def check_record(
             errors[f.name] = problem
     for repeat in definition.repeats:
         for index, row in enumerate(record.rows.get(repeat.name, [])):
-            if not record.row_relevant(repeat, index):
-                continue
+            try:
+                if not record.row_relevant(repeat, index):
+                    continue
+            except ExpressionError as error:
+                errors[repeat.name] = f"无法检查「{repeat.title}」：{error}"
+                break
             for f in repeat.fields:
                 problem = record.checked(f, index, row.get(f.name))
                 if problem:
