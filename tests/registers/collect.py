@@ -19,6 +19,7 @@ from .books import Sheets
 
 XFORMS = "http://www.w3.org/2002/xforms"
 ORX = "http://openrosa.org/xforms"
+JR = "http://openrosa.org/javarosa"
 PASSWORD = "collect-password-2026"
 HEADERS = {"HTTP_X_OPENROSA_VERSION": "1.0", "HTTP_DATE": "Wed, 18 Nov 2026 02:00:00 GMT"}
 
@@ -65,14 +66,23 @@ def basic(username: str, secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Basic {token}", **HEADERS}
 
 
-def fill(xform: str, values: dict[str, str], instance_id: str) -> bytes:
+def fill(
+    xform: str,
+    values: dict[str, str],
+    instance_id: str,
+    repeats: dict[str, list[dict[str, str]]] | None = None,
+) -> bytes:
     """The primary instance of `xform` with `values` put in its leaves and meta/instanceID set, as
-    Collect writes a finished form (unanswered questions stay as empty elements)."""
+    Collect writes a finished form (unanswered questions stay as empty elements). Each repeat named in
+    `repeats` has one element per row, copied from the form's jr:template row and filled; its template
+    row is not sent, as Collect does not send it."""
     model = ET.fromstring(xform.encode()).find(f".//{{{XFORMS}}}model")
     assert model is not None
     instance = model.find(f"{{{XFORMS}}}instance")
     assert instance is not None
     root = next(iter(instance))
+    for name, rows in (repeats or {}).items():
+        _fill_rows(root, name, rows)
     for element in root.iter():
         name = element.tag.rsplit("}", 1)[-1]
         if name in values and len(element) == 0:
@@ -80,6 +90,28 @@ def fill(xform: str, values: dict[str, str], instance_id: str) -> bytes:
         if name == "instanceID":
             element.text = instance_id
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _fill_rows(root: ET.Element, name: str, rows: list[dict[str, str]]) -> None:
+    template = f"{{{JR}}}template"
+    for parent in root.iter():
+        found = [child for child in parent if child.tag.rsplit("}", 1)[-1] == name]
+        if not found:
+            continue
+        model = next(child for child in found if template in child.attrib)
+        at = list(parent).index(found[0])
+        for child in found:
+            parent.remove(child)
+        for offset, row in enumerate(rows):
+            copied = ET.fromstring(ET.tostring(model))
+            del copied.attrib[template]
+            for leaf in copied.iter():
+                leaf_name = leaf.tag.rsplit("}", 1)[-1]
+                if len(leaf) == 0 and leaf_name in row:
+                    leaf.text = row[leaf_name]
+            parent.insert(at + offset, copied)
+        return
+    raise AssertionError(f"no repeat {name} in the form")
 
 
 def jpeg(width: int = 32, height: int = 24) -> bytes:

@@ -30,10 +30,18 @@ def test_one_evaluation_checks_and_keeps_as_the_two_do(register: make.Register) 
     required = [f.name for f in definition.fields if f.required and not (f.relevant or f.default)]
     # Each record as entered, and broken: a required value left out, every number made negative.
     broken = [{k: v for k, v in data.items() if k != required[0]} for data in records]
-    negative = [{k: f"-{v}" if v.replace(".", "").isdigit() else v for k, v in d.items()} for d in records]
+    negative = [{k: _negated(v) for k, v in d.items()} for d in records]
     broken += negative
     assert all(check_record(definition, values, TODAY) for values in broken[: len(records)])
     for values in records + broken:
         problems = check_record(definition, values, TODAY)
         kept = {} if problems else relevant_values(definition, values, TODAY)
         assert checked_values(definition, values, TODAY) == (problems, kept), values
+
+
+def _negated(value: object) -> object:
+    """A number made negative; a repeat's rows each so."""
+    if isinstance(value, list):
+        return [{k: _negated(v) for k, v in row.items()} for row in value]
+    text = str(value)
+    return f"-{text}" if text.replace(".", "").isdigit() else value

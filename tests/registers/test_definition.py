@@ -99,7 +99,7 @@ BAD = {
     "a type XLSForm has and registers do not": (
         lambda s: s["survey"].append(["audio", "x", "X"]),
         "survey表第7行「type」列：台账暂不支持题型“audio”，可用的题型：text、integer、decimal、select_one、"
-        "select_multiple、date、geopoint、image、note、calculate、begin_group。",
+        "select_multiple、date、geopoint、image、note、calculate、begin_group、begin_repeat。",
     ),
     "duplicate name": (
         lambda s: s["survey"].append(["text", "road", "道路"]),
@@ -141,9 +141,67 @@ BAD = {
         lambda s: s["survey"].append(["begin_group", "g", "分组"]),
         "survey表第7行「type」列：分组“g”的begin_group没有对应的结束行（end_group）。",
     ),
-    "a repeat group": (
-        lambda s: s["survey"].extend([["begin_repeat", "r", "R"], ["text", "y", "Y"], ["end_repeat"]]),
-        "survey表第7行「type」列：台账暂不支持重复组（repeat）。",
+    "a repeat inside a repeat": (
+        lambda s: s["survey"].extend(
+            [
+                ["begin_repeat", "outer", "外层"],
+                ["begin_repeat", "inner", "内层"],
+                ["text", "y", "Y"],
+                ["end_repeat"],
+                ["end_repeat"],
+            ]
+        ),
+        "survey表第8行「type」列：台账暂不支持重复组嵌套：重复组“inner”在重复组“outer”之内，"
+        "请把它移到外面，或改为普通分组（begin_group）。",
+    ),
+    "a repeat_count": (
+        lambda s: (
+            s["survey"][0].append("repeat_count"),
+            s["survey"].extend(
+                [["begin_repeat", "r", "R", "", "", "", "", "", "3"], ["text", "y", "Y"], ["end_repeat"]]
+            ),
+        ),
+        "survey表第7行「repeat_count」列：台账暂不支持repeat_count（固定的重复次数）：请清空此格，由填报人逐项添加。",
+    ),
+    "a repeat not closed": (
+        lambda s: s["survey"].extend([["begin_repeat", "r", "R"], ["text", "y", "Y"]]),
+        "survey表第7行「type」列：重复组“r”的begin_repeat没有对应的结束行（end_repeat）。",
+    ),
+    "a photo in a repeat": (
+        lambda s: s["survey"].extend([["begin_repeat", "r", "R"], ["image", "y", "Y"], ["end_repeat"]]),
+        "survey表第8行「type」列：重复组“r”内暂不支持照片（image）：请把照片字段放在重复组外。",
+    ),
+    "save_to in a repeat": (
+        lambda s: s["survey"].extend(
+            [["begin_repeat", "r", "R"], ["text", "y", "Y", "", "", "height"], ["end_repeat"]]
+        ),
+        "survey表第8行「save_to」列：重复组“r”内的字段不能填写save_to：对象的属性只能来自重复组外的字段。",
+    ),
+    "a repeat named like a field": (
+        lambda s: s["survey"].extend(
+            [
+                ["begin_group", "g", "分组"],
+                ["begin_repeat", "photo", "照片"],
+                ["text", "y", "Y"],
+                ["end_repeat"],
+                ["end_group"],
+            ]
+        ),
+        "survey表第8行「name」列：字段名“photo”与第6行重复：台账的字段名须在整个survey表中唯一，分组不同也不行。",
+    ),
+    "a personal field in a repeat": (
+        lambda s: (
+            s["survey"].extend([["begin_repeat", "r", "R"], ["text", "phone", "电话"], ["end_repeat"]]),
+            s["zhenwu"].append(["personal", "phone"]),
+        ),
+        "zhenwu表第6行「value」列：personal中的字段“phone”在重复组“r”内：须是重复组外的字段（每条记录只有一个值）。",
+    ),
+    "a count of a field in a repeat": (
+        lambda s: (
+            s["survey"].extend([["begin_repeat", "r", "R"], ["integer", "n", "数量"], ["end_repeat"]]),
+            s["zhenwu"].append(["figure:n", "数量 | distinct | ${n} |  | 个"]),
+        ),
+        "zhenwu表第6行「value」列：指标“n”的字段“n”在重复组“r”内：重复组内的字段只能求和（sum）或平均（avg），按每一项计算。",
     ),
     "missing form_id": (
         with_settings([["form_title"], ["路灯台账"]]),
@@ -397,3 +455,45 @@ def test_the_definition_and_expressions_modules_run_without_django() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_repeat_is_read_with_its_fields_apart_from_the_records_own_and_kept_through_json() -> None:
+    from tests.registers.repeats import campaign
+    from zhenwu.registers.stored import definition_from_json, definition_to_json
+
+    definition = read(campaign())
+    assert [f.name for f in definition.fields] == ["day", "title", "people", "total_tons", "output_count"]
+    (repeat,) = definition.repeats
+    assert (repeat.name, repeat.label, repeat.row, repeat.path) == ("outputs", "产出", 5, "outputs")
+    assert [f.name for f in repeat.fields] == ["what", "qty", "unit", "remark", "tons"]
+    assert all(f.repeat == "outputs" for f in repeat.fields)
+    assert [item.name for item in definition.items()] == [
+        "day", "title", "people", "outputs", "total_tons", "output_count",
+    ]  # fmt: skip
+    assert definition.any_field["qty"].constraint_message == "数量须大于0"
+    assert definition.repeat_place("outputs-1-qty") == (repeat, 1, definition.any_field["qty"])
+    assert definition.repeat_place("outputs-x-qty") is None and definition.repeat_place("people") is None
+    assert definition_from_json(definition_to_json(definition)) == definition
+
+
+def test_a_repeat_inside_a_group_and_a_group_inside_a_repeat_keep_their_paths() -> None:
+    sheets = {
+        "survey": [
+            ["type", "name", "label", "relevant"],
+            ["integer", "n", "人数", ""],
+            ["begin_group", "g", "分组", "${n} > 0"],
+            ["begin_repeat", "r", "每人", ""],
+            ["begin_group", "inner", "联系方式", ""],
+            ["text", "phone", "电话", ""],
+            ["end_group", "", "", ""],
+            ["end_repeat", "", "", ""],
+            ["text", "after", "之后", ""],
+            ["end_group", "", "", ""],
+        ],
+        "settings": [["form_id"], ["nested_groups"]],
+    }
+    definition = read(sheets)
+    (repeat,) = definition.repeats
+    assert (repeat.group, repeat.path, repeat.relevant) == ("g", "g/r", "${n} > 0")
+    assert (repeat.fields[0].group, repeat.fields[0].path) == ("inner", "inner/phone")
+    assert definition.field("after").group == "g"

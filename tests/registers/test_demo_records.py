@@ -46,21 +46,34 @@ NOT_XPATH1 = ("today()", "regex(", "if(")
 
 
 class Form:
-    """A committed workbook read as a tree of fields: each field's path, row and enclosing groups."""
+    """A committed workbook read as a tree of fields: each field's path, row and enclosing groups. A
+    repeat's fields are a Form of their own (`repeats`), checked row by row as their own instance."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rows: list[dict[str, str]] | None = None) -> None:
         book = load_workbook(path, read_only=True)
-        rows = list(book["survey"].iter_rows(values_only=True))
-        header = [str(cell) for cell in rows[0]]
+        if rows is None:
+            table = list(book["survey"].iter_rows(values_only=True))
+            header = [str(cell) for cell in table[0]]
+            rows = [
+                {column: str(cell) for column, cell in zip(header, values, strict=False) if cell is not None}
+                for values in table[1:]
+            ]
         self.fields: dict[str, dict[str, str]] = {}
         self.paths: dict[str, str] = {}
         self.groups: dict[str, list[dict[str, str]]] = {}
+        self.repeats: dict[str, Form] = {}
         stack: list[dict[str, str]] = []
-        for values in rows[1:]:
-            row = {
-                column: str(cell) for column, cell in zip(header, values, strict=False) if cell is not None
-            }
-            if row["type"] == "begin_group":
+        inside: list[dict[str, str]] | None = None
+        for row in rows:
+            if inside is not None:
+                if row["type"] == "end_repeat":
+                    self.repeats[inside[0]["name"]] = Form(path, inside[1:])
+                    inside = None
+                else:
+                    inside.append(row)
+            elif row["type"] == "begin_repeat":
+                inside = [row]
+            elif row["type"] == "begin_group":
                 stack.append(row)
             elif row["type"] == "end_group":
                 stack.pop()
@@ -130,28 +143,37 @@ def test_every_record_fills_its_form_as_the_form_allows(register: make.Register)
     for record in records()[register.form_id]:
         assert record.unit in units
         assert record.made_on <= TODAY
-        root = definition.instance(record.data)
-        assert set(record.data) <= set(definition.fields), set(record.data) - set(definition.fields)
-        for name, row in definition.fields.items():
-            value = record.data.get(name)
-            relevant = definition.relevant(root, name)
-            if not relevant:
-                assert value is None, (name, record.data)
-                continue
-            if row.get("required") == "yes" and row["type"] != "calculate":
-                assert value, (name, record.data)
-            if value is None:
-                continue
-            kind, _, list_name = row["type"].partition(" ")
-            if kind == "select_one":
-                assert value in definition.choices[list_name], (name, value)
-            elif kind == "select_multiple":
-                assert set(value.split()) <= definition.choices[list_name], (name, value)
-            elif kind == "date":
-                assert date.fromisoformat(value) <= TODAY or "today()" not in row.get("constraint", "")
-            constraint = row.get("constraint", "")
-            if constraint and kind != "date" and not any(word in constraint for word in NOT_XPATH1):
-                assert definition.holds(root, constraint, name), (name, constraint, record.data)
+        fills(definition, record.data)
+        for name, repeat in definition.repeats.items():
+            for row in record.data.get(name, []):
+                fills(repeat, row)
+
+
+def fills(definition: Form, data: dict[str, str]) -> None:
+    """The values of a record (or of one row of a repeat) as its form allows them."""
+    root = definition.instance(data)
+    known = {*definition.fields, *definition.repeats}
+    assert set(data) <= known, set(data) - known
+    for name, row in definition.fields.items():
+        value = data.get(name)
+        relevant = definition.relevant(root, name)
+        if not relevant:
+            assert value is None, (name, data)
+            continue
+        if row.get("required") == "yes" and row["type"] != "calculate":
+            assert value, (name, data)
+        if value is None:
+            continue
+        kind, _, list_name = row["type"].partition(" ")
+        if kind == "select_one":
+            assert value in definition.choices[list_name], (name, value)
+        elif kind == "select_multiple":
+            assert set(value.split()) <= definition.choices[list_name], (name, value)
+        elif kind == "date":
+            assert date.fromisoformat(value) <= TODAY or "today()" not in row.get("constraint", "")
+        constraint = row.get("constraint", "")
+        if constraint and kind != "date" and not any(word in constraint for word in NOT_XPATH1):
+            assert definition.holds(root, constraint, name), (name, constraint, data)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,23 @@ def test_hazard_cases_are_received_on_the_day_of_their_inspection_and_have_lived
     # Most of a year's hazards are long rectified and checked; some are still being handled.
     assert states["verified"] > len(found) / 2
     assert states["reported"] + states["accepted"] + states["assigned"] + states["in_progress"] > 0
+
+
+def test_campaigns_keep_their_outputs_as_rows_and_the_figures_add_them_up(cast: Cast) -> None:
+    from zhenwu.registers import figures
+
+    register = Register.objects.get(township=cast.township, form_id="campaign")
+    campaigns = list(register.records.all())
+    assert all(1 <= len(record.data["outputs"]) <= 2 for record in campaigns)
+    assert any(len(record.data["outputs"]) == 2 for record in campaigns)
+    tons = sum(
+        Decimal(row["output_quantity"])
+        for record in campaigns
+        for row in record.data["outputs"]
+        if row["output_unit"] == "ton"
+    )
+    span = figures.Span(date(2000, 1, 1), date(2026, 12, 31))
+    found = {
+        c.spec.name: c.value for c in figures.figures_for(cast.user("admin"), register, cast.township, span)
+    }
+    assert found["garbage"] == tons > 0

@@ -110,10 +110,8 @@ def test_a_default_namespace_on_the_instance_is_read_the_same():
         (b"not xml at all", "不是有效的 XML"),
         (b'<data id="f"><a>1</a>', "不是有效的 XML"),
         (b"", "不是有效的 XML"),
-        (
-            b'<data id="f"><r><a>1</a></r><r><a>2</a></r><meta><instanceID>u</instanceID></meta></data>',
-            "多次",
-        ),
+        (b'<data id="f"><a>1</a><a>2</a><meta><instanceID>u</instanceID></meta></data>', "多次"),
+        (b'<data id="f"><r><a>1</a><a>2</a></r><meta><instanceID>u</instanceID></meta></data>', "多次"),
     ],
 )
 def test_malformed_submissions_are_refused_in_chinese(xml, said):

@@ -682,8 +682,6 @@ def load_with_constraint(constraint: str) -> Definition:
         ("now() != ''", ["now", "today()"]),
         ("random() < 0.5", ["random", "每次"]),
         ("uuid() != ''", ["uuid", "每次"]),
-        ("position(..) = 1", ["position", "重复组"]),
-        ("indexed-repeat(${n}, ${n}, 1) > 0", ["indexed-repeat", "重复组"]),
         ("pulldata('a', 'b', 'c', ${n}) = 1", ["pulldata", "外部数据"]),
         ("instance('c')/root/item = 1", ["instance", "外部数据"]),
         ("distance(${t}) > 10", ["distance", "位置"]),

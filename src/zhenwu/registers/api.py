@@ -44,7 +44,9 @@ def record_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         "unit": serializers.CharField(help_text="所属单元编码"),
         "instance_id": serializers.CharField(),
         "version": serializers.CharField(help_text="填报时所用的台账版本"),
-        "data": serializers.DictField(help_text="按字段名的值；个人信息字段已脱敏"),
+        "data": serializers.DictField(
+            help_text="按字段名的值；重复组为各项的列表(每项按字段名)；个人信息字段已脱敏"
+        ),
         "entered_at": serializers.DateTimeField(),
         "thing": serializers.UUIDField(allow_null=True, help_text="所登记或所指向对象的编号"),
     }
@@ -64,12 +66,29 @@ PAGE_PARAMETERS = [
     OpenApiParameter("limit", int, description="每页条数(最多1000)"),
     OpenApiParameter("offset", int, description="跳过的条数"),
 ]
-# A value of a form is a text, a number or a list of choice names: nothing nested.
+# A value of a form is a text, a number or a list of choice names; a repeat's value is a list of rows,
+# each a dict of such values.
 SCALARS = (str, int, float, bool)
 
 
+def _plain_value(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return value is None or isinstance(value, SCALARS)
+
+
+def _as_given(value: Any) -> Any:
+    """A value as create_record takes it: a list of choice names as a tuple, a repeat's rows as dicts."""
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        return [{name: _as_given(item) for name, item in row.items()} for row in value]
+    return tuple(value) if isinstance(value, list) else value
+
+
 class RecordCreateSerializer(serializers.Serializer[Any]):
-    data = serializers.DictField(help_text='按字段名填写的值，如 {"lamp_no": "0123"}')
+    data = serializers.DictField(
+        help_text='按字段名填写的值，如 {"lamp_no": "0123"}；重复组按组名填写各项的列表，'
+        '如 {"outputs": [{"what": "垃圾", "qty": "3.5", "unit": "ton"}]}'
+    )
     unit = TextField(max_length=32, required=False, help_text="所属单元编码；默认为填报人的单元")
     instance_id = TextField(
         max_length=64, required=False, help_text="客户端生成的唯一编号，重复提交只保存一次"
@@ -78,13 +97,15 @@ class RecordCreateSerializer(serializers.Serializer[Any]):
     def validate_data(self, data: dict[str, Any]) -> dict[str, Any]:
         errors = {}
         for name, value in data.items():
-            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            rows = isinstance(value, list) and value and all(isinstance(row, dict) for row in value)
+            if rows and all(_plain_value(item) for row in value for item in row.values()):
                 continue
-            if value is not None and not isinstance(value, SCALARS):
-                errors[name] = "应为文字、数字或选项名称的列表。"
+            if not rows and _plain_value(value):
+                continue
+            errors[name] = "应为文字、数字、选项名称的列表，或重复组各项(每项按字段名填写)的列表。"
         if errors:
             raise serializers.ValidationError(errors)
-        return {name: tuple(value) if isinstance(value, list) else value for name, value in data.items()}
+        return {name: _as_given(value) for name, value in data.items()}
 
 
 def register_row(register: Register) -> dict[str, Any]:

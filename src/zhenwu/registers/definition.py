@@ -57,6 +57,8 @@ REFERENCE = re.compile(r"\$\{([^}]*)\}")
 TRUE_WORDS = ("yes", "true", "true()", "1")
 FALSE_WORDS = ("", "no", "false", "false()", "0")
 _FLAG_WORDS = {"required": "必填", "read_only": "只读"}
+# The rows one record may hold in a repeat: a campaign's outputs, a household's items in kind.
+MAX_REPEAT_ROWS = 200
 
 
 class DefinitionError(Exception):
@@ -92,11 +94,49 @@ class Field:
     save_to: str  # ODK Entities: the thing's property this field saves to ("" if none)
     personal: bool  # stored encrypted and shown masked (identity number, phone, address)
     row: int  # its row in the survey sheet, for messages
+    # The repeat the field sits in ("" outside any). Such a field's `group` is the path of the groups
+    # inside the repeat, and its `path` is below one instance of the repeat.
+    repeat: str = ""
 
     @property
     def path(self) -> str:
-        """Its path under the instance root, as in the XForm: "a/b/name"."""
+        """Its path under the instance root (under a repeat instance for a repeat's field): "a/b/name"."""
         return f"{self.group}/{self.name}" if self.group else self.name
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A repeat group (begin_repeat … end_repeat): a record holds a list of its rows, each a dict of its
+    fields' values, under the repeat's name (产出: 名称、数量、单位 once per output). Repeats do not nest."""
+
+    name: str
+    label: str
+    hint: str
+    relevant: str  # its own, joined with the relevant of every group around it
+    group: str  # "" or the path of the groups it sits in
+    fields: tuple[Field, ...]  # in survey order, groups inside the repeat flattened
+    row: int  # its begin_repeat row in the survey sheet
+
+    @property
+    def path(self) -> str:
+        """The path of each of its instances under the instance root: "a/outputs"."""
+        return f"{self.group}/{self.name}" if self.group else self.name
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+def repeat_key(repeat: str, index: int, name: str) -> str:
+    """Where a value of a repeat's row is named, as a Django formset names its input: "outputs-1-qty"
+    is the field qty of the second row (index 1) of the repeat outputs."""
+    return f"{repeat}-{index}-{name}"
+
+
+def row_words(repeat: Repeat, index: int, item: Field | None = None) -> str:
+    """ "产出第2项「数量」": a repeat's row (index 0 is 第1项) and its field, as a message names them."""
+    words = f"{repeat.title}第{index + 1}项"
+    return f"{words}「{item.label or item.name}」" if item is not None else words
 
 
 @dataclass(frozen=True)
@@ -134,14 +174,48 @@ class Definition:
     # A case type code (hazard): a record with a value in `<code>_case_description` opens a case of that
     # type from its `<code>_case_*` fields (see registers/cases.py).
     opens_case: str = ""
+    # The repeat groups, each with its own fields (which `fields` does not hold), in survey order.
+    repeats: tuple[Repeat, ...] = ()
 
     @cached_property
     def fields_by_name(self) -> dict[str, Field]:
+        """The fields outside any repeat, by name: the values a record holds directly."""
         return {f.name: f for f in self.fields}
 
     def field(self, name: str) -> Field:
-        """The field named `name`; KeyError if there is none."""
+        """The field named `name` (outside any repeat); KeyError if there is none."""
         return self.fields_by_name[name]
+
+    @cached_property
+    def all_fields(self) -> tuple[Field, ...]:
+        """Every field, those of the repeats included, in survey order."""
+        return tuple(
+            sorted([*self.fields, *(f for r in self.repeats for f in r.fields)], key=lambda f: f.row)
+        )
+
+    @cached_property
+    def any_field(self) -> dict[str, Field]:
+        """Every field by name, those of the repeats included (names are unique in the whole form)."""
+        return {f.name: f for f in self.all_fields}
+
+    @cached_property
+    def repeats_by_name(self) -> dict[str, Repeat]:
+        return {r.name: r for r in self.repeats}
+
+    def items(self) -> list[Field | Repeat]:
+        """The fields outside repeats and the repeats, in survey order: how a form lays them out."""
+        return sorted([*self.fields, *self.repeats], key=lambda item: item.row)
+
+    def repeat_place(self, key: str) -> tuple[Repeat, int, Field] | None:
+        """The repeat, row index and field a `repeat_key` names; None for any other key."""
+        for repeat in self.repeats:
+            if not key.startswith(repeat.name + "-"):
+                continue
+            index, _, name = key[len(repeat.name) + 1 :].partition("-")
+            found = next((f for f in repeat.fields if f.name == name), None)
+            if index.isdigit() and found is not None:
+                return repeat, int(index), found
+        return None
 
     @property
     def definition_hash(self) -> str:
@@ -171,6 +245,9 @@ def read_definition(source: bytes | BinaryIO, file_name: str) -> Definition:
     except UploadRefused as refused:
         raise DefinitionError([str(refused)]) from None
     sheets = _read_sheets(data, file_name)
+    saved_in_repeat = _save_to_in_repeats(sheets["survey"])
+    if saved_in_repeat:  # pyxform refuses it too, in words that name neither the row nor the field
+        raise DefinitionError(saved_in_repeat)
     xform, warnings = _convert(data, sheets)
     return _Reader(sheets, xform, warnings).definition()
 
@@ -216,6 +293,24 @@ def _read_sheets(data: bytes, file_name: str) -> dict[str, _Sheet]:
     if "survey" not in sheets:
         raise DefinitionError(["工作簿缺少survey表：XLSForm 的字段写在名为“survey”的工作表中。"])
     return sheets
+
+
+def _save_to_in_repeats(survey: _Sheet) -> list[str]:
+    column = survey.column(("save_to",))
+    if column is None:
+        return []
+    errors: list[str] = []
+    repeats: list[str] = []
+    for number, row in survey.rows:
+        head = (_type_words(row.get("type", "")) or [""])[0]
+        if head in ("begin_repeat", "end_repeat"):
+            repeats = [*repeats, row.get("name", "")] if head == "begin_repeat" else repeats[:-1]
+        elif repeats and row.get(column, ""):
+            errors.append(
+                where("survey", number, column)
+                + f"重复组“{repeats[-1]}”内的字段不能填写save_to：对象的属性只能来自重复组外的字段。"
+            )
+    return errors
 
 
 def _rows(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[int, tuple[object, ...]]]:
@@ -300,6 +395,7 @@ def _row_with(sheets: dict[str, _Sheet], sheet: str, column: str, value: str) ->
 
 _UNKNOWN_TYPE = re.compile(r"Unknown question type '([^']*)'")
 _NO_LABEL = re.compile(r"survey element named '([^']*)' has no label")
+_GROUP_WORDS = {"begin_group": "分组", "begin_repeat": "重复组"}
 _Translation = Callable[[re.Match[str], str], tuple[str, str]]
 _NO_CHOICES = re.compile(r"There should be a choices sheet")
 _NAMES_TYPE = (_UNKNOWN_TYPE,)
@@ -331,11 +427,15 @@ _TRANSLATIONS: list[tuple[re.Pattern[str], _Translation]] = [
     ),
     (
         re.compile(r"Unmatched '(begin_\w+)'.*name '([^']*)'"),
-        lambda m, c: ("type", f"分组“{m.group(2)}”的{m.group(1)}没有对应的结束行（end_group）。"),
+        lambda m, c: (
+            "type",
+            f"{_GROUP_WORDS.get(m.group(1), '分组')}“{m.group(2)}”的{m.group(1)}没有对应的结束行"
+            f"（{m.group(1).replace('begin', 'end')}）。",
+        ),
     ),
     (
         re.compile(r"Unmatched '(end_\w+)'"),
-        lambda m, c: ("type", f"{m.group(1)}前面没有对应的开始行（begin_group）。"),
+        lambda m, c: ("type", f"{m.group(1)}前面没有对应的开始行（{m.group(1).replace('end', 'begin')}）。"),
     ),
     (
         re.compile(r"column names are invalid.*?: ('.*?')\. "),
@@ -400,11 +500,12 @@ class _Reader:
     xform: str
     warnings: list[str]
     errors: list[str] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
 
     def definition(self) -> Definition:
         settings = self._settings()
         choices = self._choices()
-        fields = self._fields(choices)
+        fields, self.repeats = self._fields(choices)
         zhenwu = self._zhenwu()
         entity = self._entities(settings["form_id"], zhenwu.get("kind", ("", 0))[0], fields)
         personal = self._personal(zhenwu, fields)
@@ -412,7 +513,7 @@ class _Reader:
         points_at, points_at_field = self._points_at(zhenwu, fields)
         identity = self._identity(zhenwu, zhenwu.get("kind", ("", 0))[0], fields)
         opens_case = self._opens_case(zhenwu, fields)
-        figures = self._figures(zhenwu, fields)
+        figures = self._figures(zhenwu, [*fields, *(f for r in self.repeats for f in r.fields)])
         readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
         if self.errors:
             raise DefinitionError(self.errors)
@@ -435,6 +536,7 @@ class _Reader:
             warnings=tuple(self.warnings),
             identity_field=identity,
             opens_case=opens_case,
+            repeats=tuple(self.repeats),
         )
         self._check_expressions(definition)
         return definition
@@ -493,11 +595,15 @@ class _Reader:
                 lists.setdefault(list_name, []).append(Choice(name, text or name))
         return lists
 
-    def _fields(self, choices: dict[str, list[Choice]]) -> list[Field]:
+    def _fields(self, choices: dict[str, list[Choice]]) -> tuple[list[Field], list[Repeat]]:
+        """The fields outside repeats and the repeats with theirs, groups flattened into paths."""
         sheet = self.sheets["survey"]
         columns = _SurveyColumns.of(sheet)
         groups: list[tuple[str, str]] = []  # (name, relevant)
         fields: list[Field] = []
+        repeats: list[Repeat] = []
+        repeat: _OpenRepeat | None = None
+        nested = 0  # repeats opened inside the open one (refused), to find the end_repeat that closes it
         for number, row in sheet.rows:
             words = _type_words(row.get("type", ""))
             if not words:
@@ -507,33 +613,102 @@ class _Reader:
                 groups.append((row.get("name", ""), row.get(columns.relevant or "", "")))
                 continue
             if head == "end_group":
-                if groups:
+                if groups and (repeat is None or len(groups) > repeat.depth):
                     groups.pop()
                 continue
             if head == "begin_repeat":
-                self.errors.append(where("survey", number, "type") + "台账暂不支持重复组（repeat）。")
+                if repeat is not None:
+                    nested += 1
+                    self.errors.append(
+                        where("survey", number, "type")
+                        + f"台账暂不支持重复组嵌套：重复组“{row.get('name', '')}”"
+                        f"在重复组“{repeat.name}”之内，请把它移到外面，或改为普通分组（begin_group）。"
+                    )
+                    continue
+                repeat = self._open_repeat(number, row, columns, groups)
                 continue
             if head == "end_repeat":
+                if nested:
+                    nested -= 1
+                elif repeat is not None:
+                    repeats.append(repeat.closed())
+                    del groups[repeat.depth :]
+                    repeat = None
                 continue
-            made = self._field(number, row, words, columns, choices, groups)
-            if made is not None:
+            if nested:
+                continue
+            inner = groups[repeat.depth :] if repeat is not None else groups
+            made = self._field(number, row, words, columns, choices, inner)
+            if made is None:
+                continue
+            if repeat is None:
                 fields.append(made)
-        self._check_unique(fields)
-        if not fields and not self.errors:
+            elif self._fits_repeat(made, repeat.name, columns):
+                repeat.fields.append(replace(made, repeat=repeat.name))
+        self._check_unique(fields, repeats)
+        if not fields and not repeats and not self.errors:
             self.errors.append("survey表：没有字段。请在survey表中每行写一个字段（type、name、label）。")
-        return fields
+        return fields, repeats
 
-    def _check_unique(self, fields: list[Field]) -> None:
-        """A record holds its values by field name, so a name may be used once in the whole form."""
+    def _open_repeat(
+        self, number: int, row: dict[str, str], columns: _SurveyColumns, groups: list[tuple[str, str]]
+    ) -> _OpenRepeat:
+        if row.get("repeat_count", ""):
+            self.errors.append(
+                where("survey", number, "repeat_count")
+                + "台账暂不支持repeat_count（固定的重复次数）：请清空此格，由填报人逐项添加。"
+            )
+        return _OpenRepeat(
+            name=row.get("name", ""),
+            label=row.get(columns.label or "", ""),
+            hint=row.get(columns.hint or "", ""),
+            relevant=_joined([g[1] for g in groups] + [row.get(columns.relevant or "", "")]),
+            group="/".join(g[0] for g in groups),
+            row=number,
+            depth=len(groups),
+        )
+
+    def _fits_repeat(self, made: Field, repeat: str, columns: _SurveyColumns) -> bool:
+        """What a field inside a repeat may not be: a photo, or a property a thing keeps."""
+        if made.type == "image":
+            self.errors.append(
+                where("survey", made.row, "type")
+                + f"重复组“{repeat}”内暂不支持照片（image）：请把照片字段放在重复组外。"
+            )
+            return False
+        if made.save_to:
+            self.errors.append(
+                where("survey", made.row, columns.save_to or "save_to")
+                + f"重复组“{repeat}”内的字段不能填写save_to：对象的属性只能来自重复组外的字段。"
+            )
+            return False
+        return True
+
+    def _check_unique(self, fields: list[Field], repeats: list[Repeat]) -> None:
+        """A record holds its values by field name (a repeat's rows under the repeat's name), so a name may
+        be used once in the whole form."""
+        named = [(f.name, f.row) for f in fields]
+        named += [(r.name, r.row) for r in repeats] + [(f.name, f.row) for r in repeats for f in r.fields]
         first: dict[str, int] = {}
-        for f in fields:
-            if f.name in first:
+        for name, row in sorted(named, key=lambda pair: pair[1]):
+            if name in first:
                 self.errors.append(
-                    where("survey", f.row, "name")
-                    + f"字段名“{f.name}”与第{first[f.name]}行重复："
+                    where("survey", row, "name")
+                    + f"字段名“{name}”与第{first[name]}行重复："
                     + "台账的字段名须在整个survey表中唯一，分组不同也不行。"
                 )
-            first.setdefault(f.name, f.row)
+            first.setdefault(name, row)
+
+    def _in_repeat(self, name: str) -> str:
+        """The repeat holding the field `name`, or "": settings that name a field want one outside."""
+        return next((r.name for r in self.repeats for f in r.fields if f.name == name), "")
+
+    def _missing(self, key: str, name: str) -> str:
+        """Why the zhenwu sheet's `key` cannot name `name`: no such field, or one inside a repeat."""
+        repeat = self._in_repeat(name)
+        if repeat:
+            return f"{key}中的字段“{name}”在重复组“{repeat}”内：须是重复组外的字段（每条记录只有一个值）。"
+        return f"{key}中的字段“{name}”在survey表中不存在。"
 
     def _field(
         self,
@@ -556,8 +731,8 @@ class _Reader:
             options = tuple(choices.get(words[1], ()))
         elif kind not in FIELD_TYPES or len(words) != 1:
             self.errors.append(
-                where("survey", number, "type")
-                + f"台账暂不支持题型“{row['type']}”，可用的题型：{'、'.join(FIELD_TYPES)}、begin_group。"
+                where("survey", number, "type") + f"台账暂不支持题型“{row['type']}”，"
+                f"可用的题型：{'、'.join(FIELD_TYPES)}、begin_group、begin_repeat。"
             )
             return None
         required = self._flag(number, row, columns.required, "required")
@@ -675,9 +850,7 @@ class _Reader:
         names = set(_codes(value))
         known = {f.name for f in fields}
         for name in sorted(names - known):
-            self.errors.append(
-                where("zhenwu", number, "value") + f"personal中的字段“{name}”在survey表中不存在。"
-            )
+            self.errors.append(where("zhenwu", number, "value") + self._missing("personal", name))
         return names & known
 
     def _identity(self, zhenwu: dict[str, tuple[str, int]], kind: str, fields: list[Field]) -> str:
@@ -691,9 +864,7 @@ class _Reader:
                 where("zhenwu", number, "value") + "只有对象台账(kind=thing)才能设置identity。"
             )
         elif found is None:
-            self.errors.append(
-                where("zhenwu", number, "value") + f"identity中的字段“{name}”在survey表中不存在。"
-            )
+            self.errors.append(where("zhenwu", number, "value") + self._missing("identity", name))
         elif found.type not in ("text", "integer") or not found.required:
             self.errors.append(
                 where("zhenwu", number, "value")
@@ -726,8 +897,7 @@ class _Reader:
             )
         if target and target not in {f.name for f in fields}:
             self.errors.append(
-                where("zhenwu", target_row, "value")
-                + f"points_at_field中的字段“{target}”在survey表中不存在。"
+                where("zhenwu", target_row, "value") + self._missing("points_at_field", target)
             )
         if target and not points_at:
             self.errors.append(
@@ -777,6 +947,12 @@ class _Reader:
         if aggregate in ("sum", "avg") and by_name[target].type not in ("integer", "decimal"):
             self.errors.append(at + f"指标“{name}”求和或平均的字段“{target}”须是数字（integer 或 decimal）。")
             return None
+        if target and by_name[target].repeat and aggregate not in ("sum", "avg"):
+            self.errors.append(
+                at + f"指标“{name}”的字段“{target}”在重复组“{by_name[target].repeat}”内："
+                "重复组内的字段只能求和（sum）或平均（avg），按每一项计算。"
+            )
+            return None
         return FigureSpec(name, label or name, aggregate, target, condition, unit)
 
     # expressions ----------------------------------------------------------------------------------
@@ -785,8 +961,14 @@ class _Reader:
         """Every expression compiled and run once on an empty record, so a broken one is refused now."""
         from zhenwu.registers.expressions import expression_error
 
-        names = set(definition.fields_by_name)
-        for f in definition.fields:
+        names = set(definition.any_field) | set(definition.repeats_by_name)
+        for repeat in definition.repeats:
+            problem = repeat.relevant and (
+                _reference_error(repeat.relevant, names) or expression_error(repeat.relevant, definition)
+            )
+            if problem:
+                self.errors.append(where("survey", repeat.row, "relevant") + problem)
+        for f in definition.all_fields:
             for column, text in (
                 ("constraint", f.constraint),
                 ("relevant", f.relevant),
@@ -819,6 +1001,25 @@ class _Reader:
 
     def _zhenwu_row(self, key: str) -> int:
         return _row_with(self.sheets, "zhenwu", "key", key)
+
+
+@dataclass
+class _OpenRepeat:
+    """A repeat whose end_repeat is not read yet."""
+
+    name: str
+    label: str
+    hint: str
+    relevant: str
+    group: str
+    row: int
+    depth: int  # how many groups were open around it
+    fields: list[Field] = field(default_factory=list)
+
+    def closed(self) -> Repeat:
+        return Repeat(
+            self.name, self.label, self.hint, self.relevant, self.group, tuple(self.fields), self.row
+        )
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ server checks everything again in `services.create_record`, whose errors are sho
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
@@ -19,11 +20,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.formsets import BaseFormSet, formset_factory
+from django.http import QueryDict
 
 from zhenwu.org.models import OrgUnit
 from zhenwu.web.forms import Form
 
-from .definition import Definition, Field
+from .definition import MAX_REPEAT_ROWS, Definition, Field, Repeat, row_words
 from .models import Thing
 
 # More choices than this are a dropdown: six buttons still fit a phone's screen without scrolling.
@@ -35,6 +38,8 @@ PATTERN = re.compile(r"^\s*regex\(\s*\.\s*,\s*'([^']*)'\s*\)\s*$")
 EQUALS = re.compile(r"^\s*\$\{(\w[\w.-]*)\}\s*=\s*'([^']*)'\s*$")
 SELECTED = re.compile(r"^\s*selected\(\s*\$\{(\w[\w.-]*)\}\s*,\s*'([^']*)'\s*\)\s*$")
 XFORMS = "{http://www.w3.org/2002/xforms}"
+# The buttons that add or delete a repeat's row without JavaScript: the page comes back with the change.
+ADD_ROW, DELETE_ROW = "_repeat_add", "_repeat_delete"
 PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 
 
@@ -69,24 +74,47 @@ class GeoPointField(forms.MultiValueField):
         return " ".join(part.strip() for part in data_list if part and part.strip())
 
 
+class RowForm(Form):
+    """One row of a repeat; its fields are added for each row by `__init__`."""
+
+    def __init__(self, *args: Any, built: dict[str, forms.Field], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(copy.deepcopy(built))
+
+
 class RecordForm(Form):
-    """The fields are added by `record_form`; what a field was made from is kept for the template."""
+    """The fields are added by `record_form`; what a field was made from is kept for the template.
+
+    A repeat is a Django formset under the repeat's name: its rows' inputs are named
+    "outputs-0-what", "outputs-1-what"… with "outputs-TOTAL_FORMS" counting them.
+    """
 
     definition: Definition
     unit_choices: list[OrgUnit]
     photo_types: dict[str, str]
+    repeats: dict[str, BaseFormSet]  # type: ignore[type-arg]
+    # For each repeat, the formset row each entered row came from (rows left blank are not sent).
+    row_origin: dict[str, list[int]]
+
+    def is_valid(self) -> bool:
+        main = super().is_valid()
+        return all([main, *(rows.is_valid() for rows in self.repeats.values())])
 
     def values(self) -> dict[str, Any]:
-        """The entered values as a submitted XForm has them: text, a space between chosen names."""
-        values: dict[str, Any] = {}
-        for item in self.definition.fields:
-            if item.name not in self.fields or item.type == "image":
-                continue
-            value = self.cleaned_data.get(item.name)
-            if isinstance(value, list | tuple):
-                value = " ".join(value)
-            if value not in (None, ""):
-                values[item.name] = str(value).strip()
+        """The entered values as a submitted XForm has them: text, a space between chosen names; a
+        repeat's rows as a list of such dicts, a row where nothing was entered left out."""
+        values = _entered(self, self.definition.fields)
+        self.row_origin = {}
+        for repeat in self.definition.repeats:
+            rows, origin = [], []
+            for index, row in enumerate(self.repeats[repeat.name].forms):
+                entered = _entered(row, repeat.fields)
+                if entered:
+                    rows.append(entered)
+                    origin.append(index)
+            self.row_origin[repeat.name] = origin
+            if rows:
+                values[repeat.name] = rows
         return values
 
     def unit(self) -> OrgUnit | None:
@@ -106,11 +134,29 @@ class RecordForm(Form):
         }
 
     def show_errors(self, error: ValidationError) -> None:
-        """The server's refusal put next to the field it names; anything else above the form."""
+        """The server's refusal put next to the field it names, a repeat row's on that row; anything
+        else above the form."""
         for name, messages in error.message_dict.items():
+            place = self.definition.repeat_place(name)
+            if place is not None:
+                repeat, index, item = place
+                origin = getattr(self, "row_origin", {}).get(repeat.name, [])
+                if index < len(origin):
+                    row = self.repeats[repeat.name].forms[origin[index]]
+                    for message in messages:
+                        row.add_error(item.name if item.name in row.fields else None, message)
+                    continue
             name = UNIT_FIELD if name == "unit" and UNIT_FIELD in self.fields else name
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
+
+    @property
+    def error_count(self) -> int:
+        """The places to correct, the repeats' rows included."""
+        count = len(self.errors)
+        for rows in self.repeats.values():
+            count += sum(len(row.errors) for row in rows.forms) + len(rows.non_form_errors())
+        return count
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -126,6 +172,20 @@ class RecordForm(Form):
         return cleaned
 
 
+def _entered(form: forms.Form, fields: tuple[Field, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    cleaned = getattr(form, "cleaned_data", {})
+    for item in fields:
+        if item.name not in form.fields or item.type == "image":
+            continue
+        value = cleaned.get(item.name)
+        if isinstance(value, list | tuple):
+            value = " ".join(value)
+        if value not in (None, ""):
+            values[item.name] = str(value).strip()
+    return values
+
+
 @dataclass(frozen=True)
 class Item:
     """One row of the form page: an input, or a note, or a value the form works out itself."""
@@ -133,10 +193,30 @@ class Item:
     kind: str  # "input" | "note" | "computed"
     field: Field
     bound: forms.BoundField | None = None
+    prefix: str = ""  # "outputs-0-" for a field of a repeat's row (its siblings are named so)
+    siblings: frozenset[str] = frozenset()
 
     @property
     def rule(self) -> dict[str, str]:
-        return relevant_rule(self.field)
+        rule = relevant_rule(self.field)
+        if rule and rule["field"] in self.siblings:
+            return {**rule, "field": self.prefix + rule["field"]}
+        return rule
+
+    @property
+    def name(self) -> str:
+        """The name of its input (or what it would be): "qty", "outputs-1-qty"."""
+        return self.prefix + self.field.name
+
+
+@dataclass(frozen=True)
+class RepeatRow:
+    """One row of a repeat on the page: its number (1 for the first) and its items."""
+
+    number: int
+    index: str  # its formset index, or "__prefix__" in the empty row the page copies
+    form: forms.Form
+    items: list[Item]
 
 
 @dataclass(frozen=True)
@@ -145,6 +225,15 @@ class Section:
     items: list[Item]
 
     label: str
+    repeat: Repeat | None = None
+    rows: list[RepeatRow] = field(default_factory=list)
+    empty: RepeatRow | None = None  # the row "添加一项" copies
+    formset: BaseFormSet | None = None  # type: ignore[type-arg]
+
+    @property
+    def rule(self) -> dict[str, str]:
+        """A repeat's own relevant, as form.js reads it (a field's is on the field)."""
+        return relevant_rule(self.repeat) if self.repeat is not None else {}
 
 
 def record_form(
@@ -173,7 +262,54 @@ def record_form(
     form.definition = definition
     form.unit_choices = units
     form.photo_types = {}
+    form.repeats = {repeat.name: _rows(definition, repeat, data, files) for repeat in definition.repeats}
+    form.row_origin = {}
     return form
+
+
+def _rows(definition: Definition, repeat: Repeat, data: Any, files: Any) -> BaseFormSet:  # type: ignore[type-arg]
+    """The repeat's rows as a formset; a new form starts with one empty row."""
+    built = {f.name: made for f in repeat.fields if (made := _form_field(definition, f, "")) is not None}
+    rows = formset_factory(
+        RowForm, extra=1, max_num=MAX_REPEAT_ROWS, absolute_max=MAX_REPEAT_ROWS, validate_max=True
+    )
+    return rows(data=data, files=files, prefix=repeat.name, form_kwargs={"built": built})
+
+
+def changed_rows(data: QueryDict) -> QueryDict | None:
+    """The posted form with a row added to or deleted from a repeat, when the page's 添加一项 or 删除
+    button was pressed without JavaScript (the script does both in the page); None otherwise. A deleted
+    row's successors move up one place, so that the rows stay numbered from 0."""
+    added, deleted = data.get(ADD_ROW, ""), data.get(DELETE_ROW, "")
+    if not added and not deleted:
+        return None
+    changed = data.copy()
+    changed.pop(ADD_ROW, None)
+    changed.pop(DELETE_ROW, None)
+    if added:
+        key = f"{added}-TOTAL_FORMS"
+        total = _count(changed.get(key))
+        changed[key] = str(min(total + 1, MAX_REPEAT_ROWS))
+        return changed
+    prefix, _, index = deleted.rpartition("-")
+    key = f"{prefix}-TOTAL_FORMS"
+    total, gone = _count(changed.get(key)), _count(index)
+    if not prefix or gone >= total:
+        return changed
+    for name in list(changed):
+        found = re.fullmatch(rf"{re.escape(prefix)}-(\d+)-(.+)", name)
+        if found is None or int(found.group(1)) < gone:
+            continue
+        values = changed.getlist(name)
+        del changed[name]
+        if int(found.group(1)) > gone:
+            changed.setlist(f"{prefix}-{int(found.group(1)) - 1}-{found.group(2)}", values)
+    changed[key] = str(total - 1)
+    return changed
+
+
+def _count(text: Any) -> int:
+    return int(text) if str(text or "").isdigit() else 0
 
 
 def _form_field(definition: Definition, item: Field, thing_search: str) -> forms.Field | None:
@@ -266,8 +402,9 @@ def _pattern(item: Field) -> dict[str, str]:
     return {"pattern": expression[1:-1], "title": item.constraint_message or "格式不正确"}
 
 
-def relevant_rule(item: Field) -> dict[str, str]:
-    """The data attributes form.js reads to hide a field; a shape it does not know leaves it shown."""
+def relevant_rule(item: Field | Repeat) -> dict[str, str]:
+    """The data attributes form.js reads to hide a field (or a repeat's fieldset); a shape it does not
+    know leaves it shown."""
     for shape, kind in ((EQUALS, "equals"), (SELECTED, "selected")):
         found = shape.match(item.relevant or "")
         if found:
@@ -276,23 +413,57 @@ def relevant_rule(item: Field) -> dict[str, str]:
 
 
 def sections(form: RecordForm) -> list[Section]:
-    """The form's rows in survey order, a fieldset for each run of fields in one group."""
+    """The form's rows in survey order, a fieldset for each run of fields in one group and for each
+    repeat (its rows, and the empty row its 添加一项 button copies)."""
     result: list[Section] = []
     labels = group_labels(form.definition)
-    for item in form.definition.fields:
-        if item.name in form.fields:
-            row = Item("input", item, form[item.name])
-        elif item.type == "note":
-            row = Item("note", item)
-        elif not item.label:
-            continue  # a working value of the form, nothing a person reads
-        else:
-            row = Item("computed", item)
-        if result and result[-1].group == item.group:
+    for item in form.definition.items():
+        if isinstance(item, Repeat):
+            rows = form.repeats[item.name]
+            result.append(
+                Section(
+                    item.group,
+                    [],
+                    item.title,
+                    repeat=item,
+                    rows=[_repeat_row(item, n, str(n - 1), row) for n, row in enumerate(rows.forms, start=1)],
+                    empty=_repeat_row(item, 0, "__prefix__", rows.empty_form),
+                    formset=rows,
+                )
+            )
+            continue
+        row = _item(form, item)
+        if row is None:
+            continue
+        if result and result[-1].group == item.group and result[-1].repeat is None:
             result[-1].items.append(row)
         else:
             result.append(Section(item.group, [row], labels.get(item.group, item.group.rsplit("/", 1)[-1])))
     return result
+
+
+def _item(
+    form: forms.Form, item: Field, prefix: str = "", siblings: frozenset[str] = frozenset()
+) -> Item | None:
+    if item.name in form.fields:
+        return Item("input", item, form[item.name], prefix, siblings)
+    if item.type == "note":
+        return Item("note", item, None, prefix, siblings)
+    if not item.label:
+        return None  # a working value of the form, nothing a person reads
+    return Item("computed", item, None, prefix, siblings)
+
+
+def _repeat_row(repeat: Repeat, number: int, index: str, form: forms.Form) -> RepeatRow:
+    prefix = f"{repeat.name}-{index}-"
+    siblings = frozenset(f.name for f in repeat.fields)
+    items = [made for f in repeat.fields if (made := _item(form, f, prefix, siblings)) is not None]
+    return RepeatRow(number, index, form, items)
+
+
+def row_title(repeat: Repeat, number: int) -> str:
+    """ "产出 第2项", the heading of a repeat's row on the page."""
+    return row_words(repeat, number - 1)
 
 
 def group_labels(definition: Definition) -> dict[str, str]:

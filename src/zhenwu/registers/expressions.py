@@ -1,8 +1,12 @@
 """XLSForm expressions (constraint, relevant, calculation, default) evaluated over a record.
 
 A record is turned into the instance an XForm client would hold — `<data><field>value</field>…</data>`,
-groups nested as in the XForm — and the expression, with each `${name}` replaced by its field's path, is
-parsed by elementpath, a maintained XPath engine, and evaluated there. The values, the operators and the
+groups nested as in the XForm, each row of a repeat one element of the repeat's name — and the expression,
+with each `${name}` replaced by its field's path, is parsed by elementpath, a maintained XPath engine, and
+evaluated there. As pyxform writes them, `${name}` of a field in the same repeat as the expression's own
+field is the relative path to it in the same row (`../qty`), and any other `${name}` (a repeat's name
+included) the absolute path, so that `sum(${qty})` and `count(${outputs})` outside a repeat read every
+row; an expression of a repeat's field is evaluated in each row. The values, the operators and the
 XForm function library are XPath 1.0's as the ODK XForms specification extends them (`xpath.py`): a
 comparison with a blank number is false (`${age} > 18` while age is blank), dates compare and count as
 days (`. <= today()`, `${deadline} - ${found_on}`), numbers are doubles.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -33,14 +37,16 @@ import elementpath
 from elementpath import XPath2Parser, XPathContext, XPathNode, get_node_tree
 
 from zhenwu.registers import xpath
+from zhenwu.registers.definition import Field, repeat_key, row_words
 from zhenwu.registers.xpath import TIMEZONE, Value
 
 if TYPE_CHECKING:
-    from zhenwu.registers.definition import Definition, Field
+    from zhenwu.registers.definition import Definition, Repeat
 
 ROOT = "data"
 XFORMS_NAMESPACE = "urn:zhenwu:xforms"
 REFERENCE = re.compile(r"\$\{\s*([^}\s]*)\s*\}")
+TOP = -1  # the row of a field outside any repeat
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The lexemes of an XLSForm expression, enough to tell a function call from a name or an operator.
 LEXEME = re.compile(
@@ -102,7 +108,8 @@ def computed_values(
 ) -> dict[str, object]:
     """The record's values with defaults filled in (for fields not given) and every calculation made.
 
-    Values of names that are not fields are dropped. A calculation that cannot be evaluated gives "".
+    Values of names that are not fields are dropped; a repeat's rows are a list of such dicts under
+    the repeat's name. A calculation that cannot be evaluated gives "".
     """
     return _Record(definition, values, today).computed()
 
@@ -110,14 +117,12 @@ def computed_values(
 def relevant_values(
     definition: Definition, values: Mapping[str, object], today: date | None = None
 ) -> dict[str, object]:
-    """The computed values of the fields that are relevant: what a record keeps when it is saved."""
+    """The computed values of the fields that are relevant: what a record keeps when it is saved.
+
+    A repeat that is not relevant keeps no rows; a repeat without rows is left out, as a blank field is.
+    """
     record = _Record(definition, values, today)
-    result = record.computed()
-    kept: dict[str, object] = {}
-    for f in definition.fields:
-        if f.type != "note" and f.name in result and record.relevant(f):
-            kept[f.name] = result[f.name]
-    return kept
+    return record.kept(record.computed(), {})
 
 
 def check_record(
@@ -125,63 +130,61 @@ def check_record(
 ) -> dict[str, str]:
     """Field name -> what is wrong with it, in Chinese; empty when the record may be saved.
 
-    Calculations and defaults are made first. Fields that are not relevant are not checked (they are
-    cleared when the record is saved). Never raises: an expression that fails is reported on its field.
+    A field of a repeat's row is named by `repeat_key` ("outputs-1-qty"), its message naming the repeat,
+    the row and the field ("产出第2项「数量」：…"). Calculations and defaults are made first. Fields that
+    are not relevant are not checked (they are cleared when the record is saved). Never raises: an
+    expression that fails is reported on its field (a repeat's relevant, on the repeat).
     """
     record = _Record(definition, values, today)
-    result = record.computed()
-    errors: dict[str, str] = {}
-    for f in definition.fields:
-        if f.type in ("note", "calculate"):
-            continue
-        try:
-            problem = record.problem(f, result.get(f.name)) if record.relevant(f) else ""
-        except ExpressionError as error:
-            problem = f"无法检查此项：{error}"
-        if problem:
-            errors[f.name] = problem
-    return errors
+    return record.errors(record.computed(), {})
 
 
 def checked_values(
     definition: Definition, values: Mapping[str, object], today: date | None = None
 ) -> tuple[dict[str, str], dict[str, object]]:
     """`check_record` and then, when it finds nothing wrong, `relevant_values`, from one evaluation of
-    the record (each field's relevance evaluated once): what the server checks of every record it
-    keeps, and an import checks 100,000 of them. Raises as `relevant_values` does, never when there is
-    something wrong."""
+    the record (each field's relevance, in each row, evaluated once): what the server checks of every
+    record it keeps, and an import checks 100,000 of them. Raises as `relevant_values` does, never when
+    there is something wrong."""
     record = _Record(definition, values, today)
     result = record.computed()
-    errors: dict[str, str] = {}
-    relevant: dict[str, bool] = {}
-    for f in definition.fields:
-        if f.type in ("note", "calculate"):
-            continue
-        try:
-            relevant[f.name] = record.relevant(f)
-            problem = record.problem(f, result.get(f.name)) if relevant[f.name] else ""
-        except ExpressionError as error:
-            problem = f"无法检查此项：{error}"
-        if problem:
-            errors[f.name] = problem
+    relevance: dict[Place, bool] = {}
+    errors = record.errors(result, relevance)
     if errors:
         return errors, {}
-    kept: dict[str, object] = {}
-    for f in definition.fields:
-        if f.type == "note" or f.name not in result:
-            continue
-        if relevant[f.name] if f.name in relevant else record.relevant(f):  # a calculation's, here
-            kept[f.name] = result[f.name]
-    return errors, kept
+    return errors, record.kept(result, relevance)
+
+
+def rows_where(
+    expression: str,
+    values: Mapping[str, object],
+    definition: Definition,
+    field: str,
+    today: date | None = None,
+) -> list[dict[str, object]]:
+    """The computed rows of the repeat holding `field` in which `expression` holds, read in each row:
+    `.` is the row's `field` and `${sibling}` the same row's sibling (figures sum a repeat's field so)."""
+    record = _Record(definition, values, today)
+    record.computed()
+    repeat = definition.any_field[field].repeat
+    return [
+        row
+        for index, row in enumerate(record.rows.get(repeat, []))
+        if record.row_relevant(definition.repeats_by_name[repeat], index)
+        and record.is_true(expression, field, index)
+    ]
 
 
 def expression_error(expression: str, definition: Definition, current: str | None = None) -> str:
     """What is wrong with `expression` (in Chinese, to follow a sheet/row/column), or "" if nothing.
 
-    It is compiled and evaluated once on an empty record, as when a form is first opened.
+    It is compiled and evaluated once on an empty record, as when a form is first opened (with one
+    empty row in the repeat of `current`, when it lies in one).
     """
+    found = definition.any_field.get(current or "")
+    values: dict[str, object] = {found.repeat: [{}]} if found is not None and found.repeat else {}
     try:
-        _Record(definition, {}, None).evaluate(expression, current)
+        _Record(definition, values, None).evaluate(expression, current, 0 if values else TOP)
     except ExpressionError as error:
         return str(error)
     return ""
@@ -192,14 +195,29 @@ def expression_error(expression: str, definition: Definition, current: str | Non
 
 
 def build_instance(definition: Definition, values: Mapping[str, object]) -> ElementTree.Element:
-    """`<data>` with an element per field (groups nested), holding the value as the XForm would."""
+    """`<data>` with an element per field (groups nested), holding the value as the XForm would, and an
+    element of the repeat's name per row of a repeat, holding that row's fields."""
     root = ElementTree.Element(ROOT)
     groups: dict[str, ElementTree.Element] = {"": root}
-    for f in definition.fields:
-        parent = _group_element(groups, f.group)
-        element = ElementTree.SubElement(parent, f.name)
-        element.text = to_text(values.get(f.name))
+    for item in definition.items():
+        parent = _group_element(groups, item.group)
+        if isinstance(item, Field):
+            ElementTree.SubElement(parent, item.name).text = to_text(values.get(item.name))
+            continue
+        for row in repeat_rows(values.get(item.name)):
+            instance = ElementTree.SubElement(parent, item.name)
+            inner: dict[str, ElementTree.Element] = {"": instance}
+            for f in item.fields:
+                ElementTree.SubElement(_group_element(inner, f.group), f.name).text = to_text(row.get(f.name))
     return root
+
+
+def repeat_rows(value: object) -> list[Mapping[str, object]]:
+    """A repeat's value as a list of rows; anything that is not a list of mappings gives no rows (the
+    server refuses it before it gets here)."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [row for row in value if isinstance(row, Mapping)]
 
 
 def _group_element(groups: dict[str, ElementTree.Element], path: str) -> ElementTree.Element:
@@ -238,6 +256,11 @@ def to_text(value: object) -> str:
 # Evaluation
 
 
+# A field's place in the record: its name and its repeat row (TOP outside any repeat). A repeat's row
+# is named so too, by the repeat's name (names are unique in the whole form).
+Place = tuple[str, int]
+
+
 class _Record:
     """One record as an XForm instance, its XPath node tree built once and its values changed in place.
 
@@ -248,62 +271,171 @@ class _Record:
     def __init__(self, definition: Definition, values: Mapping[str, object], today: date | None) -> None:
         self.definition = definition
         self.values = {f.name: values[f.name] for f in definition.fields if f.name in values}
+        # Each repeat's rows, each holding its own fields' values only.
+        self.rows: dict[str, list[dict[str, object]]] = {
+            r.name: [
+                {f.name: row[f.name] for f in r.fields if f.name in row}
+                for row in repeat_rows(values.get(r.name))
+            ]
+            for r in definition.repeats
+        }
         self.today = (today or _today()).isoformat()
-        self.root = build_instance(definition, self.values)
+        self.root = build_instance(definition, {**self.values, **self.rows})
         self.tree = get_node_tree(self.root)
         nodes = {id(getattr(node, "elem", None)): node for node in self.tree.iter()}
-        self.elements: dict[str, ElementTree.Element] = {}
-        self.nodes: dict[str, Any] = {}  # field name -> its node, the `.` of its expressions
+        self.elements: dict[Place, ElementTree.Element] = {}
+        self.nodes: dict[Place, Any] = {}  # a field's place -> its node, the `.` of its expressions
+        self.instances: dict[Place, Any] = {}  # (repeat, row) -> the row's node, where its relevant is read
         for f in definition.fields:
-            element = self.root.find(f.path)
-            if element is not None:
-                self.elements[f.name] = element
-                self.nodes[f.name] = nodes.get(id(element))
+            self._keep((f.name, TOP), self.root.find(f.path), nodes)
+        for repeat in definition.repeats:
+            for index, instance in enumerate(self.root.findall(repeat.path)):
+                self.instances[(repeat.name, index)] = nodes.get(id(instance))
+                for f in repeat.fields:
+                    self._keep((f.name, index), instance.find(f.path), nodes)
 
-    def set(self, name: str, value: object) -> None:
-        self.values[name] = value
-        self.elements[name].text = to_text(value)
+    def _keep(self, place: Place, element: ElementTree.Element | None, nodes: dict[int, Any]) -> None:
+        if element is not None:
+            self.elements[place] = element
+            self.nodes[place] = nodes.get(id(element))
+
+    def _places(self) -> Iterator[tuple[Field, int, dict[str, object]]]:
+        """Every field in survey order with its row and the dict holding its value, a repeat's field
+        once per row."""
+        for item in self.definition.items():
+            if isinstance(item, Field):
+                yield item, TOP, self.values
+                continue
+            for index, row in enumerate(self.rows.get(item.name, [])):
+                for f in item.fields:
+                    yield f, index, row
+
+    def _held(self, name: str, row: int) -> dict[str, object]:
+        """The dict holding the value of the field `name` in `row`."""
+        return self.values if row == TOP else self.rows[self.definition.any_field[name].repeat][row]
+
+    def set(self, name: str, value: object, row: int = TOP) -> None:
+        self._held(name, row)[name] = value
+        self.elements[(name, row)].text = to_text(value)
 
     def computed(self) -> dict[str, object]:
-        """Defaults for fields not given, then calculations in survey order, twice, so that a
-        calculation may use one further down."""
-        for f in self.definition.fields:
-            if f.name not in self.values and f.default and not f.calculation:
-                self.set(f.name, self._default(f))
+        """Defaults for fields not given, then calculations in survey order (in each row of a repeat),
+        twice, so that a calculation may use one further down."""
+        for f, row, held in self._places():
+            if f.name not in held and f.default and not f.calculation:
+                self.set(f.name, self._default(f, row), row)
         for _ in range(2):
-            for f in self.definition.fields:
+            for f, row, _held in self._places():
                 if f.calculation:
                     try:
-                        self.set(f.name, to_text(self.evaluate(f.calculation, f.name)))
+                        self.set(f.name, to_text(self.evaluate(f.calculation, f.name, row)), row)
                     except ExpressionError:
-                        self.set(f.name, "")
-        return dict(self.values)
+                        self.set(f.name, "", row)
+        result: dict[str, object] = dict(self.values)
+        result.update({name: [dict(row) for row in rows] for name, rows in self.rows.items() if rows})
+        return result
 
-    def relevant(self, f: Field) -> bool:
-        return not f.relevant or self.is_true(f.relevant, f.name)
+    def errors(self, result: Mapping[str, object], relevance: dict[Place, bool]) -> dict[str, str]:
+        """check_record's errors of the computed `result`; each relevance read is kept in `relevance`."""
+        errors: dict[str, str] = {}
+        for f in self.definition.fields:
+            problem = self.checked(f, TOP, result.get(f.name), relevance)
+            if problem:
+                errors[f.name] = problem
+        for repeat in self.definition.repeats:
+            for index, row in enumerate(self.rows.get(repeat.name, [])):
+                try:
+                    if not self.row_relevant(repeat, index, relevance):
+                        continue
+                except ExpressionError as error:
+                    errors[repeat.name] = f"无法检查「{repeat.title}」：{error}"
+                    break
+                for f in repeat.fields:
+                    problem = self.checked(f, index, row.get(f.name), relevance)
+                    if problem:
+                        errors[repeat_key(repeat.name, index, f.name)] = (
+                            f"{row_words(repeat, index, f)}：{problem}"
+                        )
+        return errors
 
-    def problem(self, f: Field, value: object) -> str:
+    def kept(self, result: Mapping[str, object], relevance: dict[Place, bool]) -> dict[str, object]:
+        """relevant_values of the computed `result`, with the relevance already read in `relevance`."""
+        kept: dict[str, object] = {}
+        for item in self.definition.items():
+            if item.name not in result:
+                continue
+            if isinstance(item, Field):
+                if item.type != "note" and self.relevant(item, TOP, relevance):
+                    kept[item.name] = result[item.name]
+                continue
+            rows = [
+                {
+                    f.name: row[f.name]
+                    for f in item.fields
+                    if f.type != "note" and f.name in row and self.relevant(f, index, relevance)
+                }
+                for index, row in enumerate(self.rows.get(item.name, []))
+                if self.row_relevant(item, index, relevance)
+            ]
+            if rows:
+                kept[item.name] = rows
+        return kept
+
+    def relevant(self, f: Field, row: int = TOP, relevance: dict[Place, bool] | None = None) -> bool:
+        """Whether a field is asked in its place, read once when `relevance` keeps what was read."""
+        if relevance is not None and (f.name, row) in relevance:
+            return relevance[(f.name, row)]
+        found = not f.relevant or self.is_true(f.relevant, f.name, row)
+        if relevance is not None:
+            relevance[(f.name, row)] = found
+        return found
+
+    def row_relevant(self, repeat: Repeat, row: int, relevance: dict[Place, bool] | None = None) -> bool:
+        """Whether a repeat's row is relevant: its relevant read with the row itself as `.`."""
+        if not repeat.relevant:
+            return True
+        if relevance is not None and (repeat.name, row) in relevance:
+            return relevance[(repeat.name, row)]
+        result = self._run(repeat.relevant, None, node=self.instances.get((repeat.name, row)))
+        found = xpath.boolean(_value(result))
+        if relevance is not None:
+            relevance[(repeat.name, row)] = found
+        return found
+
+    def checked(self, f: Field, row: int, value: object, relevance: dict[Place, bool]) -> str:
+        """What is wrong with a field's value in its place, "" when nothing or when it is not asked."""
+        if f.type in ("note", "calculate"):
+            return ""
+        try:
+            return self.problem(f, value, row) if self.relevant(f, row, relevance) else ""
+        except ExpressionError as error:
+            return f"无法检查此项：{error}"
+
+    def problem(self, f: Field, value: object, row: int = TOP) -> str:
         text = to_text(value).strip()
         if not text:
             return (f.required_message or "此项必填。") if f.required else ""
         problem = _type_problem(f, text)
-        if not problem and f.constraint and not self.is_true(f.constraint, f.name):
+        if not problem and f.constraint and not self.is_true(f.constraint, f.name, row):
             problem = f.constraint_message or "填写的值不符合要求，请检查。"
         return problem
 
-    def evaluate(self, expression: str, current: str | None) -> object:
-        return _python(self._run(expression, current))
+    def evaluate(self, expression: str, current: str | None, row: int = TOP) -> object:
+        return _python(self._run(expression, current, row))
 
-    def is_true(self, expression: str, current: str | None) -> bool:
+    def is_true(self, expression: str, current: str | None, row: int = TOP) -> bool:
         if not expression.strip():
             return True
-        return xpath.boolean(_value(self._run(expression, current)))
+        return xpath.boolean(_value(self._run(expression, current, row)))
 
-    def _run(self, expression: str, current: str | None) -> Any:
-        token = _token(expression, self.definition)
-        item = self.nodes.get(current) if current else None
+    def _run(self, expression: str, current: str | None, row: int = TOP, *, node: Any = None) -> Any:
+        """The expression evaluated with `.` the field `current` in `row` (else `node`, else the root)."""
+        field = self.definition.any_field.get(current) if current else None
+        token = _token(expression, self.definition, field)
+        item = self.nodes.get((current, row)) if current else node
         context = XPathContext(self.tree, item=item)
-        environment = xpath.Environment(self.today, self.definition, self.values, current)
+        held = self._held(current, row) if current and (current, row) in self.elements else self.values
+        environment = xpath.Environment(self.today, self.definition, held, current)
         reset = xpath.ENVIRONMENT.set(environment)
         try:
             return token.evaluate(context)
@@ -314,42 +446,55 @@ class _Record:
         finally:
             xpath.ENVIRONMENT.reset(reset)
 
-    def _default(self, f: Field) -> object:
+    def _default(self, f: Field, row: int) -> object:
         from zhenwu.registers.definition import is_dynamic_default
 
         if not is_dynamic_default(f.default):
             return f.default
         try:
-            return to_text(self.evaluate(f.default, f.name))
+            return to_text(self.evaluate(f.default, f.name, row))
         except ExpressionError:
             return ""
 
 
-def _token(expression: str, definition: Definition) -> Any:
+def _token(expression: str, definition: Definition, current: Field | None = None) -> Any:
     """The parsed expression; an ExpressionError naming the expression as the admin wrote it."""
     try:
-        return _compiled(_rewritten(expression, definition), expression)
+        return _compiled(_rewritten(expression, definition, current), expression)
     except elementpath.ElementPathError as error:
         raise ExpressionError(_describe(error, expression)) from None
     except (ValueError, TypeError, RecursionError) as error:
         raise ExpressionError(f"表达式“{expression}”无法解析（{error}）。") from None
 
 
-def _rewritten(expression: str, definition: Definition) -> str:
-    """`${name}` as the field's absolute path, and every function call under zhenwu's prefix."""
-    fields = definition.fields_by_name
+def _rewritten(expression: str, definition: Definition, current: Field | None = None) -> str:
+    """`${name}` as the field's path, as pyxform writes it (relative within the repeat of `current`, else
+    absolute; a repeat's name, the path of its rows), and every function call under zhenwu's prefix."""
+    fields = definition.any_field
+    repeats = definition.repeats_by_name
     paths = []
     for name in REFERENCE.findall(expression):
         f = fields.get(name)
+        if f is None and name in repeats:
+            paths.append((name, f" /{ROOT}/{repeats[name].path} "))
+            continue
         if f is None:
             raise ExpressionError(f"引用的字段“{name}”在survey表中不存在。")
-        paths.append((name, f.path))
+        if f.repeat and current is not None and current.repeat == f.repeat:
+            # Up from `.` to the row's element, then down to the sibling.
+            up = "/".join([".."] * (current.path.count("/") + 1))
+            paths.append((name, f" {up}/{f.path} "))
+        elif f.repeat:
+            paths.append((name, f" /{ROOT}/{repeats[f.repeat].path}/{f.path} "))
+        else:
+            paths.append((name, f" /{ROOT}/{f.path} "))
     return _lexed(expression, tuple(paths))
 
 
 @lru_cache(maxsize=4096)
 def _lexed(expression: str, paths: tuple[tuple[str, str], ...]) -> str:
-    """The expression rewritten for the parser, read lexeme by lexeme as XPath 1.0 reads it.
+    """The expression rewritten for the parser, read lexeme by lexeme as XPath 1.0 reads it; `paths`
+    gives what each `${name}` is rewritten to.
 
     A name followed by `(` is a function call unless it comes right after an operand (then it is an
     operator: and, or, div, mod). String literals are kept as written.
@@ -368,7 +513,7 @@ def _lexed(expression: str, paths: tuple[tuple[str, str], ...]) -> str:
             calls[-1][2] = True
         if kind == "reference":
             name = REFERENCE.fullmatch(text)
-            pieces.append(f" /{ROOT}/{path_of[name.group(1)]} " if name else text)
+            pieces.append(path_of[name.group(1)] if name else text)
             operand = True
         elif kind == "name" and not operand and _next(lexemes, index) == "(":
             if text not in xpath.LIBRARY:
@@ -545,7 +690,33 @@ def _call(self: Any, context: Any = None) -> Value:
     if function.lazy:
         thunks = [_thunk(argument, context) for argument in self]
         return function.callback(*thunks)
+    if function.nodes:
+        return function.callback(*(_node_argument(argument, context) for argument in self))
     return function.callback(*(_argument(argument, context) for argument in self))
+
+
+def _node_argument(token: Any, context: Any) -> Value | list[xpath.Node]:
+    """An argument of a function that reads where nodes are (position, indexed-repeat): a node-set as
+    its nodes, anything else as a value."""
+    result = token.evaluate(copy(context))
+    items = result if isinstance(result, list) else [result]
+    if not items or not all(isinstance(item, XPathNode) for item in items):
+        return _value(result)
+    return [_node(item) for item in items]
+
+
+def _node(node: XPathNode) -> xpath.Node:
+    parent = node.parent
+    position = 1
+    if parent is not None:
+        same = [child for child in parent if getattr(child, "name", None) == node.name]
+        position = next((n for n, child in enumerate(same, start=1) if child is node), 1)
+    within: list[int] = []
+    ancestor: XPathNode | None = node
+    while ancestor is not None:
+        within.append(id(ancestor))
+        ancestor = ancestor.parent
+    return xpath.Node(str(node.string_value), position, id(node), frozenset(within))
 
 
 def _thunk(token: Any, context: Any) -> Callable[[], Value]:

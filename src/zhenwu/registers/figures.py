@@ -15,6 +15,11 @@ Filters of the plain shapes township workbooks write (`${x} = 'v'`, `${x} != 'v'
 expression is evaluated in Python on each row with `expressions.is_true`, which is slower but the same
 answer. Either way a figure comes back with the rows it was computed from, so a page can link its number
 to them.
+
+A sum or average of a field inside a repeat (产出的数量) is over the repeat's items: the filter is read in
+each item (`${unit} = 'ton'` of the same item, `${campaign_type}` of its record), and the figure's rows are
+the records with an item that counts. Items live inside a JSON list, so these figures are computed in
+Python, record by record, by each record's own version.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -312,10 +317,59 @@ def _values(register: Register, rows: QuerySet[Any]) -> Iterable[tuple[int, int,
 # --- computing ----------------------------------------------------------------------------------------
 
 
+def in_repeat(register: Register, spec: FigureSpec) -> bool:
+    """Whether the figure sums or averages a field of a repeat's items."""
+    definition = definition_of(register)
+    found = definition.any_field.get(spec.field) if definition is not None and spec.field else None
+    return found is not None and bool(found.repeat)
+
+
+def _items(register: Register, spec: FigureSpec, rows: QuerySet[Any]) -> dict[int, tuple[Decimal, int]]:
+    """Row pk -> (the sum of the field over its items that meet the filter, how many hold a number); a
+    row without such an item is absent."""
+    today = timezone.localdate()
+    definitions: dict[int, Definition] = {}
+    found: dict[int, tuple[Decimal, int]] = {}
+    for pk, version, values in _values(register, rows):
+        if version not in definitions:
+            definitions[version] = _version(version)
+        definition = definitions[version]
+        if spec.field not in definition.any_field:
+            continue  # a version without the field
+        try:
+            kept = expressions.rows_where(spec.filter, values, definition, spec.field, today)
+        except expressions.ExpressionError:
+            continue  # a filter that cannot be read on this record does not count it
+        numbers = [number for row in kept if (number := _decimal(row.get(spec.field))) is not None]
+        if numbers:
+            found[pk] = (sum(numbers, Decimal(0)), len(numbers))
+    return found
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _of_items(spec: FigureSpec, parts: Iterable[tuple[Decimal, int]]) -> Decimal | None:
+    total, count = Decimal(0), 0
+    for value, n in parts:
+        total, count = total + value, count + n
+    if spec.aggregate == "sum":
+        return total.normalize()
+    return (total / count).normalize() if count else None
+
+
 def compute(
     register: Register, spec: FigureSpec, rows: QuerySet[Any], *, in_database: bool = True
 ) -> Computed:
     """One figure over `rows` (from `rows_for`): its value, and the rows it was computed from."""
+    if in_repeat(register, spec):
+        found = _items(register, spec, rows)
+        return Computed(spec, _of_items(spec, found.values()), rows.filter(pk__in=list(found)))
     kept = narrowed(register, rows, spec.filter, in_database=in_database)
     if spec.aggregate == "count":
         return Computed(spec, Decimal(kept.count()), kept)
@@ -352,8 +406,14 @@ def breakdown(user: Any, register: Register, unit: OrgUnit, span: Span) -> Break
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     rows = rows_for(user, register, unit, span)
     chosen = specs(register)
-    kept = [narrowed(register, rows, spec.filter) for spec in chosen]
-    parts = _parts_by_unit(register, chosen, rows)
+    # A repeat's figure is read in Python, record by record; its rows are the records with an item
+    # that counts.
+    items = {n: _items(register, spec, rows) for n, spec in enumerate(chosen) if in_repeat(register, spec)}
+    kept = [
+        rows.filter(pk__in=list(items[n])) if n in items else narrowed(register, rows, spec.filter)
+        for n, spec in enumerate(chosen)
+    ]
+    parts = _parts_by_unit(register, chosen, rows, items)
     held = {u for part in parts for u in part}
     paths = dict(OrgUnit.objects.filter(pk__in=held).values_list("pk", "path"))
     under = {u: next((c.pk for c in children if paths[u].startswith(c.path)), None) for u in paths}
@@ -399,16 +459,28 @@ def _given(register: Register, spec: FigureSpec, kept: QuerySet[Any]) -> QuerySe
 
 
 def _parts_by_unit(
-    register: Register, chosen: list[FigureSpec], rows: QuerySet[Any]
+    register: Register,
+    chosen: list[FigureSpec],
+    rows: QuerySet[Any],
+    items: dict[int, dict[int, tuple[Decimal, int]]] | None = None,
 ) -> list[dict[int, Part]]:
     """Each figure's part in each unit that holds rows, from one query grouped by unit (and by the
-    values of the first distinct count), and one more for each further distinct count."""
+    values of the first distinct count), and one more for each further distinct count. A repeat's
+    figure (its number in `items`: `_items` of its records) is added up by the records' units."""
     definition = definition_of(register)
     parts: list[dict[int, Part]] = [{} for _ in chosen]
+    items = items or {}
+    if any(items.values()):
+        units = dict(rows.order_by().values_list("pk", "unit"))
+        for n, found in items.items():
+            for pk, (total, count) in found.items():
+                _add(parts[n], units[pk], (total, Decimal(count), set()))
     aliases: dict[str, Any] = {}
     aggregates: dict[str, Any] = {}
     grouped: tuple[int, Any] | None = None  # the distinct count whose values the query groups by
     for n, spec in enumerate(chosen):
+        if n in items:
+            continue
         annotations, where = _condition(register, definition, rows, spec.filter, f"_figure{n}_value_")
         aliases.update(annotations)
         value = _text(register, definition, spec.field) if spec.field else None
@@ -436,7 +508,7 @@ def _parts_by_unit(
         if grouped is not None:
             _add(parts[grouped[0]], unit, (Decimal(0), Decimal(0), {row["_figure_target"]}))
         for n, spec in enumerate(chosen):
-            if f"_figure{n}_n" not in row:
+            if n in items or f"_figure{n}_n" not in row:
                 continue
             count = Decimal(row[f"_figure{n}_n"])
             if spec.aggregate == "count" or not spec.field:
@@ -648,6 +720,9 @@ def _how(register: Register, definition: Definition | None, spec: FigureSpec, sp
     if spec.filter:
         rows += f"中符合“{spec.filter}”的"
     label = spec.field
-    if definition is not None and spec.field in definition.fields_by_name:
-        label = definition.field(spec.field).label or spec.field
+    found = definition.any_field.get(spec.field) if definition is not None else None
+    if found is not None:
+        label = found.label or spec.field
+    if found is not None and found.repeat and definition is not None:
+        label = f"{definition.repeats_by_name[found.repeat].title}各项的{label}"
     return AGGREGATE_WORDS[spec.aggregate].format(rows=rows, field=label)

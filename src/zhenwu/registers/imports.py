@@ -26,7 +26,7 @@ from zhenwu.web.forms import Form
 
 from . import bulk, services
 from .models import Register, RegisterRecord
-from .workbook import KIND, UNIT_LABEL, ImportRow
+from .workbook import KIND, UNIT_LABEL, ImportRow, repeat_error
 
 SIGNING_SALT = "zhenwu.registers.import"
 
@@ -59,8 +59,11 @@ class UploadForm(Form):
         return upload
 
 
-def plain(value: Any) -> str:
-    """A cell as read by `workbook.convert` written as an XForm submission writes it."""
+def plain(value: Any) -> Any:
+    """A cell as read by `workbook.convert` written as an XForm submission writes it (a repeat's rows
+    each so)."""
+    if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+        return [{k: plain(v) for k, v in row.items()} for row in value]
     if isinstance(value, tuple | list):
         return " ".join(str(part) for part in value)
     if isinstance(value, date):
@@ -72,7 +75,10 @@ def plain(value: Any) -> str:
 
 def plain_rows(rows: list[ImportRow]) -> list[ImportRow]:
     """Rows with text values only: what is signed for the confirmation and what create_record is given."""
-    return [ImportRow(row.row, row.unit, {k: plain(v) for k, v in row.values.items()}) for row in rows]
+    return [
+        ImportRow(row.row, row.unit, {k: plain(v) for k, v in row.values.items()}, row.sources)
+        for row in rows
+    ]
 
 
 def import_records(user: Any, register: Register, rows: list[ImportRow], *, dry_run: bool) -> ImportReport:
@@ -148,8 +154,10 @@ def _checked(
 
 def _messages(definition: Any, row: ImportRow, error: ValidationError) -> list[str]:
     named = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    # A repeat's row is named by its own sheet, row and column (「产出」表第5行「数量」列：…).
     return [
-        f"第{row.row}行「{_column(definition, name)}」列：{message}"
+        repeat_error(definition, row, name, message)
+        or f"第{row.row}行「{_column(definition, name)}」列：{message}"
         for name, messages in named.items()
         for message in messages
     ]
@@ -168,7 +176,7 @@ def pending_token(user: Any, register: Register, rows: list[ImportRow]) -> str:
         "user": user.pk,
         "register": register.pk,
         "version": register.current_version_id,
-        "rows": [[row.row, row.unit, row.values] for row in plain_rows(rows)],
+        "rows": [[row.row, row.unit, row.values, row.sources] for row in plain_rows(rows)],
     }
     return downloads.sign_pending(payload, SIGNING_SALT)
 
@@ -182,4 +190,7 @@ def pending_rows(user: Any, register: Register, token: str) -> list[ImportRow]:
         register.current_version_id,
     ):
         raise ValidationError("台账定义已更新或导入已过期，请重新上传文件。")
-    return [ImportRow(int(number), str(unit), dict(values)) for number, unit, values in payload["rows"]]
+    return [
+        ImportRow(int(number), str(unit), dict(values), dict(sources[0]) if sources else {})
+        for number, unit, values, *sources in payload["rows"]
+    ]

@@ -8,7 +8,9 @@ the page shows them (the record's `data` only ever holds the masked copies).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
@@ -145,18 +147,45 @@ def query_string(request_get: Any) -> str:
 
 
 def export_records(register: Register, records: QuerySet[RegisterRecord]) -> bytes:
-    """The filtered records as the page shows them, one row each, under the current version's labels."""
+    """The filtered records as the page shows them, one row each, under the current version's labels.
+
+    A repeat (产出, 实物) gets a sheet of its own with one row per item, each led by its record's number
+    and unit, and the records' sheet says how many items each record has. A clerk totals 数量 by 单位
+    in a sheet like that with a filter or a pivot table, which rows joined into one cell would not
+    allow; it is also how the import template lays a repeat out.
+    """
     version = register.current_version
-    fields = [f for f in version.parsed().fields if f.type != "note"] if version else []
+    definition = version.parsed() if version else None
+    fields = [f for f in definition.fields if f.type != "note"] if definition else []
+    repeats = list(definition.repeats) if definition else []
     book = Workbook()
     sheet = book.active
     sheet.title = "记录"
     head = ["记录号", "所属单元", "对象", "填报人", "填报时间", "版本", *[f.label or f.name for f in fields]]
-    sheet.append(head)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(head + [f"{repeat.title}(项数)" for repeat in repeats])
+    item_sheets = {}
+    for repeat in repeats:
+        items = book.create_sheet(_sheet_name(repeat.title, book.sheetnames))
+        items.append(["记录号", "所属单元", "第几项", *services.repeat_table(repeat, []).labels])
+        item_sheets[repeat.name] = items
+    for written in book.worksheets:
+        for cell in written[1]:
+            cell.font = Font(bold=True)
     for record in records[:EXPORT_MAX]:
-        shown = {value.name: value.value for value in services.shown_values(record)}
+        shown = {value.name: value for value in services.shown_values(record)}
+        counts = []
+        for repeat in repeats:
+            # By the current version's columns, as the sheet's head: an older record's rows line up.
+            table = services.repeat_table(repeat, record.data.get(repeat.name) or [])
+            counts.append(len(table.rows))
+            items = item_sheets[repeat.name]
+            kinds = [f.type for f in services.repeat_columns(repeat)]
+            for number, row in enumerate(table.rows, start=1):
+                cells = [
+                    _number(v) if kind in ("integer", "decimal") else _cell(v)
+                    for kind, v in zip(kinds, row, strict=True)
+                ]
+                items.append(printable_cells([record.pk, record.unit.name, number, *cells]))
         sheet.append(
             printable_cells(
                 [
@@ -166,13 +195,28 @@ def export_records(register: Register, records: QuerySet[RegisterRecord]) -> byt
                     str(record.entered_by or ""),
                     timezone.localtime(record.entered_at).strftime("%Y-%m-%d %H:%M"),
                     record.version.version,
-                    *[_cell(shown.get(f.name)) for f in fields],
+                    *[_cell(shown[f.name].value if f.name in shown else None) for f in fields],
+                    *counts,
                 ]
             )
         )
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_name(title: str, taken: list[str]) -> str:
+    """A repeat's label as a sheet may be named (31 characters, none of []:*?/\\), unlike the others."""
+    name = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "明细"
+    return name if name not in taken else f"{name[:28]}({len(taken)})"
+
+
+def _number(value: Any) -> Any:
+    """A number field's text as a number Excel adds up; anything else as it is."""
+    try:
+        return Decimal(str(value)) if str(value).strip() else ""
+    except InvalidOperation:
+        return _cell(value)
 
 
 def _cell(value: Any) -> Any:

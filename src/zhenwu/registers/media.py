@@ -119,12 +119,14 @@ def thumbnail(photo: File[Any], content_type: str) -> bytes:
 
 @dataclass(frozen=True)
 class Shown:
-    """One value of a record as a page shows it; `photo` is the URL of the photo the value is."""
+    """One value of a record as a page shows it; `photo` is the URL of the photo the value is, `table` a
+    repeat's rows (services.Table)."""
 
     name: str
     label: str
     value: Any
     photo: str = ""
+    table: Any = None
 
 
 def photo_url(record: RegisterRecord, field_name: str) -> str:
@@ -135,7 +137,13 @@ def with_photos(record: RegisterRecord, values: Iterable[Any]) -> list[Shown]:
     """A record's shown values (services.shown_values), an image field's value as its photo's URL."""
     images = image_fields(record)
     return [
-        Shown(v.name, v.label, v.value, photo_url(record, v.name) if v.name in images and v.value else "")
+        Shown(
+            v.name,
+            v.label,
+            v.value,
+            photo_url(record, v.name) if v.name in images and v.value else "",
+            getattr(v, "table", None),
+        )
         for v in values
     ]
 

@@ -84,8 +84,11 @@ class Submission:
 
     `values` maps each leaf element's name to its text, with groups flattened away (XLSForm names are
     unique in a form, groups included); `paths` maps the same names to their path below the root
-    ("location/point"). Values are as the XForm writes them: select_multiple names separated by spaces,
-    a geopoint as "lat lon alt acc", an image as its file name. The meta block is not among the values.
+    ("location/point"). A repeat's leaves occur once per row: `values` holds the first, and `blocks`
+    holds, for every element that holds others (a group, or a row of a repeat) by name, the leaves under
+    each of its occurrences in document order: a repeat's rows are `blocks[repeat name]`. Values are as
+    the XForm writes them: select_multiple names separated by spaces, a geopoint as "lat lon alt acc",
+    an image as its file name. The meta block is not among the values.
     `media` maps each image field named by the caller to the file name it holds; `entity` is the
     meta/entity block of a form that creates or updates a thing.
     """
@@ -100,6 +103,7 @@ class Submission:
     media: dict[str, str] = field(default_factory=dict)
     # ODK Entities: meta/entity's attributes (dataset, id, create, update, baseVersion) and its label.
     entity: dict[str, str] = field(default_factory=dict)
+    blocks: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
 def xform_hash(xform: str | bytes) -> str:
@@ -173,7 +177,7 @@ def parse_submission(xml: bytes, *, image_fields: Iterable[str] = ()) -> Submiss
         raise SubmissionError("提交的数据缺少记录编号(meta/instanceID)，无法保存。")
     if len(instance_id) > MAX_ID_LENGTH or len(meta.get("deprecatedID", "")) > MAX_ID_LENGTH:
         raise SubmissionError("提交的数据中记录编号(instanceID)过长，无法保存。")
-    values, paths = _leaves(root)
+    values, paths, blocks = _leaves(root)
     images = set(image_fields)
     return Submission(
         form_id=form_id,
@@ -185,6 +189,7 @@ def parse_submission(xml: bytes, *, image_fields: Iterable[str] = ()) -> Submiss
         paths=paths,
         media={name: value for name, value in values.items() if name in images and value},
         entity=_entity(root),
+        blocks=blocks,
     )
 
 
@@ -253,27 +258,34 @@ def _entity(root: ET.Element) -> dict[str, str]:
     return {}
 
 
-def _leaves(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
+def _leaves(root: ET.Element) -> tuple[dict[str, str], dict[str, str], dict[str, list[dict[str, str]]]]:
     values: dict[str, str] = {}
     paths: dict[str, str] = {}
-    stack: list[tuple[ET.Element, str]] = [
-        (child, "") for child in reversed(root) if _local(child.tag) != META
+    blocks: dict[str, list[dict[str, str]]] = {}
+    # (element, its path's prefix, the blocks (the leaves of each element around it) it adds to)
+    stack: list[tuple[ET.Element, str, tuple[dict[str, str], ...]]] = [
+        (child, "", ()) for child in reversed(root) if _local(child.tag) != META
     ]
     while stack:
-        element, prefix = stack.pop()
+        element, prefix, around = stack.pop()
         name = _local(element.tag)
         path = f"{prefix}{name}"
         if len(element):
-            stack.extend((child, f"{path}/") for child in reversed(element))
+            own: dict[str, str] = {}
+            blocks.setdefault(name, []).append(own)
+            stack.extend((child, f"{path}/", (*around, own)) for child in reversed(element))
             continue
-        if name in values:
-            # Names are unique in an XLSForm: a second one is a repeat, which registers do not take.
-            raise SubmissionError(
-                f"提交的数据中字段“{name}”出现了多次(重复组)，本台账不支持，请检查表单版本。"
-            )
-        values[name] = (element.text or "").strip()
-        paths[name] = path
-    return values, paths
+        text = (element.text or "").strip()
+        if around and name in around[-1]:
+            # Names are unique in an XLSForm: one twice among the same siblings is not a repeat's row.
+            raise SubmissionError(f"提交的数据中字段“{name}”出现了多次，请检查表单版本。")
+        if not around and name in values:
+            raise SubmissionError(f"提交的数据中字段“{name}”出现了多次，请检查表单版本。")
+        for block in around:
+            block[name] = text
+        values.setdefault(name, text)
+        paths.setdefault(name, path)
+    return values, paths, blocks
 
 
 def collect_settings(server_url: str, username: str, device_key: str, project_name: str) -> str:

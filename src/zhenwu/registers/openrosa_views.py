@@ -273,7 +273,7 @@ def _version(user: User, found: openrosa.Submission) -> RegisterVersion:
 
 def _store(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
     definition = version.parsed()
-    values = submitted_values(definition, found.values)
+    values = submitted_values(definition, found.values, found.blocks)
     photos = _photos(request, user, definition, found, values)
     try:
         record = services.create_record(
@@ -352,18 +352,27 @@ def _save(photos: list[Photo]) -> None:
             default_storage.delete(photo.pending)
 
 
-def submitted_values(definition: Any, texts: dict[str, str]) -> dict[str, Any]:
+def submitted_values(
+    definition: Any, texts: dict[str, str], blocks: dict[str, list[dict[str, str]]] | None = None
+) -> dict[str, Any]:
     """An XForm instance's texts as `create_record` takes values (as the Excel import gives them): an
-    integer as int, a decimal as Decimal, a date as date, a select_multiple as a tuple of names. Blank
-    answers are left out, as are notes and elements that are not fields of the form (Collect's own
-    metadata). A text that does not convert is passed as it is, for the check to name its field."""
-    fields = {field.name: field for field in definition.fields if field.type != "note"}
-    values: dict[str, Any] = {}
-    for name, text in texts.items():
-        field = fields.get(name)
-        if field is not None and text != "":
-            values[name] = _converted(field.type, text)
+    integer as int, a decimal as Decimal, a date as date, a select_multiple as a tuple of names; a
+    repeat's rows (its elements in `blocks`) as a list of such dicts. Blank answers are left out, as are
+    notes and elements that are not fields of the form (Collect's own metadata). A text that does not
+    convert is passed as it is, for the check to name its field."""
+    values = _answers(definition.fields, texts)
+    for repeat in definition.repeats:
+        rows = (blocks or {}).get(repeat.name, [])
+        if rows:
+            values[repeat.name] = [_answers(repeat.fields, row) for row in rows]
     return values
+
+
+def _answers(fields: Any, texts: dict[str, str]) -> dict[str, Any]:
+    named = {field.name: field for field in fields if field.type != "note"}
+    return {
+        name: _converted(named[name].type, text) for name, text in texts.items() if name in named and text
+    }
 
 
 def _converted(kind: str, text: str) -> Any:
@@ -479,8 +488,11 @@ def _messages(definition: Any, error: ValidationError) -> str:
     labels = {field.name: field.label or field.name for field in definition.fields}
     if not hasattr(error, "error_dict"):
         return "；".join(error.messages)
+    # A repeat's row is named in its message already (产出第2项「数量」：…), and so is a whole repeat.
     return "；".join(
-        f"{labels.get(name, name)}：{message}"
+        message
+        if definition.repeat_place(name) or name in definition.repeats_by_name
+        else f"{labels.get(name, name)}：{message}"
         for name, messages in error.message_dict.items()
         for message in messages
     )

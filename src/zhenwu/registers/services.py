@@ -440,21 +440,59 @@ def _record_unit(user: Any, register: Register, unit: OrgUnit | None) -> OrgUnit
 
 def _checked_values(definition: Any, values: dict[str, Any], today: date) -> dict[str, Any]:
     names = {field.name for field in definition.fields}
-    errors = {key: f"表单中没有字段“{key}”。" for key in values if key not in names}
+    errors: dict[str, list[str]] = {
+        key: [f"表单中没有字段“{key}”。"]
+        for key in values
+        if key not in names and key not in definition.repeats_by_name
+    }
+    for repeat in definition.repeats:
+        for key, message in _repeat_shape(repeat, values.get(repeat.name)):
+            errors.setdefault(key, []).append(message)
     # PostgreSQL keeps no NUL in a JSON value; no one types one.
-    errors.update(
-        {
-            key: "含有不可见的控制字符(NUL)，请删除后重新填写。"
-            for key, value in values.items()
-            if "\x00" in str(value)
-        }
-    )
+    for key, value in _flat_values(definition, values):
+        if "\x00" in str(value):
+            errors.setdefault(key, []).append("含有不可见的控制字符(NUL)，请删除后重新填写。")
     problems, kept = expressions.checked_values(definition, values, today)
-    errors.update(problems)
+    for key, message in problems.items():
+        errors.setdefault(key, []).append(message)
     if errors:
-        raise ValidationError({key: [message] for key, message in errors.items()})
+        raise ValidationError(errors)
     # Defaults and calculations filled in; fields that are not relevant are not kept.
     return dict(kept)
+
+
+def _repeat_shape(repeat: Any, rows: Any) -> list[tuple[str, str]]:
+    """What is wrong with the shape of a repeat's value: a list of at most MAX_REPEAT_ROWS rows, each
+    a dict of the repeat's own fields."""
+    if rows is None:
+        return []
+    if not isinstance(rows, list | tuple) or not all(isinstance(row, dict) for row in rows):
+        return [(repeat.name, f"「{repeat.title}」应为若干项，每项按字段名填写。")]
+    if len(rows) > spec.MAX_REPEAT_ROWS:
+        return [(repeat.name, f"「{repeat.title}」最多{spec.MAX_REPEAT_ROWS}项，现有{len(rows)}项。")]
+    names = {field.name for field in repeat.fields}
+    return [
+        (repeat.name, f"{spec.row_words(repeat, index)}：表单中没有字段“{key}”。")
+        for index, row in enumerate(rows)
+        for key in row
+        if key not in names
+    ]
+
+
+def _flat_values(definition: Any, values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every value given, a repeat row's by its `repeat_key`."""
+    found = []
+    for key, value in values.items():
+        if key in definition.repeats_by_name and isinstance(value, list | tuple):
+            found += [
+                (spec.repeat_key(key, index, name), item)
+                for index, row in enumerate(value)
+                if isinstance(row, dict)
+                for name, item in row.items()
+            ]
+        else:
+            found.append((key, value))
+    return found
 
 
 def _as_int(value: Any) -> int:
@@ -539,7 +577,10 @@ def _thing_label(definition: Any, data: dict[str, Any], today: date) -> str:
 
 
 def _plain_values(definition: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A thing's properties when no field saves to one: its single values (a repeat's rows stay in the
+    record that registered it)."""
     skip = {field.name for field in definition.fields if field.type == "note"}
+    skip |= set(definition.repeats_by_name)
     return {key: value for key, value in data.items() if key not in skip}
 
 
@@ -623,24 +664,52 @@ def thing_timeline(user: Any, thing: Thing) -> list[RegisterRecord]:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A repeat's rows as a page shows them: its fields' labels, then one row of values per item."""
+
+    labels: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass(frozen=True)
 class Field:
-    """One value of a record as a page shows it."""
+    """One value of a record as a page shows it; a repeat's value is its number of rows, with `table`."""
 
     name: str
     label: str
     value: Any
+    table: Table | None = None
 
 
 def shown_values(record: RegisterRecord) -> list[Field]:
-    """A record's values labelled by the version that made it (a field later removed keeps its label)."""
+    """A record's values labelled by the version that made it (a field later removed keeps its label),
+    each repeat in survey order as a small table."""
     definition = record.version.parsed()
     rows = []
-    for field in definition.fields:
-        if field.name in record.data and field.type != "note":
-            rows.append(
-                Field(field.name, field.label or field.name, _label_of(field, record.data[field.name]))
-            )
+    for item in definition.items():
+        if item.name not in record.data:
+            continue
+        if isinstance(item, spec.Repeat):
+            table = repeat_table(item, record.data[item.name])
+            rows.append(Field(item.name, item.title, f"{len(table.rows)}项", table))
+        elif item.type != "note":
+            rows.append(Field(item.name, item.label or item.name, _label_of(item, record.data[item.name])))
     return rows
+
+
+def repeat_columns(repeat: Any) -> list[Any]:
+    """The fields of a repeat a page shows: not notes, nor the working values of the form (a calculation
+    without a label)."""
+    return [f for f in repeat.fields if f.type != "note" and not (f.type == "calculate" and not f.label)]
+
+
+def repeat_table(repeat: Any, rows: Any) -> Table:
+    columns = repeat_columns(repeat)
+    shown = [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+    return Table(
+        [f.label or f.name for f in columns],
+        [[_label_of(f, row[f.name]) if f.name in row else "" for f in columns] for row in shown],
+    )
 
 
 def thing_properties(thing: Thing) -> list[Field]:

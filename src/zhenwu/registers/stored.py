@@ -19,12 +19,21 @@ def definition_from_json(stored: dict[str, Any]) -> Any:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in values.items() if key in names})
 
-    fields = tuple(
-        build(
-            spec.Field, {**field, "choices": tuple(build(spec.Choice, c) for c in field.get("choices", ()))}
+    def fields_of(items: Any) -> tuple[Any, ...]:
+        return tuple(
+            build(
+                spec.Field, {**item, "choices": tuple(build(spec.Choice, c) for c in item.get("choices", ()))}
+            )
+            for item in items
         )
-        for field in stored.get("fields", ())
+
+    fields = fields_of(stored.get("fields", ()))
+    repeats = tuple(
+        build(spec.Repeat, {**repeat, "fields": fields_of(repeat.get("fields", ()))})
+        for repeat in stored.get("repeats", ())
     )
     figures = tuple(build(spec.FigureSpec, figure) for figure in stored.get("figures", ()))
     tuples = {key: tuple(stored.get(key, ())) for key in ("readers", "writers", "offices")}
-    return build(spec.Definition, {**stored, **tuples, "fields": fields, "figures": figures})
+    return build(
+        spec.Definition, {**stored, **tuples, "fields": fields, "figures": figures, "repeats": repeats}
+    )

@@ -219,15 +219,17 @@ def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
         if picked is None:
             raise Http404(NOT_FOUND)
         initial[definition.entity_id_field] = picked.identity or str(picked.key)
+    # A repeat's 添加一项 or 删除 pressed without JavaScript: the same page again with the row changed.
+    changed = entry.changed_rows(request.POST) if request.method == "POST" else None
     form = entry.record_form(
         definition,
         units=services.entry_units(request.user, register),
         thing_search=reverse("registers:thing-search", kwargs={"form_id": register.form_id}),
-        data=request.POST if request.method == "POST" else None,
+        data=changed or (request.POST if request.method == "POST" else None),
         files=request.FILES if request.method == "POST" else None,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and changed is None and form.is_valid():
         stored = entry.store_photos(form, register.form_id)
         try:
             record = services.create_record(
@@ -301,6 +303,7 @@ def record_import(request: HttpRequest, form_id: str) -> HttpResponse:
     assert register.current_version is not None
     form = imports.UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"register": register, "form": form, "query": _query(request)}
+    context["repeat_sheets"] = list(workbook.repeat_sheets(register.current_version.parsed()))
     if request.method == "POST" and "pending" in request.POST:
         try:
             rows = imports.pending_rows(request.user, register, request.POST["pending"])

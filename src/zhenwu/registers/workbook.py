@@ -7,18 +7,23 @@ entered for, a dropdown of the units the user may enter for. Choice fields are d
 labels: inline when short, from a hidden sheet (选项) when long or when a label holds a comma. Notes,
 calculations, images and read-only fields are not entered in Excel and have no column.
 
+A repeat (产出, 实物) has a sheet of its own, named by its label, laid out the same way: one row per row
+of the repeat, its column A (所属行号) the number of the 台账 sheet's row whose record it belongs to.
+
 `read_rows` reads a filled template (or one whose hidden row was deleted: then the labels of row 2 name
 the columns) within the upload limits of "register_records" (zhenwu.core.uploads), and turns each cell
 into the type its field wants: int, Decimal, date, a choice's name, a tuple of names for select_multiple,
 "lat lon [alt acc]" for a geopoint, str for text. Errors name the row and column in Chinese; nothing is
-returned as rows when any error is found, so the caller saves all or nothing.
+returned as rows when any error is found, so the caller saves all or nothing. A repeat sheet's rows go
+into their record's values as a list under the repeat's name; its errors name the sheet
+("「产出」表第5行「数量」列：…").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,13 +47,18 @@ if TYPE_CHECKING:
     from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from zhenwu.registers.definition import Definition, Field
+    from zhenwu.registers.definition import Definition, Field, Repeat
 
 KIND = "register_records"
 SHEET = "台账"
 LIST_SHEET = "选项"
 UNIT_LABEL = "单位"
 UNIT_KEY = "_unit"  # the unit column's name in the hidden row
+PARENT_LABEL = "所属行号"  # a repeat sheet's column A: the 台账 sheet's row the repeat row belongs to
+PARENT_KEY = "_row"
+# Characters Excel refuses in a sheet's name, and its longest name.
+SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
 TITLE_ROW, LABEL_ROW, NAME_ROW = 1, 2, 3
 FIRST_DATA_ROW = 4
 # Rows given dropdowns and date formats; a clerk who needs more copies a row down, which copies both.
@@ -71,20 +81,56 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 @dataclass(frozen=True)
 class ImportRow:
     """One filled row: its number in the sheet, the unit it is entered for ("" when blank) and the
-    values of the filled cells, keyed by field name; blank cells are absent."""
+    values of the filled cells, keyed by field name; blank cells are absent. A repeat's rows are a list
+    of such dicts under the repeat's name, and `sources` holds, for each repeat, the number of each of
+    those rows in the repeat's sheet."""
 
     row: int
     unit: str
     values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, list[int]] = field(default_factory=dict)
 
 
 class CellError(ValueError):
     """A cell that cannot be read as its field wants; the message is for the clerk."""
 
 
-def columns(definition: Definition) -> list[Field]:
-    """The fields a clerk fills in Excel, in the definition's order."""
+def columns(definition: Definition | Repeat) -> list[Field]:
+    """The fields a clerk fills in Excel (of the record, or of a repeat's row), in the definition's order."""
     return [f for f in definition.fields if f.type in ENTERED_TYPES and not f.read_only]
+
+
+def repeat_sheets(definition: Definition) -> dict[str, Repeat]:
+    """Each repeat's sheet name (its label, as Excel allows a sheet to be named) -> the repeat."""
+    taken = {SHEET, LIST_SHEET}
+    found: dict[str, Repeat] = {}
+    for repeat in definition.repeats:
+        name = SHEET_NAME_REFUSED.sub("", repeat.title).strip("' ")[:SHEET_NAME_MAX] or repeat.name[:31]
+        if name in taken:
+            name = f"{name[: SHEET_NAME_MAX - len(repeat.name) - 2]}({repeat.name})"[:SHEET_NAME_MAX]
+        taken.add(name)
+        found[name] = repeat
+    return found
+
+
+def repeat_error(definition: Definition, row: ImportRow, key: str, message: str) -> str | None:
+    """A refusal of a repeat's row (keyed as `definition.repeat_key`) named by its sheet, row and column
+    ("「产出」表第5行「数量」列：数量须大于0"); a refusal of a whole repeat by its record's row; None for
+    any other key."""
+    from zhenwu.registers.definition import row_words
+
+    sheets = {repeat.name: name for name, repeat in repeat_sheets(definition).items()}
+    if key in sheets:
+        return f"第{row.row}行：{message}"
+    place = definition.repeat_place(key)
+    if place is None:
+        return None
+    repeat, index, item = place
+    numbers = row.sources.get(repeat.name, [])
+    if index >= len(numbers):
+        return f"第{row.row}行：{message}"
+    said = message.removeprefix(f"{row_words(repeat, index, item)}：")
+    return f"「{sheets[repeat.name]}」表第{numbers[index]}行「{item.label or item.name}」列：{said}"
 
 
 def header_label(item: Field) -> str:
@@ -111,9 +157,38 @@ def template(definition: Definition, *, units: list[str]) -> bytes:
         _prepare_column(sheet, column, item, lists)
     sheet.row_dimensions[NAME_ROW].hidden = True
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 2)
+    for name, repeat in repeat_sheets(definition).items():
+        _repeat_sheet(book.create_sheet(name), definition, repeat, lists)
+    if lists.sheet is not None:
+        book.move_sheet(lists.sheet, len(book.sheetnames) - 1 - book.sheetnames.index(LIST_SHEET))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _repeat_sheet(sheet: Worksheet, definition: Definition, repeat: Repeat, lists: _Lists) -> None:
+    """A repeat's sheet: one row per row of the repeat, column A the 台账 row it belongs to."""
+    fields = columns(repeat)
+    cell = sheet.cell(TITLE_ROW, 1)
+    _text(
+        cell,
+        f"{definition.title} · {repeat.title}"
+        f"（每行一项，「{PARENT_LABEL}」填该项所属记录在「{SHEET}」表中的行号）",
+    )
+    cell.font = Font(bold=True, size=12)
+    hint = f"填写该项所属记录在「{SHEET}」表中的行号（从第{FIRST_DATA_ROW}行起），一条记录可有多项。"
+    _head(sheet, 1, f"{PARENT_LABEL}*", PARENT_KEY, repeat.hint or hint)
+    number = DataValidation(
+        type="whole", operator="greaterThanOrEqual", formula1=str(FIRST_DATA_ROW), allow_blank=True,
+        showErrorMessage=True, errorTitle="不是行号", error=f"请填写「{SHEET}」表中记录所在的行号。",
+    )  # fmt: skip
+    number.add(f"A{FIRST_DATA_ROW}:A{FIRST_DATA_ROW + PREPARED_ROWS - 1}")
+    sheet.add_data_validation(number)
+    for column, item in enumerate(fields, start=2):
+        _head(sheet, column, header_label(item), item.name, item.hint)
+        _prepare_column(sheet, column, item, lists)
+    sheet.row_dimensions[NAME_ROW].hidden = True
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 2)
 
 
 def _text(cell: Cell, value: str) -> None:
@@ -203,33 +278,53 @@ def read_rows(
     """The rows of a filled template and the errors found; the rows are empty when there is any error.
     `units`, when given, are the units the user may enter for: another unit is an error."""
     fields = columns(definition)
-    width = len(fields) + 1 + EXTRA_COLUMNS
-    try:
-        numbered = sheet_rows(data, file_name, KIND, width=width, head=NAME_ROW)
-        with closing(numbered):
-            found = list(numbered)
-    except ValidationError as error:
-        return [], list(error.messages)
+    found, errors = _sheet(data, file_name, len(fields))
+    if errors:
+        return [], errors
     head = {number: values for number, values in found if number <= NAME_ROW}
-    named = _is_name_row(head.get(NAME_ROW, ()))
+    named = _is_name_row(head.get(NAME_ROW, ()), UNIT_KEY)
     layout, errors = _layout(head, named, fields)
     if errors:
         return [], errors
     body = [(number, values) for number, values in found if number > (NAME_ROW if named else LABEL_ROW)]
     if not body:
         return [], [f"文件“{file_name}”中没有填写任何记录：请从第{FIRST_DATA_ROW}行起填写。"]
-    return _read_body(body, layout, units)
+    rows, errors = _read_body(body, layout, units)
+    for name, repeat in repeat_sheets(definition).items():
+        if enough_errors(errors):
+            break
+        errors += _read_repeat(data, file_name, name, repeat, rows)
+    return ([] if errors else rows), errors
 
 
-def _is_name_row(values: tuple[Any, ...]) -> bool:
-    return bool(values) and _cell_text(values[0]) == UNIT_KEY
+def _sheet(
+    data: bytes, file_name: str, width: int, sheet: str | None = None
+) -> tuple[list[tuple[int, tuple[Any, ...]]], list[str]]:
+    try:
+        numbered = sheet_rows(
+            data, file_name, KIND, width=width + 1 + EXTRA_COLUMNS, head=NAME_ROW, sheet=sheet
+        )
+        with closing(numbered):
+            return list(numbered), []
+    except ValidationError as error:
+        return [], list(error.messages)
 
 
-# The layout: each read column's index and its field (None for the unit column).
+def _is_name_row(values: tuple[Any, ...], key: str) -> bool:
+    return bool(values) and _cell_text(values[0]) == key
+
+
+# The layout: each read column's index and its field (None for column A: the unit, or the 台账 row).
 Layout = list[tuple[int, "Field | None"]]
 
 
-def _layout(head: dict[int, tuple[Any, ...]], named: bool, fields: list[Field]) -> tuple[Layout, list[str]]:
+def _layout(
+    head: dict[int, tuple[Any, ...]],
+    named: bool,
+    fields: list[Field],
+    lead: tuple[str, str] = (UNIT_KEY, UNIT_LABEL),
+    place: str = "",
+) -> tuple[Layout, list[str]]:
     labels = head.get(LABEL_ROW, ())
     keys = head.get(NAME_ROW, ()) if named else labels
     by_name = {f.name: f for f in fields}
@@ -239,31 +334,33 @@ def _layout(head: dict[int, tuple[Any, ...]], named: bool, fields: list[Field]) 
     errors: list[str] = []
     seen: dict[str, int] = {}
     if not labels:
-        return [], ["第2行应为表头(各列名称)，请使用下载的模板。"]
+        return [], [f"{place}第2行应为表头(各列名称)，请使用下载的模板。"]
     for index, raw in enumerate(keys):
         key = _cell_text(raw) if named else _normal(_cell_text(raw)).removesuffix("*").strip()
         if not key:
             continue
         shown = _cell_text(labels[index]) if index < len(labels) else key
         letter = get_column_letter(index + 1)
-        if key in (UNIT_KEY, UNIT_LABEL):
+        if key in lead:
             target: Field | None = None
-            identity = UNIT_KEY
+            identity = lead[0]
         elif key in by_label:
             target = by_label[key]
             identity = target.name
         else:
-            errors.append(f"第2行{letter}列：表头「{shown}」不是本台账的字段，请使用下载的模板或删除该列。")
+            errors.append(
+                f"{place}第2行{letter}列：表头「{shown}」不是本台账的字段，请使用下载的模板或删除该列。"
+            )
             continue
         if identity in seen:
             errors.append(
-                f"第2行{letter}列：表头「{shown}」与{get_column_letter(seen[identity] + 1)}列重复。"
+                f"{place}第2行{letter}列：表头「{shown}」与{get_column_letter(seen[identity] + 1)}列重复。"
             )
             continue
         seen[identity] = index
         layout.append((index, target))
     errors += [
-        f"缺少必填列「{f.label or f.name}」，请使用下载的模板。"
+        f"{place}缺少必填列「{f.label or f.name}」，请使用下载的模板。"
         for f in fields
         if f.required and f.name not in seen
     ]
@@ -275,29 +372,83 @@ def _read_body(
 ) -> tuple[list[ImportRow], list[str]]:
     rows: list[ImportRow] = []
     errors: list[str] = []
+
+    def check(number: int, unit: str) -> None:
+        if unit and units is not None and unit not in units:
+            errors.append(f"第{number}行「{UNIT_LABEL}」列：“{unit}”不是您可以填报的单位。")
+
     for number, values in body:
-        unit, read = "", {}
-        for index, item in layout:
-            raw = values[index] if index < len(values) else None
-            if item is None:
-                unit = _cell_text(raw)
-                if unit and units is not None and unit not in units:
-                    errors.append(f"第{number}行「{UNIT_LABEL}」列：“{unit}”不是您可以填报的单位。")
-                continue
-            if _blank(raw):
-                if item.required:
-                    errors.append(
-                        f"第{number}行「{item.label}」列：{item.required_message or '必填，不能为空'}。"
-                    )
-                continue
-            try:
-                read[item.name] = convert(item, raw)
-            except CellError as error:
-                errors.append(f"第{number}行「{item.label}」列：{error}")
+        unit, read = _read_cells(number, values, layout, errors, check=check)
         rows.append(ImportRow(number, unit, read))
         if enough_errors(errors):
             break
-    return ([] if errors else rows), errors
+    return rows, errors
+
+
+def _read_cells(
+    number: int,
+    values: tuple[Any, ...],
+    layout: Layout,
+    errors: list[str],
+    place: str = "",
+    check: Callable[[int, str], None] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Column A's text (checked by `check` where it lies) and the values of one row's filled cells;
+    each bad cell's error added to `errors`, in the order of the columns."""
+    lead, read = "", {}
+    for index, item in layout:
+        raw = values[index] if index < len(values) else None
+        if item is None:
+            lead = _cell_text(raw)
+            if check is not None:
+                check(number, lead)
+            continue
+        if _blank(raw):
+            if item.required:
+                errors.append(
+                    f"{place}第{number}行「{item.label}」列：{item.required_message or '必填，不能为空'}。"
+                )
+            continue
+        try:
+            read[item.name] = convert(item, raw)
+        except CellError as error:
+            errors.append(f"{place}第{number}行「{item.label}」列：{error}")
+    return lead, read
+
+
+def _read_repeat(data: bytes, file_name: str, sheet: str, repeat: Repeat, rows: list[ImportRow]) -> list[str]:
+    """A repeat sheet's rows put into the records they name by their 台账 row: the list under the
+    repeat's name, and the sheet's row numbers in `sources`. A sheet left empty gives no rows."""
+    fields = columns(repeat)
+    place = f"「{sheet}」表"
+    found, errors = _sheet(data, file_name, len(fields), sheet)
+    if errors:
+        return errors
+    head = {number: values for number, values in found if number <= NAME_ROW}
+    named = _is_name_row(head.get(NAME_ROW, ()), PARENT_KEY)
+    layout, errors = _layout(head, named, fields, (PARENT_KEY, PARENT_LABEL), place)
+    if not errors and not any(item is None for _, item in layout):
+        errors.append(f"{place}缺少「{PARENT_LABEL}」列，请使用下载的模板。")
+    if errors:
+        return errors
+    records = {row.row: row for row in rows}
+
+    def check(number: int, parent: str) -> None:
+        if not (parent.isdigit() and int(parent) in records):
+            said = f"“{_short(parent)}”不是「{SHEET}」表中填写了记录的行号" if parent else "必填，不能为空"
+            errors.append(f"{place}第{number}行「{PARENT_LABEL}」列：{said}。")
+
+    for number, values in found:
+        if number <= (NAME_ROW if named else LABEL_ROW):
+            continue
+        parent, read = _read_cells(number, values, layout, errors, place, check)
+        record = records.get(int(parent)) if parent.isdigit() else None
+        if record is not None and read:
+            record.values.setdefault(repeat.name, []).append(read)
+            record.sources.setdefault(repeat.name, []).append(number)
+        if enough_errors(errors):
+            break
+    return errors
 
 
 # ---- one cell ----

@@ -51,6 +51,18 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 Value = list[str] | str | float | bool
 
 
+@dataclass(frozen=True)
+class Node:
+    """A node of a node-set as the functions that read where a node is (position, indexed-repeat) take
+    it: its value, its number among its parent's children of its name (1 for the first), and the
+    identity of the node and of each node it lies in (itself included)."""
+
+    value: str
+    position: int
+    key: int
+    within: frozenset[int]
+
+
 # ---------------------------------------------------------------------------------------------------
 # What an evaluation knows besides its arguments
 
@@ -426,6 +438,33 @@ def _log10(value: float) -> float:
     return -math.inf if value == 0 else math.log10(value)
 
 
+def _nodes(value: Value | list[Node], words: str) -> list[Node]:
+    if not isinstance(value, list) or not all(isinstance(node, Node) for node in value):
+        raise ValueError(words)
+    return [node for node in value if isinstance(node, Node)]
+
+
+def _position(nodes: Value | list[Node]) -> float:
+    """ODK's position(node): the number of a repeat's row among the rows (1 for the first), as
+    position(..) of a field in a row."""
+    found = _nodes(nodes, "position()的参数须指向重复组的一项，如 position(..)")
+    if not found:
+        raise ValueError("position()的参数须指向重复组的一项，如 position(..)")
+    return float(found[0].position)
+
+
+def _indexed_repeat(values: Value | list[Node], rows: Value | list[Node], index: Value | list[Node]) -> str:
+    """indexed-repeat(${field}, ${repeat}, n): the field's value in the repeat's n-th row ("" when the
+    repeat has no such row)."""
+    found = _nodes(values, "indexed-repeat()的第一个参数须是重复组内的字段")
+    instances = _nodes(rows, "indexed-repeat()的第二个参数须是重复组")
+    at = number([n.value if isinstance(n, Node) else n for n in index] if isinstance(index, list) else index)
+    if math.isnan(at) or not 1 <= at <= len(instances):
+        return ""
+    row = instances[math.trunc(at) - 1].key
+    return next((node.value for node in found if row in node.within), "")
+
+
 def _count(nodes: Value) -> float:
     if not isinstance(nodes, list):
         raise ValueError("count()的参数须是字段")
@@ -521,19 +560,23 @@ def _count_selected(values: Value) -> float:
     return float(len(string(values).split()))
 
 
-QUESTION = re.compile(r"\$\{\s*([^}\s]*)\s*\}|/data/([\w./-]+)")
+QUESTION = re.compile(r"\$\{\s*([^}\s]*)\s*\}|/data/([\w./-]+)|(?:\.\./)+(?:[\w.-]+/)*([\w.-]+)")
 
 
 def _choice_name(value: Value, question: Value) -> str:
-    """The label of the choice `value` of the select question named by `question`: '${name}'."""
+    """The label of the choice `value` of the select question named by `question`: '${name}' (or its
+    path, absolute or, in a repeat's row, relative)."""
     definition = ENVIRONMENT.get().definition
     found = QUESTION.fullmatch(string(question).strip())
     if found is None:
         return ""
-    if found.group(1):
-        field = definition.fields_by_name.get(found.group(1))
+    if found.group(2):
+        paths = {f.path: f for f in definition.fields}
+        for repeat in definition.repeats:
+            paths.update({f"{repeat.path}/{f.path}": f for f in repeat.fields})
+        field = paths.get(found.group(2))
     else:
-        field = next((f for f in definition.fields if f.path == found.group(2)), None)
+        field = definition.any_field.get(found.group(1) or found.group(3))
     name = string(value)
     if field is None:
         return ""
@@ -546,10 +589,13 @@ class Function:
     least: int  # the fewest arguments
     most: int | None  # the most; None for any number
     lazy: bool = False  # takes callables that evaluate its arguments (if, coalesce, once)
+    nodes: bool = False  # takes a node-set argument as its `Node`s (position, indexed-repeat)
 
 
-def _fixed(callback: Callable[..., Value], count: int, *, lazy: bool = False) -> Function:
-    return Function(callback, count, count, lazy)
+def _fixed(
+    callback: Callable[..., Value], count: int, *, lazy: bool = False, nodes: bool = False
+) -> Function:
+    return Function(callback, count, count, lazy, nodes)
 
 
 # The XLSForm name of each function zhenwu evaluates (ODK XForms spec, "XPath Functions").
@@ -604,6 +650,9 @@ LIBRARY: dict[str, Function] = {
     # node-sets
     "count": _fixed(_count, 1),
     "count-non-empty": _fixed(_count_non_empty, 1),
+    # repeats
+    "position": _fixed(_position, 1, nodes=True),
+    "indexed-repeat": _fixed(_indexed_repeat, 3, nodes=True),
     # dates
     "today": _fixed(_today, 0),
     "date": _fixed(_date, 1),
@@ -618,7 +667,6 @@ LIBRARY: dict[str, Function] = {
 }
 
 _VARYING = "每次计算的结果都不同，服务器复核记录时得不到手机上的同一结果"
-_REPEATS = "它用于重复组（repeat），台账暂不支持重复组"
 _EXTERNAL = "它读取外部数据（CSV 文件或选项表），台账不读取外部数据"
 _SHAPES = (
     "它计算多个位置点（geotrace、geoshape 或重复组中的点）的距离、面积或范围，台账只有单个位置（geopoint）"
@@ -630,8 +678,6 @@ REFUSED: dict[str, str] = {
     "random": _VARYING,
     "uuid": _VARYING,
     "randomize": _VARYING,
-    "position": _REPEATS,
-    "indexed-repeat": _REPEATS,
     "instance": _EXTERNAL,
     "pulldata": _EXTERNAL,
     "current": _EXTERNAL,

@@ -5,7 +5,8 @@ have entered over the twelve months up to `today` — things first (lamps, water
 enterprises, farms), then what was done to them in date order, so that applying the activities one by
 one leaves every thing in a consistent state (a debt's balance never goes below zero, a repaired lamp
 is 正常 again). Values are the text an XForm instance holds, as ODK Collect would submit them: dates
-`YYYY-MM-DD`, numbers as decimal text, select_multiple space separated, geopoints `lat lon alt acc`.
+`YYYY-MM-DD`, numbers as decimal text, select_multiple space separated, geopoints `lat lon alt acc`; a
+repeat (a campaign's outputs) a list of rows, each a dict of such texts.
 Photos are left out. Seeded, so the same inputs give the same records.
 
 The figures follow the corpus reports: 1055 numbered street lamps, 22 waters with 一杆一圈一绳,
@@ -20,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 SEED = 20261202
 LAMPS = 1055
@@ -129,7 +131,7 @@ class DemoRecord:
     unit: str
     office: str
     made_on: date
-    data: dict[str, str]
+    data: dict[str, Any]  # field name -> text; a repeat's name -> its rows (dicts of text)
     thing: str = ""
 
 
@@ -178,8 +180,8 @@ class _Township:
 
     # -- helpers
 
-    def add(self, form_id: str, unit: str, office: str, made_on: date, /, **data: str) -> dict[str, str]:
-        values = {name: value for name, value in data.items() if value != ""}
+    def add(self, form_id: str, unit: str, office: str, made_on: date, /, **data: Any) -> dict[str, Any]:
+        values = {name: value for name, value in data.items() if value not in ("", [])}
         code_field = THING_CODE_FIELDS.get(form_id) or ENTITY_FIELDS.get(form_id, "")
         thing = values[code_field] if code_field else ""
         self.records.setdefault(form_id, []).append(DemoRecord(form_id, unit, office, made_on, values, thing))
@@ -673,13 +675,12 @@ class _Township:
             township_wide = self.random.random() < 0.4
             villages = self.villages if township_wide else self.random.sample(self.villages, 1)
             people = self.random.randint(20, 120) * len(villages)
-            quantity = {
-                "ton": f"{self.random.uniform(2, 40) * len(villages):.1f}",
-                "copy": str(self.random.randint(200, 800) * len(villages)),
-                "piece": str(self.random.randint(10, 40) * len(villages)),
-                "person": str(self.random.randint(40, 200)),
-                "session": str(self.random.randint(1, 3)),
-            }[output_unit]
+            outputs = [self.output(output, output_unit, len(villages))]
+            if self.random.random() < 0.35:  # a second output: leaflets handed out, or banners put up
+                second, second_unit = (
+                    ("张贴标语", "piece") if output_unit == "copy" else ("发放宣传资料", "copy")
+                )
+                outputs.append(self.output(second, second_unit, len(villages)))
             self.add(
                 "campaign",
                 self.township if township_wide else villages[0][0],
@@ -699,10 +700,20 @@ class _Township:
                     self.random.randint(0, 6) * len(villages) if kind in ("sanitation", "environment") else 0
                 ),
                 audience=str(self.random.randint(100, 600) * len(villages)),
-                output=output,
-                output_quantity=quantity,
-                output_unit=output_unit,
+                outputs=outputs,
+                output_count=str(len(outputs)),
             )
+
+    def output(self, output: str, unit: str, villages: int) -> dict[str, str]:
+        """One row of a campaign's outputs: what, how much (more when more villages took part), unit."""
+        quantity = {
+            "ton": f"{self.random.uniform(2, 40) * villages:.1f}",
+            "copy": str(self.random.randint(200, 800) * villages),
+            "piece": str(self.random.randint(10, 40) * villages),
+            "person": str(self.random.randint(40, 200)),
+            "session": str(self.random.randint(1, 3)),
+        }[unit]
+        return {"output": output, "output_quantity": quantity, "output_unit": unit}
 
     def materials(self) -> None:
         for _ in range(50):

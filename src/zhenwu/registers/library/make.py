@@ -110,6 +110,12 @@ def group(name: str, label: str, *rows: Row, relevant: str = "") -> list[Row]:
     return [begin, *rows, {"type": "end_group", "name": name}]
 
 
+def repeat(name: str, label: str, *rows: Row, hint: str = "") -> list[Row]:
+    """A repeat group: a record holds its rows as a list (each output of a campaign, with its unit)."""
+    begin = q("begin_repeat", name, label, **({"hint": hint} if hint else {}))
+    return [begin, *rows, {"type": "end_repeat", "name": name}]
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str
@@ -153,10 +159,9 @@ class Register:
         return flat
 
     def fields(self) -> dict[str, Row]:
-        """Every named survey row that holds a value (not a group, not a note)."""
-        return {
-            row["name"]: row for row in self.rows() if row["type"] not in ("begin_group", "end_group", "note")
-        }
+        """Every named survey row that holds a value (not a group or repeat, not a note)."""
+        skipped = ("begin_group", "end_group", "begin_repeat", "end_repeat", "note")
+        return {row["name"]: row for row in self.rows() if row["type"] not in skipped}
 
     def entities_row(self) -> Row | None:
         if self.kind == "thing":
@@ -1265,7 +1270,7 @@ CAMPAIGN = Register(
     form_id="campaign",
     title="活动与宣传记录",
     kind="activity",
-    summary="每次集中活动或宣传：日期、牵头站所、参与村、出动人员和机械、受众人数、成果(数量与单位)",
+    summary="每次集中活动或宣传：日期、牵头站所、参与村、出动人员和机械、受众人数、成果(每项成果的数量与单位，可填多项)",
     survey=[
         q("text", "title", "活动名称", required=True),
         q("select_one campaign_type", "campaign_type", "活动类别", required=True),
@@ -1287,30 +1292,22 @@ CAMPAIGN = Register(
             count("machinery", "出动机械(台次)", 10000, default="0"),
             count("audience", "受众或参与群众(人次)", 1000000, default="0"),
         ),
-        group(
+        repeat(
             "outputs",
             "活动成果",
-            q("text", "output", "主要成果", hint="如：清理垃圾、发放宣传资料"),
+            q("text", "output", "成果", required=True, hint="如：清理垃圾、发放宣传资料"),
             q(
                 "decimal",
                 "output_quantity",
                 "数量",
-                relevant="${output} != ''",
-                constraint=". >= 0 and . <= 10000000",
-                constraint_message="数量应在0到10000000之间",
+                required=True,
+                constraint=". > 0 and . <= 10000000",
+                constraint_message="数量应大于0且不超过10000000",
             ),
-            q("select_one output_unit", "output_unit", "单位", required=True, relevant="${output} != ''"),
-            q("text", "output2", "其他成果"),
-            q(
-                "decimal",
-                "output2_quantity",
-                "数量",
-                relevant="${output2} != ''",
-                constraint=". >= 0 and . <= 10000000",
-                constraint_message="数量应在0到10000000之间",
-            ),
-            q("select_one output_unit", "output2_unit", "单位", required=True, relevant="${output2} != ''"),
+            q("select_one output_unit", "output_unit", "单位", required=True),
+            hint="每项成果一行：清理垃圾多少吨、发放资料多少份……",
         ),
+        q("calculate", "output_count", "成果项数", calculation="count(${outputs})"),
         q("image", "photo", "活动照片"),
     ],
     choices={
@@ -1336,6 +1333,7 @@ CAMPAIGN = Register(
         Figure("people", "出动人员", "sum", field="people", unit="人次"),
         Figure("machinery", "出动机械", "sum", field="machinery", unit="台次"),
         Figure("audience", "受众群众", "sum", field="audience", unit="人次"),
+        # Over the outputs: each output's quantity counts when that output is in tons.
         Figure(
             "garbage",
             "清理垃圾杂物",
@@ -1344,7 +1342,18 @@ CAMPAIGN = Register(
             filter="${output_unit} = 'ton'",
             unit="吨",
         ),
+        Figure(
+            "leaflets",
+            "发放宣传资料",
+            "sum",
+            field="output_quantity",
+            filter="${output_unit} = 'copy'",
+            unit="份",
+        ),
     ],
+    # The outputs became a repeat (two fixed output groups before): a new version for townships that
+    # loaded the earlier one.
+    version="2026120301",
 )
 
 # ---------------------------------------------------------------------------------------------------
