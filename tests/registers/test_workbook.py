@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.registers.lamps import Choice, field, patrol
+from tests.registers.lamps import STATUS, Choice, field, patrol
 from tests.registers.workbooks import lamps as xlsform_lamps
 from tests.registers.workbooks import workbook as workbook_file
 from zhenwu.registers import workbook
@@ -392,4 +392,23 @@ def test_a_template_of_a_loaded_definition_round_trips():
         workbook.ImportRow(
             4, "西岭村", {"lamp_no": "0456", "road": "滨江路", "status": "broken", "location": "30.51 114.30"}
         )
+    ]
+
+
+def test_a_required_column_a_row_makes_irrelevant_may_be_left_blank():
+    # 维修内容 is asked only of a damaged lamp: a normal lamp's row leaves it blank, and the record's own
+    # checks (create_record) still demand it where the row makes it relevant.
+    definition = patrol(
+        field("lamp_no", "text", "路灯编号", required=True),
+        field("status", "select_one", "状态", required=True, choices=STATUS),
+        field("repair", "text", "维修内容", required=True, relevant="${status} = 'damaged'"),
+    )
+    data = filled([["东湾村", "0123", "正常", None], ["东湾村", "0124", "损坏", None]], definition=definition)
+
+    rows, errors = workbook.read_rows(definition, data, "路灯巡查.xlsx", units=UNITS)
+
+    assert errors == []
+    assert [row.values for row in rows] == [
+        {"lamp_no": "0123", "status": "normal"},
+        {"lamp_no": "0124", "status": "damaged"},
     ]

@@ -404,7 +404,9 @@ def _read_cells(
                 check(number, lead)
             continue
         if _blank(raw):
-            if item.required:
+            # A field asked only on a condition is required only where the row meets it: the record's
+            # checks, which evaluate the condition, say so for that row.
+            if item.required and not item.relevant:
                 errors.append(
                     f"{place}第{number}行「{item.label}」列：{item.required_message or '必填，不能为空'}。"
                 )
