@@ -29,6 +29,16 @@ class TextField(serializers.CharField):
         return value
 
 
+class SlugField(serializers.SlugRelatedField[Any]):
+    """A record named by a text key (a unit's code, a username): a key no record can have — one with a NUL,
+    which PostgreSQL cannot even compare — is "not found" without a query."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class Pages(LimitOffsetPagination):
     """`limit` and `offset` as DRF has them, kept to what a database can count to: a limit beyond the
     maximum is the maximum, and an offset beyond any table's size gives an empty page, not an error."""

@@ -61,3 +61,21 @@ def test_the_indicator_api_answers_in_the_same_shape(cast: Cast, client: Client)
     bad = shaped(client.get(reverse("api:indicator-progress"), {"period": "2026-13"}), 400)
     assert "月份应在 1 到 12 之间" in bad["errors"]["period"][0]
     shaped(client.get(reverse("api:indicator-progress"), {"org": cast.village02.code}), 404)
+
+
+def test_a_unit_or_person_named_with_a_nul_is_not_found(cast: Cast, client: Client, types: object) -> None:
+    # PostgreSQL cannot compare text holding a NUL: before the key was checked this was a 500 there.
+    client.force_login(cast.user("cun01"))
+    made = client.post(
+        "/api/v1/cases/",
+        {"case_type": "x", "category": "k", "title": "路灯不亮", "org_unit": "9901\x00x"},
+    )
+    assert "org_unit" in shaped(made, 400)["errors"]
+    case = make_case(cast.user("wangge01"), cast.grid0101)
+    client.force_login(cast.user("admin"))
+    moved = client.post(
+        f"/api/v1/cases/{case.pk}/transition/",
+        json.dumps({"action": "accept", "version": case.version, "assignee": "wang\x00"}),
+        "application/json",
+    )
+    assert "assignee" in shaped(moved, 400)["errors"]

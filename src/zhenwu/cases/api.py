@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhenwu.api_errors import error_response
-from zhenwu.api_fields import TextField
+from zhenwu.api_fields import SlugField, TextField
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgUnit, User
 
@@ -96,7 +96,7 @@ class CatalogField(serializers.SlugRelatedField[Any]):
         return found
 
 
-class PlaceField(serializers.SlugRelatedField[OrgUnit]):
+class PlaceField(SlugField):
     """A unit by its code; the reporter's own unit, the usual answer, is in hand without a query."""
 
     def to_internal_value(self, data: Any) -> OrgUnit:
@@ -173,15 +173,11 @@ class TransitionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=sorted(states.TRANSITIONS))
     version = serializers.IntegerField(help_text="调用方看到的版本号；已被他人处理时返回 409")
     note = TextField(multiline=True, required=False, default="", allow_blank=True)
-    unit = serializers.SlugRelatedField(
-        slug_field="code", queryset=OrgUnit.objects.all(), required=False, default=None
-    )
+    unit = SlugField(slug_field="code", queryset=OrgUnit.objects.all(), required=False, default=None)
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), required=False, default=None
     )
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, default=None
-    )
+    assignee = SlugField(slug_field="username", queryset=User.objects.all(), required=False, default=None)
     duplicate_of = serializers.IntegerField(required=False, default=None, allow_null=True)
 
 
