@@ -318,7 +318,7 @@ def _form_field(definition: Definition, item: Field, thing_search: str) -> forms
     common: dict[str, Any] = {"label": item.label or item.name, "help_text": item.hint, "required": False}
     if definition.kind == "activity" and item.name == definition.entity_id_field and thing_search:
         # A search box (static/registers/picker.js), not a list of every thing: a township has 1,055 lamps.
-        # Without JavaScript the exact 编号 typed here names the thing (services._target_thing).
+        # Without JavaScript the exact 编号 typed here names the thing (services.RecordChecks.named).
         made: forms.Field = forms.CharField(
             max_length=200, widget=forms.TextInput(attrs=_picker(thing_search)), **common
         )

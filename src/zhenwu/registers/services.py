@@ -198,8 +198,8 @@ def create_record(
 
     A case the record opens (casework) is received now; a loader of records of past days (the demo)
     gives `case_received_at`, the time its record was made."""
-    if instance_id and (len(instance_id) > 64 or not instance_id.isprintable()):
-        raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
+    if instance_id:
+        _check_instance_id(instance_id)
     if not may_write(user, register):
         raise PermissionDenied("无权填报该台账。")
     if instance_id:
@@ -228,6 +228,11 @@ def create_record(
             raise
         return found
     return record
+
+
+def _check_instance_id(instance_id: str) -> None:
+    if not instance_id or len(instance_id) > 64 or not instance_id.isprintable():
+        raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
 
 
 # Lookups of many names at once go in chunks of this many (SQLite's limit on a statement's variables).
@@ -287,9 +292,7 @@ class RecordChecks:
         instance_id: str | None = None,
     ) -> RegisterRecord:
         """The record of checked values, once the records they name are checked (not saved)."""
-        pointed = self._pointed_record(data, points_at)
-        thing = self._target_thing(data)
-        self._check_identity(data)
+        pointed, thing = self.named(data, points_at)
         user = self.user
         record = RegisterRecord(
             register=self.register,
@@ -303,6 +306,16 @@ class RecordChecks:
         )
         _store_values(record, self.definition, data)
         return record
+
+    def named(
+        self, data: dict[str, Any], points_at: models.Model | int | None = None
+    ) -> tuple[dict[str, Any], Thing | None]:
+        """What checked values name, each checked in turn: the zhenwu record pointed at (by its kind), the
+        thing the entity field names, and the number (编号) registered, which must not be another unit's."""
+        pointed = self._pointed_record(data, points_at)
+        thing = self._target_thing(data)
+        self._check_identity(data)
+        return pointed, thing
 
     def prefetch(self, rows: Iterable[dict[str, Any]]) -> None:
         """Look up at once what the checked values of many records name: the records they point at, the
@@ -811,20 +824,16 @@ def edit_record(
     brought up to date, a case it now calls for is opened, and the change is in the activity log."""
     if not may_edit_record(user, record):
         raise PermissionDenied("无权修改该记录。")
-    if not instance_id or len(instance_id) > 64 or not instance_id.isprintable():
-        raise ValidationError({"instance_id": "实例编号应为不超过64个字符的可见文字(如 uuid:…)。"})
+    _check_instance_id(instance_id)
     if record_by_instance(instance_id) is not None:
         raise ValidationError({"instance_id": "该实例编号已被另一条记录使用。"})
-    version = version or record.version
-    if version.register_id != record.register_id:
-        raise ValidationError({"version": "该台账没有这个版本。"})
     register = record.register
-    checks = RecordChecks(user, register, version)
-    definition, today = checks.definition, checks.today
+    checks = RecordChecks(user, register, version or record.version)  # refuses another register's version
+    version, definition, today = checks.version, checks.definition, checks.today
     data = _checked_values(definition, values, today)
-    pointed = checks._pointed_record(data, None) if definition.points_at_field else None
-    thing = checks._target_thing(data)
-    checks._check_identity(data)
+    named, thing = checks.named(data)
+    # A record pointed at from outside its values (a household's page) keeps what it points at.
+    pointed = named if definition.points_at_field else None
     with transaction.atomic(), acting_as(user if user.pk else None):
         locked = (
             RegisterRecord.objects.select_for_update().select_related("register", "unit").get(pk=record.pk)
