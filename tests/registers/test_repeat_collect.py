@@ -14,7 +14,7 @@ from tests.conftest import Cast
 from zhenwu.registers import openrosa
 from zhenwu.registers.models import Register, RegisterRecord
 
-from .collect import PASSWORD, basic, fill, grid_worker, submit
+from .collect import PASSWORD, basic, edited, fill, grid_worker, submit
 from .helpers import load
 from .repeats import campaign, outputs
 
@@ -93,3 +93,19 @@ def test_the_parser_gives_each_rows_leaves() -> None:
     found = openrosa.parse_submission(xml)
     assert found.blocks["outputs"] == [{"what": "a", "qty": "1"}, {"what": "b", "qty": ""}]
     assert found.values["day"] == "2026-11-01"
+
+
+def test_an_edit_collect_sends_keeps_the_rows_it_carries(
+    cast: Cast, register: Register, client: Client
+) -> None:
+    user = grid_worker(cast)
+    auth = basic(user.username, PASSWORD)
+    rows = outputs(("宣传单", "300", "copy"), ("垃圾", "1.5", "ton"))
+    assert submit(client, instance(register, rows), auth).status_code == 201
+    changed = outputs(("宣传单", "300", "copy"), ("垃圾", "2.5", "ton"))
+    edit = edited(instance(register, changed), "uuid:0b6c3a4e-5d2f-4a1b-9c8d-7e6f5a4b3c22")
+    answer = submit(client, edit, auth)
+    assert answer.status_code == 201, said(answer)
+    record = RegisterRecord.objects.get()
+    assert [row["qty"] for row in record.data["outputs"]] == ["300", "2.5"]
+    assert (record.data["total_tons"], record.data["output_count"]) == ("2.5", "2")

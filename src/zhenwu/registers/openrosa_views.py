@@ -273,7 +273,7 @@ def _version(user: User, found: openrosa.Submission) -> RegisterVersion:
 
 def _store(request: HttpRequest, user: User, version: RegisterVersion, found: openrosa.Submission) -> str:
     definition = version.parsed()
-    values = submitted_values(definition, found.values, found.blocks)
+    values = submitted_values(definition, found)
     photos = _photos(request, user, definition, found, values)
     try:
         record = services.create_record(
@@ -320,7 +320,7 @@ def _edit(
     """An edit of a sent record (ODK Collect's edit of a sent form): the record is updated in place. A
     photo the edit names but does not send again is the one the record already holds by that name."""
     definition = version.parsed()
-    values = submitted_values(definition, found.values)
+    values = submitted_values(definition, found)
     photos = _photos(request, user, definition, found, values, held=record.data)
     try:
         updated = services.edit_record(
@@ -352,17 +352,15 @@ def _save(photos: list[Photo]) -> None:
             default_storage.delete(photo.pending)
 
 
-def submitted_values(
-    definition: Any, texts: dict[str, str], blocks: dict[str, list[dict[str, str]]] | None = None
-) -> dict[str, Any]:
+def submitted_values(definition: Any, found: openrosa.Submission) -> dict[str, Any]:
     """An XForm instance's texts as `create_record` takes values (as the Excel import gives them): an
     integer as int, a decimal as Decimal, a date as date, a select_multiple as a tuple of names; a
-    repeat's rows (its elements in `blocks`) as a list of such dicts. Blank answers are left out, as are
-    notes and elements that are not fields of the form (Collect's own metadata). A text that does not
-    convert is passed as it is, for the check to name its field."""
-    values = _answers(definition.fields, texts)
+    repeat's rows (its elements in the submission's `blocks`) as a list of such dicts. Blank answers are
+    left out, as are notes and elements that are not fields of the form (Collect's own metadata). A text
+    that does not convert is passed as it is, for the check to name its field."""
+    values = _answers(definition.fields, found.values)
     for repeat in definition.repeats:
-        rows = (blocks or {}).get(repeat.name, [])
+        rows = found.blocks.get(repeat.name, [])
         if rows:
             values[repeat.name] = [_answers(repeat.fields, row) for row in rows]
     return values
@@ -452,7 +450,7 @@ def _keep_part(request: HttpRequest, user: User, version: RegisterVersion, found
     each carries the whole record and some of its photos. The photos are checked now and kept aside
     for the last part, which stores the record; a photo the record does not name is not kept."""
     definition = version.parsed()
-    values = submitted_values(definition, found.values)
+    values = submitted_values(definition, found)
     kept = 0
     for field in definition.fields:
         file_name = str(values.get(field.name) or "") if field.type == "image" else ""
