@@ -254,20 +254,25 @@ def _submission_xml(request: HttpRequest) -> bytes:
 
 def _version(user: User, found: openrosa.Submission) -> RegisterVersion:
     """The version the record was filled with: a record of an old version is kept under that version."""
-    registers = list(_writable(user).filter(form_id=found.form_id)[:2])
+    version = services.fillable_version(user, found.form_id, found.version)
+    if version is not None:
+        return version
+    readable = services.registers_named(user, found.form_id)
+    registers = [r for r in readable if r.current_version_id and services.may_write(user, r)]
     if not registers:
-        readable = services.registers_for(user).filter(form_id=found.form_id).exists()
         if readable:
             raise Refused("您无权填报该台账。", 403)
         raise Refused(f"台账“{found.form_id}”不存在或无权填报。", 404)
     if len(registers) > 1:
         raise Refused(f"多个乡镇都有编号为“{found.form_id}”的台账，请在网页上填报。")
+    register = registers[0]
     # The workbook and the XForm are not needed to check and store a record.
-    version = registers[0].versions.defer("source", "xform").filter(version=found.version).first()
+    version = register.versions.defer("source", "xform").filter(version=found.version).first()
     if version is None:
         raise Refused(
-            f"台账“{registers[0].title}”没有版本“{found.version}”，请在 ODK Collect 中重新下载表单后再填。"
+            f"台账“{register.title}”没有版本“{found.version}”，请在 ODK Collect 中重新下载表单后再填。"
         )
+    version.register = register
     return version
 
 
@@ -276,7 +281,8 @@ def _store(request: HttpRequest, user: User, version: RegisterVersion, found: op
     values = submitted_values(definition, found)
     photos = _photos(request, user, definition, found, values)
     try:
-        record = services.create_record(
+        # _receive found no record of this instance id
+        record = services.store_new_record(
             user, version.register, values, instance_id=found.instance_id, version=version
         )
     except PermissionDenied as error:

@@ -88,6 +88,26 @@ def registers_for(user: Any, write: bool = False) -> QuerySet[Register]:
     return Register.objects.filter(pk__in=keep).select_related("township", "current_version")
 
 
+def registers_named(user: Any, form_id: str) -> list[Register]:
+    """The registers of one form id the user may read, with one query: ODK Collect names a register by
+    its form id alone, on every submission."""
+    found = scope.scoped(user, Register.objects.filter(form_id=form_id).select_related("township"))
+    return [register for register in found if _allowed(user, register.readers, register.offices)]
+
+
+def fillable_version(user: Any, form_id: str, version: str) -> RegisterVersion | None:
+    """The version of the one register of this form id the user may fill, with one query (without its
+    workbook and XForm, which checking and storing a record do not need); None when it is not exactly
+    one, for the caller to say why."""
+    versions = RegisterVersion.objects.defer("source", "xform").select_related("register__township")
+    found = [
+        found
+        for found in versions.filter(register__form_id=form_id, version=version)
+        if found.register.current_version_id and may_write(user, found.register)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def may_load(user: Any, township: OrgUnit) -> bool:
     return (
         scope.is_township_admin(user)
@@ -214,6 +234,30 @@ def create_record(
             return existing
         if existing is not None:
             raise ValidationError({"instance_id": "该实例编号已被另一条记录使用。"})
+    return _store_record(user, register, values, unit, instance_id, version, points_at, case_received_at)
+
+
+def store_new_record(
+    user: Any, register: Register, values: dict[str, Any], *, instance_id: str, version: RegisterVersion
+) -> RegisterRecord:
+    """`create_record` for a caller that has just looked the instance id up and found no record (ODK
+    Collect's submissions, which answer a resend differently): the same checks, without the lookup."""
+    _check_instance_id(instance_id)
+    if not may_write(user, register):
+        raise PermissionDenied("无权填报该台账。")
+    return _store_record(user, register, values, None, instance_id, version, None, None)
+
+
+def _store_record(
+    user: Any,
+    register: Register,
+    values: dict[str, Any],
+    unit: OrgUnit | None,
+    instance_id: str | None,
+    version: RegisterVersion | None,
+    points_at: models.Model | int | None,
+    case_received_at: datetime | None,
+) -> RegisterRecord:
     checks = RecordChecks(user, register, version or register.current_version)
     record = checks.record(values, unit=unit, points_at=points_at, instance_id=instance_id)
     try:
@@ -568,7 +612,7 @@ def _update_things(record: RegisterRecord, register: Register, definition: Any, 
         record.save(update_fields=["thing"])
         return
     saved = saved_values(definition, record.data)
-    if record.thing is not None and saved:
+    if record.thing_id is not None and saved:
         thing = Thing.objects.select_for_update().get(pk=record.thing_id)
         thing.properties = {**thing.properties, **saved}
         thing.save(update_fields=["properties", "updated_at"])
@@ -790,14 +834,13 @@ class RecordChanged(ValidationError):
 
 def record_by_instance(instance_id: str) -> RegisterRecord | None:
     """The record an instanceID names: its own, or one it was known by before an edit."""
-    # Unique ids: no ordering to sort by (every phone's submission asks this twice).
-    records = RegisterRecord.objects.filter(instance_id=instance_id).order_by()
-    found = next(iter(records.select_related("register", "unit")[:1]), None)
-    if found is None:
-        earlier = EarlierInstance.objects.filter(instance_id=instance_id).order_by()
-        replaced = next(iter(earlier.select_related("record__register", "record__unit")[:1]), None)
-        found = replaced.record if replaced is not None else None
-    return found
+    # Every phone's submission asks this of a new id, which names nothing: one query answers that.
+    named = RegisterRecord.objects.filter(instance_id=instance_id).values_list("pk", flat=True).order_by()
+    earlier = EarlierInstance.objects.filter(instance_id=instance_id).values_list("record_id", flat=True)
+    found = list(named.union(earlier.order_by(), all=True))
+    if not found:
+        return None
+    return RegisterRecord.objects.select_related("register", "unit").get(pk=found[0])
 
 
 def may_edit_record(user: Any, record: RegisterRecord) -> bool:
