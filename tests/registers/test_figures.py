@@ -312,8 +312,14 @@ def test_a_grid_worker_sees_the_figures_of_their_grid(cast: Cast, patrols: Regis
 
 
 def register_sentences(document: Any) -> str:
+    """The sub-section 其他工作 (registers keeping no office's work), one paragraph a register."""
     heading = next(n for n, p in enumerate(document.paragraphs) if p.text.endswith("其他工作"))
-    return str(document.paragraphs[heading + 1].text)
+    texts = []
+    for paragraph in document.paragraphs[heading + 1 :]:
+        if paragraph.style != "body":
+            break
+        texts.append(paragraph.text)
+    return "".join(texts)
 
 
 def test_the_work_report_states_each_registers_figures_with_their_records(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhenwu.cases.services import case_figures
+from zhenwu.cases.services import case_figures, end_of_day
 from zhenwu.core.numbers import format_money, format_percent
 from zhenwu.core.periods import Period
 from zhenwu.documents.model import Document
@@ -16,7 +16,8 @@ from zhenwu.indicators.services import progress_for_unit
 from zhenwu.org.models import User
 from zhenwu.projects.services import project_counts
 from zhenwu.reader import analyse
-from zhenwu.reports import services
+from zhenwu.reports import catalogue, services
+from zhenwu.reports.compose import compose
 from zhenwu.reports.kinds import spec_for
 
 pytestmark = pytest.mark.usefixtures("full_demo")
@@ -56,7 +57,9 @@ def test_indicator_figures_are_the_indicator_services_figures(report: Document) 
 def test_case_and_project_figures_are_their_services_figures(report: Document) -> None:
     admin = User.objects.get(username="admin")
     township = services.find_unit(admin, "示范镇")
-    cases = case_figures(admin, township, date(2026, 1, 1), date(2026, 6, 30)).total
+    # as they stood at the end of June: a case resolved since then was open on the span's last day
+    as_of = end_of_day(date(2026, 6, 30))
+    cases = case_figures(admin, township, date(2026, 1, 1), date(2026, 6, 30), now=as_of).total
     projects = project_counts(admin, township, Period(2026, 6))
     figures = by_key(report)
     assert figures["cases:received"] == f"{cases.received}件"
@@ -72,3 +75,39 @@ def test_every_figure_names_its_computation_and_a_source(report: Document) -> No
     assert len(report.figures) > 80
     for figure in report.figures:
         assert figure.how and figure.sources, figure
+
+
+def test_the_report_states_at_least_80_distinct_figures_in_every_sub_section(report: Document) -> None:
+    """Distinct figures (by key, with a value) under each heading of 工作成效, every sub-section of
+    the default outline present with at least one."""
+    headings = [p.text for p in report.paragraphs if p.style == "heading2"]
+    titles = [h.split("）", 1)[1] for h in headings]
+    assert titles[: len(catalogue.SECTION_TITLES)] == list(catalogue.SECTION_TITLES.values())
+    by_section: dict[str, set[str]] = {}
+    section = ""
+    for paragraph in report.paragraphs:
+        if paragraph.style == "heading1" and by_section:
+            break  # 二、主要做法: the figures of 工作成效 are over
+        if paragraph.style == "heading2":
+            section = paragraph.text
+        elif section:
+            keys = {f.key for f in paragraph.figures if f.value is not None}
+            by_section.setdefault(section, set()).update(keys)
+    assert all(by_section[h] for h in headings)
+    distinct = set().union(*by_section.values())
+    assert len(distinct) >= 80
+
+
+def test_the_compiler_s_outline_chooses_and_orders_the_entries(db: None) -> None:
+    admin = User.objects.get(username="admin")
+    figures = services.gather(admin, services.find_unit(admin, "示范镇"), spec_for("half-year", 2026))
+    keys = [e.key for e in catalogue.entries(figures)]
+    chosen = ["register:party_activity:theme_days", "cases.type:hazard", "register:party_activity:activities"]
+    assert set(chosen) <= set(keys)
+    document = compose(figures, {"party": chosen[::2], "safety": [chosen[1]]})
+    headings = [p.text for p in document.paragraphs if p.style == "heading2"]
+    assert headings == ["（一）安全生产", "（二）党的建设"]
+    after = [p.text for p in document.paragraphs].index(headings[1]) + 1
+    party = document.paragraphs[after]
+    assert party.text.startswith("党建活动记录：开展主题党日活动") and "开展党建活动" in party.text
+    assert [f.key for f in party.figures] == chosen[::2]

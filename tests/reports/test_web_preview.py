@@ -31,6 +31,7 @@ def test_the_preview_links_every_figure_to_the_page_of_its_records(admin_client:
     assert len(links) > 80
     targets = {href.split("?")[0].split("/")[1] for href, _ in links}
     assert {"indicators", "projects", "cases", "households"} <= targets
+    assert '<span class="figure"' not in page  # no figure of the report without the page of its records
     for href, _ in links[:40:7]:
         assert admin_client.get(href.replace("&amp;", "&")).status_code == 200, href
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -319,6 +319,21 @@ def case_type_by_code(code: str) -> CaseType | None:
 
 def category_by_code(code: str) -> CaseCategory | None:
     return case_catalog.get()[1].get(code)
+
+
+def codes_by_name() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, str, int]]]:
+    """What a report keys and files `case_figures`' counts (made by name) by: type name -> (code, pk),
+    category name -> (code, its type's code, its type's pk)."""
+    types, categories = case_catalog.get()
+    by_type = {t.name: (code, t.pk) for code, t in types.items()}
+    names = Counter(c.name for c in categories.values())
+    # A name two types' categories share ("其他") is counted as one by case_figures: filed under neither.
+    by_category = {
+        c.name: (code, c.case_type.code, c.case_type.pk)
+        for code, c in categories.items()
+        if names[c.name] == 1
+    }
+    return by_type, by_category
 
 
 def _open311_clients() -> dict[str, Open311Client]:
@@ -952,6 +967,17 @@ def log_visit(
 
 def visits_for(user: Any) -> QuerySet[Visit]:
     return scope.scoped(user, Visit.objects.select_related("grid", "visitor"))
+
+
+def visit_counts(user: Any, unit: OrgUnit, start: date, end: date) -> dict[str, int]:
+    """Grid workers' visits (走访) in `unit`'s subtree from `start` to `end`, by what was visited."""
+    visits = visits_for(user).filter(
+        grid__path__startswith=unit.path,
+        visited_at__gte=start_of_day(start),
+        visited_at__lt=start_of_day(end + timedelta(days=1)),
+    )
+    counts = dict(visits.values_list("target_kind").annotate(n=Count("pk")).order_by())
+    return {kind: counts[kind] for kind in VisitTarget.values if counts.get(kind)}
 
 
 # --- figures --------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .models import (
     IncomeCheck,
     Member,
     MonitoringCase,
+    MonitoringCategory,
     MonitoringState,
     MonitoringVisit,
     PersonalDataAccess,
@@ -673,6 +674,31 @@ def tag_counts(user: Any, today: date, unit: OrgUnit | None = None) -> TagCounts
         left_behind_elderly=totals["elderly"],
         left_behind_children=totals["children"],
     )
+
+
+def monitored_on(user: Any, day: date, unit: OrgUnit | None = None) -> dict[str, HouseholdCount]:
+    """Households under monitoring at the end of `day`, by category (脱贫不稳定户, 边缘易致贫户,
+    突发严重困难户): identified by then, and not yet eliminated by then."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    cases = cases.filter(identified_on__lte=day).exclude(
+        state=MonitoringState.ELIMINATED, eliminated_on__lte=day
+    )
+    found = {}
+    for category in MonitoringCategory.values:
+        of_category = cases.filter(category=category)
+        households = of_category.values("household").distinct().count()
+        if households:
+            people = Member.objects.filter(household__in=of_category.values("household")).count()
+            found[category] = HouseholdCount(households, people, of_category)
+    return found
+
+
+def monitoring_visits(
+    user: Any, start: date, end: date, unit: OrgUnit | None = None
+) -> QuerySet[MonitoringVisit]:
+    """Follow-up visits (走访) to monitored households from `start` to `end` inclusive."""
+    visits = MonitoringVisit.objects.filter(case__in=scope.scoped(user, MonitoringCase.objects.all()))
+    return _in_unit(visits, unit, "case__household__org_unit").filter(visited_on__range=(start, end))
 
 
 def monitoring_breakdown(user: Any, unit: OrgUnit | None = None) -> list[dict[str, Any]]:

@@ -233,6 +233,10 @@ def _progress_notes(projects: list[Project], today: date, author: User | None) -
     )  # fmt: skip
 
 
+# Leads were first courted in spring, so that a half-year report finds them at their stages on 30 June.
+LEAD_HISTORY_DAYS = 120
+
+
 def _leads(
     township: OrgUnit, offices: dict, projects: list[Project], today: date, author: User | None
 ) -> None:  # type: ignore[type-arg]
@@ -248,7 +252,8 @@ def _leads(
         previous = ""
         for k, step in enumerate(reached):
             LeadFollowUp.objects.create(
-                lead=lead, date=today - timedelta(days=30 * (len(reached) - k) + n), kind=FollowUpKind.VISIT,
+                lead=lead, date=today - timedelta(days=30 * (len(reached) - k) + n + LEAD_HISTORY_DAYS),
+                kind=FollowUpKind.VISIT,
                 note="上门洽谈投资意向" if k == 0 else "推进合作事项", stage_from=previous if k else "",
                 stage_to=step if k else "", author=author,
             )  # fmt: skip

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from zhenwu.cases.models import Case, CaseCategory, CaseType
-from zhenwu.cases.services import create_case
+from zhenwu.cases.services import create_case, end_of_day, start_of_day
+from zhenwu.cases.states import FIXED_STATES
 from zhenwu.core.numbers import format_percent
 from zhenwu.core.periods import Period, time_progress_by_month
 from zhenwu.core.schedule import back_schedule
@@ -26,6 +27,7 @@ from .models import (
     ACTIVE_STAGES,
     LEAD_ORDER,
     STAGE_ORDER,
+    Category,
     InvestmentLead,
     InvestmentValue,
     LeadFollowUp,
@@ -468,6 +470,77 @@ def project_summary(user: Any, unit: OrgUnit, period: Period, today: date) -> Pr
         time_progress=time_progress_by_month(period),
         overdue_milestones=overdue,
     )
+
+
+@dataclass(frozen=True)
+class ProjectInvestment:
+    """One project of the year's plan: its annual plan and what it completed to the period."""
+
+    project: Project
+    planned: Decimal
+    completed: Decimal
+
+
+def project_investments(user: Any, unit: OrgUnit, period: Period) -> list[ProjectInvestment]:
+    """This year's projects in `unit` with their completed investment to `period`: the same projects and
+    the same values `project_counts` adds into 累计完成投资, one by one."""
+    projects = with_details(projects_for(user).filter(org_unit__path__startswith=unit.path))
+    found = []
+    for project in sorted(projects, key=lambda p: (-p.planned_investment, p.name)):
+        if project.plan_year != period.year:
+            continue
+        completed = investment_progress(project, period).completed or Decimal(0)
+        found.append(ProjectInvestment(project, project.planned_investment, completed))
+    return found
+
+
+def investment_by_category(investments: list[ProjectInvestment]) -> dict[str, list[ProjectInvestment]]:
+    """The year's projects by category (产业, 基础设施 …), in the categories' order."""
+    by_category: dict[str, list[ProjectInvestment]] = {}
+    for code, _ in Category.choices:
+        found = [i for i in investments if i.project.category == code]
+        if found:
+            by_category[code] = found
+    return by_category
+
+
+def leads_on(user: Any, unit: OrgUnit, day: date) -> dict[str, list[InvestmentLead]]:
+    """Investment leads registered by `day`, by the stage each stood at on that day (from its follow-ups'
+    stage changes): 意向, 洽谈, 签约, 落地."""
+    # A lead is known from its registration, or from its first follow-up when that is logged as earlier.
+    leads = (
+        leads_for(user)
+        .filter(org_unit__path__startswith=unit.path)
+        .annotate(first=Min("follow_ups__date"))
+        .filter(Q(created_at__date__lte=day) | Q(first__lte=day))
+    )
+    moves = LeadFollowUp.objects.filter(lead__in=leads, date__lte=day).exclude(stage_to="")
+    stage_of = dict(moves.order_by("date", "pk").values_list("lead_id", "stage_to"))
+    by_stage: dict[str, list[InvestmentLead]] = {stage: [] for stage in LEAD_ORDER}
+    for lead in leads.order_by("investor"):
+        by_stage[stage_of.get(lead.pk, LeadStage.INTENT)].append(lead)
+    return by_stage
+
+
+@dataclass(frozen=True)
+class ProblemFigures:
+    """Project problems raised in a span, and those of them solved by its end (the case engine's cases)."""
+
+    raised: list[Case]
+    solved: list[Case]
+
+
+def problem_figures(user: Any, unit: OrgUnit, start: date, end: date) -> ProblemFigures:
+    links = ProjectProblem.objects.filter(
+        project__in=projects_for(user).filter(org_unit__path__startswith=unit.path),
+        case__received_at__gte=start_of_day(start),
+        case__received_at__lte=end_of_day(end),
+    ).select_related("case")
+    raised = sorted((link.case for link in links), key=lambda c: c.pk)
+    solved = [
+        c for c in raised if c.state in FIXED_STATES and c.resolved_at and c.resolved_at <= end_of_day(end)
+    ]
+    return ProblemFigures(raised, solved)
 
 
 def funnel(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -48,8 +48,14 @@ ROLE_CODES = (
 SETTINGS = ("form_id", "form_title", "version", "default_language", "instance_name", "style")
 ZHENWU_KEYS = (
     "kind", "identity", "readers", "writers", "offices", "personal", "points_at", "points_at_field",
-    "opens_case",
+    "opens_case", "section",
 )  # fmt: skip
+# The work a register's figures report under (a work report's sub-sections): its `section` setting.
+SECTIONS = {
+    "economy": "经济指标", "projects": "项目建设与招商引资", "rural": "乡村振兴与农业",
+    "governance": "基层治理与平安建设", "safety": "安全生产", "livelihood": "民生保障", "party": "党的建设",
+    "other": "其他工作",
+}  # fmt: skip
 # form_id names the register in URLs (/api/v1/registers/<form_id>/) and in OpenRosa.
 FORM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -176,6 +182,8 @@ class Definition:
     opens_case: str = ""
     # The repeat groups, each with its own fields (which `fields` does not hold), in survey order.
     repeats: tuple[Repeat, ...] = ()
+    # The work report sub-section its figures go to (a key of SECTIONS), or "" to file them by office.
+    section: str = ""
 
     @cached_property
     def fields_by_name(self) -> dict[str, Field]:
@@ -513,6 +521,7 @@ class _Reader:
         points_at, points_at_field = self._points_at(zhenwu, fields)
         identity = self._identity(zhenwu, zhenwu.get("kind", ("", 0))[0], fields)
         opens_case = self._opens_case(zhenwu, fields)
+        section = self._section(zhenwu)
         figures = self._figures(zhenwu, [*fields, *(f for r in self.repeats for f in r.fields)])
         readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
         if self.errors:
@@ -537,6 +546,7 @@ class _Reader:
             identity_field=identity,
             opens_case=opens_case,
             repeats=tuple(self.repeats),
+            section=section,
         )
         self._check_expressions(definition)
         return definition
@@ -881,6 +891,19 @@ class _Reader:
                 + f"opens_case“{code}”须有字段“{code}_case_description”(事件内容)，记录填了它才开立事件。"
             )
         return code
+
+    def _section(self, zhenwu: dict[str, tuple[str, int]]) -> str:
+        section, number = zhenwu.get("section", ("", 0))
+        section = section.strip()
+        by_name = {name: code for code, name in SECTIONS.items()}
+        section = by_name.get(section, section)
+        if section and section not in SECTIONS:
+            choices = "、".join(f"{code}（{name}）" for code, name in SECTIONS.items())
+            self.errors.append(
+                where("zhenwu", number, "value") + f"section“{section}”无效，可选：{choices}。"
+            )
+            return ""
+        return section
 
     def _points_at(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> tuple[str, str]:
         points_at, number = zhenwu.get("points_at", ("", 0))

@@ -677,6 +677,8 @@ class RegisterLine:
     title: str
     form_id: str
     figures: list[Stated]
+    offices: tuple[str, ...] = ()  # the offices that keep it (codes), as its settings declare
+    section: str = ""  # the report sub-section its settings name, or ""
 
 
 def report_lines(user: Any, unit: OrgUnit, span: Span) -> list[RegisterLine]:
@@ -704,7 +706,10 @@ def report_lines(user: Any, unit: OrgUnit, span: Span) -> list[RegisterLine]:
                 Stated(spec.label, computed.text, computed.value, how, query, source, option(register, spec))
             )
         if stated:
-            lines.append(RegisterLine(register.title, register.form_id, stated))
+            section = definition.section if definition is not None else ""
+            lines.append(
+                RegisterLine(register.title, register.form_id, stated, tuple(register.offices), section)
+            )
     return lines
 
 

@@ -7,7 +7,6 @@ sources, so the preview can link it and a returned draft can be compared back.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,11 +28,16 @@ from zhenwu.documents.model import Attachment, Document, Figure, Piece, Source, 
 from .kinds import ReportSpec
 
 if TYPE_CHECKING:
-    from zhenwu.cases.services import FigureReport, Figures
+    from zhenwu.cases.services import FigureReport
     from zhenwu.households.services import HouseholdCount, Money, SubsidyFigure
     from zhenwu.indicators.services import ProgressRow
     from zhenwu.projects.services import ProjectCounts, ReviewLine
     from zhenwu.registers.figures import RegisterLine
+
+    from .catalogue import Gathered
+
+# A report's arrangement of 工作成效: sub-section code -> the catalogue entry keys it prints, in order.
+Outline = dict[str, list[str]]
 
 SECTION_WORDS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 MONEY_UNITS = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4}
@@ -86,6 +90,7 @@ class ReportFigures:
     subsidies: list[tuple[int, str, SubsidyFigure]] = field(default_factory=list)  # (batch id, name, fig)
     entries: list[Entry] = field(default_factory=list)
     registers: list[RegisterLine] = field(default_factory=list)  # each register's figures, as stated
+    more: Gathered | None = None  # the catalogue's other figures (catalogue.Gathered)
 
 
 def chinese_ordinal(n: int) -> str:
@@ -224,13 +229,15 @@ def _join(parts: Sequence[list[Piece]], separator: str = "；", end: str = "。"
 # --- the document -------------------------------------------------------------------------------------
 
 
-def compose(figures: ReportFigures) -> Document:
+def compose(figures: ReportFigures, outline: Outline | None = None) -> Document:
+    """The report; 工作成效 prints the catalogue entries `outline` names per sub-section (code -> entry
+    keys, in order), the default outline (every entry with a value) when none is given."""
     spec = figures.spec
     document = Document(spec.title(figures.unit_name))
     _opening(document, figures)
     _cut_off(document, figures)
     document.add(Style.HEADING1, "一、工作成效")
-    _results(document, figures)
+    _results(document, figures, outline)
     document.add(Style.HEADING1, "二、主要做法")
     _methods(document, figures)
     document.add(Style.HEADING1, "三、存在问题")
@@ -287,38 +294,28 @@ def _cut_off(document: Document, figures: ReportFigures) -> None:
         document.add(Style.BODY, f"（{'，其中'.join(parts)}。）")
 
 
-def _results(document: Document, figures: ReportFigures) -> None:
+def _results(document: Document, figures: ReportFigures, outline: Outline | None = None) -> None:
+    """一、工作成效: each sub-section prints the catalogue entries its outline names, in that order; a
+    figure of a measure stated already (an indicator bound to the same records) is not stated again."""
+    from . import catalogue
+
+    found = {item.key: item for item in catalogue.entries(figures)}
+    outline = outline or catalogue.default_outline(found.values())
+    stated: set[str] = set()
     number = 0
-
-    def heading(text: str) -> str:
-        nonlocal number
+    for section, title in catalogue.SECTION_TITLES.items():
+        chosen = [found[key] for key in outline.get(section, ()) if key in found]
+        paragraphs = catalogue.paragraphs(chosen, stated)
+        if not paragraphs:
+            continue
         number += 1
-        return f"（{chinese_ordinal(number)}）{text}"
-
-    rows = _reported(figures)
-    if rows:
-        document.add(Style.HEADING2, heading("主要指标完成情况"))
-        by_office: dict[str, list[ProgressRow]] = defaultdict(list)
-        for row in sorted(rows, key=lambda r: (r.indicator.position, r.indicator.code)):
-            by_office[row.indicator.department.name].append(row)
-        for office_rows in by_office.values():
-            document.add(Style.BODY, *_join([indicator_pieces(r, figures.unit_code) for r in office_rows]))
-    if figures.projects is not None and figures.projects.by_stage:
-        document.add(Style.HEADING2, heading("重点项目建设情况"))
-        _projects(document, figures)
-    if figures.cases is not None and figures.cases.total.received:
-        document.add(Style.HEADING2, heading("基层治理情况"))
-        _cases(document, figures)
-    if _has_livelihood(figures):
-        document.add(Style.HEADING2, heading("民生保障情况"))
-        _livelihood(document, figures)
-    registers = _register_parts(document, figures)
-    if registers:
-        document.add(Style.HEADING2, heading("其他工作"))
-        document.add(Style.BODY, *_join(registers, "。"))
+        document.add(Style.HEADING2, f"（{chinese_ordinal(number)}）{title}")
+        for pieces in paragraphs:
+            document.add(Style.BODY, *pieces)
     highlights = [e for e in figures.entries if e.section == "highlights"]
     if highlights:
-        document.add(Style.HEADING2, heading("其他重点工作"))
+        number += 1
+        document.add(Style.HEADING2, f"（{chinese_ordinal(number)}）其他重点工作")
         for entry in highlights:
             document.add(Style.BODY, entry.text, lead=_entry_lead(entry.title))
 
@@ -328,186 +325,15 @@ def _entry_lead(title: str) -> str:
     return f"{title}。" if title else ""
 
 
-def _projects(document: Document, figures: ReportFigures) -> None:
-    counts, spec = figures.projects, figures.spec
-    assert counts is not None
-    source = (Source("重点项目", "projects:dashboard", (), (("org", figures.unit_code),)),)
-    total = sum(counts.by_stage.values())
-    stages = [(s, counts.by_stage.get(s, 0)) for s in STAGE_LABELS if counts.by_stage.get(s, 0)]
-    pieces: list[Piece] = [
-        "纳入项目库的重点项目共",
-        count_figure(
-            total,
-            "个",
-            "期末项目库中各阶段项目之和",
-            source,
-            "projects:total",
-            measure_key("projects.in_library", "", *_year_to(spec.period)),
-        ),
-        "，其中",
-    ]
-    for n, (stage, count) in enumerate(stages):
-        label = STAGE_LABELS[stage]
-        pieces += [
-            "、" if n else "",
-            f"{label}项目",
-            count_figure(count, "个", f"当前处于{label}阶段", source, f"projects:stage:{stage}"),
-        ]
-    pieces.append("。")
-    moved = [
-        ("新签约项目", counts.signed_this_year, "signed"),
-        ("新开工项目", counts.started_this_year, "started"),
-        ("竣工项目", counts.completed_this_year, "completed"),
-    ]
-    moved_parts: list[list[Piece]] = []
-    for label, projects, key in moved:
-        if projects:
-            how = f"{spec.period.full_label}进入该阶段的项目"
-            sources = tuple(Source(p.name, "projects:project-detail", (p.pk,)) for p in projects)
-            moved_parts.append([label, count_figure(len(projects), "个", how, sources, f"projects:{key}")])
-    if moved_parts:
-        pieces += [f"{spec.period.full_label}，", *_join(moved_parts, "，")]
-    if counts.planned_investment:
-        share = counts.completed_investment * 100 / counts.planned_investment
-        pieces += [
-            "重点项目年度计划投资",
-            money_figure(
-                counts.planned_investment, "今年计划项目的年度计划投资之和", source, "projects:planned"
-            ),
-            "，累计完成投资",
-            money_figure(
-                counts.completed_investment,
-                f"各项目{spec.period.full_label}累计完成投资之和",
-                source,
-                "projects:completed",
-            ),
-            "，完成年度计划的",
-            rate_figure(share, "完成投资 ÷ 年度计划投资", source, "projects:completion"),
-            "。",
-        ]
-    document.add(Style.BODY, *pieces)
-
-
 def _case_source(figures: ReportFigures) -> tuple[Source, ...]:
     spec = figures.spec
     query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.until.isoformat()))
     return (Source(f"{figures.spec.span_words}受理的事件", "cases:case-list", (), query),)
 
 
-def _cases(document: Document, figures: ReportFigures) -> None:
-    report = figures.cases
-    assert report is not None
-    total, source = report.total, _case_source(figures)
-    pieces: list[Piece] = [
-        f"{figures.spec.span_words}共受理各类事件",
-        count_figure(total.received, "件", "期内受理的事件(合并的重复件不计)", source, "cases:received"),
-    ]
-    types = [(name, f) for name, f in report.by_type if f.received]
-    if len(types) > 1:
-        pieces.append("，其中")
-        for n, (name, f) in enumerate(types):
-            pieces += [
-                "、" if n else "",
-                _name(name),
-                count_figure(f.received, "件", f"{name}受理数", source, f"cases:type:{name}"),
-            ]
-    pieces += _rates(total, source)
-    document.add(Style.BODY, *pieces)
-
-
 def _name(name: str) -> str:
     """A name that ends in digits ("市长热线/12345") is quoted, or its count would run into them."""
     return f"“{name}”" if name[-1:].isdigit() else name
-
-
-def _rates(total: Figures, source: tuple[Source, ...]) -> list[Piece]:
-    pieces: list[Piece] = [
-        "。已办结",
-        count_figure(total.resolved, "件", "期内受理且已办结或核查销号", source, "cases:resolved"),
-    ]
-    if total.resolution_rate is not None:
-        pieces += ["，办结率", rate_figure(total.resolution_rate, "办结数 ÷ 受理数", source, "cases:rate")]
-    pieces += ["；按期办结", count_figure(total.on_time, "件", "在办理期限内办结", source, "cases:on_time")]
-    if total.on_time_rate is not None:
-        pieces += [
-            "，按期办结率",
-            rate_figure(total.on_time_rate, "按期办结数 ÷ 受理数", source, "cases:on_time_rate"),
-        ]
-    return [*pieces, "。"]
-
-
-def _has_livelihood(figures: ReportFigures) -> bool:
-    return bool(
-        (figures.new_monitored and figures.new_monitored.households)
-        or any(m.yuan for _, _, m in figures.benefits)
-        or figures.subsidies
-    )
-
-
-def _livelihood(document: Document, figures: ReportFigures) -> None:
-    code = figures.unit_code
-    monitoring = (Source("防返贫监测对象", "households:monitoring-list", (), (("org", code),)),)
-    parts: list[list[Piece]] = []
-    span = (figures.spec.start, figures.spec.until)
-    # An indicator bound to the same records stated it already, over its own months: stating it again
-    # to another day reads as a second value of one figure.
-    stated = {measure.split("@", 1)[0] for measure in document.measures()}
-    for label, count, key, measured in (
-        ("新增防返贫监测对象", figures.new_monitored, "new", "households.new_monitored"),
-        ("消除风险", figures.eliminated, "eliminated", ""),
-    ):
-        if count is not None and count.households and f"{measured}:" not in stated:
-            households = measure_key(measured, "", *span) if measured else ""
-            people = measure_key(f"{measured}_people", "", *span) if measured else ""
-            key = f"households:{key}"
-            parts.append([
-                label,
-                count_figure(count.households, "户", f"期内{label}", monitoring, key, households),
-                count_figure(count.people, "人", "这些户的家庭成员", monitoring, f"{key}:people", people),
-            ])  # fmt: skip
-    benefit_source = (Source("救助与补贴", "households:overview", (), (("org", code),)),)
-    for kind, label, money in figures.benefits:
-        paid = measure_key("households.benefit_paid", kind, *span)
-        if money.yuan and paid.split("@", 1)[0] not in stated:
-            how = f"{len(money.records)}条救助记录：月标准 × 期内享受月数(临时救助按次)"
-            figure = money_figure(money.yuan, how, benefit_source, f"benefits:{label}", paid)
-            parts.append([f"发放{label}", figure])
-    for batch_id, name, subsidy in figures.subsidies:
-        source = (Source(name, "households:batch-detail", (batch_id,)),)
-        key = f"subsidy:{batch_id}"
-        parts.append([
-            f"{name}涉及面积",
-            Figure(format_count(subsidy.area, "亩"), subsidy.area, f"{subsidy.lines}户补贴面积之和", source,
-                   f"{key}:area"),
-            "，应发资金",
-            money_figure(subsidy.due, "面积 × 补贴标准，逐户相加", source, f"{key}:due"),
-            "，发放率",
-            rate_figure(subsidy.paid_rate, "已发放金额 ÷ 应发资金", source, f"{key}:rate"),
-        ])  # fmt: skip
-    document.add(Style.BODY, *_join(parts))
-
-
-def _register_parts(document: Document, figures: ReportFigures) -> list[list[Piece]]:
-    """'路灯台账：路灯总数1055盏，损坏路灯12盏': one sentence per register, its figures joined; a figure an
-    indicator is bound to was stated with the indicators already."""
-    stated = {measure.split("@", 1)[0] for measure in document.measures()}
-    span = (figures.spec.start, figures.spec.until)
-    parts: list[list[Piece]] = []
-    for line in figures.registers:
-        pieces: list[Piece] = []
-        for figure in line.figures:
-            if f"{figure.source}:{figure.option}" in stated:
-                continue
-            source = Source(
-                f"{line.title}：{figure.label}", "registers:record-list", (line.form_id,), figure.query
-            )
-            key = f"register:{figure.option}"
-            measured = measure_key(figure.source, figure.option, *span)
-            made = Figure(figure.text, figure.value, figure.how, (source,), key, measured)
-            pieces += ["，" if pieces else f"{line.title}：", figure.label, made]
-        if pieces:
-            parts.append(pieces)
-    return parts
 
 
 def _numbered(document: Document, entries: Iterable[Entry]) -> int:

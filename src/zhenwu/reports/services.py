@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from zhenwu.cases import services as cases
 from zhenwu.documents.model import Document
@@ -23,10 +24,13 @@ from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 from zhenwu.projects import services as projects
 from zhenwu.registers import figures as register_figures
 
+from . import catalogue
+from .catalogue import CatalogueEntry, Gathered
 from .compose import Coming, Entry, ReportFigures, compose
 from .kinds import ReportSpec
 from .models import NarrativeEntry, ReportDraft
 
+IN_FORCE = [BenefitKind.DIBAO, BenefitKind.TEKUN]  # monthly benefits: households and people at the end
 BENEFITS = [
     (BenefitKind.DIBAO, "低保金"),
     (BenefitKind.TEKUN, "特困供养金"),
@@ -76,6 +80,30 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         ],
         entries=entries or [],
         registers=register_figures.report_lines(user, unit, register_figures.Span(spec.start, spec.until)),
+        more=gather_more(user, unit, spec),
+    )
+
+
+def gather_more(user: Any, unit: OrgUnit, spec: ReportSpec) -> Gathered:
+    """The catalogue's figures beyond the report's first ones, each from its owning app's service: counts
+    of what stood at the span's end are counted as they stood then (a case resolved later is open)."""
+    start, until = spec.start, spec.until
+    types, categories = cases.codes_by_name()
+    investments = projects.project_investments(user, unit, spec.period)
+    as_of = min(timezone.now(), cases.end_of_day(until))
+    return Gathered(
+        cases=cases.case_figures(user, unit, start, until, now=as_of),
+        case_types=types,
+        case_categories=categories,
+        visits=cases.visit_counts(user, unit, start, until),
+        investments=investments,
+        by_category=projects.investment_by_category(investments),
+        leads=projects.leads_on(user, unit, until),
+        problems=projects.problem_figures(user, unit, start, until),
+        monitored=households.monitored_on(user, until, unit),
+        monitoring_visits=households.monitoring_visits(user, start, until, unit).count(),
+        tags=households.tag_counts(user, until, unit),
+        in_force=[(kind, households.benefits_in_force(user, kind, until, unit)) for kind in IN_FORCE],
     )
 
 
@@ -92,6 +120,12 @@ def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming
         if m.actual_date is None and start <= m.planned_date <= end
     ]
     return sorted(coming, key=lambda c: (c.planned, c.project))
+
+
+def catalogue_entries(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[CatalogueEntry]:
+    """Every catalogue entry with a value for `unit` over `spec`'s span, with its key, sub-section and
+    figures: what an outline chooses from."""
+    return catalogue.entries(gather(user, unit, spec))
 
 
 def report(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> Document:

@@ -771,6 +771,38 @@ class _Township:
                     scorer=self.person(),
                 )
 
+    # -- party life
+
+    def party(self) -> None:
+        """三会一课 in the villages, theme days and trainings: four a month, some for the whole township."""
+        kinds = [
+            ("branch_meeting", "支部党员大会"),
+            ("theme_day", "主题党日"),
+            ("lecture", "党课"),
+            ("training", "党员培训"),
+            ("committee", "支委会"),
+            ("group_meeting", "党小组会"),
+        ]
+        for month in self.months():
+            for _ in range(4):
+                kind, name = self.random.choice(kinds)
+                township_wide = kind in ("theme_day", "training") and self.random.random() < 0.5
+                unit, village = (
+                    (self.township, "全镇") if township_wide else self.random.choice(self.villages)
+                )
+                held = self.day(month, min(self.today, month + timedelta(days=27)))
+                self.add(
+                    "party_activity",
+                    unit,
+                    "dzb",
+                    held,
+                    activity_date=held.isoformat(),
+                    activity_type=kind,
+                    topic=f"{village[:4]}{name}：学习贯彻党的创新理论",
+                    attendees=str(self.random.randint(15, 45) * (4 if township_wide else 1)),
+                    host=self.person(),
+                )
+
 
 def demo_records(
     township: str,
@@ -799,6 +831,7 @@ def demo_records(
     made.campaigns()
     made.materials()
     made.upkeep()
+    made.party()
     return {
         form_id: sorted(records, key=lambda record: record.made_on)
         for form_id, records in made.records.items()

@@ -149,6 +149,7 @@ class Register:
     points_at_field: str = ""
     identity: str = ""  # a thing register: the field that numbers each thing (编号)
     opens_case: str = ""  # a case type code: a record with <code>_case_description opens such a case
+    section: str = ""  # the work report sub-section its figures go to, when its offices do not say it
     version: str = VERSION
     extra_settings: dict[str, str] = field(default_factory=dict)
 
@@ -183,6 +184,8 @@ class Register:
         ]
         if self.opens_case:
             rows.append(("opens_case", self.opens_case))
+        if self.section:
+            rows.append(("section", self.section))
         rows.extend((f"figure:{figure.name}", figure.cell()) for figure in self.figures)
         return rows
 
@@ -1599,6 +1602,44 @@ UPKEEP_SCORE = Register(
     ],
 )
 
+# ---------------------------------------------------------------------------------------------------
+# 党建活动: "开展主题党日活动12次，讲党课6次，参加党员860人次"
+
+PARTY_ACTIVITY = Register(
+    form_id="party_activity",
+    title="党建活动记录",
+    kind="activity",
+    summary="每次组织生活或党建活动：类型(三会一课、主题党日、党员培训)、主题、参加党员人次",
+    offices=("dzb",),
+    section="party",
+    writers=(*OFFICE_STAFF, "village_staff"),
+    survey=[
+        date_done("activity_date", "活动日期", required=True, default="today()"),
+        q("select_one party_activity_type", "activity_type", "活动类型", required=True),
+        q("text", "topic", "活动主题", required=True),
+        count("attendees", "参加党员(人次)", 2000, 1, required=True),
+        q("text", "host", "主持人"),
+        q("image", "photo", "活动照片"),
+    ],
+    choices={
+        "party_activity_type": [
+            ("branch_meeting", "支部党员大会"),
+            ("committee", "支委会"),
+            ("group_meeting", "党小组会"),
+            ("lecture", "党课"),
+            ("theme_day", "主题党日"),
+            ("training", "党员培训"),
+        ],
+    },
+    figures=[
+        Figure("activities", "开展党建活动", "count", unit="次"),
+        Figure("theme_days", "开展主题党日活动", "count", filter="${activity_type} = 'theme_day'", unit="次"),
+        Figure("lectures", "讲党课", "count", filter="${activity_type} = 'lecture'", unit="次"),
+        Figure("trainings", "开展党员培训", "count", filter="${activity_type} = 'training'", unit="次"),
+        Figure("attendees", "参加党员", "sum", field="attendees", unit="人次"),
+    ],
+)
+
 # The first ten are the brief's first ten; the rest follow.
 LIBRARY: list[Register] = [
     STREET_LAMP,
@@ -1619,6 +1660,7 @@ LIBRARY: list[Register] = [
     MATERIAL_DISTRIBUTION,
     LIVESTOCK_FARM,
     UPKEEP_SCORE,
+    PARTY_ACTIVITY,
 ]
 
 
