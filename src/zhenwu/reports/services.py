@@ -25,6 +25,7 @@ from zhenwu.registers import figures as register_figures
 
 from .compose import Coming, Entry, ReportFigures, compose
 from .kinds import ReportSpec
+from .methods import LateMilestone, Overdue
 from .models import NarrativeEntry, ReportDraft
 
 BENEFITS = [
@@ -76,6 +77,27 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         ],
         entries=entries or [],
         registers=register_figures.report_lines(user, unit, register_figures.Span(spec.start, spec.until)),
+        overdue=overdue_work(user, unit, spec),
+    )
+
+
+def overdue_work(user: Any, unit: OrgUnit, spec: ReportSpec) -> Overdue:
+    """What is late on the day the report is generated, for 存在问题 and 下步计划: every overdue milestone
+    of the unit's projects, the case types (hazards are told by their code), and the households under
+    monitoring with no visit since the first day of the span's last month."""
+    today = spec.generated_on
+    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
+    late = [
+        LateMilestone(p.pk, p.name, m.name, m.planned_date)
+        for p in found
+        for m in projects.overdue_milestones([p], today)
+    ]
+    since = spec.until.replace(day=1)
+    return Overdue(
+        milestones=sorted(late, key=lambda m: (m.planned, m.project)),
+        case_types={t.name: (t.pk, t.code) for t in cases.case_catalog.get()[0].values()},
+        since=since,
+        unvisited=households.unvisited_monitored(user, since, unit).count(),
     )
 
 
