@@ -99,6 +99,7 @@ def test_a_sentence_figure_links_to_exactly_the_records_it_counted(report: Docum
     listed = register_figures.listed(admin, register, dict(source.query), register.records.all())
     assert {r.data["campaign_type"] for r in listed} == {"sanitation"}
     assert listed.count() == counted.value
+    assert counted.how.endswith("中符合“${campaign_type} = 'sanitation'”的记录的数量")
 
 
 def test_the_problems_name_the_hazards_past_their_rectification_deadline(report: Document) -> None:

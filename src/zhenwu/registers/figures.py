@@ -808,7 +808,7 @@ def _how(register: Register, definition: Definition | None, spec: FigureSpec, sp
         by = f"按“{definition.field(dated).label}”" if definition and dated else "按填报日期"
         rows = f"台账“{register.title}”{start}至{end}的记录({by})"
     if spec.filter:
-        rows += f"中符合“{spec.filter}”的"
+        rows += f"中符合“{spec.filter}”的" + ("对象" if register.kind == "thing" else "记录")
     label = spec.field
     found = definition.any_field.get(spec.field) if definition is not None else None
     if found is not None:
