@@ -60,6 +60,8 @@ SECTIONS = {
 FORM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
+# A figure named in a 主要做法 sentence: {hazards}.
+METHOD_FIGURE = re.compile(r"\{(\w+)\}")
 TRUE_WORDS = ("yes", "true", "true()", "1")
 FALSE_WORDS = ("", "no", "false", "false()", "0")
 _FLAG_WORDS = {"required": "必填", "read_only": "只读"}
@@ -156,6 +158,24 @@ class FigureSpec:
 
 
 @dataclass(frozen=True)
+class MethodSpec:
+    """How a register's figures read in a work report's 主要做法: a sentence of the work it belongs to
+    (安全生产), its figures named in braces: "检查场所{inspections}，排查事故隐患{hazards}". With a filter,
+    its figures count only the records that meet it: "开展爱国卫生活动{campaigns}" over the campaigns
+    whose type is 爱国卫生."""
+
+    name: str
+    work: str
+    template: str
+    filter: str = ""
+
+    @property
+    def parts(self) -> list[str]:
+        """Text and figure names alternating: text at even places, a figure's name at odd ones."""
+        return METHOD_FIGURE.split(self.template)
+
+
+@dataclass(frozen=True)
 class Definition:
     form_id: str
     title: str
@@ -184,6 +204,8 @@ class Definition:
     repeats: tuple[Repeat, ...] = ()
     # The work report sub-section its figures go to (a key of SECTIONS), or "" to file them by office.
     section: str = ""
+    # How its figures read in a work report's 主要做法 (activity registers only), in sheet order.
+    methods: tuple[MethodSpec, ...] = ()
 
     @cached_property
     def fields_by_name(self) -> dict[str, Field]:
@@ -523,6 +545,7 @@ class _Reader:
         opens_case = self._opens_case(zhenwu, fields)
         section = self._section(zhenwu)
         figures = self._figures(zhenwu, [*fields, *(f for r in self.repeats for f in r.fields)])
+        methods = self._methods(zhenwu, entity.kind, figures)
         readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
         if self.errors:
             raise DefinitionError(self.errors)
@@ -547,6 +570,7 @@ class _Reader:
             opens_case=opens_case,
             repeats=tuple(self.repeats),
             section=section,
+            methods=tuple(methods),
         )
         self._check_expressions(definition)
         return definition
@@ -792,10 +816,11 @@ class _Reader:
             return settings
         for number, row in sheet.rows:
             key, value = row.get("key", ""), row.get("value", "")
-            if key not in ZHENWU_KEYS and not key.startswith("figure:"):
+            if key not in ZHENWU_KEYS and not key.startswith(("figure:", "methods:")):
                 self.errors.append(
                     where("zhenwu", number, "key")
-                    + f"未知的设置“{key}”，可用的设置：{'、'.join(ZHENWU_KEYS)}、figure:指标名。"
+                    + f"未知的设置“{key}”，可用的设置：{'、'.join(ZHENWU_KEYS)}、"
+                    "figure:指标名、methods:句式名。"
                 )
                 continue
             if key in settings:
@@ -978,6 +1003,57 @@ class _Reader:
             return None
         return FigureSpec(name, label or name, aggregate, target, condition, unit)
 
+    def _methods(
+        self, zhenwu: dict[str, tuple[str, int]], kind: str, figures: list[FigureSpec]
+    ) -> list[MethodSpec]:
+        """`methods:<name>` rows: `work | sentence`, the sentence naming the register's figures in braces."""
+        names = [f.name for f in figures]
+        methods = []
+        for key, (value, number) in zhenwu.items():
+            if not key.startswith("methods:"):
+                continue
+            made = self._method(key.removeprefix("methods:").strip(), value, number, kind, names)
+            if made is not None:
+                methods.append(made)
+        return methods
+
+    def _method(self, name: str, value: str, number: int, kind: str, names: list[str]) -> MethodSpec | None:
+        at = where("zhenwu", number, "value")
+        parts = [p.strip() for p in value.split("|")]
+        if not name or len(parts) > 3 or not parts[-1]:
+            self.errors.append(
+                at + "主要做法句式须写作“工作 | 筛选条件 | 句式”（工作和筛选条件可省略），"
+                "如：安全生产 | ${place_type} = 'hazchem' | 检查危化场所{inspections}。"
+            )
+            return None
+        if kind != "activity":
+            self.errors.append(
+                at + "只有工作记录台账（kind = activity）才能设置主要做法句式：句式写开展的工作。"
+            )
+            return None
+        work, condition, template = {1: ("", "", parts[0]), 2: (parts[0], "", parts[-1])}.get(
+            len(parts), parts
+        )
+        named = METHOD_FIGURE.findall(template)
+        bare = METHOD_FIGURE.sub("", template)
+        if "{" in bare or "}" in bare:
+            self.errors.append(at + f"句式“{name}”的花括号须成对，括号内只写指标名，如 {{inspections}}。")
+            return None
+        if not named:
+            self.errors.append(
+                at + f"句式“{name}”须至少引用一个指标，如 {{inspections}}：主要做法写有数字的工作。"
+            )
+            return None
+        unknown = [n for n in named if n not in names]
+        if unknown:
+            known = "、".join(names) or "（本台账未设置指标）"
+            self.errors.append(
+                at
+                + f"句式“{name}”引用的指标“{unknown[0]}”未设置（figure:{unknown[0]}），可用的指标：{known}。"
+            )
+            return None
+        return MethodSpec(name, work, template, condition)
+
     # expressions ----------------------------------------------------------------------------------
 
     def _check_expressions(self, definition: Definition) -> None:
@@ -1018,6 +1094,16 @@ class _Reader:
                     row = self._zhenwu_row(f"figure:{figure.name}")
                     self.errors.append(
                         where("zhenwu", row, "value") + f"指标“{figure.name}”的筛选条件{problem}"
+                    )
+        for method in definition.methods:
+            if method.filter:
+                problem = _reference_error(method.filter, names) or expression_error(
+                    method.filter, definition
+                )
+                if problem:
+                    row = self._zhenwu_row(f"methods:{method.name}")
+                    self.errors.append(
+                        where("zhenwu", row, "value") + f"句式“{method.name}”的筛选条件{problem}"
                     )
         if self.errors:
             raise DefinitionError(self.errors)

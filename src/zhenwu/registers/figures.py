@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -48,7 +48,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
 
 from . import expressions, services
-from .definition import Definition, FigureSpec
+from .definition import Definition, FigureSpec, MethodSpec
 from .models import Register, RegisterVersion
 
 NUMBER = DecimalField(max_digits=30, decimal_places=6)
@@ -58,7 +58,9 @@ FIELD = r"\$\{(\w+)\}"
 COMPARISON = re.compile(rf"^{FIELD}\s*(=|!=|<=|>=|<|>)\s*(?:{QUOTED}|(-?\d+(?:\.\d+)?))$")
 SELECTED = re.compile(rf"^selected\(\s*{FIELD}\s*,\s*(?:{QUOTED})\s*\)$")
 AND = re.compile(r"\s+and\s+")
-QUERY_KEYS = ("figure", "unit", "start", "end")  # what narrows a register's page to a figure's rows
+# What narrows a register's page to a figure's rows; `sentence` names the 主要做法 sentence whose filter
+# narrows the figure further.
+QUERY_KEYS = ("figure", "sentence", "unit", "start", "end")
 LOOKUPS = {"=": "exact", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 
 
@@ -131,8 +133,22 @@ def date_field(definition: Definition | None) -> str:
     return next((f.name for f in definition.fields if f.type == "date" and f.required), "")
 
 
-def spec_named(register: Register, name: str) -> FigureSpec | None:
-    return next((spec for spec in specs(register) if spec.name == name), None)
+def spec_named(register: Register, name: str, sentence: str = "") -> FigureSpec | None:
+    """The figure `name`; within the 主要做法 sentence `sentence`, narrowed by the sentence's filter."""
+    spec = next((spec for spec in specs(register) if spec.name == name), None)
+    if spec is None or not sentence:
+        return spec
+    definition = definition_of(register)
+    method = next((m for m in definition.methods if m.name == sentence), None) if definition else None
+    return within(spec, method) if method is not None else None
+
+
+def within(spec: FigureSpec, method: MethodSpec) -> FigureSpec:
+    """The figure over the records that meet the sentence's filter as well as its own."""
+    if not method.filter:
+        return spec
+    both = [f"({f})" if " or " in f else f for f in (method.filter, spec.filter) if f.strip()]
+    return replace(spec, filter=" and ".join(both))
 
 
 def specs(register: Register) -> list[FigureSpec]:
@@ -582,7 +598,7 @@ def listed(user: Any, register: Register, params: Any, rows: QuerySet[Any]) -> Q
     """`rows` of the register's page narrowed to a figure's when the query names one (figure, unit,
     start, end); a unit out of the user's scope lists nothing."""
     name = params.get("figure", "")
-    spec = spec_named(register, name) if name else None
+    spec = spec_named(register, name, params.get("sentence", "")) if name else None
     if spec is None:
         return rows
     unit = OrgUnit.objects.filter(code=params.get("unit", "")).first() or register.township
@@ -673,20 +689,29 @@ class Stated:
 
 
 @dataclass(frozen=True)
+class MethodSentence:
+    """A register's 主要做法 sentence as the report states it: text and figures, under the work it
+    belongs to (安全生产); the clauses whose figures are nothing are left out."""
+
+    work: str
+    pieces: tuple[str | Stated, ...]
+
+
+@dataclass(frozen=True)
 class RegisterLine:
     title: str
     form_id: str
     figures: list[Stated]
     offices: tuple[str, ...] = ()  # the offices that keep it (codes), as its settings declare
     section: str = ""  # the report sub-section its settings name, or ""
+    methods: list[MethodSentence] = field(default_factory=list)
+    declares_methods: bool = False  # it has 主要做法 sentences, whether or not any is stated
 
 
 def report_lines(user: Any, unit: OrgUnit, span: Span) -> list[RegisterLine]:
     """The figures of every register of the unit's township that the user may read, for the unit over
-    the span; a figure of nothing (0, or no value to average) is left out, and so is a register with
-    none left."""
-    from .measures import option, source_of
-
+    the span, and its 主要做法 sentences made of them; a figure of nothing (0, or no value to average) is
+    left out, and so is a register with none left that declares no 主要做法 sentence."""
     township = unit.township()
     if township is None:
         return []
@@ -694,23 +719,96 @@ def report_lines(user: Any, unit: OrgUnit, span: Span) -> list[RegisterLine]:
     for register in services.registers_for(user).filter(township=township).order_by("title", "form_id"):
         definition = definition_of(register)
         rows = rows_for(user, register, unit, span)
-        stated = []
-        for computed in (compute(register, spec, rows) for spec in specs(register)):
-            if not computed.value:
-                continue
-            query = (("township", register.township.code), *query_of(computed, unit, span))
-            how = _how(register, definition, computed.spec, span)
-            source = source_of(register, computed.spec)
-            spec = computed.spec
-            stated.append(
-                Stated(spec.label, computed.text, computed.value, how, query, source, option(register, spec))
-            )
-        if stated:
+        stated = {spec.name: _stated(register, spec, rows, unit, span) for spec in specs(register)}
+        declared = definition.methods if definition is not None else ()
+        methods = []
+        for method in declared:
+            values = stated
+            if method.filter:  # its figures over its records: measures of their own
+                named = {n for n in method.parts[1::2]}
+                values = {
+                    spec.name: _stated(register, spec, rows, unit, span, method)
+                    for spec in specs(register)
+                    if spec.name in named
+                }
+            found = {name: value for name, value in values.items() if value is not None}
+            if pieces := method_pieces(method, found):
+                methods.append(MethodSentence(method.work, tuple(pieces)))
+        kept = [value for value in stated.values() if value is not None]
+        if kept or declared:
             section = definition.section if definition is not None else ""
             lines.append(
-                RegisterLine(register.title, register.form_id, stated, tuple(register.offices), section)
+                RegisterLine(
+                    register.title,
+                    register.form_id,
+                    kept,
+                    tuple(register.offices),
+                    section,
+                    methods,
+                    bool(declared),
+                )
             )
     return lines
+
+
+def _stated(
+    register: Register,
+    spec: FigureSpec,
+    rows: QuerySet[Any],
+    unit: OrgUnit,
+    span: Span,
+    method: MethodSpec | None = None,
+) -> Stated | None:
+    """The figure as a report states it, None when it is nothing; within a 主要做法 sentence with a
+    filter, over the records that meet it."""
+    from .measures import option, source_of
+
+    narrowed_spec = within(spec, method) if method is not None else spec
+    computed = compute(register, narrowed_spec, rows)
+    if not computed.value:
+        return None
+    query = (("township", register.township.code), *query_of(computed, unit, span))
+    measure = option(register, spec)
+    if method is not None and method.filter:
+        query = (*query, ("sentence", method.name))
+        measure = f"{measure}/{method.name}"
+    how = _how(register, definition_of(register), narrowed_spec, span)
+    return Stated(spec.label, computed.text, computed.value, how, query, source_of(register, spec), measure)
+
+
+CLAUSE_END = re.compile(r"([，；、])")
+
+
+def method_pieces(method: MethodSpec, values: dict[str, Any]) -> list[Any]:
+    """The sentence of `method` with each figure's value from `values` (name -> value; a figure of
+    nothing is not there): a clause (between ，；、) naming a figure that is not there is left out, and
+    the whole sentence when no clause with a figure is left. Pure.
+
+    "检查场所{inspections}，其中危化场所{hazchem}，排查隐患{hazards}" with no hazchem inspections reads
+    "检查场所12家次，排查隐患5项"."""
+    # Each clause: the separator before it, and its pieces as (is a figure's name, text or name).
+    clauses: list[tuple[str, list[tuple[bool, str]]]] = [("", [])]
+    parts = method.parts
+    for n, part in enumerate(parts):
+        if n % 2:
+            clauses[-1][1].append((True, part))
+            continue
+        text = part.rstrip("。") if n == len(parts) - 1 else part
+        for m, piece in enumerate(CLAUSE_END.split(text)):
+            if m % 2:
+                clauses.append((piece, []))
+            elif piece:
+                clauses[-1][1].append((False, piece))
+    kept = [
+        (sep, items) for sep, items in clauses if items and all(v in values for named, v in items if named)
+    ]
+    if not any(named for _, items in kept for named, _ in items):
+        return []
+    pieces: list[Any] = []
+    for n, (separator, items) in enumerate(kept):
+        pieces += [separator] if n else []
+        pieces += [values[v] if named else v for named, v in items]
+    return pieces
 
 
 def _how(register: Register, definition: Definition | None, spec: FigureSpec, span: Span) -> str:
@@ -723,7 +821,7 @@ def _how(register: Register, definition: Definition | None, spec: FigureSpec, sp
         by = f"按“{definition.field(dated).label}”" if definition and dated else "按填报日期"
         rows = f"台账“{register.title}”{start}至{end}的记录({by})"
     if spec.filter:
-        rows += f"中符合“{spec.filter}”的"
+        rows += f"中符合“{spec.filter}”的" + ("对象" if register.kind == "thing" else "记录")
     label = spec.field
     found = definition.any_field.get(spec.field) if definition is not None else None
     if found is not None:

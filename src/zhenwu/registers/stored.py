@@ -33,7 +33,7 @@ def definition_from_json(stored: dict[str, Any]) -> Any:
         for repeat in stored.get("repeats", ())
     )
     figures = tuple(build(spec.FigureSpec, figure) for figure in stored.get("figures", ()))
+    methods = tuple(build(spec.MethodSpec, method) for method in stored.get("methods", ()))
     tuples = {key: tuple(stored.get(key, ())) for key in ("readers", "writers", "offices")}
-    return build(
-        spec.Definition, {**stored, **tuples, "fields": fields, "figures": figures, "repeats": repeats}
-    )
+    made = {"fields": fields, "figures": figures, "repeats": repeats, "methods": methods}
+    return build(spec.Definition, {**stored, **tuples, **made})

@@ -7,7 +7,7 @@ sources, so the preview can link it and a returned draft can be compared back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from zhenwu.registers.figures import RegisterLine
 
     from .catalogue import Gathered
+    from .methods import Overdue
 
 # A report's arrangement of 工作成效: sub-section code -> the catalogue entry keys it prints, in order.
 Outline = dict[str, list[str]]
@@ -91,6 +92,7 @@ class ReportFigures:
     entries: list[Entry] = field(default_factory=list)
     registers: list[RegisterLine] = field(default_factory=list)  # each register's figures, as stated
     more: Gathered | None = None  # the catalogue's other figures (catalogue.Gathered)
+    overdue: Overdue | None = None  # what is late beside warnings and the review (reports/methods.py)
 
 
 def chinese_ordinal(n: int) -> str:
@@ -336,52 +338,16 @@ def _name(name: str) -> str:
     return f"“{name}”" if name[-1:].isdigit() else name
 
 
-def _numbered(document: Document, entries: Iterable[Entry]) -> int:
-    """'一是……。二是……。' paragraphs, one per entry; returns how many were written."""
-    n = 0
-    for n, entry in enumerate(entries, start=1):
-        title = _entry_lead(entry.title)
-        document.add(Style.BODY, f"{chinese_ordinal(n)}是{title}{entry.text.strip()}")
-    return n
-
-
 def _methods(document: Document, figures: ReportFigures) -> None:
-    if not _numbered(document, (e for e in figures.entries if e.section == "methods")):
-        document.add(Style.BODY, "（各站所尚未填报本期主要做法。）")
+    from . import methods  # it builds on this module's sentences
+
+    methods.methods(document, figures)
 
 
 def _problems(document: Document, figures: ReportFigures) -> None:
-    sentences: list[list[Piece]] = []
-    behind = [(r, w) for r in figures.indicators for w in r.warnings if w.code == "behind"]
-    if behind:
-        sentences.append(["部分指标完成进度偏慢：", *_warning_list(behind, figures.unit_code)])
-    falling = [(r, w) for r in figures.indicators for w in r.warnings if w.code == "yoy"]
-    if falling:
-        sentences.append(["部分指标同比回落：", *_warning_list(falling, figures.unit_code)])
-    missing = [
-        (r, w) for r in figures.indicators for w in r.warnings if w.code in ("missing", "partial", "decrease")
-    ]
-    if missing:
-        sentences.append(["部分数据报送不及时或需核实：", *_warning_list(missing, figures.unit_code)])
-    if figures.review:
-        lines = [[line.project.name, "：", "；".join(line.reasons)] for line in figures.review[:5]]
-        sentences.append(["部分项目推进滞后，", *_join(lines, "；", "")])
-    if figures.cases is not None and figures.cases.total.overdue:
-        sentences.append([
-            "部分事件办理超期，目前仍有",
-            count_figure(figures.cases.total.overdue, "件", "未办结且已过办理期限", _case_source(figures),
-                         "cases:overdue"),
-            "事件超期未办结",
-        ])  # fmt: skip
-    for entry in (e for e in figures.entries if e.section == "problems"):
-        sentences.append(
-            [_entry_lead(entry.title).rstrip("。"), "。" if entry.title else "", entry.text.strip()]
-        )
-    for n, pieces in enumerate(sentences, start=1):
-        text_end = "" if str(pieces[-1]).endswith("。") else "。"
-        document.add(Style.BODY, f"{chinese_ordinal(n)}是", *pieces, text_end)
-    if not sentences:
-        document.add(Style.BODY, "本期各项指标均达到序时进度，重点项目未出现滞后。")
+    from . import methods
+
+    methods.problems(document, figures)
 
 
 def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece]:
@@ -397,20 +363,9 @@ def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece
 
 
 def _plans(document: Document, figures: ReportFigures) -> None:
-    n = _numbered(document, (e for e in figures.entries if e.section == "plans"))
-    if figures.coming:
-        # a date outside the year the plans are for (December's, in next year's plans) names its year
-        plans_year = figures.spec.next_span[0].year
-        items = [
-            f"{c.project}{date_words(c.planned, c.planned.year != plans_year)}前完成“{c.milestone}”"
-            for c in figures.coming[:8]
-        ]
-        document.add(
-            Style.BODY,
-            f"{chinese_ordinal(n + 1)}是抓好重点项目节点。倒排工期、挂图作战，确保" + "，".join(items) + "。",
-        )
-    elif not n:
-        document.add(Style.BODY, "（各站所尚未填报下阶段工作计划。）")
+    from . import methods
+
+    methods.plans(document, figures)
 
 
 def _indicator_table(document: Document, figures: ReportFigures) -> None:

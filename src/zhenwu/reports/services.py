@@ -28,6 +28,7 @@ from . import catalogue
 from .catalogue import CatalogueEntry, Gathered
 from .compose import Coming, Entry, ReportFigures, compose
 from .kinds import ReportSpec
+from .methods import LateMilestone, Overdue
 from .models import NarrativeEntry, ReportDraft
 
 IN_FORCE = [BenefitKind.DIBAO, BenefitKind.TEKUN]  # monthly benefits: households and people at the end
@@ -81,6 +82,7 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         entries=entries or [],
         registers=register_figures.report_lines(user, unit, register_figures.Span(spec.start, spec.until)),
         more=gather_more(user, unit, spec),
+        overdue=overdue_work(user, unit, spec),
     )
 
 
@@ -104,6 +106,26 @@ def gather_more(user: Any, unit: OrgUnit, spec: ReportSpec) -> Gathered:
         monitoring_visits=households.monitoring_visits(user, start, until, unit).count(),
         tags=households.tag_counts(user, until, unit),
         in_force=[(kind, households.benefits_in_force(user, kind, until, unit)) for kind in IN_FORCE],
+    )
+
+
+def overdue_work(user: Any, unit: OrgUnit, spec: ReportSpec) -> Overdue:
+    """What is late on the day the report is generated, for 存在问题 and 下步计划: every overdue milestone
+    of the unit's projects, the case types (hazards are told by their code), and the households under
+    monitoring with no visit since the first day of the span's last month."""
+    today = spec.generated_on
+    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
+    late = [
+        LateMilestone(p.pk, p.name, m.name, m.planned_date)
+        for p in found
+        for m in projects.overdue_milestones([p], today)
+    ]
+    since = spec.until.replace(day=1)
+    return Overdue(
+        milestones=sorted(late, key=lambda m: (m.planned, m.project)),
+        case_types={t.name: (t.pk, t.code) for t in cases.case_catalog.get()[0].values()},
+        since=since,
+        unvisited=households.unvisited_monitored(user, since, unit).count(),
     )
 
 

@@ -10,7 +10,10 @@ A workbook has the XLSForm sheets `survey`, `choices`, `settings`, an `entities`
 keeps things (list_name = its own form_id, a `label` expression) or updates them (list_name = the thing
 register's form_id, `entity_id` = the field holding the thing's id), and a `zhenwu` sheet of `key` |
 `value` rows: kind, readers, writers, offices, personal, points_at, points_at_field, and one
-`figure:<name>` row per figure whose value is `label | aggregate | field | filter | unit`.
+`figure:<name>` row per figure whose value is `label | aggregate | field | filter | unit`, and for an
+activity one `methods:<name>` row per sentence its figures make in a work report's 主要做法, whose value
+is `work | filter | sentence` (`开展爱国卫生活动{campaigns}，出动人员{people}`, over the records meeting
+the filter).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
-VERSION = "2026120201"
+VERSION = "2026120401"  # 主要做法 sentences added
 
 SURVEY_COLUMNS = (
     "type",
@@ -130,6 +133,19 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Method:
+    """A 主要做法 sentence: the work it belongs to, its figures in braces, over the records `filter` keeps."""
+
+    name: str
+    work: str
+    sentence: str
+    filter: str = ""
+
+    def cell(self) -> str:
+        return " | ".join((self.work, self.filter, self.sentence))
+
+
+@dataclass(frozen=True)
 class Register:
     form_id: str
     title: str
@@ -152,6 +168,7 @@ class Register:
     section: str = ""  # the work report sub-section its figures go to, when its offices do not say it
     version: str = VERSION
     extra_settings: dict[str, str] = field(default_factory=dict)
+    methods: list[Method] = field(default_factory=list)  # an activity's 主要做法 sentences
 
     def rows(self) -> list[Row]:
         flat: list[Row] = []
@@ -187,6 +204,7 @@ class Register:
         if self.section:
             rows.append(("section", self.section))
         rows.extend((f"figure:{figure.name}", figure.cell()) for figure in self.figures)
+        rows.extend((f"methods:{method.name}", method.cell()) for method in self.methods)
         return rows
 
 
@@ -324,6 +342,13 @@ LAMP_PATROL = Register(
         Figure("repairs", "维修路灯", "count", filter="${visit_type} = 'repair'", unit="次"),
         Figure("repair_cost", "维修费用", "sum", field="repair_cost", unit="元"),
         Figure("lamps", "巡查维修路灯", "distinct", field="lamp", unit="盏"),
+    ],
+    methods=[
+        Method(
+            "patrols",
+            "乡村振兴与农业",
+            "巡查路灯{patrols}，发现故障{faults}，维修路灯{repairs}，投入维修资金{repair_cost}",
+        ),
     ],
 )
 
@@ -495,6 +520,13 @@ DROWNING_PATROL = Register(
         Figure("waters", "巡查水域", "distinct", field="water", unit="处"),
         Figure("missing", "发现设备缺失", "count", filter="${equipped} = 'no'", unit="次"),
     ],
+    methods=[
+        Method(
+            "patrols",
+            "安全生产",
+            "开展防溺水巡查{patrols}，出动巡查人员{patrollers}，劝离群众{persuaded}，覆盖重点水域{waters}",
+        ),
+    ],
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -661,6 +693,7 @@ PLOT_RECULTIVATION = Register(
         Figure("area", "复耕面积", "sum", field="area_done", filter="${status} = 'recultivated'", unit="亩"),
         Figure("plots", "复耕图斑", "distinct", field="plot", filter="${status} = 'recultivated'", unit="个"),
     ],
+    methods=[Method("recultivation", "乡村振兴与农业", "整治复耕撂荒地图斑{plots}，复耕面积{area}")],
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -784,6 +817,13 @@ DEBT_RESOLUTION = Register(
         Figure("resolutions", "化解笔次", "count", unit="笔次"),
         Figure("cleared", "化解清零债务", "count", filter="${balance} <= 0", unit="笔"),
         Figure("debts", "有化解的债务", "distinct", field="debt", unit="笔"),
+    ],
+    methods=[
+        Method(
+            "resolution",
+            "财政与村级债务",
+            "化解村级债务{resolutions}，化解金额{resolved}，其中清零债务{cleared}",
+        )
     ],
 )
 
@@ -923,6 +963,14 @@ ENTERPRISE_VISIT = Register(
         Figure("requests", "企业诉求", "count", filter="${has_request} = 'yes'", unit="个"),
         Figure("solved", "解决诉求难题", "count", filter="${solved} = 'solved'", unit="个"),
     ],
+    # "走访企业及项目30余次，帮助解决诉求难题10余个"
+    methods=[
+        Method(
+            "visits",
+            "项目建设与招商引资",
+            "走访企业及项目{visits}，覆盖企业{enterprises}，收集企业诉求{requests}，帮助解决诉求难题{solved}",
+        ),
+    ],
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -1008,6 +1056,11 @@ HOUSEHOLD_AID = Register(
             "in_kind_value", "发放实物折价", "sum", field="value", filter="${aid_form} = 'in_kind'", unit="元"
         ),
     ],
+    methods=[
+        Method(
+            "aid", "民生保障", "开展帮扶救助{aids}，惠及{households}，发放现金{cash}、实物折价{in_kind_value}"
+        )
+    ],
 )
 
 POVERTY_PROFILE = Register(
@@ -1084,6 +1137,7 @@ POVERTY_PROFILE = Register(
         ),
         Figure("below_guarantee", "两不愁三保障未达标", "count", filter="${guaranteed} = 'no'", unit="户次"),
     ],
+    methods=[Method("profiles", "乡村振兴与农业", "建立脱贫户帮扶档案{profiles}，覆盖人口{people}")],
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -1175,6 +1229,13 @@ PROJECT_QUANTITY = Register(
         Figure("people", "受益群众", "sum", field="people", unit="人"),
         Figure("projects", "填报工程量的项目", "distinct", field="project", unit="个"),
     ],
+    methods=[
+        Method(
+            "works",
+            "项目建设与招商引资",
+            "硬化道路{road}，建成高标准农田{farmland}，完成工程投资{investment}，惠及群众{people}",
+        ),
+    ],
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -1251,6 +1312,14 @@ PLACE_INSPECTION = Register(
         Figure("hazards", "排查事故隐患", "sum", field="hazard_count", unit="项"),
         Figure("with_hazard", "发现隐患的检查", "count", filter="${result} = 'hazard'", unit="家次"),
         Figure("major", "重大隐患检查", "count", filter="${hazard_case_level} = 'major'", unit="家次"),
+    ],
+    # "检查危化场所xxx家次，排查整改事故隐患xxx项"
+    methods=[
+        Method(
+            "inspections",
+            "安全生产",
+            "检查各类场所{inspections}，其中危化场所{hazchem}，排查事故隐患{hazards}，发现的隐患均纳入隐患事件跟踪整改",
+        ),
     ],
 )
 
@@ -1353,10 +1422,73 @@ CAMPAIGN = Register(
             filter="${output_unit} = 'copy'",
             unit="份",
         ),
+        Figure(
+            "banners",
+            "张贴标语",
+            "sum",
+            field="output_quantity",
+            filter="${output_unit} = 'piece'",
+            unit="条",
+        ),
+        Figure(
+            "served",
+            "培训和服务群众",
+            "sum",
+            field="output_quantity",
+            filter="${output_unit} = 'person'",
+            unit="人次",
+        ),
+    ],
+    # One sentence per kind of work, each over its campaigns: "开展爱卫活动12次，出动志愿者560人次，
+    # 清理垃圾150余吨".
+    methods=[
+        Method(
+            "sanitation",
+            "乡村振兴与农业",
+            "开展爱国卫生活动{campaigns}，出动人员{people}，出动机械{machinery}，清理垃圾杂物{garbage}",
+            "${campaign_type} = 'sanitation'",
+        ),
+        Method(
+            "environment",
+            "乡村振兴与农业",
+            "开展人居环境集中整治{campaigns}，出动人员{people}，出动机械{machinery}，清理垃圾杂物{garbage}",
+            "${campaign_type} = 'environment'",
+        ),
+        Method(
+            "training",
+            "乡村振兴与农业",
+            "开展农业技术培训{campaigns}，培训农民{served}",
+            "${campaign_type} = 'training'",
+        ),
+        Method(
+            "safety",
+            "安全生产",
+            "开展安全生产、防溺水和森林防火宣传{campaigns}，受众群众{audience}，发放宣传资料{leaflets}，"
+            "张贴标语{banners}",
+            "${campaign_type} = 'safety' or ${campaign_type} = 'drowning' or ${campaign_type} = 'fire'",
+        ),
+        Method(
+            "drill",
+            "安全生产",
+            "开展应急演练{campaigns}，参与人员{people}",
+            "${campaign_type} = 'drill'",
+        ),
+        Method(
+            "publicity",
+            "基层治理与平安建设",
+            "开展反电诈和普法宣传{campaigns}，受众群众{audience}，发放宣传资料{leaflets}，张贴标语{banners}",
+            "${campaign_type} = 'anti_fraud' or ${campaign_type} = 'law'",
+        ),
+        Method(
+            "volunteer",
+            "党的建设",
+            "开展新时代文明实践志愿服务{campaigns}，出动志愿者{people}，服务群众{served}",
+            "${campaign_type} = 'volunteer'",
+        ),
     ],
     # The outputs became a repeat (two fixed output groups before): a new version for townships that
     # loaded the earlier one.
-    version="2026120301",
+    version="2026120401",
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -1436,6 +1568,13 @@ MATERIAL_DISTRIBUTION = Register(
             unit="份",
         ),
         Figure("beneficiaries", "物资受益户", "sum", field="beneficiaries", unit="户"),
+    ],
+    methods=[
+        Method(
+            "materials",
+            "民生保障",
+            "发放各类物资{distributions}，惠及{beneficiaries}，其中灭鼠药{rodenticide}",
+        )
     ],
 )
 
@@ -1599,6 +1738,13 @@ UPKEEP_SCORE = Register(
         Figure("average", "平均得分", "avg", field="total", unit="分"),
         Figure("fees", "核定管护费", "sum", field="fee", unit="元"),
         Figure("failed", "不合格", "count", filter="${total} < 60", unit="次"),
+    ],
+    methods=[
+        Method(
+            "scores",
+            "乡村振兴与农业",
+            "开展保洁管护月度考核{assessments}，平均得分{average}，核定管护费{fees}，考核不合格{failed}并扣减管护费",
+        ),
     ],
 )
 
