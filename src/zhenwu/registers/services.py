@@ -100,9 +100,11 @@ def fillable_version(user: Any, form_id: str, version: str) -> RegisterVersion |
     workbook and XForm, which checking and storing a record do not need); None when it is not exactly
     one, for the caller to say why."""
     versions = RegisterVersion.objects.defer("source", "xform").select_related("register__township")
+    # Every township may have a register of this form id: only those in scope are read.
+    registers = scope.scoped(user, Register.objects.filter(form_id=form_id))
     found = [
         found
-        for found in versions.filter(register__form_id=form_id, version=version)
+        for found in versions.filter(register__in=registers, version=version)
         if found.register.current_version_id and may_write(user, found.register)
     ]
     return found[0] if len(found) == 1 else None
