@@ -3,8 +3,9 @@ reader finds no error in it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -56,7 +57,9 @@ def test_indicator_figures_are_the_indicator_services_figures(report: Document) 
 def test_case_and_project_figures_are_their_services_figures(report: Document) -> None:
     admin = User.objects.get(username="admin")
     township = services.find_unit(admin, "示范镇")
-    cases = case_figures(admin, township, date(2026, 1, 1), date(2026, 6, 30)).total
+    # as they stood at the end of 30 June: a case resolved in July was open then
+    june_end = datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Shanghai"))
+    cases = case_figures(admin, township, date(2026, 1, 1), date(2026, 6, 30), now=june_end).total
     projects = project_counts(admin, township, Period(2026, 6))
     figures = by_key(report)
     assert figures["cases:received"] == f"{cases.received}件"

@@ -26,7 +26,7 @@ from zhenwu.core.numbers import (
 from zhenwu.core.progress import Status
 from zhenwu.documents.model import Attachment, Document, Figure, Piece, Source, Style, Table
 
-from .kinds import ReportSpec
+from .kinds import ENTRY_DEADLINE_DAY, ReportSpec
 
 if TYPE_CHECKING:
     from zhenwu.cases.services import FigureReport, Figures
@@ -82,6 +82,7 @@ class ReportFigures:
     cases: FigureReport | None = None
     new_monitored: HouseholdCount | None = None
     eliminated: HouseholdCount | None = None
+    monitored: HouseholdCount | None = None  # under monitoring at the span's end (or the report's day)
     benefits: list[tuple[str, str, Money]] = field(default_factory=list)  # (kind, label, money)
     subsidies: list[tuple[int, str, SubsidyFigure]] = field(default_factory=list)  # (batch id, name, fig)
     entries: list[Entry] = field(default_factory=list)
@@ -273,7 +274,46 @@ def _opening(document: Document, figures: ReportFigures) -> None:
             + (f"（落后不超过{format_plain(tolerance, 1)}个百分点的视为达到）" if tolerance else "")
             + "。",
         ]
+    pieces += _not_counted(figures, source)
     document.add(Style.BODY, *pieces)
+
+
+def _unreported(figures: ReportFigures) -> list[ProgressRow]:
+    return [row for row in figures.indicators if row.progress.actual is None]
+
+
+def _untargeted(figures: ReportFigures) -> list[ProgressRow]:
+    """Reported indicators of a year's total with no annual target: nothing to pace them against."""
+    return [r for r in _reported(figures) if r.indicator.kind == "cumulative" and not r.progress.target]
+
+
+def _unreported_words(figures: ReportFigures) -> str:
+    """'应报未报' once the month's values were due; before (January's, early in February) '尚未报送'."""
+    spec = figures.spec
+    due = spec.generated_on > spec.period.entry_deadline(ENTRY_DEADLINE_DAY)
+    return "应报未报" if due else "尚未报送"
+
+
+def _not_counted(figures: ReportFigures, source: tuple[Source, ...]) -> list[Piece]:
+    """The indicators the count of 达到序时进度 leaves out, said so: those not reported (never read as
+    on time) and those without an annual target."""
+    pieces: list[Piece] = []
+    missing, untargeted = _unreported(figures), _untargeted(figures)
+    if missing:
+        how = f"{figures.spec.period.label}无填报值的指标"
+        pieces += [
+            "另有",
+            count_figure(len(missing), "项", how, source, "opening:unreported"),
+            f"指标{_unreported_words(figures)}（{'、'.join(r.indicator.name for r in missing)}），未计入。",
+        ]
+    if untargeted:
+        names = "、".join(r.indicator.name for r in untargeted)
+        pieces += [
+            "另有",
+            count_figure(len(untargeted), "项", "无全年任务的累计指标", source, "opening:untargeted"),
+            f"指标未下达全年任务（{names}），不按序时进度考核。",
+        ]
+    return pieces
 
 
 def _cut_off(document: Document, figures: ReportFigures) -> None:
@@ -281,8 +321,8 @@ def _cut_off(document: Document, figures: ReportFigures) -> None:
     the span is not over, or its last month's indicator values were not yet all due."""
     spec = figures.spec
     parts = [f"数据截至{date_words(spec.generated_on)}"] if spec.in_progress else []
-    if _reported(figures) and spec.period.month != spec.kind.last_month:
-        parts.append(f"主要指标为{spec.period.label}数据")
+    if _reported(figures) and spec.period.end_date() != spec.end:
+        parts.append(f"主要指标为{spec.indicator_words}数据")
     if parts:
         document.add(Style.BODY, f"（{'，其中'.join(parts)}。）")
 
@@ -301,8 +341,18 @@ def _results(document: Document, figures: ReportFigures) -> None:
         by_office: dict[str, list[ProgressRow]] = defaultdict(list)
         for row in sorted(rows, key=lambda r: (r.indicator.position, r.indicator.code)):
             by_office[row.indicator.department.name].append(row)
-        for office_rows in by_office.values():
-            document.add(Style.BODY, *_join([indicator_pieces(r, figures.unit_code) for r in office_rows]))
+        # Indicators are the year's to date: in a span that starts later (三季度, 7—8月) they say so,
+        # apart from the span's own figures.
+        label = [] if figures.spec.from_new_year else [f"{figures.spec.indicator_words}累计，"]
+        for n, office_rows in enumerate(by_office.values()):
+            sentences = _join([indicator_pieces(r, figures.unit_code) for r in office_rows])
+            document.add(Style.BODY, *(label if n == 0 else []), *sentences)
+    elif figures.indicators:
+        document.add(Style.HEADING2, heading("主要指标完成情况"))
+        words = (
+            f"{figures.spec.indicator_words}主要指标{len(figures.indicators)}项均{_unreported_words(figures)}"
+        )
+        document.add(Style.BODY, f"{words}，待数据报齐后补充。")
     if figures.projects is not None and figures.projects.by_stage:
         document.add(Style.HEADING2, heading("重点项目建设情况"))
         _projects(document, figures)
@@ -321,6 +371,25 @@ def _results(document: Document, figures: ReportFigures) -> None:
         document.add(Style.HEADING2, heading("其他重点工作"))
         for entry in highlights:
             document.add(Style.BODY, entry.text, lead=_entry_lead(entry.title))
+    _absent(document, figures, wrote=bool(number))
+
+
+def _absent(document: Document, figures: ReportFigures, wrote: bool) -> None:
+    """Nothing is left out unsaid: a part with no records says so, rather than vanish from the report."""
+    absent = [
+        what
+        for what, present in (
+            ("填报的指标", bool(figures.indicators)),
+            ("登记的重点项目", figures.projects is not None and bool(figures.projects.by_stage)),
+            ("受理的事件", figures.cases is not None and bool(figures.cases.total.received)),
+            ("监测、救助和补贴记录", _has_livelihood(figures)),
+        )
+        if not present
+    ]
+    if not wrote:
+        document.add(Style.BODY, f"（{figures.spec.span_words}尚无{'、'.join(absent)}，也无站所素材。）")
+    elif absent:
+        document.add(Style.BODY, f"（{figures.spec.span_words}暂无{'、'.join(absent)}，相应情况未列。）")
 
 
 def _entry_lead(title: str) -> str:
@@ -439,6 +508,7 @@ def _rates(total: Figures, source: tuple[Source, ...]) -> list[Piece]:
 def _has_livelihood(figures: ReportFigures) -> bool:
     return bool(
         (figures.new_monitored and figures.new_monitored.households)
+        or (figures.monitored and figures.monitored.households)
         or any(m.yuan for _, _, m in figures.benefits)
         or figures.subsidies
     )
@@ -465,6 +535,15 @@ def _livelihood(document: Document, figures: ReportFigures) -> None:
                 count_figure(count.households, "户", f"期内{label}", monitoring, key, households),
                 count_figure(count.people, "人", "这些户的家庭成员", monitoring, f"{key}:people", people),
             ])  # fmt: skip
+    if figures.monitored is not None and figures.monitored.households:
+        day = figures.spec.until  # as the records stood then: a case closed later still counts
+        parts.append([
+            f"截至{date_words(day, False)}，共有防返贫监测对象",
+            count_figure(figures.monitored.households, "户", f"{date_words(day)}处于监测中的户", monitoring,
+                         "households:monitored"),
+            count_figure(figures.monitored.people, "人", "这些户的家庭成员", monitoring,
+                         "households:monitored:people"),
+        ])  # fmt: skip
     benefit_source = (Source("救助与补贴", "households:overview", (), (("org", code),)),)
     for kind, label, money in figures.benefits:
         paid = measure_key("households.benefit_paid", kind, *span)
@@ -555,7 +634,21 @@ def _problems(document: Document, figures: ReportFigures) -> None:
         text_end = "" if str(pieces[-1]).endswith("。") else "。"
         document.add(Style.BODY, f"{chinese_ordinal(n)}是", *pieces, text_end)
     if not sentences:
-        document.add(Style.BODY, "本期各项指标均达到序时进度，重点项目未出现滞后。")
+        document.add(Style.BODY, _no_problems(figures))
+
+
+def _no_problems(figures: ReportFigures) -> str:
+    """What the absence of problems can say: values not reported are no proof of being on time, and
+    indicators with nothing to pace them against are not called on time."""
+    missing = _unreported(figures)
+    if missing:
+        first = f"{len(missing)}项指标{_unreported_words(figures)}，完成进度待数据报齐后研判"
+    elif any(r.status == Status.AHEAD for r in figures.indicators):
+        first = "本期按序时进度考核的指标均达到序时进度"
+    else:
+        first = "本期没有按序时进度考核的指标"
+    has_projects = figures.projects is not None and figures.projects.by_stage
+    return f"{first}；重点项目未出现滞后。" if has_projects else f"{first}。"
 
 
 def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece]:

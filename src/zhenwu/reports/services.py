@@ -7,11 +7,13 @@ narrative entries and drafts.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from zhenwu.cases import services as cases
 from zhenwu.documents.model import Document
@@ -24,7 +26,7 @@ from zhenwu.projects import services as projects
 from zhenwu.registers import figures as register_figures
 
 from .compose import Coming, Entry, ReportFigures, compose
-from .kinds import ReportSpec
+from .kinds import BEIJING, ReportSpec
 from .models import NarrativeEntry, ReportDraft
 
 BENEFITS = [
@@ -47,10 +49,13 @@ def find_unit(user: Any, text: str) -> OrgUnit:
 def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> ReportFigures:
     """Every figure the report of `unit` for `spec` states, as `user` may see them.
 
-    Monthly figures are year to date to `spec.period`; dated records count to `spec.until`; whatever is
+    Monthly figures are year to date to `spec.period`; dated records count to `spec.until`, and each
+    is as it stood at the end of that day, read from its history (a case resolved later was open then, a
+    project's stage is the one it had); money paid counts to the day the report is made. Whatever is
     late (a milestone, a value not entered by its deadline) is late on the day the report is generated.
     """
     period, today = spec.period, spec.generated_on
+    then = as_of(spec)
     counts = projects.project_counts(user, unit, period)
     review = [line for line in projects.monthly_review(user, period, today=today)
               if line.project.org_unit.path.startswith(unit.path)]  # fmt: skip
@@ -62,11 +67,12 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         projects=counts,
         review=review,
         coming=coming_milestones(user, unit, spec),
-        cases=cases.case_figures(user, unit, spec.start, spec.until),
+        cases=cases.case_figures(user, unit, spec.start, spec.until, now=then),
         new_monitored=households.new_monitored(user, spec.start, spec.until, unit),
         eliminated=households.closed_monitored(user, spec.start, spec.until, unit),
+        monitored=households.monitored_on(user, spec.until, unit),
         benefits=[
-            (kind, label, households.benefit_paid(user, kind, spec.start, spec.until, unit))
+            (kind, label, households.benefit_paid(user, kind, spec.start, spec.until, unit, paid_by=today))
             for kind, label in BENEFITS
         ],
         subsidies=[
@@ -77,6 +83,14 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         entries=entries or [],
         registers=register_figures.report_lines(user, unit, register_figures.Span(spec.start, spec.until)),
     )
+
+
+def as_of(spec: ReportSpec) -> datetime | None:
+    """The moment the report's figures stand at: the end of `spec.until` in Beijing; None (now) when
+    that moment has not come, as for a report made on the span's last day or before it."""
+    end_of_day = datetime.combine(spec.until + timedelta(days=1), time.min, tzinfo=BEIJING)
+    moment = end_of_day - timedelta(microseconds=1)
+    return moment if moment < timezone.now() else None
 
 
 def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming]:
@@ -116,7 +130,7 @@ def may_compile(user: Any, unit: OrgUnit) -> bool:
 
 
 def entries_for(user: Any, unit: OrgUnit, spec: ReportSpec) -> QuerySet[NarrativeEntry]:
-    entries = NarrativeEntry.objects.filter(org_unit=unit, year=spec.year, kind=spec.kind.code)
+    entries = NarrativeEntry.objects.filter(org_unit=unit, year=spec.year, kind=spec.entry_kind)
     return scope.scoped(user, entries.select_related("department"))
 
 
