@@ -182,3 +182,42 @@ def test_ending_a_benefit_from_the_household_page_stops_it_today(cast: Cast, cli
         client.post(reverse("households:benefit-grant", args=[household.pk]), {"end": other.pk}).status_code
         == 404
     )
+
+
+def test_benefit_paid_counts_no_month_not_yet_paid(cast: Cast) -> None:
+    """On 18 November (the frozen clock) a year's 低保金 is January to November's: December's money is an
+    entitlement, not yet paid, even when the span asked for runs to 31 December."""
+    household = factories.household(cast.grid0101, members=1)
+    services.grant_benefit(
+        household=household, kind="dibao", starts_on=date(2026, 1, 1), monthly_amount=Decimal(500)
+    )
+    services.grant_benefit(household=household, kind="temporary", starts_on=date(2026, 12, 1),
+                           amount=Decimal(800), reason="因灾")  # fmt: skip
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    assert services.benefit_paid(cast.user("leader"), "dibao", *year).yuan == 500 * 11
+    assert services.benefit_paid(cast.user("leader"), "temporary", *year).yuan == 0
+    # a report made on 30 June counts to that day, whatever the clock says
+    paid_by = date(2026, 6, 30)
+    assert services.benefit_paid(cast.user("leader"), "dibao", *year, paid_by=paid_by).yuan == 500 * 6
+
+
+def test_households_under_monitoring_on_a_day_are_read_from_their_dates(cast: Cast) -> None:
+    """On 30 June a household whose risk was eliminated in August was still monitored; one identified
+    in July was not yet; one eliminated in May no longer was."""
+    june_30 = date(2026, 6, 30)
+    closed_later = factories.monitoring_case(cast.grid0101, identified_on=date(2026, 2, 1))
+    services.propose_elimination(closed_later, eliminated_on=date(2026, 8, 1), reason="稳定")
+    services.decide_elimination(closed_later, approve=True)
+    factories.monitoring_case(cast.grid0101, identified_on=date(2026, 7, 1))  # identified after the day
+    closed_before = factories.monitoring_case(cast.village02, identified_on=date(2026, 1, 5))
+    services.propose_elimination(closed_before, eliminated_on=date(2026, 5, 1), reason="稳定")
+    services.decide_elimination(closed_before, approve=True)
+    proposed = factories.monitoring_case(cast.village02, identified_on=date(2026, 3, 1))
+    services.propose_elimination(proposed, eliminated_on=date(2026, 6, 1), reason="稳定")  # not approved
+    then = services.monitored_on(cast.user("leader"), june_30)
+    assert set(then.records) == {closed_later, proposed}
+    assert (then.households, then.people) == (2, 4)
+    assert set(services.monitored_on(cast.user("leader"), date(2026, 11, 1)).records) == {
+        proposed,
+        *MonitoringCase.objects.filter(identified_on=date(2026, 7, 1)),
+    }

@@ -110,7 +110,7 @@ def test_the_first_report_prints_every_imported_figure(hekou_starts: User) -> No
     document = reports.compiled_report(hekou_starts, township, spec_for("m8", 2026))
     figures = {figure.key: figure.value for figure in document.figures}
 
-    assert document.title == "河口镇2026年1-8月工作总结及下一步工作计划"
+    assert document.title == "河口镇2026年1—8月工作总结及下一步工作计划"
     for code, value in expected_indicators().items():
         assert figures[f"indicator:{code}:actual"] == value, code
     cases = expected_cases()
@@ -144,7 +144,7 @@ def test_a_leader_sets_a_password_from_the_link_and_downloads_the_report(hekou_s
     )
     assert word.status_code == 200
     text = "\n".join(p.text for p in WordDocument(BytesIO(word.content)).paragraphs)
-    assert "河口镇2026年1-8月工作总结" in text.replace("\n", "")
+    assert "河口镇2026年1—8月工作总结" in text.replace("\n", "")
     assert "固定资产投资完成" in text and "共受理各类事件" in text
 
 

@@ -70,7 +70,7 @@ def test_the_markdown_and_html_sign_with_the_issuer_and_the_day_right_aligned_be
     call_command("report", "annual", "--org", "示范镇", "--year", "2026", "--format", "md", stdout=stdout)
     signed = '<p align="right">示范镇</p>\n\n<p align="right">2026年12月2日</p>\n\n---\n\n**附件**\n'
     assert signed in stdout.getvalue()
-    assert "（数据截至2026年12月2日，其中主要指标为1-10月数据。）" in stdout.getvalue()
+    assert "（数据截至2026年12月2日，其中主要指标为1—10月数据。）" in stdout.getvalue()
     out = tmp_path / "report.html"
     call_command(
         "report", "annual", "--org", "示范镇", "--year", "2026", "--out", str(out), stdout=StringIO()

@@ -24,7 +24,7 @@ AFTER_EVERYTHING = date(2027, 2, 1)  # every 2026 span has ended and its values 
         ("q4", "示范镇2026年四季度工作总结和2027年工作计划", date(2026, 10, 1), date(2026, 12, 31)),
         ("half-year", "示范镇2026年上半年工作总结及下半年工作计划", date(2026, 1, 1), date(2026, 6, 30)),
         ("annual", "示范镇2026年度工作总结及2027年工作计划", date(2026, 1, 1), date(2026, 12, 31)),
-        ("m8", "示范镇2026年1-8月工作总结及下一步工作计划", date(2026, 1, 1), date(2026, 8, 31)),
+        ("m8", "示范镇2026年1—8月工作总结及下一步工作计划", date(2026, 1, 1), date(2026, 8, 31)),
     ],
 )
 def test_each_kind_names_itself_and_its_span(kind: str, title: str, start: date, end: date) -> None:
@@ -99,10 +99,10 @@ def test_a_span_not_yet_ended_is_named_as_to_date(
 def test_a_months_to_date_report_plans_for_the_rest_of_the_year() -> None:
     spec = spec_for("m8", 2026, date(2026, 9, 10))
     assert (spec.span_name, spec.next_words, spec.next_span) == (
-        "1-8月",
+        "1—8月",
         "下一步",
         (date(2026, 9, 1), date(2026, 12, 31)),
     )
     assert spec.period == Period(2026, 8)  # August's values were due by 5 September
-    assert spec.span_words == "1-8月"
+    assert spec.span_words == "1—8月"
     assert spec_for("m8", 2026, date(2026, 8, 20)).span_words == "今年以来"

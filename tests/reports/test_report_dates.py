@@ -61,7 +61,7 @@ def test_an_annual_report_before_year_end_says_its_figures_are_to_date_and_its_i
     report = generate(time_machine, date(2026, 12, 2), "annual")
     opening, note = texts(report)[:2]
     assert opening.startswith("今年以来，示范镇")
-    assert note == "（数据截至2026年12月2日，其中主要指标为1-10月数据。）"
+    assert note == "（数据截至2026年12月2日，其中主要指标为1—10月数据。）"
     invest = next(f for f in report.figures if f.key == "indicator:gdzctz:actual")
     assert invest.how.startswith("2026年1-10月累计值")
     assert "今年以来共受理各类事件" in report.text
@@ -82,7 +82,7 @@ def test_a_fourth_quarter_report_in_november_names_its_span_as_to_date(
 ) -> None:
     report = generate(time_machine, date(2026, 11, 18), "q4")
     assert report.title == "示范镇2026年四季度工作总结和2027年工作计划"
-    assert texts(report)[1] == "（数据截至2026年11月18日，其中主要指标为1-10月数据。）"
+    assert texts(report)[1] == "（数据截至2026年11月18日，其中主要指标为1—10月数据。）"
     assert "四季度以来共受理各类事件" in report.text
 
 
@@ -102,7 +102,7 @@ def test_an_annual_report_in_january_before_decembers_values_are_due_says_its_in
     Value.objects.create(indicator=october.indicator, org_unit=october.org_unit, year=2026, month=11,
                          value=october.value + 1)  # fmt: skip
     report = generate(time_machine, date(2027, 1, 3), "annual")
-    assert texts(report)[1] == "（主要指标为1-11月数据。）"
+    assert texts(report)[1] == "（主要指标为1—11月数据。）"
     assert "全年共受理各类事件" in report.text
 
 

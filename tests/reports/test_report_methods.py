@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from zhenwu.cases.models import Case, State
+from zhenwu.cases.models import CaseType
+from zhenwu.cases.services import case_figures, end_of_day
 from zhenwu.documents.model import Document, Figure, Style
 from zhenwu.org.models import OrgUnit, User
 from zhenwu.registers import figures as register_figures
@@ -104,12 +104,13 @@ def test_a_sentence_figure_links_to_exactly_the_records_it_counted(report: Docum
 
 def test_the_problems_name_the_hazards_past_their_rectification_deadline(report: Document) -> None:
     township = OrgUnit.objects.get(code="990101001")
-    overdue = (
-        Case.objects.filter(org_unit__path__startswith=township.path, case_type__code="hazard")
-        .exclude(state=State.MERGED)
-        .overdue(timezone.now())
-        .count()
-    )
+    # as the hazards stood at the end of the span: one rectified since then was overdue on 30 June
+    june = case_figures(
+        User.objects.get(username="admin"), township, date(2026, 1, 1), date(2026, 6, 30),
+        now=end_of_day(date(2026, 6, 30)),
+    )  # fmt: skip
+    hazard = CaseType.objects.get(code="hazard").name
+    overdue = next(figures.overdue for name, figures in june.by_type if name == hazard)
     assert overdue
     assert f"{overdue}处隐患已过整改时限仍未整改销号" in section(report, "存在问题")
     assert f"督促{overdue}处逾期隐患限期整改" in section(report, "工作计划")
@@ -118,7 +119,10 @@ def test_the_problems_name_the_hazards_past_their_rectification_deadline(report:
 def test_nothing_to_state_says_why(db: None) -> None:
     empty = compose(ReportFigures(spec=spec_for("half-year", 2026), unit_name="空白镇", unit_code="X"))
     assert section(empty, "主要做法") == "（本单位的台账未设置主要做法句式，各站所也尚未填报本期主要做法。）"
-    assert section(empty, "存在问题").startswith("经对照指标预警、项目月研判、事件办理期限")
+    assert section(empty, "存在问题") == (
+        "本期没有按序时进度考核的指标。经对照项目月研判、事件办理期限、隐患整改时限和监测户走访情况，"
+        "没有需要列出的问题，各站所也未填报存在问题。"
+    )
     assert section(empty, "工作计划").startswith("（各站所尚未填报下阶段工作计划，本期也没有需要跟进的")
 
 

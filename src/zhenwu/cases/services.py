@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -1110,10 +1110,12 @@ def case_figures(
     received = Q(received_at__gte=period_start, received_at__lt=period_end)
     # Two queries, not one with OR: each half is read through its own index (place and time received;
     # state and deadline), where the OR made the database read every case of the subtree.
-    rows = chain(
+    rows: Iterable[tuple[Any, ...]] = chain(
         cases.filter(received).values_list(*FIGURE_FIELDS).order_by(),
-        cases.overdue(now).exclude(received).values_list(*FIGURE_FIELDS).order_by(),
+        _overdue_then(cases, now).exclude(received).values_list(*FIGURE_FIELDS).order_by(),
     )
+    if now < timezone.now():
+        rows = _as_they_were(list(rows), now)
     children = _children(user, unit, child_kind)
     # Children are all of one kind, so one depth: a case belongs to the child whose path is its own
     # path cut to that many codes.
@@ -1139,6 +1141,50 @@ def case_figures(
         by_category=sorted(by_category.items(), key=lambda item: -item[1].received),
         by_child=[(child, by_child[child.path]) for child in children],
     )
+
+
+def _overdue_then(cases: CaseQuerySet, now: datetime) -> CaseQuerySet:
+    """Cases that may have been open past their deadline at `now`: open now, or, for a past moment,
+    changed since (a case resolved after it was open then; one reopened since was not)."""
+    if now >= timezone.now():
+        return cases.overdue(now)
+    changed = CaseEvent.objects.filter(at__gt=now).values("case_id")
+    maybe_open = Q(state__in=[s.value for s in states.OPEN_STATES]) | Q(pk__in=changed)
+    counts = Q(imported_at__isnull=True) | Q(imported_at__lte=now)
+    return cases.filter(maybe_open, counts, deadline__lt=now, received_at__lte=now)
+
+
+def states_on(case_ids: Iterable[int], moment: datetime) -> dict[int, str]:
+    """Each case's state at `moment`, read from its events: the state its last event by then left it
+    in. A case with no event by then was not yet reported (absent from the result)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(list(case_ids)):
+        events = CaseEvent.objects.filter(case_id__in=chunk, at__lte=moment).order_by("case_id", "at", "pk")
+        found.update(events.values_list("case_id", "to_state"))
+    return found
+
+
+def _chunks(ids: list[int], size: int = 5000) -> Iterable[list[int]]:
+    """Lists of ids short enough for one IN (...) on either database."""
+    return (ids[at : at + size] for at in range(0, len(ids), size))
+
+
+def _as_they_were(rows: list[tuple[Any, ...]], now: datetime) -> list[tuple[Any, ...]]:
+    """The figure rows with each case's state as it was at `now`: only cases with an event after it
+    can have been in another state, so only their events are read."""
+    changed: set[int] = set()
+    for chunk in _chunks([row[0] for row in rows]):
+        changed.update(
+            CaseEvent.objects.filter(case_id__in=chunk, at__gt=now).values_list("case_id", flat=True)
+        )
+    if not changed:
+        return rows
+    then = states_on(changed, now)
+    state = FIGURE_FIELDS.index("state")
+    return [
+        (*row[:state], then.get(row[0], State.REPORTED), *row[state + 1 :]) if row[0] in changed else row
+        for row in rows
+    ]
 
 
 def _counted_cases(user: Any, unit: OrgUnit) -> CaseQuerySet:

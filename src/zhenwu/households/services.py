@@ -549,6 +549,18 @@ def closed_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = N
     return HouseholdCount(households, people, cases)
 
 
+def monitored_on(user: Any, day: date, unit: OrgUnit | None = None) -> HouseholdCount:
+    """Households under monitoring at the end of `day`, read from their cases' dates: identified by then
+    and not yet eliminated by then. A case closed after `day` counts, as it was then; a proposal not
+    yet approved leaves the household monitored."""
+    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    closed = Q(state=MonitoringState.ELIMINATED, eliminated_on__lte=day)
+    cases = cases.filter(identified_on__lte=day).exclude(closed)
+    households = cases.values("household").distinct().count()
+    people = Member.objects.filter(household__in=cases.values("household")).count()
+    return HouseholdCount(households, people, cases)
+
+
 @dataclass(frozen=True)
 class Money:
     """An amount in 元 with the records it adds up."""
@@ -564,8 +576,16 @@ class Money:
         return f"发放{what}{self.wan}万元"
 
 
-def benefit_paid(user: Any, kind: str, start: date, end: date, unit: OrgUnit | None = None) -> Money:
-    """发放低保金/特困供养金 (monthly × months active) or 临时救助 (one-off) from `start` to `end`."""
+def benefit_paid(
+    user: Any, kind: str, start: date, end: date, unit: OrgUnit | None = None, *, paid_by: date | None = None
+) -> Money:
+    """发放低保金/特困供养金 (monthly × months active) or 临时救助 (one-off) from `start` to `end`, as paid by
+    `paid_by` (today unless told: a report's date). A grant is an entitlement: a month that has not
+    begun by then (December's, on 18 November) is not yet paid, so a span running past that day counts
+    to it; a month is paid in the month (低保 and 特困 are paid monthly)."""
+    end = min(end, paid_by or timezone.localdate())
+    if end < start:
+        return Money(Decimal(0).quantize(CENT), [])
     benefits = _in_unit(scope.scoped(user, Benefit.objects.filter(kind=kind)), unit, "household__org_unit")
     if kind == BenefitKind.TEMPORARY:
         rows = list(benefits.filter(starts_on__range=(start, end)))
@@ -676,7 +696,7 @@ def tag_counts(user: Any, today: date, unit: OrgUnit | None = None) -> TagCounts
     )
 
 
-def monitored_on(user: Any, day: date, unit: OrgUnit | None = None) -> dict[str, HouseholdCount]:
+def monitored_by_category_on(user: Any, day: date, unit: OrgUnit | None = None) -> dict[str, HouseholdCount]:
     """Households under monitoring at the end of `day`, by category (脱贫不稳定户, 边缘易致贫户,
     突发严重困难户): identified by then, and not yet eliminated by then."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")

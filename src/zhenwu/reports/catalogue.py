@@ -28,6 +28,7 @@ from .compose import (
     ReportFigures,
     _year_to,
     count_figure,
+    date_words,
     indicator_pieces,
     measure_key,
     money_figure,
@@ -221,6 +222,10 @@ def indicator_section(row: ProgressRow) -> str:
 def _indicators(figures: ReportFigures) -> list[CatalogueEntry]:
     rows = [row for row in figures.indicators if row.progress.actual is not None]
     rows.sort(key=lambda r: (r.indicator.position, r.indicator.code))
+    # Indicators are the year's to date: in a span that starts later (三季度, 7—8月) they say so, apart
+    # from the span's own figures.
+    spec = figures.spec
+    lead = "" if spec.from_new_year else f"{spec.indicator_words}累计，"
     return [
         entry(
             f"indicator:{row.indicator.code}",
@@ -228,6 +233,7 @@ def _indicators(figures: ReportFigures) -> list[CatalogueEntry]:
             indicator_section(row),
             indicator_pieces(row, figures.unit_code),
             group=f"indicators:{indicator_section(row)}:{row.indicator.department.name}",
+            group_lead=lead,
             joiner="；",
         )
         for row in rows
@@ -628,6 +634,23 @@ def _households(figures: ReportFigures) -> list[CatalogueEntry]:
                 group="households.monitoring",
             )
         )
+    if figures.monitored is not None and figures.monitored.households:
+        # as the records stood on the span's last day: a household whose monitoring closed later counts
+        day, key = spec.until, "households.monitored"
+        found.append(
+            entry(
+                key,
+                "在监测对象",
+                "rural",
+                [
+                    f"截至{date_words(day, False)}，共有防返贫监测对象",
+                    count_figure(figures.monitored.households, "户", f"{date_words(day)}处于监测中的户",
+                                 monitoring, key),
+                    count_figure(figures.monitored.people, "人", "这些户的家庭成员", monitoring,
+                                 f"{key}:people"),
+                ],
+            )
+        )  # fmt: skip
     for category, count in more.monitored.items():
         label = MONITORING_LABELS.get(category, category)
         key = f"households.monitored:{category}"

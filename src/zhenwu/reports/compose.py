@@ -25,7 +25,7 @@ from zhenwu.core.numbers import (
 from zhenwu.core.progress import Status
 from zhenwu.documents.model import Attachment, Document, Figure, Piece, Source, Style, Table
 
-from .kinds import ReportSpec
+from .kinds import ENTRY_DEADLINE_DAY, ReportSpec
 
 if TYPE_CHECKING:
     from zhenwu.cases.services import FigureReport
@@ -87,6 +87,7 @@ class ReportFigures:
     cases: FigureReport | None = None
     new_monitored: HouseholdCount | None = None
     eliminated: HouseholdCount | None = None
+    monitored: HouseholdCount | None = None  # under monitoring at the span's end (or the report's day)
     benefits: list[tuple[str, str, Money]] = field(default_factory=list)  # (kind, label, money)
     subsidies: list[tuple[int, str, SubsidyFigure]] = field(default_factory=list)  # (batch id, name, fig)
     entries: list[Entry] = field(default_factory=list)
@@ -282,7 +283,46 @@ def _opening(document: Document, figures: ReportFigures) -> None:
             + (f"（落后不超过{format_plain(tolerance, 1)}个百分点的视为达到）" if tolerance else "")
             + "。",
         ]
+    pieces += _not_counted(figures, source)
     document.add(Style.BODY, *pieces)
+
+
+def _unreported(figures: ReportFigures) -> list[ProgressRow]:
+    return [row for row in figures.indicators if row.progress.actual is None]
+
+
+def _untargeted(figures: ReportFigures) -> list[ProgressRow]:
+    """Reported indicators of a year's total with no annual target: nothing to pace them against."""
+    return [r for r in _reported(figures) if r.indicator.kind == "cumulative" and not r.progress.target]
+
+
+def _unreported_words(figures: ReportFigures) -> str:
+    """'应报未报' once the month's values were due; before (January's, early in February) '尚未报送'."""
+    spec = figures.spec
+    due = spec.generated_on > spec.period.entry_deadline(ENTRY_DEADLINE_DAY)
+    return "应报未报" if due else "尚未报送"
+
+
+def _not_counted(figures: ReportFigures, source: tuple[Source, ...]) -> list[Piece]:
+    """The indicators the count of 达到序时进度 leaves out, said so: those not reported (never read as
+    on time) and those without an annual target."""
+    pieces: list[Piece] = []
+    missing, untargeted = _unreported(figures), _untargeted(figures)
+    if missing:
+        how = f"{figures.spec.period.label}无填报值的指标"
+        pieces += [
+            "另有",
+            count_figure(len(missing), "项", how, source, "opening:unreported"),
+            f"指标{_unreported_words(figures)}（{'、'.join(r.indicator.name for r in missing)}），未计入。",
+        ]
+    if untargeted:
+        names = "、".join(r.indicator.name for r in untargeted)
+        pieces += [
+            "另有",
+            count_figure(len(untargeted), "项", "无全年任务的累计指标", source, "opening:untargeted"),
+            f"指标未下达全年任务（{names}），不按序时进度考核。",
+        ]
+    return pieces
 
 
 def _cut_off(document: Document, figures: ReportFigures) -> None:
@@ -290,8 +330,8 @@ def _cut_off(document: Document, figures: ReportFigures) -> None:
     the span is not over, or its last month's indicator values were not yet all due."""
     spec = figures.spec
     parts = [f"数据截至{date_words(spec.generated_on)}"] if spec.in_progress else []
-    if _reported(figures) and spec.period.month != spec.kind.last_month:
-        parts.append(f"主要指标为{spec.period.label}数据")
+    if _reported(figures) and spec.period.end_date() != spec.end:
+        parts.append(f"主要指标为{spec.indicator_words}数据")
     if parts:
         document.add(Style.BODY, f"（{'，其中'.join(parts)}。）")
 
@@ -320,6 +360,25 @@ def _results(document: Document, figures: ReportFigures, outline: Outline | None
         document.add(Style.HEADING2, f"（{chinese_ordinal(number)}）其他重点工作")
         for entry in highlights:
             document.add(Style.BODY, entry.text, lead=_entry_lead(entry.title))
+    _absent(document, figures, wrote=bool(number))
+
+
+def _absent(document: Document, figures: ReportFigures, wrote: bool) -> None:
+    """Nothing is left out unsaid: a part with no records says so, rather than vanish from the report."""
+    absent = [
+        what
+        for what, present in (
+            ("填报的指标", bool(figures.indicators)),
+            ("登记的重点项目", figures.projects is not None and bool(figures.projects.by_stage)),
+            ("受理的事件", figures.cases is not None and bool(figures.cases.total.received)),
+            ("监测、救助和补贴记录", _has_livelihood(figures)),
+        )
+        if not present
+    ]
+    if not wrote:
+        document.add(Style.BODY, f"（{figures.spec.span_words}尚无{'、'.join(absent)}，也无站所素材。）")
+    elif absent:
+        document.add(Style.BODY, f"（{figures.spec.span_words}暂无{'、'.join(absent)}，相应情况未列。）")
 
 
 def _entry_lead(title: str) -> str:
@@ -338,6 +397,15 @@ def _name(name: str) -> str:
     return f"“{name}”" if name[-1:].isdigit() else name
 
 
+def _has_livelihood(figures: ReportFigures) -> bool:
+    return bool(
+        (figures.new_monitored and figures.new_monitored.households)
+        or (figures.monitored and figures.monitored.households)
+        or any(m.yuan for _, _, m in figures.benefits)
+        or figures.subsidies
+    )
+
+
 def _methods(document: Document, figures: ReportFigures) -> None:
     from . import methods  # it builds on this module's sentences
 
@@ -348,6 +416,20 @@ def _problems(document: Document, figures: ReportFigures) -> None:
     from . import methods
 
     methods.problems(document, figures)
+
+
+def _no_problems(figures: ReportFigures) -> str:
+    """What the absence of problems can say: values not reported are no proof of being on time, and
+    indicators with nothing to pace them against are not called on time."""
+    missing = _unreported(figures)
+    if missing:
+        first = f"{len(missing)}项指标{_unreported_words(figures)}，完成进度待数据报齐后研判"
+    elif any(r.status == Status.AHEAD for r in figures.indicators):
+        first = "本期按序时进度考核的指标均达到序时进度"
+    else:
+        first = "本期没有按序时进度考核的指标"
+    has_projects = figures.projects is not None and figures.projects.by_stage
+    return f"{first}；重点项目未出现滞后。" if has_projects else f"{first}。"
 
 
 def _warning_list(items: list[tuple[ProgressRow, Any]], code: str) -> list[Piece]:

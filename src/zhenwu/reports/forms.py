@@ -8,28 +8,44 @@ from zhenwu.org.models import Department
 from zhenwu.reader import read_bytes
 from zhenwu.web.forms import Form, ModelForm
 
-from .kinds import KINDS, ReportSpec, spec_for
+from .kinds import CUSTOM, KINDS, ReportSpec, SpanError, span_spec, spec_for
 from .models import NarrativeEntry
 
-KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
+KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()] + [(CUSTOM, "自定义时段")]
+BOUND_HELP = "月份如 2026-01，或日期如 2026-01-15"
 
 
 class ReportChoiceForm(Form):
+    """A named kind of a year, or a custom span (自定义时段) from a month or day to another."""
+
     kind = forms.ChoiceField(label="报告类型", choices=KIND_CHOICES, initial="half-year")
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["year"].initial = timezone.localdate().year
+        # "from" and "to" are the inputs' names, as on the command line; Python keeps "from" for itself
+        for name, label in (("from", "开始"), ("to", "结束")):
+            field = forms.CharField(label=label, required=False, max_length=20, help_text=BOUND_HELP)
+            self.fields[name] = field
+            self.fields[name].widget.attrs.update(placeholder="2026-01", size="10")
 
     def clean(self) -> dict[str, object]:
-        """The report asked for, generated today: `cleaned_data["spec"]`."""
+        """The report asked for, generated today: `cleaned_data["spec"]`; a span's errors on its field."""
         data = super().clean() or {}
-        if "kind" in data and "year" in data:
-            try:
-                data["spec"] = spec_for(data["kind"], data["year"])
-            except ValueError as error:
-                raise forms.ValidationError(str(error)) from error
+        kind = data.get("kind")
+        try:
+            if kind == CUSTOM:
+                data["spec"] = span_spec(str(data.get("from") or ""), str(data.get("to") or ""))
+            elif kind and data.get("year") is None:
+                if "year" not in self.errors:
+                    self.add_error("year", "请填写年度。")
+            elif kind:
+                data["spec"] = spec_for(str(kind), int(data["year"]))  # type: ignore[call-overload]
+        except SpanError as error:
+            self.add_error(error.field, str(error))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
         return data
 
     @property

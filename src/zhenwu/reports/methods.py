@@ -128,6 +128,10 @@ def problems(document: Document, figures: ReportFigures) -> None:
     for code, items in warned:
         if items:
             sentences.append([words[code], *c._warning_list(items, figures.unit_code)])
+    unreported = c._unreported(figures)
+    if unreported and not dict(warned)["missing"]:
+        # values not reported are no proof of being on time: said even when no warning names them
+        sentences.append([f"{len(unreported)}项指标{c._unreported_words(figures)}，完成进度待数据报齐后研判"])
     sentences += _projects_behind(figures)
     sentences += _cases_overdue(figures)
     sentences += _unvisited(figures)
@@ -139,9 +143,12 @@ def problems(document: Document, figures: ReportFigures) -> None:
         end = "" if str(pieces[-1]).endswith("。") else "。"
         document.add(Style.BODY, f"{ordinal(n)}是", *pieces, end)
     if not sentences:
+        # what the indicators can say (values not reported are no proof of being on time), then what
+        # else was checked
         document.add(
             Style.BODY,
-            "经对照指标预警、项目月研判、事件办理期限、隐患整改时限和监测户走访情况，本期没有需要列出的问题，"
+            c._no_problems(figures),
+            "经对照项目月研判、事件办理期限、隐患整改时限和监测户走访情况，没有需要列出的问题，"
             "各站所也未填报存在问题。",
         )
 

@@ -7,6 +7,7 @@ narrative entries and drafts.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,10 +53,13 @@ def find_unit(user: Any, text: str) -> OrgUnit:
 def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> ReportFigures:
     """Every figure the report of `unit` for `spec` states, as `user` may see them.
 
-    Monthly figures are year to date to `spec.period`; dated records count to `spec.until`; whatever is
+    Monthly figures are year to date to `spec.period`; dated records count to `spec.until`, and each
+    is as it stood at the end of that day, read from its history (a case resolved later was open then, a
+    project's stage is the one it had); money paid counts to the day the report is made. Whatever is
     late (a milestone, a value not entered by its deadline) is late on the day the report is generated.
     """
     period, today = spec.period, spec.generated_on
+    then = as_of(spec)
     counts = projects.project_counts(user, unit, period)
     review = [line for line in projects.monthly_review(user, period, today=today)
               if line.project.org_unit.path.startswith(unit.path)]  # fmt: skip
@@ -67,11 +71,12 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         projects=counts,
         review=review,
         coming=coming_milestones(user, unit, spec),
-        cases=cases.case_figures(user, unit, spec.start, spec.until),
+        cases=cases.case_figures(user, unit, spec.start, spec.until, now=then),
         new_monitored=households.new_monitored(user, spec.start, spec.until, unit),
         eliminated=households.closed_monitored(user, spec.start, spec.until, unit),
+        monitored=households.monitored_on(user, spec.until, unit),
         benefits=[
-            (kind, label, households.benefit_paid(user, kind, spec.start, spec.until, unit))
+            (kind, label, households.benefit_paid(user, kind, spec.start, spec.until, unit, paid_by=today))
             for kind, label in BENEFITS
         ],
         subsidies=[
@@ -92,9 +97,8 @@ def gather_more(user: Any, unit: OrgUnit, spec: ReportSpec) -> Gathered:
     start, until = spec.start, spec.until
     types, categories = cases.codes_by_name()
     investments = projects.project_investments(user, unit, spec.period)
-    as_of = min(timezone.now(), cases.end_of_day(until))
     return Gathered(
-        cases=cases.case_figures(user, unit, start, until, now=as_of),
+        cases=cases.case_figures(user, unit, start, until, now=as_of(spec)),
         case_types=types,
         case_categories=categories,
         visits=cases.visit_counts(user, unit, start, until),
@@ -102,7 +106,7 @@ def gather_more(user: Any, unit: OrgUnit, spec: ReportSpec) -> Gathered:
         by_category=projects.investment_by_category(investments),
         leads=projects.leads_on(user, unit, until),
         problems=projects.problem_figures(user, unit, start, until),
-        monitored=households.monitored_on(user, until, unit),
+        monitored=households.monitored_by_category_on(user, until, unit),
         monitoring_visits=households.monitoring_visits(user, start, until, unit).count(),
         tags=households.tag_counts(user, until, unit),
         in_force=[(kind, households.benefits_in_force(user, kind, until, unit)) for kind in IN_FORCE],
@@ -127,6 +131,13 @@ def overdue_work(user: Any, unit: OrgUnit, spec: ReportSpec) -> Overdue:
         since=since,
         unvisited=households.unvisited_monitored(user, since, unit).count(),
     )
+
+
+def as_of(spec: ReportSpec) -> datetime | None:
+    """The moment the report's figures stand at: the end of `spec.until` in Beijing; None (now) when
+    that moment has not come, as for a report made on the span's last day or before it."""
+    moment = cases.end_of_day(spec.until)  # as the case engine ends a day: deadlines end then
+    return moment if moment < timezone.now() else None
 
 
 def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming]:
@@ -172,7 +183,7 @@ def may_compile(user: Any, unit: OrgUnit) -> bool:
 
 
 def entries_for(user: Any, unit: OrgUnit, spec: ReportSpec) -> QuerySet[NarrativeEntry]:
-    entries = NarrativeEntry.objects.filter(org_unit=unit, year=spec.year, kind=spec.kind.code)
+    entries = NarrativeEntry.objects.filter(org_unit=unit, year=spec.year, kind=spec.entry_kind)
     return scope.scoped(user, entries.select_related("department"))
 
 

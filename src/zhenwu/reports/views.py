@@ -24,6 +24,7 @@ from zhenwu.web.downloads import DOCX, attachment
 from . import services
 from .checkback import check_back
 from .forms import CheckBackForm, EntryForm, ReportChoiceForm
+from .kinds import CUSTOM, ReportSpec
 from .models import NarrativeEntry
 
 FORMATS = {"docx": DOCX, "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -40,10 +41,18 @@ def reportable(unit: OrgUnit) -> bool:
 
 
 def _choice(request: HttpRequest) -> ReportChoiceForm:
-    """The kind and year asked for; the half-year report of this year when none is given."""
-    data = {"kind": request.GET.get("kind", "half-year"), "year": request.GET.get("year", "")}
-    data["year"] = data["year"] or str(timezone.localdate().year)
+    """The kind and year, or the span (from, to), asked for; the half-year report of this year when none
+    is given."""
+    data = {name: request.GET.get(name, "") for name in ("kind", "year", "from", "to")}
+    data["kind"] = data["kind"] or "half-year"
+    if data["kind"] != CUSTOM:
+        data["year"] = data["year"] or str(timezone.localdate().year)
     return ReportChoiceForm(data)
+
+
+def spec_query(spec: ReportSpec) -> str:
+    """The report's span as URL parameters: kind=q3&year=2026, or kind=span&from=…&to=…."""
+    return urlencode(spec.query())
 
 
 def link(source: Source) -> str:
@@ -63,7 +72,8 @@ def report(request: HttpRequest) -> HttpResponse:
         draft = services.draft_of(unit, spec)
         chosen = [e.id for e in services.chosen_entries(request.user, unit, spec)]
         context |= {
-            "spec": spec, "document": document, "preview": html_body(document, link),
+            "spec": spec, "spec_query": spec_query(spec), "document": document,
+            "preview": html_body(document, link),
             "entries": [(e, chosen.index(e.pk) + 1 if e.pk in chosen else "") for e in entries],
             "draft": draft, "may_compile": services.may_compile(request.user, unit),
         }  # fmt: skip
@@ -76,7 +86,7 @@ def download(request: HttpRequest) -> HttpResponse:
     form = _choice(request)
     kind = request.GET.get("format", "docx")
     if not reportable(unit) or not form.is_valid() or kind not in FORMATS:
-        raise Http404("请选择乡镇或村、报告类型和年度。")
+        raise Http404("请选择乡镇或村、报告类型和年度(或时段)。")
     document = services.compiled_report(request.user, unit, form.spec)
     if kind == "docx":
         content: bytes = render_docx(document)
@@ -137,7 +147,7 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportChoiceForm(request.POST)
     back = reverse("reports:report")
     if not form.is_valid():
-        messages.error(request, "请选择报告类型和年度。")
+        messages.error(request, "请选择报告类型和年度(或时段)。")
         return redirect(f"{back}?org={unit.code}")
     spec = form.spec
     chosen = []
@@ -151,7 +161,7 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
     else:
         messages.success(request, "已保存素材的选用和顺序；重新生成时保留。")
-    return redirect(f"{back}?org={unit.code}&kind={spec.kind.code}&year={spec.year}")
+    return redirect(f"{back}?org={unit.code}&{spec_query(spec)}")
 
 
 @login_required
