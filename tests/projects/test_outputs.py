@@ -35,6 +35,23 @@ def test_report_counts_come_from_stage_changes_in_the_period(cast: Cast) -> None
     assert counts.total_investment == sum(p.total_investment for p in mine)
 
 
+def test_projects_signed_bring_their_total_investment_and_large_ones_are_counted(cast: Cast) -> None:
+    big = make_project(cast, "甲", total_investment=21000 * WAN)
+    edge = make_project(cast, "乙", total_investment=10000 * WAN)
+    small = make_project(cast, "丙", total_investment=9999 * WAN)
+    later = make_project(cast, "丁", total_investment=30000 * WAN)
+    for project, stage, day in [
+        (big, Stage.SIGNED, date(2026, 1, 12)),
+        (small, Stage.SIGNED, date(2026, 2, 18)),
+        (edge, Stage.STARTED, date(2025, 5, 1)),
+        (later, Stage.SIGNED, date(2026, 7, 1)),  # after June: neither signed nor in the library yet
+    ]:
+        StageChange.objects.create(project=project, to_stage=stage, date=day)
+    counts = services.project_counts(cast.user("leader"), cast.township, Period(2026, 6))
+    assert counts.signed_investment == 21000 * WAN + 9999 * WAN
+    assert [p.name for p in counts.large] == ["甲", "乙"]  # 1亿 and more, biggest first
+
+
 def test_the_funnel_counts_projects_that_reached_each_stage() -> None:
     funnel = dict(services.funnel({"planned": 3, "signed": 2, "under_construction": 4, "in_production": 1}))
     assert funnel == {"谋划": 10, "签约": 7, "开工": 5, "在建": 5, "竣工": 1, "投产": 1}

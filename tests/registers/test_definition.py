@@ -265,11 +265,12 @@ BAD = {
     ),
     "a figure not in five parts": (
         lambda s: s["zhenwu"].append(["figure:ok", "正常 | count"]),
-        "zhenwu表第6行「value」列：指标须写作“名称 | 统计方式 | 字段 | 筛选条件 | 单位”（共5段，可留空）。",
+        "zhenwu表第6行「value」列：指标须写作“名称 | 统计方式 | 字段 | 筛选条件 | 单位”（共5段，可留空），"
+        "零值也要报告的指标可加第6段“报零”。",
     ),
     "an unknown aggregate": (
         lambda s: s["zhenwu"].append(["figure:ok", "正常 | max | lamp_no |  | 盏"]),
-        "zhenwu表第6行「value」列：统计方式“max”无效：可填 count、sum、avg 或 distinct。",
+        "zhenwu表第6行「value」列：统计方式“max”无效：可填 count、sum、avg、distinct 或 ratio。",
     ),
     "a personal field that does not exist": (
         lambda s: s["zhenwu"].append(["personal", "phone"]),

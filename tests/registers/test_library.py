@@ -28,7 +28,7 @@ ROLES = {
 }
 OFFICES = {"dzb", "jfb", "czs", "yjb", "shb", "zzzx", "nyb"}
 ZHENWU_KEYS = {"kind", "readers", "writers", "offices", "personal", "points_at", "points_at_field"}
-AGGREGATES = {"count", "sum", "avg", "distinct"}
+AGGREGATES = {"count", "sum", "avg", "distinct", "ratio"}
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 VALUE_TYPES = (
     "text",
@@ -142,9 +142,12 @@ def test_every_figure_names_an_existing_field_and_filters_on_existing_fields(pat
     fields = survey_fields(path)
     declared = figures(path)
     assert declared, "a register offers the report at least one figure"
-    for name, (label, aggregate, field, filter_, unit) in declared.items():
+    for name, (label, aggregate, field, filter_, unit, *_flag) in declared.items():
         assert label and unit, name
         assert aggregate in AGGREGATES, name
+        if aggregate == "ratio":  # of figures declared above it, which the load checks
+            assert set(re.findall(r"\w+", f"{field} {filter_}")) <= set(declared), name
+            continue
         if aggregate == "count":
             assert field == "", name
         else:

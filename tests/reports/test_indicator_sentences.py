@@ -18,6 +18,7 @@ def row(
 ) -> ProgressRow:
     indicator = Indicator(
         pk=7, code="x", name=name, unit=unit, kind=kw.get("kind", IndicatorKind.CUMULATIVE),
+        decimals=int(kw.get("decimals", 1)),
         direction=kw.get("direction", Direction.HIGHER), department=Department(name="经发办"),
     )  # fmt: skip
     progress = Progress(
@@ -44,6 +45,16 @@ def test_an_indicator_behind_time_and_falling_says_so() -> None:
 def test_a_rate_is_compared_with_last_year_in_percentage_points() -> None:
     text = sentence(row("网格事件办结率", "%", "96.5", "95", "94.4", None, kind=IndicatorKind.RATE))
     assert text == "网格事件办结率达96.5%，比去年同期提高2.1个百分点"
+
+
+def test_a_rate_is_stated_at_the_decimals_its_indicator_declares() -> None:
+    rate = {"kind": IndicatorKind.RATE, "decimals": "2"}
+    assert sentence(row("城乡居民医疗保险征收率", "%", "96.77", "95", "0", None, **rate)).startswith(
+        "城乡居民医疗保险征收率达96.77%"
+    )
+    whole = {"kind": IndicatorKind.RATE, "decimals": "0"}
+    assert sentence(row("参保率", "%", "96.5", "95", "0", None, **whole)).startswith("参保率达97%")
+    assert quantity_text(Decimal("96.77"), "%") == "96.8%"  # a share the report computes: one decimal
 
 
 def test_a_lower_is_better_count_states_no_completion() -> None:

@@ -39,9 +39,6 @@ DATA = [f for f in FIGURES if not f.get("context")]
 GENERATED_ON = date(2022, 4, 6)
 pytestmark = pytest.mark.django_db
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-COMPOSER_GAPS = sorted(
-    {f["missing_reason"] for f in DATA if f.get("missing_reason", "").startswith("composer:")}
-)
 
 
 @dataclass(frozen=True)
@@ -150,11 +147,6 @@ def test_every_real_figure_not_stated_is_listed_with_its_reason(reproduced: Repr
     assert missing == listed, reproduced.document.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the composer does not print yet: "
-    + "; ".join(r.removeprefix("composer: ") for r in COMPOSER_GAPS),
-)
 def test_the_generated_report_states_nine_in_ten_of_the_real_figures(reproduced: Reproduced) -> None:
     assert coverage(reproduced.document) >= 90
 

@@ -384,6 +384,12 @@ class ProjectCounts:
     total_investment: Decimal
     planned_investment: Decimal
     completed_investment: Decimal
+    signed_investment: Decimal = Decimal(0)  # the total investment of the projects signed this year
+    large: list[Project] = field(default_factory=list)  # in the library, of LARGE_PROJECT and more
+
+
+# A project of this total investment and more is "亿元以上" (总投资亿元以上的项目x个).
+LARGE_PROJECT = Decimal(100_000_000)
 
 
 def project_counts(user: Any, unit: OrgUnit, period: Period) -> ProjectCounts:
@@ -403,15 +409,20 @@ def project_counts(user: Any, unit: OrgUnit, period: Period) -> ProjectCounts:
 
     this_year = [p for p in projects if p.plan_year == period.year]
     completed = [investment_progress(p, period).completed or Decimal(0) for p in this_year]
+    stages = stages_on(projects, period.end_date())
+    signed = reached(Stage.SIGNED)
+    large = [p for p in projects if p.pk in stages and p.total_investment >= LARGE_PROJECT]
     return ProjectCounts(
-        by_stage=dict(Counter(stages_on(projects, period.end_date()).values())),
+        by_stage=dict(Counter(stages.values())),
         planned_this_year=reached(Stage.PLANNED),
-        signed_this_year=reached(Stage.SIGNED),
+        signed_this_year=signed,
         started_this_year=reached(Stage.STARTED),
         completed_this_year=reached(Stage.COMPLETED),
         total_investment=sum((p.total_investment for p in projects), Decimal(0)),
         planned_investment=sum((p.planned_investment for p in this_year), Decimal(0)),
         completed_investment=sum(completed, Decimal(0)),
+        signed_investment=sum((p.total_investment for p in signed), Decimal(0)),
+        large=sorted(large, key=lambda p: (-p.total_investment, p.name)),
     )
 
 

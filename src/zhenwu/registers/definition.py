@@ -40,7 +40,13 @@ TYPE_ALIASES = {
 }  # fmt: skip
 KINDS = ("thing", "activity")
 POINTS_AT = ("household", "member", "project", "case")
-AGGREGATES = ("count", "sum", "avg", "distinct")
+AGGREGATES = ("count", "sum", "avg", "distinct", "ratio")
+# A ratio's numerator or denominator: one figure, or one figure less another ("locked - balance").
+RATIO_TERM = re.compile(r"^(\w+)(?:\s*-\s*(\w+))?$")
+# What a register keeps of each figure (Register.figures), for the figures to be computed without reading
+# the workbook again.
+FIGURE_KEYS = ("name", "label", "aggregate", "field", "filter", "unit", "zero", "numerator", "denominator")
+ZERO_FLAG = "报零"  # the optional sixth part of a figure: state it even when it is 0
 # The codes of org.models.Role (a test holds the two together): a definition is read without Django.
 ROLE_CODES = (
     "county_viewer", "township_admin", "township_leader", "department_staff", "village_staff", "grid_worker",
@@ -155,6 +161,9 @@ class FigureSpec:
     field: str
     filter: str
     unit: str
+    zero: bool = False  # stated even when it is 0 ("零赴省"), not left out as a figure of nothing
+    numerator: str = ""  # a ratio's: a figure's name, or two names subtracted ("locked - balance")
+    denominator: str = ""
 
 
 @dataclass(frozen=True)
@@ -966,25 +975,36 @@ class _Reader:
 
     def _figures(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> list[FigureSpec]:
         by_name = {f.name: f for f in fields}
-        figures = []
+        figures: list[FigureSpec] = []
         for key, (value, number) in zhenwu.items():
             if not key.startswith("figure:"):
                 continue
-            made = self._figure(key.removeprefix("figure:").strip(), value, number, by_name)
+            made = self._figure(key.removeprefix("figure:").strip(), value, number, by_name, figures)
             if made is not None:
                 figures.append(made)
         return figures
 
-    def _figure(self, name: str, value: str, number: int, by_name: dict[str, Field]) -> FigureSpec | None:
+    def _figure(
+        self, name: str, value: str, number: int, by_name: dict[str, Field], above: list[FigureSpec]
+    ) -> FigureSpec | None:
         at = where("zhenwu", number, "value")
         parts = [p.strip() for p in value.split("|")]
-        if not name or len(parts) != 5:
-            self.errors.append(at + "指标须写作“名称 | 统计方式 | 字段 | 筛选条件 | 单位”（共5段，可留空）。")
+        if not name or len(parts) not in (5, 6):
+            self.errors.append(
+                at + "指标须写作“名称 | 统计方式 | 字段 | 筛选条件 | 单位”（共5段，可留空），"
+                f"零值也要报告的指标可加第6段“{ZERO_FLAG}”。"
+            )
             return None
-        label, aggregate, target, condition, unit = parts
+        label, aggregate, target, condition, unit = parts[:5]
+        flag = parts[5] if len(parts) == 6 else ""
+        if flag not in ("", ZERO_FLAG):
+            self.errors.append(at + f"指标“{name}”的第6段“{flag}”无效：只能填“{ZERO_FLAG}”或留空。")
+            return None
+        if aggregate == "ratio":
+            return self._ratio(name, label, target, condition, unit, flag == ZERO_FLAG, at, above)
         target = _bare_name(target)
         if aggregate not in AGGREGATES:
-            self.errors.append(at + f"统计方式“{aggregate}”无效：可填 count、sum、avg 或 distinct。")
+            self.errors.append(at + f"统计方式“{aggregate}”无效：可填 count、sum、avg、distinct 或 ratio。")
             return None
         if aggregate != "count" and not target:
             self.errors.append(at + f"统计方式 {aggregate} 须填写字段。")
@@ -1001,7 +1021,49 @@ class _Reader:
                 "重复组内的字段只能求和（sum）或平均（avg），按每一项计算。"
             )
             return None
-        return FigureSpec(name, label or name, aggregate, target, condition, unit)
+        return FigureSpec(name, label or name, aggregate, target, condition, unit, flag == ZERO_FLAG)
+
+    def _ratio(
+        self,
+        name: str,
+        label: str,
+        numerator: str,
+        denominator: str,
+        unit: str,
+        zero: bool,
+        at: str,
+        above: list[FigureSpec],
+    ) -> FigureSpec | None:
+        """`名称 | ratio | 分子 | 分母 | %`: one figure as a share of another, each a figure declared above
+        it (not a ratio) or one less another, all of one unit:
+        化解债务 | ratio | locked - balance | locked | %."""
+        declared = {f.name: f for f in above if f.aggregate != "ratio"}
+        names = []
+        for words, term in (("分子", numerator), ("分母", denominator)):
+            found = RATIO_TERM.match(term)
+            if found is None:
+                self.errors.append(
+                    at + f"指标“{name}”的{words}“{term}”无效：须填写上方已设置的一个指标名，"
+                    "或两个指标名相减（如 locked - balance）。"
+                )
+                return None
+            for part in filter(None, found.groups()):
+                if part not in declared:
+                    known = "、".join(declared) or "无"
+                    self.errors.append(
+                        at + f"指标“{name}”的{words}引用的指标“{part}”未在其上方设置（不能引用比率指标），"
+                        f"可用的指标：{known}。"
+                    )
+                    return None
+                names.append(part)
+        units = sorted({declared[n].unit for n in names})
+        if len(units) > 1:
+            self.errors.append(at + f"指标“{name}”的分子和分母须是同一单位的指标，现为：{'、'.join(units)}。")
+            return None
+        if unit not in ("", "%"):
+            self.errors.append(at + f"比率指标“{name}”的单位须是“%”或留空。")
+            return None
+        return FigureSpec(name, label or name, "ratio", "", "", "%", zero, numerator, denominator)
 
     def _methods(
         self, zhenwu: dict[str, tuple[str, int]], kind: str, figures: list[FigureSpec]

@@ -43,12 +43,12 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
-from zhenwu.core.numbers import format_count, format_money, format_plain
+from zhenwu.core.numbers import format_count, format_money, format_percent, format_plain
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
 
 from . import expressions, services
-from .definition import Definition, FigureSpec, MethodSpec
+from .definition import FIGURE_KEYS, RATIO_TERM, Definition, FigureSpec, MethodSpec
 from .models import Register, RegisterVersion
 
 NUMBER = DecimalField(max_digits=30, decimal_places=6)
@@ -82,7 +82,7 @@ class Computed:
 
     @property
     def text(self) -> str:
-        return figure_text(self.value, self.spec.unit)
+        return figure_text(self.value, self.spec.unit, zero=self.spec.zero)
 
 
 @dataclass
@@ -95,12 +95,17 @@ class Breakdown:
     rows: list[tuple[OrgUnit, list[Computed]]] = field(default_factory=list)
 
 
-def figure_text(value: Decimal | None, unit: str) -> str:
-    """'1055盏', '33.68万元', '—' when there is nothing to average."""
+def figure_text(value: Decimal | None, unit: str, *, zero: bool = False) -> str:
+    """'1055盏', '33.68万元', '31.4%', '—' when there is nothing to average; '零人' for a figure stated
+    even when it is 0 (a report's "零赴省")."""
     if value is None:
         return "—"
+    if zero and value == 0:
+        return f"零{unit}"
     if unit == "元":
         return format_money(value)
+    if unit == "%":
+        return format_percent(value)
     return format_count(value, unit) if unit else format_plain(value, 2)
 
 
@@ -153,8 +158,12 @@ def within(spec: FigureSpec, method: MethodSpec) -> FigureSpec:
 
 def specs(register: Register) -> list[FigureSpec]:
     """The figures the register's current version declares (copied onto the register when loaded)."""
-    keys = ("name", "label", "aggregate", "field", "filter", "unit")
-    return [FigureSpec(**{key: str(item.get(key, "")) for key in keys}) for item in register.figures]
+    return [_spec(item) for item in register.figures]
+
+
+def _spec(item: dict[str, Any]) -> FigureSpec:
+    values: dict[str, Any] = {key: str(item.get(key, "")) for key in FIGURE_KEYS if key != "zero"}
+    return FigureSpec(**values, zero=bool(item.get("zero", False)))
 
 
 # --- the rows a figure counts ---------------------------------------------------------------------------
@@ -383,6 +392,8 @@ def compute(
     register: Register, spec: FigureSpec, rows: QuerySet[Any], *, in_database: bool = True
 ) -> Computed:
     """One figure over `rows` (from `rows_for`): its value, and the rows it was computed from."""
+    if spec.aggregate == "ratio":
+        return _ratio(register, spec, lambda term: compute(register, term, rows, in_database=in_database))
     if in_repeat(register, spec):
         found = _items(register, spec, rows)
         return Computed(spec, _of_items(spec, found.values()), rows.filter(pk__in=list(found)))
@@ -403,6 +414,28 @@ def compute(
     return Computed(spec, None if result is None else Decimal(result).normalize(), kept)
 
 
+def _ratio(register: Register, spec: FigureSpec, value_of: Any) -> Computed:
+    """A ratio from the figures it names (`value_of` computes one), in percent; None when the
+    denominator is 0 or one of them has no value. Its rows are the denominator's."""
+    named = {s.name: s for s in specs(register)}
+    found = [_term(named, term, value_of) for term in (spec.numerator, spec.denominator)]
+    (numerator, _), (denominator, rows) = found
+    if numerator is None or not denominator:
+        return Computed(spec, None, rows)
+    return Computed(spec, numerator * 100 / denominator, rows)
+
+
+def _term(named: dict[str, FigureSpec], term: str, value_of: Any) -> tuple[Decimal | None, Any]:
+    """A ratio's numerator or denominator: one figure's value, or one less another; and its rows."""
+    found = RATIO_TERM.match(term)
+    names = [n for n in (found.groups() if found else ()) if n]
+    computed = [value_of(named[n]) for n in names if n in named]
+    if not computed or len(computed) < len(names) or any(c.value is None for c in computed):
+        return None, computed[0].rows if computed else None
+    value = computed[0].value - sum((c.value for c in computed[1:]), Decimal(0))
+    return value, computed[0].rows
+
+
 def figures_for(
     user: Any, register: Register, unit: OrgUnit, span: Span, *, in_database: bool = True
 ) -> list[Computed]:
@@ -421,7 +454,8 @@ def breakdown(user: Any, register: Register, unit: OrgUnit, span: Span) -> Break
     so reads the register's records once, not twice per figure."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     rows = rows_for(user, register, unit, span)
-    chosen = specs(register)
+    every = specs(register)
+    chosen = [spec for spec in every if spec.aggregate != "ratio"]  # ratios from the others, below
     # A repeat's figure is read in Python, record by record; its rows are the records with an item
     # that counts.
     items = {n: _items(register, spec, rows) for n, spec in enumerate(chosen) if in_repeat(register, spec)}
@@ -443,8 +477,20 @@ def breakdown(user: Any, register: Register, unit: OrgUnit, span: Span) -> Break
             Computed(spec, _figure(spec, found.get(child.pk)), _within(rows_kept, child))
             for spec, found, rows_kept in zip(chosen, folded, kept, strict=True)
         ]
-        result.rows.append((child, computed))
+        result.rows.append((child, _with_ratios(register, every, computed)))
+    result.total = _with_ratios(register, every, result.total)
     return result
+
+
+def _with_ratios(register: Register, every: list[FigureSpec], computed: list[Computed]) -> list[Computed]:
+    """The figures in their declared order, each ratio computed from the others' values."""
+    by_name = {c.spec.name: c for c in computed}
+    return [
+        _ratio(register, spec, lambda term: by_name[term.name])
+        if spec.aggregate == "ratio"
+        else by_name[spec.name]
+        for spec in every
+    ]
 
 
 def _within(rows: QuerySet[Any], unit: OrgUnit) -> QuerySet[Any]:
@@ -670,8 +716,13 @@ def page_table(user: Any, register: Register, params: Any) -> Table | None:
 
 # --- the work report -------------------------------------------------------------------------------------
 
-AGGREGATE_WORDS = {"count": "{rows}的数量", "sum": "{rows}的“{field}”之和", "avg": "{rows}的“{field}”平均值",
-                   "distinct": "{rows}中不同“{field}”的个数"}  # fmt: skip
+AGGREGATE_WORDS = {
+    "count": "{rows}的数量",
+    "ratio": "{rows}：{field}",
+    "sum": "{rows}的“{field}”之和",
+    "avg": "{rows}的“{field}”平均值",
+    "distinct": "{rows}中不同“{field}”的个数",
+}
 
 
 @dataclass(frozen=True)
@@ -765,7 +816,7 @@ def _stated(
 
     narrowed_spec = within(spec, method) if method is not None else spec
     computed = compute(register, narrowed_spec, rows)
-    if not computed.value:
+    if computed.value is None or (not computed.value and not spec.zero):
         return None
     query = (("township", register.township.code), *query_of(computed, unit, span))
     measure = option(register, spec)
@@ -822,6 +873,13 @@ def _how(register: Register, definition: Definition | None, spec: FigureSpec, sp
         rows = f"台账“{register.title}”{start}至{end}的记录({by})"
     if spec.filter:
         rows += f"中符合“{spec.filter}”的" + ("对象" if register.kind == "thing" else "记录")
+    if spec.aggregate == "ratio":
+        words = {s.name: s.label for s in specs(register)}
+        named = [
+            " − ".join(f"“{words.get(n, n)}”" for n in re.split(r"\s*-\s*", term))
+            for term in (spec.numerator, spec.denominator)
+        ]
+        return AGGREGATE_WORDS["ratio"].format(rows=rows, field=f"({named[0]}) ÷ ({named[1]}) × 100%")
     label = spec.field
     found = definition.any_field.get(spec.field) if definition is not None else None
     if found is not None:

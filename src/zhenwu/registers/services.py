@@ -187,8 +187,7 @@ def _copy_settings(register: Register, definition: Any, version: RegisterVersion
     register.personal = [field.name for field in definition.fields if field.personal]
     register.points_at = definition.points_at
     register.figures = [
-        {key: getattr(figure, key) for key in ("name", "label", "aggregate", "field", "filter", "unit")}
-        for figure in definition.figures
+        {key: getattr(figure, key) for key in spec.FIGURE_KEYS} for figure in definition.figures
     ]
     register.save()
 

@@ -275,12 +275,19 @@ def _projects(figures: ReportFigures) -> list[CatalogueEntry]:
             if projects:
                 how = f"{spec.period.full_label}进入该阶段的项目"
                 sources = _project_sources(projects)
+                clauses: list[list[Piece]] = [
+                    [count_figure(len(projects), "个", how, sources, f"projects:{key}")]
+                ]
+                if key == "signed" and counts.signed_investment:
+                    total = counts.signed_investment
+                    how = "这些项目的总投资之和"
+                    clauses.append(["总投资", money_figure(total, how, sources, "projects:signed:total")])
                 found.append(
                     entry(
                         f"projects.{key}",
                         label,
                         "projects",
-                        [count_figure(len(projects), "个", how, sources, f"projects:{key}")],
+                        *clauses,
                         lead=label,
                         group="projects.moved",
                         group_lead=f"{spec.period.full_label}，",
@@ -317,6 +324,11 @@ def _projects(figures: ReportFigures) -> list[CatalogueEntry]:
                     ],
                 )
             )
+    if counts is not None and counts.large:
+        how = f"{spec.period.full_label}末项目库中总投资1亿元及以上的项目"
+        large = count_figure(len(counts.large), "个", how, _project_sources(counts.large), "projects:large")
+        label = "总投资亿元以上的项目"
+        found.append(entry("projects.large", label, "projects", [label, large]))
     found += _project_categories(figures, more)
     found += _each_project(figures, more)
     found += _problems(figures, more)

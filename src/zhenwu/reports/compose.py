@@ -112,12 +112,13 @@ def _plain(value: Decimal) -> str:
     return format_plain(value)
 
 
-def quantity_text(value: Decimal, unit: str) -> str:
-    """An indicator's value as a report writes it: money in 万元/亿元, rates in %, else a count."""
+def quantity_text(value: Decimal, unit: str, places: int | None = None) -> str:
+    """An indicator's value as a report writes it: money in 万元/亿元, rates in % (at `places` decimals,
+    the indicator's own, when given: 96.77%), else a count."""
     if unit in MONEY_UNITS:
         return format_money(value * MONEY_UNITS[unit])
     if unit == "%":
-        return format_percent(value)
+        return format_percent(value) if places is None else f"{format_fixed(value, places)}%"
     return format_count(value, unit)
 
 
@@ -145,8 +146,11 @@ def indicator_pieces(row: ProgressRow, code: str) -> list[Piece]:
     year_to = _year_to(row.period)
     bound = measure_key(indicator.source, indicator.source_option, *year_to) if indicator.source else ""
     partial = f"，{row.missing_words()}未报" if row.partial else ""
+    # A rate is stated at the decimals the indicator declares (96.77% is not 96.8%); other shares
+    # the report computes keep one decimal.
+    places = indicator.decimals if indicator.is_rate else None
     actual = Figure(
-        quantity_text(actual_value, unit),
+        quantity_text(actual_value, unit, places),
         actual_value,
         f"{row.period.full_label}累计值{_plain(actual_value)}{unit}"
         + (f"(各村汇总{partial})" if row.rolled_up else ""),

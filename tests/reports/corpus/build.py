@@ -301,6 +301,7 @@ ESCALATED_PETITION = Register(
             "count",
             filter="${destination} = 'province' and ${legal} = 'yes'",
             unit="人",
+            zero=True,
         ),
         Figure(
             "beijing",
@@ -308,6 +309,7 @@ ESCALATED_PETITION = Register(
             "count",
             filter="${destination} = 'beijing' and ${legal} = 'yes'",
             unit="人",
+            zero=True,
         ),
     ],
     version=VERSION,

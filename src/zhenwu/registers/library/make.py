@@ -123,13 +123,15 @@ def repeat(name: str, label: str, *rows: Row, hint: str = "") -> list[Row]:
 class Figure:
     name: str
     label: str
-    aggregate: str  # count | sum | avg | distinct
-    field: str = ""  # a survey field; empty for count
-    filter: str = ""  # an XLSForm expression, or empty
+    aggregate: str  # count | sum | avg | distinct | ratio
+    field: str = ""  # a survey field; empty for count; a ratio's numerator
+    filter: str = ""  # an XLSForm expression, or empty; a ratio's denominator
     unit: str = ""
+    zero: bool = False  # stated even when it is 0
 
     def cell(self) -> str:
-        return " | ".join((self.label, self.aggregate, self.field, self.filter, self.unit))
+        parts = (self.label, self.aggregate, self.field, self.filter, self.unit)
+        return " | ".join((*parts, "报零") if self.zero else parts)
 
 
 @dataclass(frozen=True)
@@ -751,6 +753,8 @@ VILLAGE_DEBT = Register(
         Figure("debts", "锁定村级债务笔数", "count", unit="笔"),
         Figure("locked", "锁定村级债务", "sum", field="locked_amount", unit="元"),
         Figure("balance", "村级债务余额", "sum", field="balance", unit="元"),
+        # 已化解 ÷ 锁定 (the report's "全镇共化解债务31%"): what is no longer owed, of what was locked.
+        Figure("resolved_share", "已化解锁定债务", "ratio", "locked - balance", "locked", "%"),
     ],
 )
 
