@@ -827,7 +827,11 @@ def _registers(figures: ReportFigures) -> list[CatalogueEntry]:
     found = []
     for line in figures.registers:
         section = register_section(line.section, line.offices)
+        # A figure its 主要做法 sentences state is stated there: one measure, stated once.
+        in_methods = {p.option for m in line.methods for p in m.pieces if not isinstance(p, str)}
         for stated in line.figures:
+            if stated.option in in_methods:
+                continue
             source = Source(
                 f"{line.title}：{stated.label}", "registers:record-list", (line.form_id,), stated.query
             )
