@@ -11,9 +11,10 @@ class ReportsConfig(AppConfig):
         from zhenwu.activity.services import record_changes
         from zhenwu.web import navigation
 
-        from .models import NarrativeEntry, ReportDraft
+        from .models import NarrativeEntry, ReportDraft, ReportOutline
 
         record_changes(NarrativeEntry)
         record_changes(ReportDraft)
+        record_changes(ReportOutline)
 
         navigation.register(navigation.NavItem("报告", "reports:report", order=50))

@@ -63,6 +63,7 @@ class Entry:
     title: str
     text: str
     office: str = ""
+    subsection: str = ""  # where the compiler placed it in 工作成效 ("" = 其他重点工作)
 
 
 @dataclass(frozen=True)
@@ -236,15 +237,18 @@ def _join(parts: Sequence[list[Piece]], separator: str = "；", end: str = "。"
 # --- the document -------------------------------------------------------------------------------------
 
 
-def compose(figures: ReportFigures, outline: Outline | None = None) -> Document:
+def compose(
+    figures: ReportFigures, outline: Outline | None = None, leads: dict[str, str] | None = None
+) -> Document:
     """The report; 工作成效 prints the catalogue entries `outline` names per sub-section (code -> entry
-    keys, in order), the default outline (every entry with a value) when none is given."""
+    keys, in order), the default outline (every entry with a value) when none is given, each sub-section
+    opening with the compiler's lead sentence (`leads`, code -> sentence) when it has one."""
     spec = figures.spec
     document = Document(spec.title(figures.unit_name))
     _opening(document, figures)
     _cut_off(document, figures)
     document.add(Style.HEADING1, "一、工作成效")
-    _results(document, figures, outline)
+    _results(document, figures, outline, leads or {})
     document.add(Style.HEADING1, "二、主要做法")
     _methods(document, figures)
     document.add(Style.HEADING1, "三、存在问题")
@@ -340,25 +344,45 @@ def _cut_off(document: Document, figures: ReportFigures) -> None:
         document.add(Style.BODY, f"（{'，其中'.join(parts)}。）")
 
 
-def _results(document: Document, figures: ReportFigures, outline: Outline | None = None) -> None:
-    """一、工作成效: each sub-section prints the catalogue entries its outline names, in that order; a
-    figure of a measure stated already (an indicator bound to the same records) is not stated again."""
+def _results(
+    document: Document,
+    figures: ReportFigures,
+    outline: Outline | None = None,
+    leads: dict[str, str] | None = None,
+) -> None:
+    """一、工作成效: each sub-section prints the catalogue entries its outline names, in that order, after
+    its lead sentence, then the entries the compiler placed there; a sub-section with neither figures nor
+    entries has no heading. A figure of a measure stated already (an indicator bound to the same records)
+    is not stated again."""
     from . import catalogue
 
     found = {item.key: item for item in catalogue.entries(figures)}
-    outline = outline or catalogue.default_outline(found.values())
+    outline = catalogue.default_outline(found.values()) if outline is None else outline
+    leads = leads or {}
     stated: set[str] = set()
     number = 0
     for section, title in catalogue.SECTION_TITLES.items():
         chosen = [found[key] for key in outline.get(section, ()) if key in found]
         paragraphs = catalogue.paragraphs(chosen, stated)
-        if not paragraphs:
+        placed = [e for e in figures.entries if e.section == "highlights" and e.subsection == section]
+        if not paragraphs and not placed:
             continue
         number += 1
         document.add(Style.HEADING2, f"（{chinese_ordinal(number)}）{title}")
+        lead = _closed(leads.get(section, ""))
+        if lead and paragraphs:
+            paragraphs[0] = [lead, *paragraphs[0]]
+        elif lead:
+            document.add(Style.BODY, lead)
         for pieces in paragraphs:
             document.add(Style.BODY, *pieces)
-    highlights = [e for e in figures.entries if e.section == "highlights"]
+        for entry in placed:
+            document.add(Style.BODY, entry.text, lead=_entry_lead(entry.title))
+    highlights = [
+        e
+        for e in figures.entries
+        if e.section == "highlights" and e.subsection not in catalogue.SECTION_TITLES
+    ]
     if highlights:
         number += 1
         document.add(Style.HEADING2, f"（{chinese_ordinal(number)}）其他重点工作")
@@ -383,6 +407,12 @@ def _absent(document: Document, figures: ReportFigures, wrote: bool) -> None:
         document.add(Style.BODY, f"（{figures.spec.span_words}尚无{'、'.join(absent)}，也无站所素材。）")
     elif absent:
         document.add(Style.BODY, f"（{figures.spec.span_words}暂无{'、'.join(absent)}，相应情况未列。）")
+
+
+def _closed(sentence: str) -> str:
+    """A compiler's sentence ending as a sentence does (they often leave the full stop off)."""
+    sentence = sentence.strip()
+    return sentence if not sentence or sentence[-1] in "。！？；：…”）" else f"{sentence}。"
 
 
 def _entry_lead(title: str) -> str:

@@ -66,3 +66,27 @@ class ReportDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.year} {self.kind}"
+
+
+class ReportOutline(models.Model):
+    """The compiler's arrangement of one township's reports of one kind (reports/outline.py): kept from
+    year to year and across regeneration."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="乡镇", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("报告类型", max_length=16)  # a kind's code, or "span:3-8" (outline.outline_kind)
+    sections = models.JSONField("各部分的指标(按顺序)", default=dict)
+    dismissed = models.JSONField("不用的指标", default=list)
+    leads = models.JSONField("引导语", default=dict)
+    placement = models.JSONField("素材位置(按顺序)", default=list)
+    labels = models.JSONField("指标名称", default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编排人", on_delete=models.PROTECT)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeRule(org_field="org_unit")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告提纲"
+        constraints = [models.UniqueConstraint(fields=["org_unit", "kind"], name="one_outline_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.kind}"

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhenwu.cases import services as cases
+from zhenwu.core.text import text_problem
 from zhenwu.documents.model import Document
 from zhenwu.households import services as households
 from zhenwu.households.models import BenefitKind
@@ -26,11 +27,12 @@ from zhenwu.projects import services as projects
 from zhenwu.registers import figures as register_figures
 
 from . import catalogue
+from . import outline as outlines
 from .catalogue import CatalogueEntry, Gathered
 from .compose import Coming, Entry, ReportFigures, compose
-from .kinds import ReportSpec
+from .kinds import KINDS, ReportSpec
 from .methods import LateMilestone, Overdue
-from .models import NarrativeEntry, ReportDraft
+from .models import NarrativeEntry, ReportDraft, ReportOutline
 
 IN_FORCE = [BenefitKind.DIBAO, BenefitKind.TEKUN]  # monthly benefits: households and people at the end
 BENEFITS = [
@@ -161,8 +163,17 @@ def catalogue_entries(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Catalo
     return catalogue.entries(gather(user, unit, spec))
 
 
-def report(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | None = None) -> Document:
-    return compose(gather(user, unit, spec, entries))
+def report(
+    user: Any,
+    unit: OrgUnit,
+    spec: ReportSpec,
+    entries: list[Entry] | None = None,
+    arrangement: outlines.Arrangement | None = None,
+) -> Document:
+    figures = gather(user, unit, spec, entries)
+    if arrangement is None:
+        return compose(figures)
+    return compose(figures, arrangement.outline(), arrangement.leads)
 
 
 # --- narrative entries and drafts ---------------------------------------------------------------------
@@ -223,9 +234,112 @@ def chosen_entries(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Entry]:
     entries = {e.pk: e for e in entries_for(user, unit, spec)}
     draft = draft_of(unit, spec)
     ids = [i for i in draft.entry_ids if i in entries] if draft else list(entries)
-    return [Entry(e.pk, e.section, e.title, e.text, e.department.name) for e in (entries[i] for i in ids)]
+    chosen = [Entry(e.pk, e.section, e.title, e.text, e.department.name) for e in (entries[i] for i in ids)]
+    saved = outline_for(unit, spec)
+    return outlines.place(chosen, arrangement_of(saved).placement) if saved else chosen
 
 
 def compiled_report(user: Any, unit: OrgUnit, spec: ReportSpec) -> Document:
-    """The report with the chosen narrative entries: what the web page and the download give."""
-    return report(user, unit, spec, chosen_entries(user, unit, spec))
+    """The report with the chosen narrative entries, arranged by the township's saved outline for the
+    report's kind: what the web page, the download and the command give."""
+    saved = outline_for(unit, spec)
+    return report(
+        user, unit, spec, chosen_entries(user, unit, spec), arrangement_of(saved) if saved else None
+    )
+
+
+# --- the compiler's outline ---------------------------------------------------------------------------
+
+
+def outline_kind(spec: ReportSpec) -> str:
+    """The key a report's outline is kept under: its kind, or for a custom span the kind of its months."""
+    months = {code: (kind.first_month, kind.last_month) for code, kind in KINDS.items()}
+    return outlines.outline_kind(spec.kind.code, spec.start, spec.end, months)
+
+
+def outline_for(unit: OrgUnit, spec: ReportSpec) -> ReportOutline | None:
+    """The outline saved for the township of `unit` and the report's kind (a village's report is
+    arranged as its township's)."""
+    township = unit.township()
+    if township is None:
+        return None
+    return ReportOutline.objects.filter(org_unit=township, kind=outline_kind(spec)).first()
+
+
+def arrangement_of(saved: ReportOutline) -> outlines.Arrangement:
+    return outlines.Arrangement(
+        sections={str(k): [str(key) for key in v] for k, v in saved.sections.items()},
+        dismissed=[str(key) for key in saved.dismissed],
+        leads={str(k): str(v) for k, v in saved.leads.items()},
+        placement=outlines.placement_from_json(saved.placement),
+        labels={str(k): str(v) for k, v in saved.labels.items()},
+    )
+
+
+def arrangement_for(
+    user: Any, unit: OrgUnit, spec: ReportSpec, found: list[CatalogueEntry]
+) -> tuple[outlines.Arrangement, ReportOutline | None]:
+    """The saved arrangement, or the default one (every figure with a value) until one is saved."""
+    saved = outline_for(unit, spec)
+    if saved is not None:
+        return arrangement_of(saved), saved
+    return outlines.default(found, chosen_entries(user, unit, spec)), None
+
+
+@transaction.atomic
+def save_outline(
+    user: User, unit: OrgUnit, spec: ReportSpec, arrangement: outlines.Arrangement
+) -> ReportOutline:
+    """Keep the compiler's arrangement for the township and the report's kind. Refused, changing nothing:
+    a user who does not compile, a figure the catalogue does not know, a lead sentence that is not plain
+    text, an entry not of this report."""
+    township = unit.township()
+    if township is None or not may_compile(user, unit):
+        raise PermissionDenied("只有党政办(乡镇管理员)可以编排报告提纲。")
+    found = catalogue_entries(user, unit, spec)
+    saved = outline_for(unit, spec)
+    known = {item.key for item in found}
+    if saved is not None:
+        known |= arrangement_of(saved).keys | {str(key) for key in saved.dismissed}
+    _check_outline(arrangement, known, set(entries_for(user, unit, spec).values_list("pk", flat=True)))
+    labels = {key: label for key, label in arrangement.labels.items() if key in known}
+    labels |= {item.key: item.label for item in found}
+    sections = {
+        section: list(dict.fromkeys(arrangement.sections.get(section, [])))
+        for section in outlines.SECTION_TITLES
+    }
+    printed = {key for keys in sections.values() for key in keys}
+    outline, _ = ReportOutline.objects.update_or_create(
+        org_unit=township,
+        kind=outline_kind(spec),
+        defaults={
+            "sections": sections,
+            "dismissed": list(dict.fromkeys(k for k in arrangement.dismissed if k not in printed)),
+            "leads": {s: t.strip() for s, t in arrangement.leads.items() if t.strip()},
+            "placement": outlines.placement_json(arrangement.placement),
+            "labels": {key: labels[key] for key in sorted(labels)},
+            "updated_by": user,
+        },
+    )
+    return outline
+
+
+def _check_outline(arrangement: outlines.Arrangement, known: set[str], entry_ids: set[int]) -> None:
+    problems = []
+    strange = [s for s in [*arrangement.sections, *arrangement.leads] if s not in outlines.SECTION_TITLES]
+    if strange:
+        problems.append(f"未知的部分：{'、'.join(dict.fromkeys(strange))}")
+    unknown = outlines.unknown_keys(arrangement, known)
+    if unknown:
+        problems.append(f"指标库中没有这些指标：{'、'.join(dict.fromkeys(unknown))}")
+    for section, text in arrangement.leads.items():
+        title = outlines.SECTION_TITLES.get(section, section)
+        if problem := text_problem(text):
+            problems.append(f"“{title}”的引导语{problem}")
+        elif len(text.strip()) > outlines.LEAD_LIMIT:
+            problems.append(f"“{title}”的引导语超过{outlines.LEAD_LIMIT}字，请精简")
+    strays = [p.entry for p in arrangement.placement if p.entry not in entry_ids]
+    if strays:
+        problems.append(f"素材 {strays} 不属于本报告")
+    if problems:
+        raise ValidationError("；".join(problems) + "。")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("entries/", views.entry_list, name="entry-list"),
     path("entries/<int:pk>/", views.entry_edit, name="entry-edit"),
     path("units/<int:pk>/choose/", views.choose, name="choose"),
+    path("units/<int:pk>/outline/", views.outline, name="outline"),
 ]

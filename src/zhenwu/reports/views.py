@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
 from zhenwu.web.downloads import DOCX, attachment
 
+from . import outline as outlines
 from . import services
 from .checkback import check_back
 from .forms import CheckBackForm, EntryForm, ReportChoiceForm
@@ -162,6 +164,103 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已保存素材的选用和顺序；重新生成时保留。")
     return redirect(f"{back}?org={unit.code}&{spec_query(spec)}")
+
+
+# --- the compiler's outline ---------------------------------------------------------------------------
+
+
+@login_required
+def outline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Arrange 工作成效 for the township's reports of one kind: each button saves at once, so the page
+    works without JavaScript; the figures' values are this year's (?kind=&year=)."""
+    unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), pk=pk)
+    if not reportable(unit):
+        raise Http404("工作报告按乡镇或村编写。")
+    if not services.may_compile(request.user, unit):
+        raise PermissionDenied("只有党政办(乡镇管理员)可以编排报告提纲。")
+    form = _choice(request)
+    context: dict[str, object] = {"unit": unit, "form": form}
+    if not form.is_valid():
+        return render(request, "reports/outline.html", context)
+    spec = form.spec
+    found = services.catalogue_entries(request.user, unit, spec)
+    by_key = {item.key: item for item in found}
+    arrangement, saved = services.arrangement_for(request.user, unit, spec, found)
+    if request.method == "POST":
+        posted, problems = _posted_arrangement(request, arrangement)
+        posted = outlines.apply(posted, request.POST.get("action", ""), by_key)
+        try:
+            if problems:
+                raise ValidationError("；".join(problems) + "。")
+            services.save_outline(request.user, unit, spec, posted)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            arrangement = posted
+        else:
+            messages.success(request, "提纲已保存；重新生成报告时按此编排。")
+            url = f"{reverse('reports:outline', args=[unit.pk])}?{spec_query(spec)}"
+            return redirect(f"{url}#{_anchor(request.POST.get('action', ''))}")
+    entries = services.chosen_entries(request.user, unit, spec)
+    context |= _outline_context(arrangement, found, entries) | {
+        "spec": spec, "spec_query": spec_query(spec), "saved": saved,
+    }  # fmt: skip
+    return render(request, "reports/outline.html", context)
+
+
+def _anchor(action: str) -> str:
+    """Where the page opens again after a button: the sub-section, the offered figures or the entries."""
+    verb, _, rest = action.partition("|")
+    if verb in ("up", "down", "remove"):
+        return f"section-{rest.partition('|')[0]}"
+    if verb in ("add", "dismiss", "restore"):
+        return "offered" if verb != "restore" else "dismissed"
+    return "entries" if verb in ("eup", "edown") else "outline"
+
+
+def _posted_arrangement(
+    request: HttpRequest, shown: outlines.Arrangement
+) -> tuple[outlines.Arrangement, list[str]]:
+    """The page's state as posted: each sub-section's keys in order, its lead sentence, the keys set aside
+    and each entry's place; problems with a place are said, not guessed."""
+    post = request.POST
+    placement, problems = [], []
+    for raw in post.getlist("entry"):
+        place = outlines.parse_placement(int(raw), post.get(f"place_{raw}", "")) if raw.isdigit() else None
+        if place is None:
+            problems.append(f"素材 {raw} 的位置无效")
+        else:
+            placement.append(place)
+    arrangement = outlines.Arrangement(
+        sections={s: post.getlist(f"key_{s}") for s in outlines.SECTION_TITLES},
+        dismissed=post.getlist("dismissed"),
+        leads={s: post.get(f"lead_{s}", "") for s in outlines.SECTION_TITLES},
+        placement=placement,
+        labels=shown.labels,
+    )
+    return arrangement, problems
+
+
+def _outline_context(
+    arrangement: outlines.Arrangement, found: list[Any], entries: list[Any]
+) -> dict[str, object]:
+    by_key = {item.key: item for item in found}
+    label = {**arrangement.labels, **{k: i.label for k, i in by_key.items()}}
+    sections = []
+    for code, title in outlines.SECTION_TITLES.items():
+        keys = arrangement.sections.get(code, [])
+        rows = [(key, label.get(key, key), key in by_key) for key in keys]
+        placed = [e for e in entries if e.section == "highlights" and e.subsection == code]
+        sections.append({
+            "code": code, "title": title, "lead": arrangement.leads.get(code, ""), "rows": rows,
+            "printed": any(has for _, _, has in rows) or bool(placed),
+        })  # fmt: skip
+    offered = [(item, outlines.SECTION_TITLES[item.section]) for item in outlines.offered(arrangement, found)]
+    dismissed = [(key, label.get(key, key), key in by_key) for key in arrangement.dismissed]
+    placed = [(e, f"highlights:{e.subsection}" if e.section == "highlights" else e.section) for e in entries]
+    return {
+        "sections": sections, "offered": offered, "dismissed": dismissed, "entries": placed,
+        "places": outlines.placement_choices(),
+    }  # fmt: skip
 
 
 @login_required
