@@ -316,7 +316,7 @@ def register_sentences(document: Any) -> str:
     heading = next(n for n, p in enumerate(document.paragraphs) if p.text.endswith("其他工作"))
     texts = []
     for paragraph in document.paragraphs[heading + 1 :]:
-        if paragraph.style != "body":
+        if paragraph.style != "body" or paragraph.text.startswith("（"):  # a note on what is absent
             break
         texts.append(paragraph.text)
     return "".join(texts)
