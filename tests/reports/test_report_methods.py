@@ -18,8 +18,8 @@ from zhenwu.registers.figures import RegisterLine
 from zhenwu.registers.models import Register, RegisterRecord
 from zhenwu.reports import services
 from zhenwu.reports.compose import ReportFigures, compose
+from zhenwu.reports.compose import chinese_ordinal as ordinal
 from zhenwu.reports.kinds import spec_for
-from zhenwu.reports.methods import ordinal
 
 pytestmark = pytest.mark.usefixtures("full_demo")
 START, END = date(2026, 1, 1), date(2026, 6, 30)

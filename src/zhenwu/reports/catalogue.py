@@ -26,6 +26,7 @@ from zhenwu.registers.definition import SECTIONS
 from .compose import (
     STAGE_LABELS,
     ReportFigures,
+    _name,
     _year_to,
     count_figure,
     date_words,
@@ -515,11 +516,6 @@ def _cases(figures: ReportFigures) -> list[CatalogueEntry]:
         found.append(_case_type(figures, name, figures_of_type, span, more))
     found += _case_categories(figures, report, more)
     return found
-
-
-def _name(name: str) -> str:
-    """A name that ends in digits ("市长热线/12345") is quoted, or its count would run into them."""
-    return f"“{name}”" if name[-1:].isdigit() else name
 
 
 def _case_type(

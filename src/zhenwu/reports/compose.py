@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 # A report's arrangement of 工作成效: sub-section code -> the catalogue entry keys it prints, in order.
 Outline = dict[str, list[str]]
 
-SECTION_WORDS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 MONEY_UNITS = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4}
 STAGE_LABELS = {
     "planned": "谋划",
@@ -98,7 +97,14 @@ class ReportFigures:
 
 
 def chinese_ordinal(n: int) -> str:
-    return SECTION_WORDS[n - 1] if n <= len(SECTION_WORDS) else str(n)
+    """一, 二 … 十, 十一 … 九十九: the counting words of headings (（一）) and of “一是……二是……”."""
+    digits = "零一二三四五六七八九"
+    if not 0 <= n < 100:
+        return str(n)
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def date_words(day: date, year: bool = True) -> str:
@@ -418,12 +424,6 @@ def _closed(sentence: str) -> str:
 def _entry_lead(title: str) -> str:
     title = title.strip().rstrip("。")
     return f"{title}。" if title else ""
-
-
-def _case_source(figures: ReportFigures) -> tuple[Source, ...]:
-    spec = figures.spec
-    query = (("unit", figures.unit_code), ("start", spec.start.isoformat()), ("end", spec.until.isoformat()))
-    return (Source(f"{figures.spec.span_words}受理的事件", "cases:case-list", (), query),)
 
 
 def _name(name: str) -> str:

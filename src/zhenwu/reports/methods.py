@@ -57,17 +57,6 @@ class Overdue:
     unvisited: int = 0
 
 
-def ordinal(n: int) -> str:
-    """一, 二 … 十, 十一 … 九十九: the counting words of “一是……二是……”, however many paragraphs there are."""
-    digits = "零一二三四五六七八九"
-    if not 0 <= n < 100:
-        return str(n)
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
-
-
 # --- 主要做法 ------------------------------------------------------------------------------------------
 
 
@@ -77,12 +66,12 @@ def methods(document: Document, figures: ReportFigures) -> None:
     for work, sentences in _by_work(figures.registers):
         n += 1
         lead = f"在{work}方面，" if work else ""
-        pieces: list[Piece] = [f"{ordinal(n)}是{lead}"]
+        pieces: list[Piece] = [f"{c.chinese_ordinal(n)}是{lead}"]
         pieces += c._join([_sentence(line, pieces_, figures) for line, pieces_ in sentences])
         document.add(Style.BODY, *pieces)
     entries = [e for e in figures.entries if e.section == "methods"]
     for m, entry in enumerate(entries, start=n + 1):
-        document.add(Style.BODY, f"{ordinal(m)}是{c._entry_lead(entry.title)}{entry.text.strip()}")
+        document.add(Style.BODY, f"{c.chinese_ordinal(m)}是{c._entry_lead(entry.title)}{entry.text.strip()}")
     if n or entries:
         return
     if any(line.declares_methods for line in figures.registers):
@@ -141,7 +130,7 @@ def problems(document: Document, figures: ReportFigures) -> None:
         )
     for n, pieces in enumerate(sentences, start=1):
         end = "" if str(pieces[-1]).endswith("。") else "。"
-        document.add(Style.BODY, f"{ordinal(n)}是", *pieces, end)
+        document.add(Style.BODY, f"{c.chinese_ordinal(n)}是", *pieces, end)
     if not sentences:
         # what the indicators can say (values not reported are no proof of being on time), then what
         # else was checked
@@ -268,7 +257,7 @@ def plans(document: Document, figures: ReportFigures) -> None:
     if coming:
         paragraphs.append(coming)
     for n, pieces in enumerate(paragraphs, start=1):
-        document.add(Style.BODY, f"{ordinal(n)}是", *pieces)
+        document.add(Style.BODY, f"{c.chinese_ordinal(n)}是", *pieces)
     if not paragraphs:
         document.add(
             Style.BODY,
