@@ -65,6 +65,8 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
     counts = projects.project_counts(user, unit, period)
     review = [line for line in projects.monthly_review(user, period, today=today)
               if line.project.org_unit.path.startswith(unit.path)]  # fmt: skip
+    # the unit's projects with their milestones, read once for what is coming and what is late
+    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
     return ReportFigures(
         spec=spec,
         unit_name=unit.name,
@@ -72,7 +74,7 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         indicators=indicators.progress_for_unit(user, unit, period, today=today),
         projects=counts,
         review=review,
-        coming=coming_milestones(user, unit, spec),
+        coming=coming_milestones(found, spec),
         cases=cases.case_figures(user, unit, spec.start, spec.until, now=then),
         new_monitored=households.new_monitored(user, spec.start, spec.until, unit),
         eliminated=households.closed_monitored(user, spec.start, spec.until, unit),
@@ -89,7 +91,7 @@ def gather(user: Any, unit: OrgUnit, spec: ReportSpec, entries: list[Entry] | No
         entries=entries or [],
         registers=register_figures.report_lines(user, unit, register_figures.Span(spec.start, spec.until)),
         more=gather_more(user, unit, spec),
-        overdue=overdue_work(user, unit, spec),
+        overdue=overdue_work(user, unit, spec, found),
     )
 
 
@@ -115,12 +117,12 @@ def gather_more(user: Any, unit: OrgUnit, spec: ReportSpec) -> Gathered:
     )
 
 
-def overdue_work(user: Any, unit: OrgUnit, spec: ReportSpec) -> Overdue:
+def overdue_work(user: Any, unit: OrgUnit, spec: ReportSpec, found: list[Any]) -> Overdue:
     """What is late on the day the report is generated, for 存在问题 and 下步计划: every overdue milestone
     of the unit's projects, the case types (hazards are told by their code), and the households under
-    monitoring with no visit since the first day of the span's last month."""
+    monitoring with no visit since the first day of the span's last month. `found`: the unit's projects
+    with their milestones."""
     today = spec.generated_on
-    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
     late = [
         LateMilestone(p.pk, p.name, m.name, m.planned_date)
         for p in found
@@ -142,12 +144,12 @@ def as_of(spec: ReportSpec) -> datetime | None:
     return moment if moment < timezone.now() else None
 
 
-def coming_milestones(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Coming]:
+def coming_milestones(found: list[Any], spec: ReportSpec) -> list[Coming]:
     """Open milestones from the day the report is generated to the end of the span its plans are for:
     one planned before that day is overdue, and one between that day and the plans' span (December's,
-    in an annual report written in December) is still to be done."""
+    in an annual report written in December) is still to be done. `found`: the unit's projects with
+    their milestones."""
     start, end = spec.generated_on, spec.next_span[1]
-    found = projects.with_details(projects.projects_for(user).filter(org_unit__path__startswith=unit.path))
     coming = [
         Coming(p.pk, p.name, m.name, m.planned_date)
         for p in found
