@@ -553,9 +553,17 @@ def monitored_on(user: Any, day: date, unit: OrgUnit | None = None) -> Household
     """Households under monitoring at the end of `day`, read from their cases' dates: identified by then
     and not yet eliminated by then. A case closed after `day` counts, as it was then; a proposal not
     yet approved leaves the household monitored."""
+    return _household_count(_monitoring_cases_on(user, day, unit))
+
+
+def _monitoring_cases_on(user: Any, day: date, unit: OrgUnit | None) -> QuerySet[MonitoringCase]:
+    """The monitoring cases open at the end of `day`: identified by then and not eliminated by then."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
     closed = Q(state=MonitoringState.ELIMINATED, eliminated_on__lte=day)
-    cases = cases.filter(identified_on__lte=day).exclude(closed)
+    return cases.filter(identified_on__lte=day).exclude(closed)
+
+
+def _household_count(cases: QuerySet[MonitoringCase]) -> HouseholdCount:
     households = cases.values("household").distinct().count()
     people = Member.objects.filter(household__in=cases.values("household")).count()
     return HouseholdCount(households, people, cases)
@@ -699,17 +707,12 @@ def tag_counts(user: Any, today: date, unit: OrgUnit | None = None) -> TagCounts
 def monitored_by_category_on(user: Any, day: date, unit: OrgUnit | None = None) -> dict[str, HouseholdCount]:
     """Households under monitoring at the end of `day`, by category (脱贫不稳定户, 边缘易致贫户,
     突发严重困难户): identified by then, and not yet eliminated by then."""
-    cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
-    cases = cases.filter(identified_on__lte=day).exclude(
-        state=MonitoringState.ELIMINATED, eliminated_on__lte=day
-    )
+    cases = _monitoring_cases_on(user, day, unit)
     found = {}
     for category in MonitoringCategory.values:
-        of_category = cases.filter(category=category)
-        households = of_category.values("household").distinct().count()
-        if households:
-            people = Member.objects.filter(household__in=of_category.values("household")).count()
-            found[category] = HouseholdCount(households, people, of_category)
+        count = _household_count(cases.filter(category=category))
+        if count.households:
+            found[category] = count
     return found
 
 
