@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1
 PYTEST_FLAGS ?=
+# One test process per core (pytest-xdist); each builds its own test database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install install-dev demo serve test lint pytest bench bench-county clean
 
@@ -38,10 +40,10 @@ lint: install-dev
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names one (as .ci/run does).
 pytest: install-dev
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_FLAGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_FLAGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_FLAGS); \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_FLAGS); \
 	else \
 		echo "== TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)"; \
 	fi

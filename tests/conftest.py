@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Q
 
 from tests import factories
+from tests.demo_snapshot import load_demo
 from zhenwu.cases import catalog
 from zhenwu.cases.models import CaseType
 from zhenwu.org import demo, services
@@ -84,7 +83,7 @@ def full_demo_rolled_back(django_db_blocker: Any) -> Iterator[None]:
     inside this one, which is never committed."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_cast()
-        call_command("demo", stdout=StringIO())
+        load_demo()
         yield
         transaction.set_rollback(True)
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from tests.conftest import Cast
+from tests.demo_snapshot import load_demo
 from zhenwu.org.demo import ACCOUNTS, DEMO_PASSWORD
 from zhenwu.org.models import Department, OrgKind, OrgUnit, User
 
@@ -31,7 +32,7 @@ def test_the_demo_has_a_county_a_township_twelve_villages_and_sixty_grids(cast: 
 
 
 def test_loading_the_demo_twice_changes_nothing(db: None) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     first = snapshot()
     call_command("demo", stdout=StringIO())
     assert snapshot() == first

@@ -3,13 +3,12 @@ form narrows its categories, the admin opens, and the browser reports no violati
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_login import ARTIFACTS, log_in
+from tests.demo_snapshot import load_demo
 from zhenwu.indicators.models import Indicator
 from zhenwu.org.demo import DEMO_PASSWORD
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_no_page_breaks_the_policy(live_server: Any, page: Any) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     log_in(page, live_server.url, "admin", DEMO_PASSWORD)

@@ -4,14 +4,13 @@ the top, the township's figures, and a village opened from the ranking; on a des
 from __future__ import annotations
 
 from datetime import datetime
-from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_login import ARTIFACTS, log_in
+from tests.demo_snapshot import load_demo
 from zhenwu.org.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -27,7 +26,7 @@ def assert_rows_fit(page: Any) -> None:
 
 
 def test_the_leader_reads_the_ranking_and_opens_a_village(live_server: Any, page: Any) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     log_in(page, live_server.url, "leader", DEMO_PASSWORD)
     page.click("nav >> text=驾驶舱")
     page.wait_for_selector("#ranking")
@@ -68,7 +67,7 @@ def test_the_leader_reads_the_ranking_and_opens_a_village(live_server: Any, page
 def test_early_in_a_month_the_phone_says_which_month_is_ranked(
     live_server: Any, page: Any, time_machine: Any
 ) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     time_machine.move_to(datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "leader", DEMO_PASSWORD)

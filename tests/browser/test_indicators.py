@@ -3,14 +3,13 @@ an indicator opens on its trend and village ranking."""
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.browser.test_login import ARTIFACTS, log_in
+from tests.demo_snapshot import load_demo
 from zhenwu.indicators.models import Indicator
 from zhenwu.org.demo import DEMO_PASSWORD
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_leader_reads_the_dashboard_and_drills_into_an_indicator(live_server: Any, page: Any) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     log_in(page, live_server.url, "leader", DEMO_PASSWORD)
     page.click("nav >> text=指标")
     page.wait_for_selector("#progress-chart canvas")
@@ -33,7 +32,7 @@ def test_the_leader_reads_the_dashboard_and_drills_into_an_indicator(live_server
 
 
 def test_a_month_without_a_value_is_drawn_as_a_gap(live_server: Any, page: Any) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     log_in(page, live_server.url, "leader", DEMO_PASSWORD)
     indicator = Indicator.objects.get(code="zwgk")  # 政务信息公开: October was not reported
     page.goto(f"{live_server.url}{reverse('indicators:indicator-detail', args=[indicator.pk])}")

@@ -3,15 +3,14 @@ downloads the Word document."""
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_login import ARTIFACTS, log_in
+from tests.demo_snapshot import load_demo
 from zhenwu.org.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_the_half_year_report_is_previewed_traced_and_downloaded(
     transactional_db: None, live_server: Any, page: Any, tmp_path: Path
 ) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     log_in(page, live_server.url, "admin", DEMO_PASSWORD)
     page.click("nav >> text=报告")
     page.select_option("#id_kind", "half-year")

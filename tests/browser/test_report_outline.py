@@ -3,13 +3,12 @@ and saves the outline; the report preview follows it."""
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_login import ARTIFACTS, log_in
+from tests.demo_snapshot import load_demo
 from zhenwu.org.demo import DEMO_PASSWORD
 from zhenwu.org.models import OrgUnit
 
@@ -20,7 +19,7 @@ LEAD = "今年以来，我镇经济运行稳中有进"
 def test_the_compiler_arranges_the_outline_on_a_phone(
     transactional_db: None, live_server: Any, browser: Any
 ) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     township = OrgUnit.objects.get(name="示范镇")
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from io import StringIO
 
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.demo_snapshot import load_demo
 from zhenwu.cases.catalog import STANDARD_TYPES
 from zhenwu.cases.models import Case, CaseEvent, Open311Key
 from zhenwu.cases.states import State
@@ -17,7 +17,7 @@ from zhenwu.org.models import OrgKind
 
 def test_the_demo_has_a_year_of_cases_of_every_type_in_every_village(db: None) -> None:
     out = StringIO()
-    call_command("demo", stdout=out)
+    load_demo(out)
     assert "demo-open311-key" in out.getvalue()
     assert Open311Key.objects.filter(key="demo-open311-key", active=True).exists()
     # The projects demo adds a few project problems of its own type, at villages and the township.

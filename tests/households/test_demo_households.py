@@ -3,18 +3,16 @@ and one subsidy batch; every identity number passes the check but names a region
 
 from __future__ import annotations
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.db.models import Count
 
+from tests.demo_snapshot import load_demo
 from zhenwu.core import idcard
 from zhenwu.households.models import Benefit, Household, Member, MonitoringCase, SubsidyBatch
 from zhenwu.org.models import OrgKind
 
 
 def test_the_demo_township_has_its_households(db: None) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     households = Household.objects.count()
     assert households >= 3000
     per_village = (
@@ -31,7 +29,7 @@ def test_the_demo_township_has_its_households(db: None) -> None:
 
 
 def test_demo_people_are_visibly_fictional(db: None) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     for member in Member.objects.order_by("?")[:300]:
         parsed = idcard.parse(member.full_id_number())
         assert parsed.region.startswith("99")

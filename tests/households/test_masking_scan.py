@@ -12,14 +12,13 @@ import zipfile
 from collections import Counter, deque
 from datetime import date
 from io import BytesIO
-from io import StringIO as TextBuffer
 from urllib.parse import urldefrag, urlparse
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from tests.demo_snapshot import load_demo
 from zhenwu.activity.services import acting_as
 from zhenwu.core import idcard
 from zhenwu.households import services
@@ -88,7 +87,7 @@ def api_pages(client: Client) -> dict[str, list[str]]:
 
 @pytest.fixture
 def demo(db: None) -> None:
-    call_command("demo", stdout=TextBuffer())
+    load_demo()
     # Logged writes and a logged full view, so that the activity and access logs have something to show.
     village_staff = User.objects.get(username="cun01")
     with acting_as(village_staff):

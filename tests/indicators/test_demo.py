@@ -1,11 +1,9 @@
 """The demo township's indicators: named as reports name them, with the warnings a leader must see."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.demo_snapshot import load_demo
 from zhenwu.core.periods import Period
 from zhenwu.indicators import services
 from zhenwu.indicators.models import Indicator, RuleViolation, Target, Value
@@ -14,7 +12,7 @@ from zhenwu.org.models import User
 
 @pytest.fixture
 def demo(db: None) -> User:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     return User.objects.get(username="leader")
 
 

@@ -5,6 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.demo_snapshot import load_demo
 from zhenwu.core.periods import Period
 from zhenwu.org.models import User
 from zhenwu.projects import services
@@ -12,7 +13,7 @@ from zhenwu.projects.models import Category, InvestmentLead, InvestmentValue, Pr
 
 
 def test_the_demo_has_thirty_projects_ten_leads_and_projects_behind(db: None) -> None:
-    call_command("demo", stdout=StringIO())
+    load_demo()
     leader = User.objects.get(username="leader")
     assert Project.objects.count() >= 30 and InvestmentLead.objects.count() == 10
     assert set(Project.objects.values_list("stage", flat=True)) == set(Stage.values)
