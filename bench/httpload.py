@@ -44,7 +44,14 @@ class Server:
 
     def __enter__(self) -> Server:
         self.log.parent.mkdir(exist_ok=True)
-        command = [str(ZHENWU), "serve", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        command = [
+            str(ZHENWU),
+            "serve",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--no-jobs",
+        ]
         command += ["--threads", str(self.threads)]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)

@@ -2,7 +2,8 @@
 
 `zhenwu check FILE` checks a report's numbers; `zhenwu check` without a file runs Django's system checks.
 `zhenwu bench-data` is the `bench_data` command (zhenwu.benchdata); `zhenwu register-load` and
-`zhenwu register-clean-parts` are `register_load` and `register_clean_parts` (zhenwu.registers).
+`zhenwu register-clean-parts` are `register_load` and `register_clean_parts` (zhenwu.registers);
+`zhenwu worker` is huey's `run_huey`, the task queue's worker and scheduler.
 """
 
 import os
@@ -12,6 +13,7 @@ DASHED = {
     "bench-data": "bench_data",
     "register-load": "register_load",
     "register-clean-parts": "register_clean_parts",
+    "worker": "run_huey",  # the task queue's worker and scheduler (docs/jobs.md)
 }
 
 

@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "zhenwu.households",
     "zhenwu.registers",
     "zhenwu.reports",
+    "zhenwu.jobs",
+    "zhenwu.notifications",
     "zhenwu.benchdata",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -117,6 +119,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +296,33 @@ REGISTERS_MAP_TILES = os.environ.get("REGISTERS_MAP_TILES", "")
 # Photos of a submission ODK Collect split into parts wait for its last part under registers/pending/;
 # `zhenwu register-clean-parts` (registers/tasks.py) deletes those that have waited this many days.
 REGISTERS_PENDING_PARTS_DAYS = int(os.environ.get("REGISTERS_PENDING_PARTS_DAYS", "7"))
+
+# The task queue (huey, docs/jobs.md): embedded in a SQLite file beside the database by default, so
+# `make demo` needs no other service; on Redis when REDIS_URL is set, for any number of workers on any
+# number of machines. Periodic jobs run on Beijing time (Django sets the process's TZ to TIME_ZONE).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": os.environ.get("HUEY_NAME", "zhenwu"),
+    "immediate": False,
+    "utc": False,
+    "results": False,
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "queue.sqlite3")},
+    "consumer": {"workers": int(os.environ.get("JOB_WORKERS", "2")), "worker_type": "thread"},
+}
+
+# Notifications leave by e-mail (Django's SMTP settings) and by a chat-group robot's webhook: 企业微信
+# (wecom) or 钉钉 (dingtalk, with its 加签 secret when the robot has one). Nothing is pushed in quiet hours
+# but urgent cases.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhenwu@localhost")
+NOTIFY_WEBHOOK_URL = os.environ.get("NOTIFY_WEBHOOK_URL", "")
+NOTIFY_WEBHOOK_STYLE = os.environ.get("NOTIFY_WEBHOOK_STYLE", "wecom")
+NOTIFY_WEBHOOK_SECRET = os.environ.get("NOTIFY_WEBHOOK_SECRET", "")
+NOTIFY_QUIET_HOURS = os.environ.get("NOTIFY_QUIET_HOURS", "22:00-07:00")

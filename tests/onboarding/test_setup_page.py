@@ -122,7 +122,7 @@ def test_serve_prints_the_one_time_link_while_no_account_exists(empty_install: N
         mock.patch("zhenwu.web.management.commands.serve.settings") as settings,
     ):
         settings.DEBUG = True
-        call_command("serve", "127.0.0.1:8000", stdout=out)
+        call_command("serve", "127.0.0.1:8000", no_jobs=True, stdout=out)
     link = next(line.strip() for line in out.getvalue().splitlines() if "/setup/?key=" in line)
     assert link.startswith("http://127.0.0.1:8000/setup/?key=")
     assert Client().get(link.removeprefix("http://127.0.0.1:8000")).status_code == 200

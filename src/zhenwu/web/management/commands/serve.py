@@ -1,8 +1,13 @@
-"""`zhenwu serve [ADDRPORT]`: the development server with DEBUG on, gunicorn otherwise."""
+"""`zhenwu serve [ADDRPORT]`: the development server with DEBUG on, gunicorn otherwise, and beside it the
+task queue's worker and scheduler (`zhenwu worker`) unless --no-jobs says they run elsewhere."""
 
+import ctypes
 import os
 import shutil
+import signal
+import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +18,34 @@ from django.core.management.base import BaseCommand, CommandError
 from zhenwu.households.keycheck import check_field_key
 from zhenwu.web.setup import setup_line
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Run in a child before it starts: Linux stops it when `zhenwu serve` dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
 
 class Command(BaseCommand):
-    help = "启动镇务网站(默认 http://127.0.0.1:8000)。"
+    help = "启动镇务网站(默认 http://127.0.0.1:8000)，并在旁边启动定时任务(提醒、升级、通报)。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -23,8 +53,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=1, help="每个进程的线程数；大于 1 时保持连接(keep-alive)"
         )
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="不在本机启动任务队列(定时任务由别处的 zhenwu worker 运行)",
+        )
 
-    def handle(self, *args: Any, addrport: str, workers: int, threads: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, addrport: str, workers: int, threads: int, no_jobs: bool, **options: Any
+    ) -> None:
         try:
             check_field_key()
         except ImproperlyConfigured as error:
@@ -33,6 +70,16 @@ class Command(BaseCommand):
         line = setup_line(addrport)
         if line:
             self.stdout.write(self.style.WARNING(line))
+        worker = None
+        if not no_jobs:
+            worker = _child([sys.executable, "-m", "zhenwu.manage", "worker", "--quiet"])
+            self.stdout.write("定时任务已在旁边启动(zhenwu worker)。")
+        try:
+            self._serve(addrport, workers, threads)
+        finally:
+            _stop(worker)
+
+    def _serve(self, addrport: str, workers: int, threads: int) -> None:
         if settings.DEBUG:
             call_command("runserver", addrport, use_reloader=False)
             return
@@ -40,4 +87,11 @@ class Command(BaseCommand):
         if not os.path.exists(gunicorn):
             raise CommandError("找不到 gunicorn：请先运行 make install。")
         command = [gunicorn, "zhenwu.wsgi", "--bind", addrport, "--workers", str(workers)]
-        os.execv(gunicorn, [*command, "--threads", str(threads)])
+        server = _child([*command, "--threads", str(threads)])
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            server.send_signal(signum)
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, stop)
+        server.wait()
