@@ -1,6 +1,7 @@
 """`zhenwu serve [ADDRPORT]`: the development server with DEBUG on, gunicorn otherwise, and beside it the
 task queue's worker and scheduler (`zhenwu worker`) unless --no-jobs says they run elsewhere."""
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -23,10 +24,8 @@ PR_SET_PDEATHSIG = 1
 
 def _die_with_parent() -> None:
     """Run in a child before it starts: Linux stops it when `zhenwu serve` dies, even by SIGKILL."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
 
 
 def _child(command: list[str]) -> subprocess.Popen[bytes]:
