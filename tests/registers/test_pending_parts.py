@@ -22,8 +22,9 @@ from django.utils import timezone
 from time_machine import TimeMachineFixture
 
 from tests.conftest import Cast
+from zhenwu.jobs.services import run_job
 from zhenwu.manage import DASHED
-from zhenwu.registers import media, tasks
+from zhenwu.registers import media
 from zhenwu.registers.models import RegisterRecord
 
 from .collect import PASSWORD, basic, fill, grid_worker, jpeg, patrols, submit
@@ -99,12 +100,13 @@ def test_a_run_clears_a_batch_and_says_there_is_more(media_root: Path) -> None:
     assert (second.folders, second.more) == (2, False)
 
 
-def test_the_job_calls_the_service(media_root: Path) -> None:
+@pytest.mark.django_db
+def test_the_daily_job_cleans_what_is_due_and_says_so(media_root: Path) -> None:
     old = part(media_root, 7, "aaaa", "1.jpg", 10)
 
-    cleaned = tasks.clean_pending_parts()
+    run = run_job("clean_register_parts")
 
-    assert cleaned.files == 1 and not old.exists()
+    assert run.ok and run.summary == "清理 1 份未收齐的提交(照片 1 张)" and not old.exists()
 
 
 def test_the_command_clears_everything_due_and_says_how_much(media_root: Path) -> None:
@@ -166,7 +168,7 @@ def test_the_last_part_of_a_cleared_submission_is_refused_with_a_message(
     eight_days_ago = (timezone.now() - timedelta(days=8)).timestamp()
     os.utime(kept, (eight_days_ago, eight_days_ago))
 
-    tasks.clean_pending_parts()
+    run_job("clean_register_parts")
     late = submit(Client(), instance, auth)
 
     assert not kept.exists()

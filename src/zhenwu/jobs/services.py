@@ -20,7 +20,9 @@ HORIZON = timedelta(days=62)
 
 
 class UnknownJob(LookupError):
-    pass
+    def __init__(self, name: str) -> None:
+        known = "、".join(j.name for j in jobs()) or "无"
+        super().__init__(f"没有名为“{name}”的任务。现有任务：{known}")
 
 
 def run_job(name: str, now: datetime | None = None) -> JobRun:
@@ -28,8 +30,7 @@ def run_job(name: str, now: datetime | None = None) -> JobRun:
     so that the queue retries it."""
     found = job(name)
     if found is None:
-        known = "、".join(j.name for j in jobs())
-        raise UnknownJob(f"没有名为“{name}”的任务。现有任务：{known}")
+        raise UnknownJob(name)
     run = JobRun.objects.create(name=name, started_at=timezone.now())
     try:
         summary = found.function(now or timezone.now())

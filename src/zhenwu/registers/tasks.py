@@ -1,12 +1,21 @@
-"""The registers' jobs: plain functions that call the app's services, run by `zhenwu register-clean-parts`
-until the task queue comes (then each becomes a task that enqueues itself again while it has more to do)."""
+"""The registers' jobs: plain functions of the moment they run for that call the app's services."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from zhenwu.jobs.registry import Schedule, periodic
 
 from . import media
 
 
-def clean_pending_parts() -> media.Cleaned:
+@periodic("clean_register_parts", "清理未收齐的 ODK 分批提交", Schedule(minute="30", hour="3"))
+def clean_pending_parts(now: datetime) -> str:
     """Daily: delete the photos of split ODK Collect submissions whose last part never came (older than
-    REGISTERS_PENDING_PARTS_DAYS). One batch; `more` on the result says whether to run again."""
-    return media.clean_pending_parts()
+    REGISTERS_PENDING_PARTS_DAYS), batch after batch until none is due."""
+    files = folders = 0
+    while True:
+        cleaned = media.clean_pending_parts()
+        files, folders = files + cleaned.files, folders + cleaned.folders
+        if not cleaned.more:
+            return f"清理 {folders} 份未收齐的提交(照片 {files} 张)"

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from zhenwu.jobs import services
+from zhenwu.jobs.registry import job
+from zhenwu.jobs.tasks import run_now
 
 
 def _at(moment: Any) -> str:
@@ -21,10 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", nargs="?", choices=["run"], help="run：立即运行")
         parser.add_argument("name", nargs="?", help="任务名称")
+        parser.add_argument("--queue", action="store_true", help="交给任务队列的 worker 运行，不在本进程运行")
 
-    def handle(self, *args: Any, action: str | None, name: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, action: str | None, name: str | None, queue: bool, **options: Any) -> None:
         if action == "run":
-            self._run(name)
+            self._run(name, queue)
             return
         for state in services.job_states():
             last = state.last
@@ -34,9 +37,15 @@ class Command(BaseCommand):
                 f"结果 {last.result_label if last else '尚未运行'}\t下次 {_at(state.next_run)}"
             )
 
-    def _run(self, name: str | None) -> None:
+    def _run(self, name: str | None, queue: bool) -> None:
         if not name:
             raise CommandError("请给出任务名称：zhenwu jobs run 名称(zhenwu jobs 列出全部任务)。")
+        if queue:
+            if job(name) is None:
+                raise CommandError(str(services.UnknownJob(name)))
+            run_now(name)
+            self.stdout.write(f"{name}：已交给任务队列。")
+            return
         try:
             run = services.run_job(name)
         except services.UnknownJob as error:
