@@ -4,7 +4,7 @@
     python bench/run.py county   # twenty townships on PostgreSQL (BENCH_DATABASE_URL)
 
 Generates the data when the database is empty (`zhenwu bench-data`), then runs the server benchmark
-(pages and case intake against gunicorn), the half-year report, the 100,000-row import, the reader,
+(pages and case intake against gunicorn), the half-year report, the periodic jobs' scans, the 100,000-row import, the reader,
 hostile uploads and the registers (1,000,000 register records; the import, onboarding and registers
 each on a database of its own), each of which writes bench/results/*.json; `bench/summary.py` turns
 those into the README's table.
@@ -108,6 +108,7 @@ def main(mode: str) -> int:
     label = str(plan["label"])
     run([PYTHON, str(BENCH / "http_bench.py"), "--database-url", url, "--label", label, *plan["http"]], env)
     run([PYTHON, str(BENCH / "report_bench.py"), label], env)
+    run([PYTHON, str(BENCH / "jobs_bench.py"), label], env)
     import_env = {k: v for k, v in env.items() if k != "DATABASE_URL"}
     if import_url:
         import_env["DATABASE_URL"] = import_url
