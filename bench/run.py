@@ -4,10 +4,10 @@
     python bench/run.py county   # twenty townships on PostgreSQL (BENCH_DATABASE_URL)
 
 Generates the data when the database is empty (`zhenwu bench-data`), then runs the server benchmark
-(pages and case intake against gunicorn), the half-year report, the periodic jobs' scans, the 100,000-row import, the reader,
-hostile uploads and the registers (1,000,000 register records; the import, onboarding and registers
-each on a database of its own), each of which writes bench/results/*.json; `bench/summary.py` turns
-those into the README's table.
+(pages and case intake against gunicorn), the half-year report, the periodic jobs' scans, the
+100,000-row import, the reader, hostile uploads and the registers (1,000,000 register records; the
+import, onboarding and registers each on a database of its own), each of which writes
+bench/results/*.json; `bench/summary.py` turns those into the README's table.
 """
 
 from __future__ import annotations
