@@ -281,7 +281,7 @@ def remind_milestones(now: datetime) -> str:
     offices = {m.project.department_id for m in milestones}
     staff: dict[int, list[User]] = {office: [] for office in offices}
     for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT_STAFF, department_id__in=offices):
-        staff[user.department_id].append(user)  # type: ignore[index]
+        staff[user.department_id].append(user)
     # What the window's milestones have said already, in one query rather than one a recipient.
     since = start_of_day(today - MILESTONE_LOOKBACK - timedelta(days=8))
     said = set(
