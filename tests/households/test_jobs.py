@@ -13,6 +13,7 @@ from tests.conftest import Cast
 from tests.households import factories
 from zhenwu.households import services
 from zhenwu.households.models import MonitoringCase
+from zhenwu.jobs.registry import job
 from zhenwu.jobs.services import run_job
 from zhenwu.notifications.models import Kind, Notification
 from zhenwu.notifications.services import Message
@@ -132,3 +133,12 @@ def test_the_job_reads_only_the_households_under_monitoring(
     services.remind_unvisited(at(11, 20))
     with django_assert_max_num_queries(2):  # the households due, and who has not been told of them
         services.remind_unvisited(at(11, 21))
+
+
+def test_the_job_is_scheduled_every_morning_from_the_20th() -> None:
+    found = job("unvisited_households")
+    assert found is not None and found.schedule.describe() == "每月20-31日 09:00"
+    # huey tests naive minutes of Beijing time.
+    assert found.schedule.matches(datetime(2026, 11, 20, 9, 0))  # noqa: DTZ001
+    assert found.schedule.matches(datetime(2026, 11, 30, 9, 0))  # noqa: DTZ001
+    assert not found.schedule.matches(datetime(2026, 11, 19, 9, 0))  # noqa: DTZ001
