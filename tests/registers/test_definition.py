@@ -228,7 +228,7 @@ BAD = {
     "an unknown zhenwu key": (
         lambda s: s["zhenwu"].append(["colour", "red"]),
         "zhenwu表第6行「key」列：未知的设置“colour”，可用的设置：kind、identity、readers、writers、offices、personal、"
-        "points_at、points_at_field、opens_case、section、figure:指标名、methods:句式名。",
+        "points_at、points_at_field、opens_case、section、patrol_days、figure:指标名、methods:句式名。",
     ),
     "an identity field that does not exist": (
         lambda s: s["zhenwu"].append(["identity", "number"]),

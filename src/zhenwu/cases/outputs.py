@@ -67,6 +67,9 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     document = official_document()
     add_title(document, f"{bulletin.unit.name}事件办理一周一通报")
     _centred(document, f"({bulletin.start:%Y年%m月%d日}—{bulletin.end:%Y年%m月%d日})")
+    # The file's title names the week: a leader's inbox and folder hold one bulletin a week.
+    week = f"{date_text(bulletin.start)}—{date_text(bulletin.end)}"
+    document.core_properties.title = f"{bulletin.unit.name}事件办理一周一通报（{week}）"
     t = bulletin.report.total
     add_text(
         document,
@@ -98,6 +101,8 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
 def ranking_docx(ranking: Ranking) -> bytes:
     document = official_document()
     add_title(document, f"{ranking.unit.name}事件办理一月一排名")
+    month = f"{ranking.start.year}年{ranking.start.month}月"
+    document.core_properties.title = f"{ranking.unit.name}事件办理一月一排名（{month}）"
     add_text(
         document,
         f"({ranking.start:%Y年%m月})按按期办结率排名（并列同名次），收件不足{ranking.minimum}件的单元另列。",

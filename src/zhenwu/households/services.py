@@ -11,20 +11,25 @@ whole township (households have no owning office): 民政办 runs the register, 
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from zhenwu.core import idcard
 from zhenwu.core.periods import date_problem
+from zhenwu.notifications.models import Kind
+from zhenwu.notifications.services import Message, notify
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 
@@ -40,6 +45,7 @@ from .models import (
     MonitoringState,
     MonitoringVisit,
     PersonalDataAccess,
+    Relation,
     RiskCause,
     SubsidyBatch,
     SubsidyPayment,
@@ -750,6 +756,86 @@ def unvisited_monitored(user: Any, since: date, unit: OrgUnit | None = None) -> 
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
     visited = MonitoringVisit.objects.filter(case=OuterRef("pk"), visited_on__gte=since)
     return cases.filter(state=MonitoringState.MONITORED).exclude(Exists(visited))
+
+
+# From this day of the month, the households under monitoring not yet visited in it are reminded of.
+UNVISITED_FROM_DAY = 20
+# A reminder lists at most this many households, then says how many more.
+UNVISITED_LINES = 50
+
+
+def remind_unvisited(now: datetime) -> str:
+    """From the 20th, tell the grid worker of each household under monitoring not visited this month, and
+    its village's staff, which households they still have to visit: one notification a recipient a month
+    (the key names the month and the recipient's unit), listing household numbers and masked names."""
+    today = timezone.localdate(now)
+    if today.day < UNVISITED_FROM_DAY:
+        return f"未到提醒日：每月{UNVISITED_FROM_DAY}日起提醒本月未走访的监测户"
+    month = today.replace(day=1)
+    head = Member.objects.filter(household=OuterRef("household"), relation=Relation.HEAD).values("name")[:1]
+    cases = list(
+        unvisited_monitored(scope.WHOLE_UNIT, month)
+        .annotate(head_name=Subquery(head))
+        .select_related("household__org_unit__parent")
+        .order_by("household__org_unit__path", "household__number")
+    )
+    by_unit: dict[int, list[MonitoringCase]] = defaultdict(list)  # by grid and by village
+    for case in cases:
+        for unit in _visiting_units(case.household.org_unit):
+            by_unit[unit.pk].append(case)
+    told = 0
+    for user in _not_told_unvisited(list(by_unit), month):
+        told += notify([user], _unvisited_message(user, month, today, by_unit[user.org_unit_id]))
+    return f"提醒 {told} 人(本月未走访监测户 {len(cases)} 户)"
+
+
+def _visiting_units(unit: OrgUnit) -> list[OrgUnit]:
+    """The grid whose worker visits a household placed at `unit`, and its village (a household placed at
+    a village has no grid yet: its village only)."""
+    if unit.kind == OrgKind.MICROGRID and unit.parent is not None:
+        unit = unit.parent
+    if unit.kind == OrgKind.GRID and unit.parent is not None:
+        return [unit, unit.parent]
+    return [unit] if unit.kind == OrgKind.VILLAGE else []
+
+
+def _not_told_unvisited(units: list[int], month: date) -> list[User]:
+    """The grid workers and village staff of `units` not told yet this month."""
+    return list(
+        User.objects.filter(is_active=True, org_unit_id__in=units)
+        .filter(
+            Q(role=Role.GRID_WORKER, org_unit__kind=OrgKind.GRID)
+            | Q(role=Role.VILLAGE_STAFF, org_unit__kind=OrgKind.VILLAGE)
+        )
+        .exclude(notifications__key__startswith=f"unvisited:{month:%Y-%m}:")
+        .select_related("org_unit")
+        .order_by("pk")
+    )
+
+
+def _unvisited_message(user: User, month: date, today: date, cases: list[MonitoringCase]) -> Message:
+    assert user.org_unit is not None
+    lines = [
+        f"{c.household.number} {masked_name(c.head_name or '')} {c.get_category_display()}"  # type: ignore[attr-defined]
+        + (f"（{c.household.org_unit.name}）" if user.role == Role.VILLAGE_STAFF else "")
+        for c in cases
+    ]
+    if len(lines) > UNVISITED_LINES:
+        lines = [*lines[:UNVISITED_LINES], f"……共{len(cases)}户"]
+    return Message(
+        kind=Kind.UNVISITED,
+        key=f"unvisited:{month:%Y-%m}:unit:{user.org_unit_id}",
+        title=f"{month.month}月尚有{len(cases)}户监测对象未走访",
+        body="\n".join(
+            [f"截至{today.month}月{today.day}日，以下监测户本月尚未走访，请在月底前走访并登记：", *lines]
+        ),
+        link=f"{reverse('households:monitoring-list')}?{urlencode({'unit': user.org_unit.code})}",
+    )
+
+
+def masked_name(name: str) -> str:
+    """张** : a name in a notification, which may leave the platform by e-mail or a chat group."""
+    return name[:1] + "*" * (len(name) - 1)
 
 
 def _in_unit(queryset: QuerySet[Any], unit: OrgUnit | None, org_field: str) -> QuerySet[Any]:

@@ -12,14 +12,16 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from zhenwu.core.numbers import (
@@ -34,9 +36,12 @@ from zhenwu.core.numbers import (
 from zhenwu.core.periods import Period, time_progress_by_date, time_progress_by_month
 from zhenwu.core.progress import STATUS_LABELS, Direction, Progress, Status, rank_competition
 from zhenwu.measures import Measured, Records
+from zhenwu.notifications.models import Kind, Notification
+from zhenwu.notifications.services import Message, notify
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role, User
 from zhenwu.remembered import Remembered
+from zhenwu.workcalendar.services import work_calendar
 
 from .models import VALUE_PLACES, Indicator, IndicatorKind, IndicatorSettings, Target, Value
 
@@ -858,6 +863,129 @@ def monthly_trend(
     facts = {pk: _Facts.of(i) for pk, i in by_id.items()}
     series = [_actual(loaded, facts, facts[indicator.pk], unit.pk, p).value for p in periods]
     return {"last_year": series[:12], "this_year": series[12:]}
+
+
+# --- values missing after the deadline: the reminder job -------------------------------------------
+
+# A reminder names at most this many units' missing values, then says how many more.
+MISSING_LINES = 30
+
+
+def reminder_day(period: Period) -> date:
+    """The day the offices are told of `period`'s values still missing: the first working day after the
+    entry deadline (holiday table), so that a reminder is read at work, not on a Sunday or in a holiday."""
+    deadline = period.entry_deadline(ENTRY_DEADLINE_DAY)
+    return work_calendar(deadline, deadline).add_working_days(deadline, 1)
+
+
+def remind_missing_values(now: datetime) -> str:
+    """After the deadline of last month's values, tell each township's admin, each office of its own
+    indicators and each village of its own values which are still missing: one notification a recipient
+    a month (the key names the month), so the job may run every day of the month and twice."""
+    today = timezone.localdate(now)
+    period = Period.latest_complete(today)
+    deadline, day = period.entry_deadline(ENTRY_DEADLINE_DAY), reminder_day(period)
+    if today < day:
+        return f"未到提醒日：{period.month}月数据应于{_md(deadline)}前报送，{_md(day)}起提醒"
+    told = missing = 0
+    for township in OrgUnit.objects.filter(kind=OrgKind.TOWNSHIP, indicators__active=True).distinct():
+        people = _answering_for_values(township, period)
+        admins = [u for u in people if u.role == Role.TOWNSHIP_ADMIN]
+        # The admins, told of everything, are told last: once they have been, the township's reminder is
+        # complete, and a later run of the month reads none of its values.
+        if admins and all(u.told for u in admins):
+            continue
+        rows = missing_values(township, period)
+        missing += len(rows)
+        for user in people:
+            theirs = [(i, u) for i, u in rows if _is_theirs(user, i, u)]
+            if theirs and not user.told:
+                told += notify([user], _missing_message(user, period, theirs))
+    return f"提醒 {told} 人({period.month}月未填报 {missing} 项)"
+
+
+def missing_values(township: OrgUnit, period: Period) -> list[tuple[Indicator, OrgUnit]]:
+    """The typed values of `period` the township and its villages have not entered, in catalog order:
+    the township's of every indicator that does not roll up from its villages, each village's of the
+    indicators entered by village. Three queries: the catalog, the villages, the month's values (the
+    period index), whatever the number of values stored."""
+    indicators = list(
+        Indicator.objects.filter(township=township, active=True, source="")
+        .exclude(kind=IndicatorKind.RATE, numerator__isnull=False, denominator__isnull=False)
+        .select_related("department")
+        .order_by("position", "code")
+    )
+    if not indicators:
+        return []
+    villages = list(OrgUnit.objects.filter(parent=township, kind=OrgKind.VILLAGE).order_by("code"))
+    entered = set(
+        Value.objects.filter(year=period.year, month=period.month, indicator__in=indicators).values_list(
+            "indicator_id", "org_unit_id"
+        )
+    )
+    missing = []
+    for unit in [township, *villages]:
+        for indicator in indicators:
+            own = unit.kind == OrgKind.TOWNSHIP and not _Facts.of(indicator).rolls_up
+            if (own or (unit.kind == OrgKind.VILLAGE and indicator.by_village)) and (
+                (indicator.pk, unit.pk) not in entered
+            ):
+                missing.append((indicator, unit))
+    return missing
+
+
+def _answering_for_values(township: OrgUnit, period: Period) -> list[User]:
+    """Who answers for the township's values: its offices, its villages' staff, then its admins; each
+    with `told`, whether they have had `period`'s reminder."""
+    reminded = Notification.objects.filter(
+        recipient=OuterRef("pk"), key__startswith=f"missing_values:{period.key}:"
+    )
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(org_unit=township, role__in=[Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_STAFF])
+            | Q(org_unit__parent=township, org_unit__kind=OrgKind.VILLAGE, role=Role.VILLAGE_STAFF)
+        )
+        .annotate(told=Exists(reminded))
+        .select_related("org_unit", "department")
+    )
+    return sorted(users, key=lambda u: (u.role == Role.TOWNSHIP_ADMIN, u.pk))
+
+
+def _is_theirs(user: User, indicator: Indicator, unit: OrgUnit) -> bool:
+    """The admin answers for the whole township, an office for its indicators, a village for its values."""
+    if user.role == Role.DEPARTMENT_STAFF:
+        return indicator.department_id == user.department_id
+    if user.role == Role.VILLAGE_STAFF:
+        return unit.pk == user.org_unit_id
+    return True
+
+
+def _missing_message(user: User, period: Period, rows: list[tuple[Indicator, OrgUnit]]) -> Message:
+    assert user.org_unit is not None
+    names: dict[int, str] = {}
+    by_unit: dict[int, list[str]] = defaultdict(list)
+    for indicator, unit in rows:
+        names[unit.pk] = unit.name
+        by_unit[unit.pk].append(indicator.name)
+    lines = [f"{names[pk]}：{'、'.join(indicators)}" for pk, indicators in by_unit.items()]
+    if len(lines) > MISSING_LINES:
+        lines = [*lines[:MISSING_LINES], f"……另有{len(lines) - MISSING_LINES}个单元未报"]
+    query = {"org": user.org_unit.code, "period": period.key}
+    if user.role == Role.DEPARTMENT_STAFF and user.department is not None:
+        query["department"] = user.department.code
+    deadline = _md(period.entry_deadline(ENTRY_DEADLINE_DAY))
+    return Message(
+        kind=Kind.MISSING_VALUES,
+        key=f"missing_values:{period.key}:unit:{user.org_unit_id}",
+        title=f"{period.year}年{period.month}月指标数据尚有{len(rows)}项未填报",
+        body="\n".join([f"{period.month}月数据应于{deadline}前报送，以下尚未填报：", *lines]),
+        link=f"{reverse('indicators:entry')}?{urlencode(query)}",
+    )
+
+
+def _md(day: date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 # --- entry ---------------------------------------------------------------------------------------

@@ -149,6 +149,14 @@ class Milestone(models.Model):
         verbose_name = "节点"
         verbose_name_plural = "节点"
         ordering = ["project", "position", "planned_date"]
+        indexes = [
+            # The open milestones by date: what the reminder job and the overdue counts read.
+            models.Index(
+                fields=["planned_date"],
+                condition=models.Q(actual_date__isnull=True),
+                name="milestone_open_by_date",
+            )
+        ]
 
     def status(self, today: date) -> str:
         if self.actual_date:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from zhenwu.cases.models import Case, CaseCategory, CaseType
@@ -19,6 +20,8 @@ from zhenwu.cases.states import FIXED_STATES
 from zhenwu.core.numbers import format_percent
 from zhenwu.core.periods import Period, time_progress_by_month
 from zhenwu.core.schedule import back_schedule
+from zhenwu.notifications.models import Kind, Notification
+from zhenwu.notifications.services import Message, notify
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit, Role, User
 from zhenwu.workcalendar.services import work_calendar
@@ -252,6 +255,69 @@ def complete_milestone(user: User, milestone: Milestone, on: date, note: str = "
 def overdue_milestones(projects: list[Project], today: date) -> list[Milestone]:
     """Uses prefetched `milestones`."""
     return [m for p in projects for m in p.milestones.all() if m.status(today) == MilestoneStatus.OVERDUE]
+
+
+# The reminder job reads the open milestones from this long ago to a week ahead. An overdue one is
+# announced the day after its date; one already overdue for longer when the job first met it (an
+# installation's history, a worker down for weeks) is left to the pages and the monthly review.
+MILESTONE_LOOKBACK = timedelta(days=31)
+MILESTONE_WORDS = {MilestoneStatus.DUE_SOON: "即将到期", MilestoneStatus.OVERDUE: "已逾期"}
+
+
+def remind_milestones(now: datetime) -> str:
+    """Tell the owner office of each project of its open milestones due within 7 days, and again of those
+    overdue: each milestone once as coming and once as overdue (the key names the milestone, the state
+    and its planned date, so a milestone moved to another date is said again)."""
+    today = timezone.localdate(now)
+    milestones = list(
+        Milestone.objects.filter(
+            actual_date__isnull=True,
+            planned_date__gte=today - MILESTONE_LOOKBACK,
+            planned_date__lte=today + timedelta(days=7),
+        )
+        .select_related("project__department")
+        .order_by("planned_date", "pk")
+    )
+    offices = {m.project.department_id for m in milestones}
+    staff: dict[int, list[User]] = {office: [] for office in offices}
+    for user in User.objects.filter(is_active=True, role=Role.DEPARTMENT_STAFF, department_id__in=offices):
+        staff[user.department_id].append(user)
+    # What the window's milestones have said already, in one query rather than one a recipient.
+    since = start_of_day(today - MILESTONE_LOOKBACK - timedelta(days=8))
+    said = set(
+        Notification.objects.filter(
+            recipient__in=[u for users in staff.values() for u in users],
+            kind=Kind.MILESTONE,
+            created_at__gte=since,
+        ).values_list("recipient_id", "key")
+    )
+    told = counted = 0
+    for milestone in milestones:
+        message = _milestone_message(milestone, today)
+        recipients = [u for u in staff[milestone.project.department_id] if (u.pk, message.key) not in said]
+        if recipients:
+            counted += 1
+            told += notify(recipients, message)
+    return f"提醒 {told} 人次({counted} 个节点)"
+
+
+def _milestone_message(milestone: Milestone, today: date) -> Message:
+    state = milestone.status(today)
+    project, planned = milestone.project, milestone.planned_date
+    when = f"{planned.month}月{planned.day}日"
+    if state == MilestoneStatus.OVERDUE:
+        late = (today - planned).days
+        body = f"节点“{milestone.name}”计划{when}完成，已逾期{late}天，请抓紧推进并说明原因。"
+    else:
+        left = (planned - today).days
+        body = f"节点“{milestone.name}”计划{when}完成，" + (f"还有{left}天。" if left else "今天到期。")
+    return Message(
+        kind=Kind.MILESTONE,
+        key=f"milestone:{milestone.pk}:{state}:{planned:%Y%m%d}",
+        title=f"{project.name}：节点“{milestone.name}”{MILESTONE_WORDS[MilestoneStatus(state)]}",
+        body=body,
+        link=reverse("projects:project-detail", args=[project.pk]),
+    )
 
 
 # --- weekly dispatch and monthly review ------------------------------------------------------------------

@@ -54,7 +54,7 @@ ROLE_CODES = (
 SETTINGS = ("form_id", "form_title", "version", "default_language", "instance_name", "style")
 ZHENWU_KEYS = (
     "kind", "identity", "readers", "writers", "offices", "personal", "points_at", "points_at_field",
-    "opens_case", "section",
+    "opens_case", "section", "patrol_days",
 )  # fmt: skip
 # The work a register's figures report under (a work report's sub-sections): its `section` setting.
 SECTIONS = {
@@ -66,6 +66,8 @@ SECTIONS = {
 FORM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 VERSION = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
+# The longest patrol interval a thing register may declare (patrol_days): a year.
+MAX_PATROL_DAYS = 366
 # A figure named in a 主要做法 sentence: {hazards}.
 METHOD_FIGURE = re.compile(r"\{(\w+)\}")
 TRUE_WORDS = ("yes", "true", "true()", "1")
@@ -215,6 +217,10 @@ class Definition:
     section: str = ""
     # How its figures read in a work report's 主要做法 (activity registers only), in sheet order.
     methods: tuple[MethodSpec, ...] = ()
+    # A thing register patrolled by an activity register (`patrol_days` = "30 | lamp_patrol"): a thing with
+    # no record of `patrol_form` in `patrol_days` days is due, and its unit's writers are reminded. 0: none.
+    patrol_days: int = 0
+    patrol_form: str = ""
 
     @cached_property
     def fields_by_name(self) -> dict[str, Field]:
@@ -553,6 +559,7 @@ class _Reader:
         identity = self._identity(zhenwu, zhenwu.get("kind", ("", 0))[0], fields)
         opens_case = self._opens_case(zhenwu, fields)
         section = self._section(zhenwu)
+        patrol_days, patrol_form = self._patrol(zhenwu, entity.kind)
         figures = self._figures(zhenwu, [*fields, *(f for r in self.repeats for f in r.fields)])
         methods = self._methods(zhenwu, entity.kind, figures)
         readers, writers = self._roles(zhenwu, "readers"), self._roles(zhenwu, "writers")
@@ -580,6 +587,8 @@ class _Reader:
             repeats=tuple(self.repeats),
             section=section,
             methods=tuple(methods),
+            patrol_days=patrol_days,
+            patrol_form=patrol_form,
         )
         self._check_expressions(definition)
         return definition
@@ -938,6 +947,30 @@ class _Reader:
             )
             return ""
         return section
+
+    def _patrol(self, zhenwu: dict[str, tuple[str, int]], kind: str) -> tuple[int, str]:
+        """`patrol_days`: "30 | lamp_patrol", the days within which each thing must be patrolled and the
+        form_id of the activity register whose records are its patrols."""
+        value, number = zhenwu.get("patrol_days", ("", 0))
+        if not value.strip():
+            return 0, ""
+        at = where("zhenwu", number, "value")
+        days, _, form = (part.strip() for part in value.partition("|"))
+        if kind != "thing":
+            self.errors.append(
+                at + "patrol_days只用于物的台账（kind = thing）：写明每个对象多少天内须巡查一次。"
+            )
+        elif not days.isdigit() or not 1 <= int(days) <= MAX_PATROL_DAYS:
+            self.errors.append(
+                at + f"patrol_days的天数“{days}”无效：应为1到{MAX_PATROL_DAYS}的整数，如 30 | lamp_patrol。"
+            )
+        elif not FORM_ID.fullmatch(form):
+            self.errors.append(
+                at + "patrol_days须写明巡查记录台账的form_id：天数 | form_id，如 30 | lamp_patrol。"
+            )
+        else:
+            return int(days), form
+        return 0, ""
 
     def _points_at(self, zhenwu: dict[str, tuple[str, int]], fields: list[Field]) -> tuple[str, str]:
         points_at, number = zhenwu.get("points_at", ("", 0))

@@ -177,14 +177,14 @@ def rows_for(user: Any, register: Register, unit: OrgUnit, span: Span) -> QueryS
             things = things.filter(created_by_record__entered_at__lt=_day_start(span.end + timedelta(days=1)))
         return things
     records = services.records_for(user, register).filter(unit__path__startswith=unit.path)
-    return records.filter(_dated(date_field(definition_of(register)), span))
+    return records.filter(dated(date_field(definition_of(register)), span))
 
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _dated(name: str, span: Span) -> Q:
+def dated(name: str, span: Span) -> Q:
     """Records in the span by their date field, or by the day they were entered when they hold none."""
     entered = Q()
     if span.start is not None:

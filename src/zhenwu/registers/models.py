@@ -65,6 +65,10 @@ class Register(models.Model):
     personal = models.JSONField("个人信息字段", default=list, blank=True)
     points_at = models.CharField("关联记录", max_length=16, choices=PointsAt.choices, blank=True)
     figures = models.JSONField("统计口径", default=list, blank=True)
+    # A thing register's patrol interval and the activity register whose records are the patrols (the
+    # definition's `patrol_days`), kept here so the daily patrol job finds the registers it concerns.
+    patrol_days = models.PositiveSmallIntegerField("巡查周期(天)", default=0)
+    patrol_form = models.CharField("巡查记录台账", max_length=64, blank=True)
 
     # A catalog kept at the township for everyone under it: village staff and grid workers use it too.
     scope = ScopeRule(org_field="township", shared_downward=True)

@@ -186,6 +186,8 @@ def _copy_settings(register: Register, definition: Any, version: RegisterVersion
     register.offices = list(definition.offices)
     register.personal = [field.name for field in definition.fields if field.personal]
     register.points_at = definition.points_at
+    register.patrol_days = definition.patrol_days
+    register.patrol_form = definition.patrol_form
     register.figures = [
         {key: getattr(figure, key) for key in spec.FIGURE_KEYS} for figure in definition.figures
     ]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from zhenwu.jobs.registry import Schedule, periodic
 
-from . import media
+from . import media, patrols
 
 
 @periodic("clean_register_parts", "清理未收齐的 ODK 分批提交", Schedule(minute="30", hour="3"))
@@ -19,3 +19,9 @@ def clean_pending_parts(now: datetime) -> str:
         files, folders = files + cleaned.files, folders + cleaned.folders
         if not cleaned.more:
             return f"清理 {folders} 份未收齐的提交(照片 {files} 张)"
+
+
+@periodic("patrols_due", "台账巡查到期提醒", Schedule(minute="30", hour="8"))
+def patrols_due(now: datetime) -> str:
+    """Every morning: the things of registers with a patrol interval not patrolled within it."""
+    return patrols.remind_patrols(now)

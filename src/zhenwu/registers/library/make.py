@@ -168,6 +168,7 @@ class Register:
     identity: str = ""  # a thing register: the field that numbers each thing (编号)
     opens_case: str = ""  # a case type code: a record with <code>_case_description opens such a case
     section: str = ""  # the work report sub-section its figures go to, when its offices do not say it
+    patrol_days: str = ""  # a thing register: "30 | lamp_patrol", each thing patrolled within 30 days
     version: str = VERSION
     extra_settings: dict[str, str] = field(default_factory=dict)
     methods: list[Method] = field(default_factory=list)  # an activity's 主要做法 sentences
@@ -205,6 +206,8 @@ class Register:
             rows.append(("opens_case", self.opens_case))
         if self.section:
             rows.append(("section", self.section))
+        if self.patrol_days:
+            rows.append(("patrol_days", self.patrol_days))
         rows.extend((f"figure:{figure.name}", figure.cell()) for figure in self.figures)
         rows.extend((f"methods:{method.name}", method.cell()) for method in self.methods)
         return rows
@@ -228,6 +231,9 @@ STREET_LAMP = Register(
     personal=("keeper_phone",),
     entity_label="concat(${code}, ' ', ${place})",
     identity="code",
+    # "1055盏路灯……安排专人定期巡查": a lamp not patrolled in 30 days is reminded of.
+    patrol_days="30 | lamp_patrol",
+    version="2026120501",  # patrol_days added
     survey=[
         group(
             "lamp",
