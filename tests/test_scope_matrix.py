@@ -35,6 +35,8 @@ from zhenwu.cases.models import Case, CasePhoto, Open311Key, Visit
 from zhenwu.core.periods import Period
 from zhenwu.households import services as households
 from zhenwu.indicators.models import ConsistencyRule, Indicator, IndicatorSettings, RuleViolation, Target
+from zhenwu.notifications import services as notifications
+from zhenwu.notifications.models import Channel, Delivery, DeliveryState, Kind, Notification
 from zhenwu.org import admin as org_admin
 from zhenwu.org import services
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
@@ -99,6 +101,15 @@ NO_RECORD |= {"registers:device", "registers:device-revoke"}
 # submissions are proven in tests/registers/test_collect.py, and the form download by
 # test_openrosa_form_of_another_township_answers_404 below.
 NO_RECORD |= {"openrosa:form-list", "openrosa:submission", "openrosa:form-xml"}
+# A user's own inbox and choice of channels: nobody else's notification is ever listed or changed
+# (tests/notifications/test_inbox.py, test_api.py, test_choices.py); one notification by its id is in
+# SCOPE_CASES below, refused to everyone but its recipient.
+NO_RECORD |= {
+    "notifications:inbox",
+    "notifications:read-all",
+    "notifications:settings",
+    "api:notification-list",
+}
 
 
 def registered_url_names() -> Iterator[str]:
@@ -582,8 +593,54 @@ REGISTER_CASES = {
     ),
 }
 
+
+def notification_at(cast: Cast, unit: OrgUnit) -> Notification:
+    """A notification, with an attachment, to an account at `unit`: in the scope of users above the
+    unit, and still nobody's but its recipient's."""
+    recipient = account_at(cast, unit)
+    notifications.notify(
+        [recipient],
+        notifications.Message(
+            kind=Kind.BULLETIN,
+            key=f"matrix:{unit.code}",
+            title=f"通报{unit.code}",
+            attachment=("通报.docx", b"PK"),
+        ),
+    )
+    return recipient.notifications.get()
+
+
+def failed_delivery_at(cast: Cast, unit: OrgUnit) -> Delivery:
+    """A failed e-mail to an account at `unit`, for its township admin's page."""
+    notification = notification_at(cast, unit)
+    return Delivery.objects.create(
+        notification=notification, channel=Channel.EMAIL, state=DeliveryState.FAILED, last_error="无邮箱"
+    )
+
+
+def _nobody_but_the_recipient(user: User) -> bool:
+    return False  # the matrix logs in as others: even a township admin is refused another's notification
+
+
+NOTIFICATION_CASES: dict[str, ScopeCase] = {
+    "notifications:open": detail_of(notification_at, usable_by=_nobody_but_the_recipient),
+    "notifications:attachment": detail_of(notification_at, usable_by=_nobody_but_the_recipient),
+    "api:notification-read": detail_of(notification_at, mode="post", usable_by=_nobody_but_the_recipient),
+    "notifications:delivery-list": ScopeCase(
+        mode="list",
+        make=failed_delivery_at,
+        appears=lambda body, delivery: f'id="delivery-{delivery.pk}"' in body,
+        usable_by=lambda user: user.role == "township_admin",
+        closed=True,
+    ),
+    "notifications:delivery-resend": detail_of(
+        failed_delivery_at, mode="post", usable_by=lambda user: user.role == "township_admin"
+    ),
+}
+
 SCOPE_CASES: dict[str, ScopeCase] = {
     **REGISTER_CASES,
+    **NOTIFICATION_CASES,
     **CASE_CASES,
     **HOUSEHOLD_CASES,
     "org:unit-list": unit_case("list", lambda unit: f"/org/units/{unit.code}/"),
@@ -739,7 +796,7 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
     if case.mode == "post":
         inside_page = client.post(reverse(name, kwargs=case.detail_kwargs(inside)))
         outside_page = client.post(reverse(name, kwargs=case.detail_kwargs(outside)))
-        assert inside_page.status_code == 302, f"{role} on {name}"
+        assert inside_page.status_code == (302 if case.usable_by(user) else case.refused), f"{role} on {name}"
         assert outside_page.status_code == 404, f"{role} reaches an out-of-scope record on {name}"
         return
     if case.mode == "unit":

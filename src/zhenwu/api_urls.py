@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from zhenwu.cases import api as cases_api
 from zhenwu.households import api as households_api
 from zhenwu.indicators import api as indicators_api
+from zhenwu.notifications import api as notifications_api
 from zhenwu.org import api as org_api
 from zhenwu.projects import api as projects_api
 from zhenwu.registers import api as registers_api
@@ -23,6 +24,8 @@ urlpatterns = [
     path("indicators/progress", indicators_api.progress, name="indicator-progress"),
     path("indicators/values", indicators_api.values, name="indicator-values"),
     path("projects", projects_api.project_list, name="project-list"),
+    path("notifications", notifications_api.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read", notifications_api.notification_read, name="notification-read"),
     path("registers/", registers_api.register_list, name="register-list"),
     path("registers/<str:form_id>/records/", registers_api.record_list, name="register-record-list"),
     path(

@@ -77,6 +77,7 @@ FORM_PAGES = [
     ("admin", "indicators:targets", ()),
     ("jingfa", "reports:entry-list", ()),
     ("leader", "web:number-check", ()),
+    ("cun01", "notifications:settings", ()),
 ]
 
 

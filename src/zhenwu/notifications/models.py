@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhenwu.org.models import ScopeRule
+
 
 class Kind(models.TextChoices):
     DEADLINE = "deadline", "办理期限提醒"
@@ -59,6 +61,11 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.title}"
 
+    @property
+    def attachment_name(self) -> str:
+        """The file's own name, without the folder it is kept in."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
+
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", "待发送"
@@ -82,6 +89,9 @@ class Delivery(models.Model):
     last_error = models.TextField("最近的错误", blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
+    # A township admin sees the deliveries of the users in their township (the failures page).
+    scope = ScopeRule(org_field="notification__recipient__org_unit")
+
     class Meta:
         verbose_name = "通知发送"
         verbose_name_plural = "通知发送"
@@ -93,7 +103,9 @@ class Delivery(models.Model):
 
 
 class ChannelChoice(models.Model):
-    """A user's choice that notifications of `kind` reach them by `channel` (the inbox always has them)."""
+    """A user's choice whether notifications of `kind` reach them by `channel` (the inbox always has
+    them). A cell the user never saved follows the default (`services.DEFAULT_CHANNELS`); a saved one,
+    ticked or not, is the user's own."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,6 +115,7 @@ class ChannelChoice(models.Model):
     )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    enabled = models.BooleanField("接收", default=True)
 
     class Meta:
         verbose_name = "通知渠道选择"
@@ -112,4 +125,5 @@ class ChannelChoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_kind_display()} {self.get_channel_display()}"
+        wanted = "接收" if self.enabled else "不接收"
+        return f"{self.user} {self.get_kind_display()} {self.get_channel_display()} {wanted}"
