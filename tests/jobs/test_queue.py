@@ -24,9 +24,11 @@ def database(tmp_path: Path) -> Path:
     return tmp_path / "worker.sqlite3"
 
 
-def runs_in(database: Path) -> list[tuple[str, bool]]:
+def runs_in(database: Path, name: str = "clean_register_parts") -> list[tuple[str, bool]]:
+    """The runs of the queued job (the workers' scheduler may run the every-minute jobs beside it)."""
+    query = "SELECT name, ok FROM jobs_jobrun WHERE name = ?"
     with sqlite3.connect(database) as db:
-        return [(name, bool(ok)) for name, ok in db.execute("SELECT name, ok FROM jobs_jobrun")]
+        return [(name, bool(ok)) for name, ok in db.execute(query, [name])]
 
 
 def queue_run_now(huey: Any, name: str, times: int = 1) -> None:
