@@ -1,0 +1,25 @@
+"""The case engine's periodic jobs: thin, each calls one function of `reminders` (see docs/cases.md,
+"自动提醒与升级")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from zhenwu.jobs.registry import Schedule, periodic
+
+from . import reminders
+
+
+@periodic("deadline_reminders", "办理期限提醒", Schedule(minute="0", hour="8,14"))
+def deadline_reminders(now: datetime) -> str:
+    return reminders.remind_deadlines(now)
+
+
+@periodic("escalate_overdue_cases", "超期事件自动升级", Schedule(minute="*/30"))
+def escalate_overdue_cases(now: datetime) -> str:
+    return reminders.escalate_overdue(now)
+
+
+@periodic("verification_reminders", "整改待核查提醒", Schedule(minute="0", hour="9"))
+def verification_reminders(now: datetime) -> str:
+    return reminders.remind_verifications(now)
