@@ -123,6 +123,26 @@ def test_a_level_one_event_climbs_one_rule_at_a_time_and_each_rule_once(
     assert told(case, ESCALATION) == {"cun01", "admin"}
 
 
+def test_an_event_a_week_late_climbs_to_the_township_in_one_run_telling_only_the_township(
+    cast: Cast, types: dict, time_machine: TimeMachineFixture
+) -> None:
+    at(time_machine, 2026, 11, 16)
+    case = due_on(make_case(cast.user("wangge01"), cast.grid0101), date(2026, 11, 20))
+
+    summary = reminders.escalate_overdue(at(time_machine, 2026, 11, 28, 9))  # both rules are due
+    case.refresh_from_db()
+    assert (case.level, case.handling_unit, case.state) == (3, cast.township, State.ESCALATED)
+    assert [e.note for e in rule_events(case)] == [
+        "超期2个工作日自动升级：一级事件→村级",
+        "超期5个工作日自动升级：二级事件→乡镇",
+    ]
+    assert told(case, ESCALATION) == {"admin"}  # the village never held it: not told
+    note = Notification.objects.get(kind=ESCALATION)
+    assert "一级事件→村级；超期5个工作日自动升级：二级事件→乡镇" in note.body
+    assert summary == "自动升级 1 件超期事件，通知 1 人次"
+    assert reminders.escalate_overdue(at(time_machine, 2026, 11, 28, 9, 30)).startswith("没有需要")
+
+
 def test_a_hazard_handed_down_comes_back_to_the_township_once(
     cast: Cast, types: dict, time_machine: TimeMachineFixture
 ) -> None:

@@ -40,8 +40,8 @@ ZHENWU = [sys.executable, "-c", "from zhenwu.manage import main; main()"]
 
 def overdue_events(n: int, now: datetime, villages: list[OrgUnit]) -> list[int]:
     """`n` level-1 grid events in the grids of `villages`, three weeks past their deadline at `now` (two
-    working days past it, whatever the holidays). The rule for level 2 is switched off: an event the run
-    sent to the village would be due for the township too, three weeks late."""
+    working days past it, whatever the holidays). The rule for level 2 is switched off, so that each case
+    has exactly one rule to be escalated by (three weeks late, it would climb on to the township)."""
     EscalationRule.objects.filter(case_type__code="grid_event", from_level=2).update(active=False)
     grid_event = CaseType.objects.get(code="grid_event")
     category = CaseCategory.objects.filter(case_type=grid_event).first()

@@ -262,7 +262,7 @@ def escalation_candidates(rules: Sequence[EscalationRule], now: datetime) -> lis
         if rule.from_level is not None:
             condition &= Q(level=rule.from_level)
         matching |= condition
-    overdue = Case.objects.overdue(now).filter(matching)
+    overdue = Case.objects.overdue(now).filter(matching).order_by()
     upper = now - timedelta(days=min(rule.overdue_days for rule in rules))
     by_deadline = overdue.filter(deadline__gte=since, deadline__lt=upper)
     by_import = overdue.filter(imported_at__gte=since, imported_at__lt=upper)
@@ -303,23 +303,44 @@ def due_escalation(
     return max(found, key=lambda due: (due.rule.to_level, -due.rule.overdue_days), default=None)
 
 
-def escalation_message(case: Case, rule: EscalationRule, was: str) -> Message:
+def escalation_message(case: Case, rules: Sequence[EscalationRule], was: str) -> Message:
+    last = rules[-1]
     return Message(
         kind=Kind.ESCALATION,
-        key=f"escalation:case:{case.pk}:rule:{rule.pk}",
-        title=f"事件 {case.number} 超期{rule.overdue_days}个工作日，已自动升级至{case.handling_unit.name}",
+        key=f"escalation:case:{case.pk}:rule:{last.pk}",
+        title=f"事件 {case.number} 超期{last.overdue_days}个工作日，已自动升级至{case.handling_unit.name}",
         body=(
-            f"{case.number} {case.title}({case.case_type.name}){rule.describe()}。原承办：{was}；"
-            f"现承办：{handled_by(case)}。请及时受理。"
+            f"{case.number} {case.title}({case.case_type.name}){'；'.join(r.describe() for r in rules)}。"
+            f"原承办：{was}；现承办：{handled_by(case)}。请及时受理。"
         ),
         link=case_link(case),
         urgent=True,
     )
 
 
+def escalate(
+    case: Case,
+    due: Due,
+    rules: Sequence[EscalationRule],
+    done: set[tuple[int, int]],
+    now: datetime,
+    cal: WorkCalendar,
+) -> list[EscalationRule]:
+    """Escalate `case` by `due`, then by every further rule already due at the unit it reached (a case a
+    week late goes from the grid to the township in one run, not by way of a village told for nothing),
+    each step its own event. The rules applied; none when the case changed since it was read."""
+    applied: list[EscalationRule] = []
+    step: Due | None = due
+    while step is not None and services.escalate_by_rule(case, step.rule, step.unit, now) is not None:
+        applied.append(step.rule)
+        done.add((case.pk, step.rule.pk))
+        step = due_escalation(case, rules, done, now, cal)
+    return applied
+
+
 def escalate_overdue(now: datetime) -> str:
     """超期自动升级: each open case overdue by its type's rule escalates once per rule, through the case
-    engine (services.escalate_by_rule), and the new handling unit's people are told, urgently."""
+    engine (services.escalate_by_rule), and the people of the unit it reaches are told, urgently."""
     rules = list(EscalationRule.objects.filter(active=True).select_related("case_type"))
     if not rules:
         return "没有启用的自动升级规则"
@@ -335,18 +356,18 @@ def escalate_overdue(now: datetime) -> str:
         for case in cases:
             if case.pk not in due:
                 continue
-            rule, unit = due[case.pk].rule, due[case.pk].unit
             was = handled_by(case)
             # The escalation and its notifications commit together: a run killed between them would
             # leave an escalated case nobody is told of, which no later run would find again.
             with transaction.atomic():
-                if services.escalate_by_rule(case, rule, unit, now) is None:
+                applied = escalate(case, due[case.pk], rules, done, now, calendar)
+                if not applied:
                     stale += 1
                     continue
                 recipients = people.handling(case)
                 if not recipients:
                     told.nobody += 1
-                told.add(notify(recipients, escalation_message(case, rule, was)))
+                told.add(notify(recipients, escalation_message(case, applied, was)))
             escalated += 1
     if escalated:
         summary = f"自动升级 {escalated} 件超期事件，通知 {told.notifications} 人次"
