@@ -129,7 +129,6 @@ def job_process(database_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": database_url,
         "DEBUG": "1",
         "CACHE_DIR": str(tmp_path / "cache"),
-        "HUEY_NAME": "killed-worker-test",
     }
     return subprocess.Popen(
         [*ZHENWU, "jobs", "run", "escalate_overdue_cases"],
