@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from zhenwu.org import scope
 from zhenwu.org.admin import ScopedAdmin, SharedTableAdmin
 
-from .models import CaseCategory, CaseType, Open311Key
+from .models import CaseCategory, CaseType, EscalationRule, Open311Key
 
 
 class CaseCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -15,6 +15,25 @@ class CaseCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ["code", "name", "order", "open311_attributes"]
 
     # Township admins keep categories with their type (Django's model permissions are not used).
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EscalationRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = EscalationRule
+    extra = 0
+    fields = ["from_level", "overdue_days", "to_level", "active"]
+
+    # Kept with their type by township admins, like categories; a rule is switched off, not deleted.
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return scope.is_township_admin(request.user)  # type: ignore[arg-type]
 
@@ -39,7 +58,7 @@ class CaseTypeAdmin(SharedTableAdmin):
         "extension_days",
         "open311",
     ]
-    inlines = [CaseCategoryInline]
+    inlines = [CaseCategoryInline, EscalationRuleInline]
 
 
 @admin.register(Open311Key)

@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
         for model in (
             models.CaseType,
             models.CaseCategory,
+            models.EscalationRule,
             models.Case,
             models.CasePhoto,
             models.RectificationNotice,

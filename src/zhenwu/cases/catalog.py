@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import CaseCategory, CaseType, DayCountChoice
+from .models import CaseCategory, CaseType, DayCountChoice, EscalationRule
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,21 @@ STANDARD_TYPES = [
 ]  # fmt: skip
 
 
+# 自动升级: (from level or None for any, working days overdue, to level) per type. Grid events go up one
+# level at a time (分级处置): a 一级 event two working days past its deadline to the village, a 二级 one a
+# week past it to the township, so that a case the village received from the grid still has three
+# working days there. A hazard the township handed down to a village for rectification comes back to the
+# township (its 应急办) three working days past the deadline. Petitions, hotline tickets and disclosure
+# requests are handled at the township with statutory deadlines: nothing above it to escalate to.
+STANDARD_RULES: dict[str, list[tuple[int | None, int, int]]] = {
+    "grid_event": [(1, 2, 2), (2, 5, 3)],
+    "hazard": [(None, 3, 3)],
+}
+
+
 def install() -> list[CaseType]:
-    """Create the standard types and categories that do not exist yet; existing ones are left as edited."""
+    """Create the standard types, categories and escalation rules that do not exist yet; existing ones are
+    left as edited (a rule switched off stays off)."""
     installed = []
     for order, spec in enumerate(STANDARD_TYPES, start=1):
         case_type, _ = CaseType.objects.get_or_create(
@@ -76,6 +89,12 @@ def install() -> list[CaseType]:
         for position, (code, name) in enumerate(spec.categories, start=1):
             CaseCategory.objects.get_or_create(
                 code=f"{spec.code}-{code}", defaults={"case_type": case_type, "name": name, "order": position}
+            )
+        for from_level, days, to_level in STANDARD_RULES.get(spec.code, []):
+            EscalationRule.objects.get_or_create(
+                case_type=case_type,
+                from_level=from_level,
+                defaults={"overdue_days": days, "to_level": to_level},
             )
         installed.append(case_type)
     return installed

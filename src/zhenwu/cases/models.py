@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -103,6 +104,72 @@ class CaseCategory(models.Model):
     def open311_definition(self) -> list[georeport.Attribute]:
         """The attributes Open311 clients are asked for (checked when saved, so read without a fault)."""
         return georeport.attribute_definitions(self.open311_attributes)
+
+
+# The levels of a case: who handles it (一级 inside the grid, 二级 the village, 三级 the township).
+LEVEL_NAMES = {1: "一级事件", 2: "二级事件", 3: "三级事件"}
+LEVEL_UNITS = {1: "网格", 2: "村级", 3: "乡镇"}
+# Room for the longest rule in the escalation job's look-back (reminders.LOOKBACK): 20 working days are
+# at most about six weeks, holidays included.
+MAX_OVERDUE_DAYS = 20
+
+
+class EscalationRule(models.Model):
+    """自动升级: an open case of `case_type` at `from_level` (any level when empty) that has been overdue
+    for `overdue_days` working days moves up to the unit of `to_level`, once per rule, by the system.
+
+    Installation-wide data with the case types, edited in the admin site; a rule is switched off (启用),
+    not deleted, so that `zhenwu init` does not bring a standard rule back.
+    """
+
+    case_type = models.ForeignKey(
+        CaseType, verbose_name="事件类型", on_delete=models.CASCADE, related_name="escalation_rules"
+    )
+    from_level = models.PositiveSmallIntegerField(
+        "原级别",
+        null=True,
+        blank=True,
+        choices=[(1, "一级(网格)"), (2, "二级(村级)")],
+        help_text="留空表示任何级别(不分级处置的类型须留空)",
+    )
+    overdue_days = models.PositiveSmallIntegerField(
+        "超期工作日",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OVERDUE_DAYS)],
+        help_text=f"超过办理期限(导入的事件自导入时起)满多少个工作日后升级，1—{MAX_OVERDUE_DAYS}",
+    )
+    to_level = models.PositiveSmallIntegerField("升级至", choices=[(2, "村级(二级)"), (3, "乡镇(三级)")])
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "自动升级规则"
+        verbose_name_plural = "自动升级规则"
+        ordering = ["case_type__order", "from_level", "overdue_days"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "from_level"], name="escalation_rule_once_per_level"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(from_level__isnull=True) | models.Q(to_level__gt=models.F("from_level")),
+                name="escalation_rule_goes_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type}：{self.describe()}"
+
+    def describe(self) -> str:
+        """The rule in words, as the case's event names it: 超期2个工作日自动升级：一级事件→村级."""
+        source = LEVEL_NAMES[self.from_level] if self.from_level else "任何级别"
+        return f"超期{self.overdue_days}个工作日自动升级：{source}→{LEVEL_UNITS[self.to_level]}"
+
+    def clean(self) -> None:
+        if self.from_level is not None and self.to_level is not None and self.to_level <= self.from_level:
+            raise ValidationError({"to_level": "升级后的级别须高于原级别。"})
+        if self.from_level is not None and self.case_type_id and not self.case_type.has_levels:
+            raise ValidationError({"from_level": f"{self.case_type.name}不分级处置，原级别请留空。"})
+        duplicate = EscalationRule.objects.filter(case_type_id=self.case_type_id, from_level=self.from_level)
+        if self.case_type_id and duplicate.exclude(pk=self.pk).exists():
+            raise ValidationError({"from_level": "该类型的这一级别已有自动升级规则。"})
 
 
 class Channel(models.TextChoices):
@@ -269,6 +336,10 @@ class Case(models.Model):
             # The public feed reads the few public cases of a window among a county's million private ones.
             models.Index(
                 fields=["received_at"], condition=models.Q(public=True), name="case_public_received"
+            ),
+            # The escalation job reads the few cases imported lately (overdue from their import on).
+            models.Index(
+                fields=["imported_at"], condition=models.Q(imported_at__isnull=False), name="case_imported"
             ),
         ]
 

@@ -46,6 +46,7 @@ from .models import (
     CaseQuerySet,
     CaseType,
     Channel,
+    EscalationRule,
     Open311Key,
     RectificationNotice,
     Visit,
@@ -648,13 +649,19 @@ def _apply_return(actor: User, case: Case, data: TransitionInput) -> dict[str, A
 def _apply_escalate(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
     parent = case.handling_unit.parent
     assert parent is not None
-    case.handling_unit = parent
-    case.level = min(case.level + 1, 3)
+    return _move_up(case, parent, min(case.level + 1, 3))
+
+
+def _move_up(case: Case, unit: OrgUnit, level: int) -> dict[str, Any]:
+    """Hand the case to `unit` above its handling unit, at `level`: nobody there is named yet, and at the
+    township the office that takes in its type receives it. By hand (escalate) and by a rule alike."""
+    case.handling_unit = unit
+    case.level = level
     case.assignee = None
     case.handling_department = (
-        intake_department(case.case_type, parent) if parent.kind == OrgKind.TOWNSHIP else None
+        intake_department(case.case_type, unit) if unit.kind == OrgKind.TOWNSHIP else None
     )
-    return {"handling_unit": parent.name, "level": case.level}
+    return {"handling_unit": unit.name, "level": case.level}
 
 
 def _apply_verify(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
@@ -693,6 +700,51 @@ APPLY = {
     "reopen": _apply_reopen,
     "extend": _apply_extend,
 }
+
+
+# --- escalation by a rule (the system's transition) -----------------------------------------------
+
+SYSTEM_ESCALATED_FIELDS = ["version", "state", "level", "handling_unit", "handling_department", "assignee"]
+
+
+def rule_target(case: Case, rule: EscalationRule) -> OrgUnit | None:
+    """The unit `rule` would hand `case` to, or None when the rule does not apply to it: another type or
+    level, a state escalation cannot leave, or a handling unit already at (or above) the rule's level.
+    Reads the handling unit's parents as loaded with the case (no query when they were selected)."""
+    if rule.case_type_id != case.case_type_id or not rule.active:
+        return None
+    if rule.from_level is not None and case.level != rule.from_level:
+        return None
+    if case.state_enum not in states.TRANSITIONS["escalate"].sources:
+        return None
+    wanted = LEVEL_KIND[rule.to_level]
+    if case.handling_unit.kind in (wanted, OrgKind.TOWNSHIP):
+        return None
+    unit: OrgUnit | None = case.handling_unit.parent
+    while unit is not None and unit.kind != wanted:
+        unit = None if unit.kind == OrgKind.TOWNSHIP else unit.parent
+    return unit
+
+
+def escalate_by_rule(case: Case, rule: EscalationRule, unit: OrgUnit, now: datetime) -> CaseEvent | None:
+    """The system escalates `case`, as read at its `version`, to `unit` by `rule`: the handling unit and
+    level move as they do by hand, and the event (actor "系统") names the rule.
+
+    Returns None, writing nothing, when the case changed since it was read (a person acted on it, or
+    another run of the job escalated it): the claim by version is the one `transition` makes, so of two
+    at once exactly one succeeds.
+    """
+    with transaction.atomic():
+        claimed = Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1)
+        if not claimed:
+            return None
+        case.version += 1
+        from_state = case.state
+        details = _move_up(case, unit, max(case.level, rule.to_level))
+        case.state = State.ESCALATED
+        case.save(update_fields=SYSTEM_ESCALATED_FIELDS)
+        details |= {"rule": rule.pk, "rule_name": rule.describe(), "overdue_days": rule.overdue_days}
+        return _append_event(case, None, "escalate", from_state, case.state, rule.describe(), details, at=now)
 
 
 # --- the public feed (Open311) ---------------------------------------------------------------------
