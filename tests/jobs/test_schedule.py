@@ -23,7 +23,9 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=BEIJING)  # a Wednesday
         (Schedule(minute="*/30"), "每30分钟"),
         (Schedule(minute="*"), "每分钟"),
         (Schedule(minute="5"), "每小时第5分"),
-        (Schedule(minute="0", hour="8,14"), "每天 8,14时0分"),
+        (Schedule(minute="0", hour="8,14"), "每天 08:00、14:00"),
+        (Schedule(minute="*/30", hour="7-21"), "每天 07:00—21:30 每30分钟"),
+        (Schedule(minute="0", hour="9", day="20-31"), "每月20-31日 09:00"),
     ],
 )
 def test_a_schedule_says_when_in_chinese(schedule: Schedule, words: str) -> None:

@@ -39,20 +39,33 @@ class Schedule:
         return self.test(moment)
 
     def describe(self) -> str:
-        """The schedule in words: 每周一 08:00, 每月1日 08:00, 每天 09:00, 每15分钟, 每小时第5分."""
-        if self.minute.startswith("*/") and self.hour == "*":
-            return f"每{self.minute[2:]}分钟"
+        """The schedule in words: 每周一 08:00, 每月1日 08:00, 每天 08:00、14:00, 每天 07:00—21:30 每30分钟."""
+        if self.minute == "*" and self.hour == "*":
+            return "每分钟"
+        if self.minute.startswith("*/"):
+            every = f"每{self.minute[2:]}分钟"
+            if self.hour == "*":
+                return every
+            first, _, last = self.hour.partition("-")
+            if first.isdigit() and last.isdigit():
+                end = 60 - int(self.minute[2:])
+                return f"{self._days()} {int(first):02d}:00—{int(last):02d}:{end:02d} {every}"
+            return f"{self._days()} {self.hour}时 {every}"
         if self.hour == "*":
-            return "每分钟" if self.minute == "*" else f"每小时第{self.minute}分"
-        if self.hour.isdigit() and self.minute.isdigit():
-            at = f"{int(self.hour):02d}:{int(self.minute):02d}"
+            return f"每小时第{self.minute}分"
+        hours = self.hour.split(",")
+        if self.minute.isdigit() and all(hour.isdigit() for hour in hours):
+            at = "、".join(f"{int(hour):02d}:{int(self.minute):02d}" for hour in hours)
         else:
             at = f"{self.hour}时{self.minute}分"
+        return f"{self._days()} {at}"
+
+    def _days(self) -> str:
         if self.day_of_week.isdigit():
-            return f"每周{WEEKDAYS[int(self.day_of_week) % 7]} {at}"
+            return f"每周{WEEKDAYS[int(self.day_of_week) % 7]}"
         if self.day != "*":
-            return f"每月{self.day}日 {at}"
-        return f"每天 {at}"
+            return f"每月{self.day}日"
+        return "每天"
 
 
 @dataclass(frozen=True)
