@@ -636,6 +636,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "reports:entry-list": ScopeCase(mode="list", make=entry_at, appears=lambda body, e: e.title in body),
     "reports:entry-edit": detail_of(entry_at),
     "reports:choose": detail_of(lambda cast, unit: unit, mode="post"),
+    "reports:entry-request": detail_of(lambda cast, unit: unit, mode="post"),
     "reports:outline": detail_of(
         lambda cast, unit: unit, usable_by=lambda user: user.role == "township_admin", refused=403
     ),
