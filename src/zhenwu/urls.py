@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("zhenwu.cases.urls")),
     path("registers/", include("zhenwu.registers.urls")),
     path("reports/", include("zhenwu.reports.urls")),
+    path("todo/", include("zhenwu.notifications.todo_urls")),
     path("open311/v2/", include("zhenwu.cases.open311_urls")),
     path("openrosa/", include("zhenwu.registers.openrosa_urls")),
     path("api/v1/", include(("zhenwu.api_urls", "api"))),
