@@ -638,9 +638,27 @@ NOTIFICATION_CASES: dict[str, ScopeCase] = {
     ),
 }
 
+
+def visit_due(page: str) -> ScopeCase:
+    """A household under monitoring at the unit, not visited this month: on the to-do lists of the grid
+    workers and village staff above it, and nobody's outside their scope."""
+    return ScopeCase(
+        mode="list",
+        make=lambda cast, unit: hh.monitoring_case(unit),
+        appears=lambda body, c: page.format(c=c) in body,
+        usable_by=lambda user: user.role in (Role.GRID_WORKER, Role.VILLAGE_STAFF),
+    )
+
+
+TODO_CASES = {
+    "todo:list": visit_due('href="/households/monitoring/{c.pk}/"'),
+    "api:todo": visit_due('"url":"/households/monitoring/{c.pk}/"'),
+}
+
 SCOPE_CASES: dict[str, ScopeCase] = {
     **REGISTER_CASES,
     **NOTIFICATION_CASES,
+    **TODO_CASES,
     **CASE_CASES,
     **HOUSEHOLD_CASES,
     "org:unit-list": unit_case("list", lambda unit: f"/org/units/{unit.code}/"),
@@ -693,6 +711,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "reports:entry-list": ScopeCase(mode="list", make=entry_at, appears=lambda body, e: e.title in body),
     "reports:entry-edit": detail_of(entry_at),
     "reports:choose": detail_of(lambda cast, unit: unit, mode="post"),
+    "reports:entry-request": detail_of(lambda cast, unit: unit, mode="post"),
     "reports:outline": detail_of(
         lambda cast, unit: unit, usable_by=lambda user: user.role == "township_admin", refused=403
     ),

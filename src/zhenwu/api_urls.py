@@ -7,6 +7,7 @@ from zhenwu.cases import api as cases_api
 from zhenwu.households import api as households_api
 from zhenwu.indicators import api as indicators_api
 from zhenwu.notifications import api as notifications_api
+from zhenwu.notifications import todo_api
 from zhenwu.org import api as org_api
 from zhenwu.projects import api as projects_api
 from zhenwu.registers import api as registers_api
@@ -21,6 +22,7 @@ router.register("cases", cases_api.CaseViewSet, basename="case")
 urlpatterns = [
     path("me/", org_api.me, name="me"),
     path("dashboard", web_api.dashboard, name="dashboard"),
+    path("todo", todo_api.todo, name="todo"),
     path("indicators/progress", indicators_api.progress, name="indicator-progress"),
     path("indicators/values", indicators_api.values, name="indicator-values"),
     path("projects", projects_api.project_list, name="project-list"),

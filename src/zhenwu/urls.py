@@ -16,6 +16,7 @@ urlpatterns = [
     path("registers/", include("zhenwu.registers.urls")),
     path("reports/", include("zhenwu.reports.urls")),
     path("notifications/", include("zhenwu.notifications.urls")),
+    path("todo/", include("zhenwu.notifications.todo_urls")),
     path("open311/v2/", include("zhenwu.cases.open311_urls")),
     path("openrosa/", include("zhenwu.registers.openrosa_urls")),
     path("api/v1/", include(("zhenwu.api_urls", "api"))),

@@ -39,7 +39,7 @@ class Schedule:
         return self.test(moment)
 
     def describe(self) -> str:
-        """The schedule in words: 每周一 08:00, 每月1日 08:00, 每天 08:00、14:00, 每天 07:00—21:30 每30分钟."""
+        """The schedule in words: 每周一 08:00, 每月1日 08:00, 每天 08:00、14:00, 每天 07:00—21:30 每30分钟"""
         if self.minute == "*" and self.hour == "*":
             return "每分钟"
         if self.minute.startswith("*/"):

@@ -11,10 +11,11 @@ class ReportsConfig(AppConfig):
         from zhenwu.activity.services import record_changes
         from zhenwu.web import navigation
 
-        from .models import NarrativeEntry, ReportDraft, ReportOutline
+        from .models import EntryRequest, NarrativeEntry, ReportDraft, ReportOutline
 
         record_changes(NarrativeEntry)
         record_changes(ReportDraft)
         record_changes(ReportOutline)
+        record_changes(EntryRequest)
 
         navigation.register(navigation.NavItem("报告", "reports:report", order=50))

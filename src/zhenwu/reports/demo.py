@@ -1,14 +1,17 @@
 """The demo township's narrative entries for this year's half-year report: what each office writes
-about its methods, problems and plans, so the demo report reads as a whole first draft."""
+about its methods, problems and plans, so the demo report reads as a whole first draft; and the general
+office's call for the annual report's entries, open on the offices' to-do lists."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.utils import timezone
 
 from zhenwu.org.demo import TOWNSHIP
 from zhenwu.org.models import Department, OrgUnit, User
 
-from .models import NarrativeEntry
+from .models import EntryRequest, NarrativeEntry
 
 ENTRIES = [
     ("jfb", "methods", "坚持项目为王",
@@ -30,10 +33,11 @@ ENTRIES = [
 
 def load() -> None:
     township = OrgUnit.objects.get(code=TOWNSHIP[0])
+    author = User.objects.get(username="admin")
+    load_request(township, author)
     if NarrativeEntry.objects.filter(org_unit=township).exists():
         return
     offices = {d.code: d for d in Department.objects.filter(township=township)}
-    author = User.objects.get(username="admin")
     year = timezone.localdate().year
     NarrativeEntry.objects.bulk_create(
         NarrativeEntry(
@@ -41,4 +45,17 @@ def load() -> None:
             title=title, text=text, author=author,
         )
         for office, section, title, text in ENTRIES
+    )  # fmt: skip
+
+
+def load_request(township: OrgUnit, author: User) -> None:
+    """The general office has asked every office for its material for this year's annual report, due
+    in a week: the offices' to-do lists show it until they write."""
+    today = timezone.localdate()
+    if EntryRequest.objects.filter(org_unit=township).exists():
+        return
+    EntryRequest.objects.create(
+        org_unit=township, year=today.year, kind="annual", due_on=today + timedelta(days=7),
+        note="请各站所报送全年工作亮点、主要做法、存在问题和明年计划，每条一个标题和一段话。",
+        requested_by=author,
     )  # fmt: skip

@@ -9,7 +9,7 @@ from zhenwu.reader import read_bytes
 from zhenwu.web.forms import Form, ModelForm
 
 from .kinds import CUSTOM, KINDS, ReportSpec, SpanError, span_spec, spec_for
-from .models import NarrativeEntry
+from .models import EntryRequest, NarrativeEntry
 
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()] + [(CUSTOM, "自定义时段")]
 BOUND_HELP = "月份如 2026-01，或日期如 2026-01-15"
@@ -64,6 +64,26 @@ class EntryForm(ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["department"].queryset = Department.objects.filter(township=township)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+
+
+class EntryRequestForm(ModelForm):  # type: ignore[type-arg]
+    """The compiler asks offices for their entries for one report, by a day."""
+
+    class Meta:
+        model = EntryRequest
+        fields = ["year", "kind", "due_on", "departments", "note"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "departments": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: object, township: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["departments"].queryset = Department.objects.filter(township=township).order_by("code")  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def validate_unique(self) -> None:
+        """Asking again for the same report changes the request (`services.request_entries`)."""
 
 
 class CheckBackForm(ReportChoiceForm):

@@ -90,3 +90,34 @@ class ReportOutline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.kind}"
+
+
+class EntryRequest(models.Model):
+    """The compiler's call for narrative entries (素材征集): the offices asked to write their entries for
+    one unit's report of one period, by a day. An office has answered once it has written an entry for
+    that report; until then the request is on its staff's to-do list."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("报告类型", max_length=16, choices=KIND_CHOICES)
+    due_on = models.DateField("截止日期")
+    departments = models.ManyToManyField(
+        Department, verbose_name="征集站所", blank=True, related_name="+", help_text="不选为全部站所"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="征集人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("征集时间", auto_now=True)
+
+    scope = ScopeRule(org_field="org_unit")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "素材征集"
+        ordering = ["-year", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "year", "kind"], name="one_entry_request_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.year} {self.get_kind_display()}素材征集"

@@ -7,12 +7,14 @@ narrative entries and drafts.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhenwu.cases import services as cases
@@ -22,7 +24,7 @@ from zhenwu.households import services as households
 from zhenwu.households.models import BenefitKind
 from zhenwu.indicators import services as indicators
 from zhenwu.org import scope
-from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.projects import services as projects
 from zhenwu.registers import figures as register_figures
 
@@ -32,7 +34,7 @@ from .catalogue import CatalogueEntry, Gathered
 from .compose import Coming, Entry, ReportFigures, compose
 from .kinds import KINDS, ReportSpec
 from .methods import LateMilestone, Overdue
-from .models import NarrativeEntry, ReportDraft, ReportOutline
+from .models import EntryRequest, NarrativeEntry, ReportDraft, ReportOutline
 
 IN_FORCE = [BenefitKind.DIBAO, BenefitKind.TEKUN]  # monthly benefits: households and people at the end
 BENEFITS = [
@@ -239,6 +241,85 @@ def chosen_entries(user: Any, unit: OrgUnit, spec: ReportSpec) -> list[Entry]:
     chosen = [Entry(e.pk, e.section, e.title, e.text, e.department.name) for e in (entries[i] for i in ids)]
     saved = outline_for(unit, spec)
     return outlines.place(chosen, arrangement_of(saved).placement) if saved else chosen
+
+
+# --- asking the offices for their entries (素材征集) ------------------------------------------------------
+
+
+@transaction.atomic
+def request_entries(
+    user: User,
+    unit: OrgUnit,
+    *,
+    year: int,
+    kind: str,
+    due_on: date,
+    departments: Iterable[Department] = (),
+    note: str = "",
+) -> EntryRequest:
+    """Ask offices (none named: every office of the township) for their entries for the report of
+    `unit` of `kind` and `year`, by `due_on`. Asking again for the same report changes the request."""
+    if not may_compile(user, unit):
+        raise PermissionDenied("只有党政办(乡镇管理员)可以征集素材。")
+    if kind not in KINDS:
+        raise ValidationError({"kind": f"未知的报告类型“{kind}”。"})
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": "截止日期不能早于今天。"})
+    offices = list(departments)
+    township = unit.township()
+    if any(office.township_id != getattr(township, "pk", None) for office in offices):
+        raise ValidationError({"departments": "只能向本乡镇的站所征集素材。"})
+    request, _ = EntryRequest.objects.update_or_create(
+        org_unit=unit, year=year, kind=kind,
+        defaults={"due_on": due_on, "note": note.strip(), "requested_by": user},
+    )  # fmt: skip
+    request.departments.set(offices)
+    return request
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    """A request and, of the offices it asks, those that have written an entry and those that have not."""
+
+    request: EntryRequest
+    answered: list[Department]
+    waiting: list[Department]
+
+
+def requests_for(user: Any, unit: OrgUnit) -> list[RequestStatus]:
+    """The requests for `unit`'s reports the user may see, newest first, with who has answered."""
+    requests = scope.scoped(user, EntryRequest.objects.filter(org_unit=unit).prefetch_related("departments"))
+    township = unit.township()
+    offices = list(Department.objects.filter(township=township).order_by("code")) if township else []
+    written = set(
+        NarrativeEntry.objects.filter(org_unit=unit).values_list("year", "kind", "department_id").distinct()
+    )
+    found = []
+    for request in requests.order_by("-year", "-due_on", "pk"):
+        asked = list(request.departments.all()) or offices
+        answered = [d for d in asked if (request.year, request.kind, d.pk) in written]
+        found.append(RequestStatus(request, answered, [d for d in asked if d not in answered]))
+    return found
+
+
+def requests_waiting_for(user: Any) -> QuerySet[EntryRequest]:
+    """The requests asking the user's office that it has not answered with an entry yet."""
+    if user.role != Role.DEPARTMENT_STAFF or user.department_id is None:
+        return EntryRequest.objects.none()
+    answered = NarrativeEntry.objects.filter(
+        department_id=user.department_id,
+        org_unit=OuterRef("org_unit"),
+        year=OuterRef("year"),
+        kind=OuterRef("kind"),
+    )
+    asked = Q(departments__isnull=True) | Q(departments=user.department_id)
+    # Office staff see their own township only: the scope keeps the requests of its units.
+    return (
+        scope.scoped(user, EntryRequest.objects.filter(asked))
+        .exclude(Exists(answered))
+        .distinct()
+        .select_related("org_unit")
+    )
 
 
 def compiled_report(user: Any, unit: OrgUnit, spec: ReportSpec) -> Document:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("entries/", views.entry_list, name="entry-list"),
     path("entries/<int:pk>/", views.entry_edit, name="entry-edit"),
     path("units/<int:pk>/choose/", views.choose, name="choose"),
+    path("units/<int:pk>/entry-request/", views.entry_request, name="entry-request"),
     path("units/<int:pk>/outline/", views.outline, name="outline"),
 ]

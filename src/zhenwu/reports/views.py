@@ -25,8 +25,8 @@ from zhenwu.web.downloads import DOCX, attachment
 from . import outline as outlines
 from . import services
 from .checkback import check_back
-from .forms import CheckBackForm, EntryForm, ReportChoiceForm
-from .kinds import CUSTOM, ReportSpec
+from .forms import CheckBackForm, EntryForm, EntryRequestForm, ReportChoiceForm
+from .kinds import CUSTOM, KINDS, ReportSpec
 from .models import NarrativeEntry
 
 FORMATS = {"docx": DOCX, "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -108,7 +108,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     township = unit.township()
     may_write = services.may_write_entries(request.user, unit)
-    form = EntryForm(request.POST or None, township=township)
+    form = EntryForm(request.POST or None, township=township, initial=_entry_initial(request))
     if request.method == "POST" and may_write and form.is_valid():
         entry = form.save(commit=False)
         entry.org_unit = unit
@@ -121,8 +121,56 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('reports:entry-list')}?org={unit.code}")
     entries = scope.scoped(request.user, NarrativeEntry.objects.select_related("department", "org_unit"))
     entries = entries.filter(org_unit__path__startswith=unit.path).order_by("-year", "kind", "section", "pk")
-    context = {"unit": unit, "form": form, "may_write": may_write, "entries": entries[:200]}
+    context = {
+        "unit": unit,
+        "form": form,
+        "may_write": may_write,
+        "entries": entries[:200],
+        "requests": services.requests_for(request.user, unit),
+        "request_form": (
+            EntryRequestForm(township=township) if services.may_compile(request.user, unit) else None
+        ),
+    }
     return render(request, "reports/entry_list.html", context)
+
+
+def _entry_initial(request: HttpRequest) -> dict[str, Any]:
+    """The report a to-do item links to (?year=&kind=), and the office of office staff."""
+    initial: dict[str, Any] = {}
+    if request.GET.get("kind") in KINDS:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("year", "").isdigit():
+        initial["year"] = int(request.GET["year"])
+    department = getattr(request.user, "department_id", None)
+    if department is not None:
+        initial["department"] = department
+    return initial
+
+
+@login_required
+@require_POST
+def entry_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The compiler asks offices for their entries for one of unit `pk`'s reports (素材征集)."""
+    unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), pk=pk)
+    form = EntryRequestForm(request.POST, township=unit.township())
+    back = f"{reverse('reports:entry-list')}?org={unit.code}"
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label}：{error}" for name, errors in form.errors.items() for error in errors
+        ]
+        messages.error(request, "；".join(problems))
+        return redirect(back)
+    try:
+        asked = services.request_entries(request.user, unit, **form.cleaned_data)  # type: ignore[arg-type]
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(
+            request, f"已征集{asked.year}年{asked.get_kind_display()}素材，截止{asked.due_on:%Y-%m-%d}。"
+        )
+    return redirect(back)
 
 
 @login_required
