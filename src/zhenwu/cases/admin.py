@@ -9,42 +9,33 @@ from zhenwu.org.admin import ScopedAdmin, SharedTableAdmin
 from .models import CaseCategory, CaseType, EscalationRule, Open311Key
 
 
-class CaseCategoryInline(admin.TabularInline):  # type: ignore[type-arg]
+class TownshipAdminInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows township admins keep with their case type (Django's model permissions are not used); a row is
+    switched off or renamed, never deleted: cases and earlier rules name it."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseCategoryInline(TownshipAdminInline):
     model = CaseCategory
     extra = 1
     fields = ["code", "name", "order", "open311_attributes"]
 
-    # Township admins keep categories with their type (Django's model permissions are not used).
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class EscalationRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+class EscalationRuleInline(TownshipAdminInline):
     model = EscalationRule
     extra = 0
     fields = ["from_level", "overdue_days", "to_level", "active"]
-
-    # Kept with their type by township admins, like categories; a rule is switched off, not deleted.
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scope.is_township_admin(request.user)  # type: ignore[arg-type]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CaseType)

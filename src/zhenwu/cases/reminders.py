@@ -42,7 +42,6 @@ BATCH = 500
 # (the job was down for weeks, or a rule was added since) is left to people. Rules reach at most
 # MAX_OVERDUE_DAYS working days, about six weeks; this leaves as much again for an outage.
 LOOKBACK = timedelta(days=90)
-VERIFICATION_WAIT = 3  # working days a resolved case may wait for its verification before a reminder
 # The roles that act for a unit day to day; leaders supervise and are not reminded of each case.
 ON_DUTY = {Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_STAFF, Role.VILLAGE_STAFF, Role.GRID_WORKER}
 # A case's handling unit and the units above it up to the township (a microgrid's is three up).
@@ -390,7 +389,7 @@ def verification_message(case: Case) -> Message:
     return Message(
         kind=Kind.VERIFICATION,
         key=f"verification:case:{case.pk}:{local:%Y%m%d%H%M}",
-        title=f"事件 {case.number} 已办结超过{VERIFICATION_WAIT}个工作日，待核查销号",
+        title=f"事件 {case.number} 已办结超过{services.VERIFY_WORKING_DAYS}个工作日，待核查销号",
         body=(
             f"{case.number} {case.title}({case.case_type.name})于{local:%Y年%m月%d日 %H:%M}{by}办结，"
             f"办理结果：{case.resolution[:100]}。请现场核查后销号，未整改到位的重新办理。"
@@ -400,7 +399,7 @@ def verification_message(case: Case) -> Message:
 
 
 def remind_verifications(now: datetime) -> str:
-    """整改待核查: a case resolved more than VERIFICATION_WAIT working days ago and not verified → those
+    """整改待核查: a case resolved more than VERIFY_WORKING_DAYS working days ago and not verified → those
     who may verify it (a dispatcher who neither resolved it nor was charged with it, at the handling unit
     or, when nobody there may, the nearest unit above). Keyed by the resolution: a case reopened and
     resolved again is reminded again."""
@@ -408,7 +407,7 @@ def remind_verifications(now: datetime) -> str:
     resolved = Case.objects.filter(
         state=State.RESOLVED,
         resolved_at__gte=now - LOOKBACK,
-        resolved_at__lt=now - timedelta(days=VERIFICATION_WAIT),
+        resolved_at__lt=now - timedelta(days=services.VERIFY_WORKING_DAYS),
     )
     ids = list(resolved.order_by("resolved_at", "pk").values_list("pk", flat=True))
     told, waiting = Told(), 0
@@ -417,10 +416,12 @@ def remind_verifications(now: datetime) -> str:
         messages = []
         for case in cases:
             assert case.resolved_at is not None
-            if now <= working_days_after(case.resolved_at, VERIFICATION_WAIT, calendar):
+            if now <= working_days_after(case.resolved_at, services.VERIFY_WORKING_DAYS, calendar):
                 continue
             waiting += 1
             verifiers = people.handling(case, exclude=(case.resolved_by_id, case.assignee_id))
             messages.append((verifiers, verification_message(case)))
         tell(messages, told)
-    return "待核查提醒：" + told.summary(f"办结超过{VERIFICATION_WAIT}个工作日未核查的事件", waiting)
+    return "待核查提醒：" + told.summary(
+        f"办结超过{services.VERIFY_WORKING_DAYS}个工作日未核查的事件", waiting
+    )

@@ -210,6 +210,11 @@ def filter_cases(cases: QuerySet[Case], f: CaseFilter, now: datetime | None = No
 # --- deadlines ------------------------------------------------------------------------------------
 
 
+# A resolved case (a rectification) is verified within this many working days: due on the verifier's to-do
+# list by then, and the verifier reminded after.
+VERIFY_WORKING_DAYS = 3
+
+
 def start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 

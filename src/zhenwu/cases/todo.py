@@ -36,9 +36,6 @@ TO_ACCEPT = frozenset({State.REPORTED, State.ESCALATED})
 TO_HANDLE = frozenset({State.ACCEPTED, State.ASSIGNED, State.IN_PROGRESS, State.RETURNED, State.REOPENED})
 # The moves that take a case on: a case where the user could only follow up or extend is not waiting.
 HANDLING_ACTIONS = frozenset({"assign", "start", "resolve"})
-# A rectification (any resolved case) is checked within this many working days of its resolution; the
-# verification reminder (issue 18) presses the verifier after that.
-VERIFY_WORKING_DAYS = 3
 NOTHING = Q(pk__in=[])
 DISPATCHING_ROLES = {Role.GRID_WORKER, Role.VILLAGE_STAFF, Role.DEPARTMENT_STAFF, Role.TOWNSHIP_ADMIN}
 CHECKING_ABOVE_ROLES = {Role.VILLAGE_STAFF, Role.TOWNSHIP_ADMIN}
@@ -100,7 +97,7 @@ def _due(case: Case, kind: TodoKind, calendar: Any) -> datetime | None:
         return case.acceptance_deadline or case.deadline
     if kind == TodoKind.VERIFY and case.resolved_at is not None:
         resolved = timezone.localdate(case.resolved_at)
-        return end_of(calendar.add_days(resolved, VERIFY_WORKING_DAYS, DayCount.WORKING))
+        return end_of(calendar.add_days(resolved, services.VERIFY_WORKING_DAYS, DayCount.WORKING))
     return case.deadline
 
 

@@ -758,8 +758,9 @@ def unvisited_monitored(user: Any, since: date, unit: OrgUnit | None = None) -> 
     return cases.filter(state=MonitoringState.MONITORED).exclude(Exists(visited))
 
 
-# From this day of the month, the households under monitoring not yet visited in it are reminded of.
-UNVISITED_FROM_DAY = 20
+# A household under monitoring is visited by this day of each month: due on the to-do lists by it, and
+# reminded of from it.
+VISIT_DUE_DAY = 20
 # A reminder lists at most this many households, then says how many more.
 UNVISITED_LINES = 50
 
@@ -769,8 +770,8 @@ def remind_unvisited(now: datetime) -> str:
     its village's staff, which households they still have to visit: one notification a recipient a month
     (the key names the month and the recipient's unit), listing household numbers and masked names."""
     today = timezone.localdate(now)
-    if today.day < UNVISITED_FROM_DAY:
-        return f"未到提醒日：每月{UNVISITED_FROM_DAY}日起提醒本月未走访的监测户"
+    if today.day < VISIT_DUE_DAY:
+        return f"未到提醒日：每月{VISIT_DUE_DAY}日起提醒本月未走访的监测户"
     month = today.replace(day=1)
     head = Member.objects.filter(household=OuterRef("household"), relation=Relation.HEAD).values("name")[:1]
     cases = list(

@@ -23,7 +23,6 @@ from zhenwu.org.models import Role
 from . import services
 from .models import MonitoringCase, MonitoringState
 
-VISIT_DUE_DAY = 20
 VISITING_ROLES = {Role.GRID_WORKER, Role.VILLAGE_STAFF}
 
 
@@ -36,7 +35,7 @@ def visits_due(user: Any, now: datetime) -> list[TodoItem]:
         return []
     today = timezone.localdate(now)
     month_start = today.replace(day=1)
-    due = end_of(today.replace(day=VISIT_DUE_DAY))
+    due = end_of(today.replace(day=services.VISIT_DUE_DAY))
     cases = services.unvisited_monitored(user, month_start).select_related("household__org_unit")
     return [
         TodoItem(
