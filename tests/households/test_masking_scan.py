@@ -78,6 +78,8 @@ def api_pages(client: Client) -> dict[str, list[str]]:
         response = client.get(path, {"limit": 500})
         found[path] = full_numbers_in(response.content, "application/json")
         body = response.json()
+        if not path.endswith("/"):
+            continue  # a list without detail routes below it (the inbox, the to-do list)
         for row in (body.get("results", []) if isinstance(body, dict) else [])[:5]:
             key = row.get("id", row.get("code"))
             detail = client.get(f"{path}{key}/")

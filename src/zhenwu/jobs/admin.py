@@ -7,7 +7,7 @@ from .models import JobRun
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin[JobRun]):
+class JobRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """The installation's job runs, for its operators (superusers): what ran, when, and what it said."""
 
     list_display = ["name", "started_at", "finished_at", "ok", "summary"]
