@@ -16,8 +16,10 @@ from tests.processes import environment, free_port, migrated_sqlite, zhenwu
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found.extend(int(child) for child in text)
+        try:
+            found.extend(int(child) for child in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue  # a thread that ended meanwhile
     return found
 
 
