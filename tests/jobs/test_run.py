@@ -8,7 +8,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from time_machine import TimeMachineFixture
 
+from tests.conftest import FROZEN_NOW
 from zhenwu.jobs import registry
 from zhenwu.jobs.models import JobRun
 from zhenwu.jobs.services import UnknownJob, run_job
@@ -58,7 +60,10 @@ def test_an_unknown_job_is_named_with_the_jobs_there_are() -> None:
     assert "没有名为“nope”的任务" in str(refused.value) and "clean_register_parts" in str(refused.value)
 
 
-def test_the_command_lists_each_job_with_schedule_last_and_next_run(jobs_for_test: list[datetime]) -> None:
+def test_the_command_lists_each_job_with_schedule_last_and_next_run(
+    jobs_for_test: list[datetime], time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(FROZEN_NOW, tick=False)  # the session's clock ticks on from 10:00
     call_command("jobs", "run", "test_count", stdout=StringIO())
     out = StringIO()
 
