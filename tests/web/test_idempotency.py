@@ -4,12 +4,13 @@ retry is answered as the first request was (the pages and the REST API alike).""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from tests.conftest import Cast
 from tests.households import factories
 from tests.registers import books
 from tests.registers.helpers import load
-from zhenwu.cases.models import Case, CaseEvent
+from zhenwu.cases.models import Case, CaseEvent, Visit
 from zhenwu.households.models import MonitoringCase, MonitoringVisit
 from zhenwu.org.models import User
 from zhenwu.registers.models import RegisterRecord
@@ -192,6 +193,15 @@ def test_a_retried_household_visit_is_recorded_once(cast: Cast) -> None:
     assert MonitoringVisit.objects.filter(case=case).count() == 1
 
 
+def test_a_retried_grid_visit_is_logged_once(cast: Cast, types: dict) -> None:
+    client = logged_in(cast.user("wangge01"))
+    url = reverse("cases:visit-list")
+    assert 'name="idempotency_key"' in client.get(url).content.decode()
+    form = {"target_kind": "household", "target": "王建国户", "note": "正常", "idempotency_key": key()}
+    first, again = client.post(url, form), client.post(url, form)
+    assert first.status_code == again.status_code == 302 and Visit.objects.count() == 1
+
+
 def test_a_retried_register_record_is_kept_once_on_the_page_and_through_the_api(cast: Cast) -> None:
     load(cast, books.visits())
     client = logged_in(cast.user("wangge01"))
@@ -284,3 +294,41 @@ def test_a_page_form_resent_with_other_content_under_its_key_is_refused_with_a_p
     refused = client.post(reverse("cases:report"), {**form, "description": "夜市占道"})
     assert refused.status_code == 422 and idempotency.OTHER_BODY in refused.content.decode()
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer in at a time, so there is no race to test; CI runs this on PostgreSQL",
+)
+def test_a_request_waiting_on_a_first_that_fails_makes_the_case_itself(cast: Cast, types: dict) -> None:
+    """The first holder of the key (here a transaction that then rolls back) takes its key with it; the
+    request that waited on the key's unique index goes on and makes the case."""
+    idem = key()
+    client = logged_in(cast.user("leader"))
+    held, answers = threading.Event(), []
+
+    def first_that_fails() -> None:
+        try:
+            with transaction.atomic():
+                SubmissionKey.objects.create(user=cast.user("leader"), key=idem, fingerprint="x", status=0)
+                held.set()
+                time.sleep(1)  # the second request is now waiting on the key's row
+                transaction.set_rollback(True)
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            held.wait()
+            answers.append(api_create(client, idem, org_unit=cast.village01.code).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first_that_fails), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [201] and Case.objects.count() == 1
+    assert SubmissionKey.objects.get().fingerprint != "x"

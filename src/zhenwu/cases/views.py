@@ -280,6 +280,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def visit_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     may_log = user.role == Role.GRID_WORKER  # type: ignore[union-attr]
