@@ -298,6 +298,11 @@ REGISTERS_MAP_TILES = os.environ.get("REGISTERS_MAP_TILES", "")
 # `zhenwu register-clean-parts` (registers/tasks.py) deletes those that have waited this many days.
 REGISTERS_PENDING_PARTS_DAYS = int(os.environ.get("REGISTERS_PENDING_PARTS_DAYS", "7"))
 
+# A phone's submission carries an idempotency key, so that a retry after a lost answer makes nothing twice
+# (zhenwu.web.idempotency); the keys are kept this many days, then the daily job clean_submission_keys
+# deletes them. A phone that has waited longer than this to resend would make a second record.
+IDEMPOTENCY_KEY_DAYS = int(os.environ.get("IDEMPOTENCY_KEY_DAYS", "7"))
+
 # The task queue (huey, docs/jobs.md): embedded in a SQLite file beside the database by default, so
 # `make demo` needs no other service; on Redis when REDIS_URL is set, for any number of workers on any
 # number of machines. Periodic jobs run on Beijing time (Django sets the process's TZ to TIME_ZONE).

@@ -19,6 +19,8 @@ from zhenwu.api_errors import error_response
 from zhenwu.api_fields import SlugField, TextField
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgUnit, User
+from zhenwu.web.idempotency import API_PARAMETER as IDEMPOTENCY_HEADER
+from zhenwu.web.idempotency import idempotent
 
 from . import services, states
 from .models import Case, CaseCategory, CaseEvent, CaseType, Channel, State
@@ -243,7 +245,10 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(
+        parameters=[IDEMPOTENCY_HEADER], request=CaseCreateSerializer, responses={201: CaseDetailSerializer}
+    )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = CaseCreateSerializer(data=request.data, context={"user": request.user})
         incoming.is_valid(raise_exception=True)
@@ -268,8 +273,14 @@ class CaseViewSet(
     @extend_schema(
         methods=["GET"], request=None, responses=AllowedSerializer, description="当前用户可对该事件执行的操作"
     )
-    @extend_schema(methods=["POST"], request=TransitionSerializer, responses={200: CaseDetailSerializer})
+    @extend_schema(
+        methods=["POST"],
+        parameters=[IDEMPOTENCY_HEADER],
+        request=TransitionSerializer,
+        responses={200: CaseDetailSerializer},
+    )
     @action(detail=True, methods=["get", "post"])
+    @idempotent
     def transition(self, request: Request, pk: str) -> Response:
         case = services.get_case(request.user, pk)
         if request.method == "GET":

@@ -17,6 +17,7 @@ from zhenwu.activity import services as activity
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role
 from zhenwu.web import downloads
+from zhenwu.web.idempotency import idempotent
 
 from . import ledger, outputs, services
 from .forms import (
@@ -74,6 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = CaseForm(user, request.POST or None, request.FILES or None)  # type: ignore[arg-type]
@@ -109,6 +111,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = services.get_case(user, pk)
@@ -246,6 +249,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def report(request: HttpRequest) -> HttpResponse:
     """The grid worker's phone page: report an event in their grid, and see their recent reports."""
     user = request.user
@@ -276,6 +280,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def visit_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     may_log = user.role == Role.GRID_WORKER  # type: ignore[union-attr]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
 from zhenwu.org.services import validation_messages
+from zhenwu.web.idempotency import idempotent
 
 from . import excel, forms, history, services
 from .models import (
@@ -280,6 +281,7 @@ MONITORING_ACTIONS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = scope.get_in_scope_or_404(
         request.user, MonitoringCase.objects.select_related("household__org_unit", "approved_by"), pk=pk

@@ -22,6 +22,8 @@ from zhenwu.api_errors import NOT_FOUND
 from zhenwu.api_fields import Pages, TextField
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
+from zhenwu.web.idempotency import API_PARAMETER as IDEMPOTENCY_HEADER
+from zhenwu.web.idempotency import idempotent
 
 from . import services
 from .models import Register, RegisterKind, RegisterRecord
@@ -157,6 +159,7 @@ def _register(request: Request, form_id: str) -> Register:
 @extend_schema(
     methods=["POST"],
     operation_id="registers_records_create",
+    parameters=[IDEMPOTENCY_HEADER],
     request=RecordCreateSerializer,
     responses={201: Record},
 )
@@ -172,6 +175,7 @@ def record_list(request: Request, form_id: str) -> Response:
     return pages.get_paginated_response([record_row(record) for record in page or []])
 
 
+@idempotent
 def _create(request: Request, register: Register) -> Response:
     incoming = RecordCreateSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)

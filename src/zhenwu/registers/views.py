@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
 from zhenwu.web import downloads
+from zhenwu.web.idempotency import idempotent
 
 from . import definition as spec
 from . import entry, figures, imports, listing, maps, media, services, workbook
@@ -206,6 +207,7 @@ def _writable_register_or_404(request: HttpRequest, form_id: str) -> Register:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
     """The register's form for one record; the server checks it and shows its errors by field."""
     register = _writable_register_or_404(request, form_id)
