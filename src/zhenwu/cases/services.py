@@ -14,17 +14,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
+import pillow_heif
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from zhenwu.core import uploads
 from zhenwu.core.progress import rank_competition
@@ -59,6 +61,9 @@ PHOTO_LIMIT = uploads.LIMITS["photo"]
 MAX_PHOTO_BYTES = PHOTO_LIMIT.max_bytes
 MAX_PHOTOS = PHOTO_LIMIT.max_files
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+CONVERTED_FORMATS = {"HEIF"}  # iPhones' photos (HEIC), stored as JPEG
+HEIC_JPEG_QUALITY = 85
+pillow_heif.register_heif_opener()
 ACTING_ROLES = {
     Role.TOWNSHIP_ADMIN,
     Role.TOWNSHIP_LEADER,
@@ -233,10 +238,11 @@ def due_after(start: datetime, days: int, count: str) -> datetime:
 # --- creating a case ------------------------------------------------------------------------------
 
 
-def validate_photo(upload: UploadedFile) -> str:
-    """The photo's content type, read from its content (not its name), or a ValidationError. Only the
-    header is read: a small file may claim a picture that would take gigabytes to decode, and is
-    refused by its pixels before anything decodes it."""
+def _photo_format(upload: UploadedFile) -> str:
+    """The photo's format as Pillow reads it from its content (not its name), or a ValidationError. Only
+    the header is read: a small file may claim a picture that would take gigabytes to decode, and is
+    refused by its pixels before anything decodes it. The size limit is the upload's own, before any
+    conversion."""
     name = upload.name or "照片"
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(
@@ -248,25 +254,68 @@ def validate_photo(upload: UploadedFile) -> str:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            kind = image.format
+            kind = str(image.format)
             if image.width * image.height > PHOTO_LIMIT.max_pixels:
                 raise too_big
             image.verify()
     except Image.DecompressionBombError as exc:  # Pillow's own ceiling, above ours
         raise too_big from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"photos": f"文件“{name}”不是有效的 JPEG 或 PNG 图片。"}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        raise ValidationError(
+            {"photos": f"文件“{name}”不是有效的 JPEG 或 PNG 图片，也不是苹果手机的 HEIC 照片。"}
+        ) from exc
     finally:
         upload.seek(0)
+    if kind not in PHOTO_FORMATS and kind not in CONVERTED_FORMATS:
+        raise ValidationError(
+            {"photos": f"文件“{name}”不是 JPEG 或 PNG 图片，也不是 HEIC 照片，请上传照片。"}
+        )
+    return kind
+
+
+def validate_photo(upload: UploadedFile) -> str:
+    """The content type of a photo that is kept as it is (a JPEG or PNG), or a ValidationError. A stored
+    photo is read through this too, so a HEIC photo, which is never stored, is refused here."""
+    kind = _photo_format(upload)
     if kind not in PHOTO_FORMATS:
+        name = upload.name or "照片"
         raise ValidationError({"photos": f"文件“{name}”不是 JPEG 或 PNG 图片，请上传照片。"})
     return PHOTO_FORMATS[kind]
+
+
+def accept_photo(upload: UploadedFile) -> tuple[UploadedFile, str]:
+    """An uploaded photo ready to store and its content type, or a ValidationError: a JPEG or PNG as it
+    came, a HEIC photo (an iPhone's) as a JPEG turned as its orientation says, since browsers other than
+    Safari cannot show HEIC."""
+    kind = _photo_format(upload)
+    if kind in PHOTO_FORMATS:
+        return upload, PHOTO_FORMATS[kind]
+    return heic_as_jpeg(upload), "image/jpeg"
+
+
+def heic_as_jpeg(upload: UploadedFile) -> UploadedFile:
+    """A checked HEIC upload as a JPEG file of the same name with a .jpg ending (the EXIF kept, less its
+    orientation, which is applied to the pixels)."""
+    name = upload.name or "photo.heic"
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    out = BytesIO()
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            turned = ImageOps.exif_transpose(image)
+            exif = turned.getexif()
+            turned.convert("RGB").save(out, "JPEG", quality=HEIC_JPEG_QUALITY, exif=exif.tobytes())
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ValidationError({"photos": f"照片“{name}”无法读取，请换一张再上传。"}) from exc
+    finally:
+        upload.seek(0)
+    return InMemoryUploadedFile(out, "photos", f"{stem}.jpg", "image/jpeg", out.getbuffer().nbytes, None)
 
 
 def _validated_photos(photos: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"一次最多上传 {MAX_PHOTOS} 张照片。"})
-    return [(p, validate_photo(p)) for p in photos]
+    return [accept_photo(p) for p in photos]
 
 
 def _save_photos(
