@@ -13,21 +13,24 @@ from PIL import Image, TiffImagePlugin
 
 from tests.browser.test_login import log_in
 from tests.conftest import Cast
+from tests.registers.collect import patrols
+from tests.registers.helpers import load
 from zhenwu.cases import catalog
 from zhenwu.cases.models import Case
 from zhenwu.cases.services import MAX_PHOTO_BYTES
 from zhenwu.org.demo import DEMO_PASSWORD
+from zhenwu.registers.models import RegisterRecord
 from zhenwu.workcalendar import demo as calendar_demo
 
 pytestmark = pytest.mark.browser
 
 
-def camera_photo() -> bytes:
+def camera_photo(width: int = 6000, height: int = 4000) -> bytes:
     """6000×4000 noise at quality 95 (about 9 MB), red on its left sixth, taken with the phone turned
     (orientation 6: shown portrait, the red on top) at 30°31'12.5"N 114°18'3.6"E."""
-    noise = Image.merge("RGB", [Image.effect_noise((1000, 667), s) for s in (50, 60, 70)])
-    photo = noise.resize((6000, 4000), Image.Resampling.BICUBIC)
-    photo.paste((255, 0, 0), (0, 0, 1000, 4000))
+    noise = Image.merge("RGB", [Image.effect_noise((width // 6, height // 6), s) for s in (50, 60, 70)])
+    photo = noise.resize((width, height), Image.Resampling.BICUBIC)
+    photo.paste((255, 0, 0), (0, 0, width // 6, height))
     exif = Image.Exif()
     exif[0x0112] = 6
     rational = TiffImagePlugin.IFDRational
@@ -99,4 +102,32 @@ def test_a_photo_the_browser_cannot_read_is_sent_as_it_is(
     stored = Case.objects.get().photos.get()
     with Image.open(stored.image.path) as arrived:
         assert arrived.format == "JPEG" and arrived.size == (32, 64)
+    context.close()
+
+
+def test_a_registers_photo_is_shrunk_and_its_position_fills_the_geopoint(
+    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    load(cast, patrols())
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server.url, "wangge01", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/registers/lamp_patrol/new/")
+    page.fill("input[name=lamp_no]", "0123")
+    page.get_by_text("正常", exact=True).click()
+
+    photo = camera_photo(3000, 2000)
+    page.set_input_files(
+        "input[name=photo]", files=[{"name": "IMG_5.JPG", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    page.wait_for_function("document.querySelector('input[name=point_0]').value !== ''")
+    with page.expect_navigation(timeout=60_000):
+        page.click("#record-form button[type=submit]")
+    page.wait_for_load_state()
+
+    record = RegisterRecord.objects.get()
+    assert record.data["point"] == "30.520139 114.301000"
+    with Image.open(tmp_path / record.data["photo"]) as arrived:
+        assert arrived.format == "JPEG" and arrived.size == (1067, 1600)
     context.close()
