@@ -15,7 +15,7 @@ from time_machine import TimeMachineFixture
 
 from tests.conftest import Cast
 from zhenwu.cases import services
-from zhenwu.cases.models import Case, CaseType
+from zhenwu.cases.models import Case, CaseType, Open311Key
 
 TEXT = "3组路口垃圾堆放两天未清运，气味很大"
 MOMENT = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
@@ -157,3 +157,17 @@ def test_the_api_answers_409_until_the_reporter_confirms(
     )
     assert confirmed.status_code == 201 and Case.objects.count() == 2
     assert confirmed.json()["events"][0]["details"]["possible_duplicate"]["number"] == first.number
+
+
+def test_open311_has_no_guard(cast: Cast, types: dict[str, CaseType], client: Client) -> None:
+    """A public client cannot answer the question: a repeated request is taken in, for staff to merge."""
+    Open311Key.objects.create(township=cast.township, name="客户端", key="intake-key")
+    data = {
+        "api_key": "intake-key",
+        "service_code": "grid_event-sanitation",
+        "address_string": "示范镇政府门口",
+        "description": TEXT,
+    }
+    for _ in range(2):
+        assert client.post("/open311/v2/requests.json", data).status_code == 200
+    assert Case.objects.count() == 2
