@@ -482,10 +482,10 @@ def possible_duplicate(actor: User, intake: Intake, now: datetime | None = None)
         .exclude(state=State.MERGED)
         .order_by("-received_at")[:50]
     )
-    best, best_score = None, INTAKE_DUPLICATE_TEXT
-    for case in candidates:
+    best, best_score = None, 0.0
+    for case in candidates:  # newest first: of two as alike, the newer is named
         score = similarity(intake.text, f"{case.title} {case.description}")
-        if score >= best_score and _same_place(intake, case):
+        if score >= INTAKE_DUPLICATE_TEXT and score > best_score and _same_place(intake, case):
             best, best_score = case, score
     return best
 
