@@ -50,8 +50,8 @@ class CoordinateField(forms.DecimalField):
 
     def to_python(self, value: Any) -> Decimal | None:
         number = super().to_python(value)
-        if number is None or not number.is_finite():
-            return number
+        if number is None or not number.is_finite() or abs(number) > 180:
+            return number  # out of range: refused by the field's limits, never rounded
         return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
