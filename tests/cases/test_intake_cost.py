@@ -65,9 +65,10 @@ def test_the_api_answers_a_new_case_with_what_a_read_gives(cast: Cast, types: di
     assert created.json() == read.json()
 
 
-# The transaction's begin and end, the case, its log entry and its event. The token's user, the type,
-# the category and the reporter's own unit come from remembered data or the request.
-REST_QUERIES = 5
+# The transaction's begin and end, the guard's look for a like case of the last 30 minutes, the case, its
+# log entry and its event. The token's user, the type, the category and the reporter's own unit come from
+# remembered data or the request.
+REST_QUERIES = 6
 
 
 def test_a_rest_report_costs_a_fixed_number_of_queries(
@@ -83,6 +84,7 @@ def test_a_rest_report_costs_a_fixed_number_of_queries(
         "org_unit": cast.grid0101.code,
     }
     client.post("/api/v1/cases/", body, content_type="application/json", **headers)  # fills the caches
+    other = {**body, "title": "井盖缺失", "description": "3组路口井盖缺失"}  # not asked about as a duplicate
     with django_assert_max_num_queries(REST_QUERIES):
-        response = client.post("/api/v1/cases/", body, content_type="application/json", **headers)
+        response = client.post("/api/v1/cases/", other, content_type="application/json", **headers)
     assert response.status_code == 201

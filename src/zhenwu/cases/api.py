@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -124,7 +124,18 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     external_number = TextField(max_length=40, required=False, default="")
     source = TextField(max_length=40, required=False, default="")
     photos = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, help_text="JPEG/PNG，multipart 上传"
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="JPEG/PNG/HEIC，multipart 上传，每张不超过 5 MB；HEIC 照片转为 JPEG 保存",
+    )
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "与本人或同一单元30分钟内上报的事件内容、地点高度相似时答复 409(duplicate_of 为其编号)，不保存；"
+            "向上报人展示后以 true 重新提交即保存，事件的首条记录注明曾提示可能重复。"
+        ),
     )
     received_at = serializers.DateTimeField(
         required=False,
@@ -246,7 +257,24 @@ class CaseViewSet(
         )
 
     @extend_schema(
-        parameters=[IDEMPOTENCY_HEADER], request=CaseCreateSerializer, responses={201: CaseDetailSerializer}
+        parameters=[IDEMPOTENCY_HEADER],
+        request=CaseCreateSerializer,
+        responses={
+            201: CaseDetailSerializer,
+            409: inline_serializer(
+                "PossibleDuplicateCase",
+                {
+                    "detail": serializers.CharField(),
+                    "errors": serializers.DictField(),
+                    "duplicate_of": serializers.CharField(help_text="可能重复的事件编号，如 WG0005484"),
+                    "duplicate_of_id": serializers.IntegerField(),
+                },
+            ),
+        },
+        description=(
+            "上报事件。与本人或同一单元30分钟内上报的事件内容、地点高度相似时答复 409，"
+            '向上报人展示后以 "confirm_duplicate": true 重新提交即保存。'
+        ),
     )
     @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -262,6 +290,14 @@ class CaseViewSet(
                 channel=Channel.API,
                 backfilled=backfilled,
                 **data,
+            )
+        except services.PossibleDuplicate as seen:
+            return error_response(
+                status.HTTP_409_CONFLICT,
+                f"{seen}，请确认后以 confirm_duplicate 为 true 重新提交。",
+                {"confirm_duplicate": [f"{seen}。"]},
+                duplicate_of=seen.case.number,
+                duplicate_of_id=seen.case.pk,
             )
         except ValidationError as error:
             _raise(error)

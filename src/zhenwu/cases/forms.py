@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
@@ -24,11 +25,40 @@ class MultipleFileInput(forms.ClearableFileInput):
 class PhotosField(forms.FileField):
     """Several photos in one input; their content is checked by the services."""
 
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png"})
+    # image/* lets an iPhone send its HEIC photos as they are (the server converts them); web/photos.js
+    # shrinks a large photo in the browser before the form is sent.
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude, rounded to the 6 places kept (about 0.1 m): a phone gives more."""
+
+    def __init__(self, label: str, limit: int) -> None:
+        super().__init__(
+            label=label,
+            required=False,
+            min_value=-limit,
+            max_value=limit,
+            max_digits=9,
+            decimal_places=6,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        )
+
+    def to_python(self, value: Any) -> Decimal | None:
+        number = super().to_python(value)
+        if number is None or not number.is_finite() or abs(number) > 180:
+            return number  # out of range: refused by the field's limits, never rounded
+        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+class DuplicateConfirmation(Form):
+    """The box the reporter ticks after being told the report may repeat a recent case (仍然上报)."""
+
+    confirm_duplicate = forms.BooleanField(label="仍然上报", required=False)
 
 
 class CaseFilterForm(Form):
@@ -59,7 +89,7 @@ def unit_choices(user: Any) -> Any:
     return scope.visible_units(user).filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID])
 
 
-class CaseForm(Form):
+class CaseForm(DuplicateConfirmation):
     case_type = forms.ModelChoiceField(CaseType.objects.all(), label="事件类型", empty_label=None)
     category = forms.ModelChoiceField(CaseCategory.objects.select_related("case_type"), label="类别")
     title = forms.CharField(label="标题", max_length=80)
@@ -80,7 +110,9 @@ class CaseForm(Form):
     reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     external_number = forms.CharField(label="外部工单号", max_length=40, required=False)
     source = forms.CharField(label="来源", max_length=40, required=False)
-    photos = PhotosField(label="照片(JPEG/PNG，每张不超过 5 MB)", required=False)
+    latitude = CoordinateField("纬度(可不填，照片带位置时自动填写)", 90)
+    longitude = CoordinateField("经度", 180)
+    photos = PhotosField(label="照片(每张不超过 5 MB，过大的照片在手机上自动缩小)", required=False)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +124,7 @@ class CaseForm(Form):
             self.fields["org_unit"].initial = user.org_unit
 
 
-class QuickReportForm(Form):
+class QuickReportForm(DuplicateConfirmation):
     """The grid worker's phone form: category, what is wrong, a photo; the grid is theirs."""
 
     category = forms.ModelChoiceField(
@@ -103,6 +135,8 @@ class QuickReportForm(Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：3组路口垃圾堆放两天未清运"}),
     )
     place = forms.CharField(label="地点(可不填)", max_length=120, required=False)
+    latitude = CoordinateField("纬度(可不填，照片带位置时自动填写)", 90)
+    longitude = CoordinateField("经度", 180)
     photos = PhotosField(label="照片", required=False)
 
 

@@ -8,23 +8,26 @@ succeed: the second is told "已被他人处理，请刷新" and nothing of the 
 from __future__ import annotations
 
 import hashlib
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
+import pillow_heif
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from zhenwu.core import uploads
 from zhenwu.core.progress import rank_competition
@@ -59,6 +62,9 @@ PHOTO_LIMIT = uploads.LIMITS["photo"]
 MAX_PHOTO_BYTES = PHOTO_LIMIT.max_bytes
 MAX_PHOTOS = PHOTO_LIMIT.max_files
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+CONVERTED_FORMATS = {"HEIF"}  # iPhones' photos (HEIC), stored as JPEG
+HEIC_JPEG_QUALITY = 85
+pillow_heif.register_heif_opener()
 ACTING_ROLES = {
     Role.TOWNSHIP_ADMIN,
     Role.TOWNSHIP_LEADER,
@@ -70,6 +76,12 @@ LEVEL_KIND = {1: OrgKind.GRID, 2: OrgKind.VILLAGE, 3: OrgKind.TOWNSHIP}
 KIND_LEVEL = {OrgKind.GRID: 1, OrgKind.MICROGRID: 1, OrgKind.VILLAGE: 2, OrgKind.TOWNSHIP: 3}
 DUPLICATE_WINDOW = timedelta(days=7)
 SIMILAR_TEXT = 0.2
+# The guard at intake: a double tap, or two workers of one grid reporting the same thing, within half an
+# hour. Texts this alike share nearly all their character pairs; places within 100 m are one place.
+INTAKE_DUPLICATE_WINDOW = timedelta(minutes=30)
+INTAKE_DUPLICATE_TEXT = 0.8
+INTAKE_DUPLICATE_PLACE = 0.5
+INTAKE_DUPLICATE_METRES = 100
 
 
 class StaleCase(IllegalTransition):
@@ -233,10 +245,11 @@ def due_after(start: datetime, days: int, count: str) -> datetime:
 # --- creating a case ------------------------------------------------------------------------------
 
 
-def validate_photo(upload: UploadedFile) -> str:
-    """The photo's content type, read from its content (not its name), or a ValidationError. Only the
-    header is read: a small file may claim a picture that would take gigabytes to decode, and is
-    refused by its pixels before anything decodes it."""
+def _photo_format(upload: UploadedFile) -> str:
+    """The photo's format as Pillow reads it from its content (not its name), or a ValidationError. Only
+    the header is read: a small file may claim a picture that would take gigabytes to decode, and is
+    refused by its pixels before anything decodes it. The size limit is the upload's own, before any
+    conversion."""
     name = upload.name or "照片"
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(
@@ -248,25 +261,68 @@ def validate_photo(upload: UploadedFile) -> str:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            kind = image.format
+            kind = str(image.format)
             if image.width * image.height > PHOTO_LIMIT.max_pixels:
                 raise too_big
             image.verify()
     except Image.DecompressionBombError as exc:  # Pillow's own ceiling, above ours
         raise too_big from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"photos": f"文件“{name}”不是有效的 JPEG 或 PNG 图片。"}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        raise ValidationError(
+            {"photos": f"文件“{name}”不是有效的 JPEG 或 PNG 图片，也不是苹果手机的 HEIC 照片。"}
+        ) from exc
     finally:
         upload.seek(0)
+    if kind not in PHOTO_FORMATS and kind not in CONVERTED_FORMATS:
+        raise ValidationError(
+            {"photos": f"文件“{name}”不是 JPEG 或 PNG 图片，也不是 HEIC 照片，请上传照片。"}
+        )
+    return kind
+
+
+def validate_photo(upload: UploadedFile) -> str:
+    """The content type of a photo that is kept as it is (a JPEG or PNG), or a ValidationError. A stored
+    photo is read through this too, so a HEIC photo, which is never stored, is refused here."""
+    kind = _photo_format(upload)
     if kind not in PHOTO_FORMATS:
+        name = upload.name or "照片"
         raise ValidationError({"photos": f"文件“{name}”不是 JPEG 或 PNG 图片，请上传照片。"})
     return PHOTO_FORMATS[kind]
+
+
+def accept_photo(upload: UploadedFile) -> tuple[UploadedFile, str]:
+    """An uploaded photo ready to store and its content type, or a ValidationError: a JPEG or PNG as it
+    came, a HEIC photo (an iPhone's) as a JPEG turned as its orientation says, since browsers other than
+    Safari cannot show HEIC."""
+    kind = _photo_format(upload)
+    if kind in PHOTO_FORMATS:
+        return upload, PHOTO_FORMATS[kind]
+    return heic_as_jpeg(upload), "image/jpeg"
+
+
+def heic_as_jpeg(upload: UploadedFile) -> UploadedFile:
+    """A checked HEIC upload as a JPEG file of the same name with a .jpg ending (the EXIF kept, less its
+    orientation, which is applied to the pixels)."""
+    name = upload.name or "photo.heic"
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    out = BytesIO()
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            turned = ImageOps.exif_transpose(image)
+            exif = turned.getexif()
+            turned.convert("RGB").save(out, "JPEG", quality=HEIC_JPEG_QUALITY, exif=exif.tobytes())
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ValidationError({"photos": f"照片“{name}”无法读取，请换一张再上传。"}) from exc
+    finally:
+        upload.seek(0)
+    return InMemoryUploadedFile(out, "photos", f"{stem}.jpg", "image/jpeg", out.getbuffer().nbytes, None)
 
 
 def _validated_photos(photos: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"一次最多上传 {MAX_PHOTOS} 张照片。"})
-    return [(p, validate_photo(p)) for p in photos]
+    return [accept_photo(p) for p in photos]
 
 
 def _save_photos(
@@ -397,6 +453,63 @@ def create_case(actor: User | None, **details: Any) -> Case:
     return report_case(actor, **details).case
 
 
+class PossibleDuplicate(Exception):
+    """A report very like a recent one; the reporter may confirm and report it anyway."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        super().__init__(f"可能与{case.number}重复")
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the intake guard compares: the new report's text and place."""
+
+    org_unit: OrgUnit
+    text: str
+    place: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def possible_duplicate(actor: User, intake: Intake, now: datetime | None = None) -> Case | None:
+    """The case of the last 30 minutes, reported by `actor` or in the same unit and visible to them,
+    whose text and place are very like the new report's, the most alike first; None if there is none."""
+    since = (now or timezone.now()) - INTAKE_DUPLICATE_WINDOW
+    candidates = (
+        cases_for(actor)
+        .filter(Q(reported_by=actor) | Q(org_unit=intake.org_unit), received_at__gte=since)
+        .exclude(state=State.MERGED)
+        .order_by("-received_at")[:50]
+    )
+    best, best_score = None, 0.0
+    for case in candidates:  # newest first: of two as alike, the newer is named
+        score = similarity(intake.text, f"{case.title} {case.description}")
+        if score >= INTAKE_DUPLICATE_TEXT and score > best_score and _same_place(intake, case):
+            best, best_score = case, score
+    return best
+
+
+def _same_place(intake: Intake, case: Case) -> bool:
+    """Within 100 m when both carry coordinates; else the same unit, unless both name places unalike."""
+    here, there = (intake.latitude, intake.longitude), (case.latitude, case.longitude)
+    if None not in here and None not in there:
+        return metres_between(*here, *there) <= INTAKE_DUPLICATE_METRES  # type: ignore[arg-type]
+    if case.org_unit_id != intake.org_unit.pk:
+        return False
+    if intake.place and case.place:
+        return similarity(intake.place, case.place) >= INTAKE_DUPLICATE_PLACE
+    return True
+
+
+def metres_between(lat1: Decimal, lon1: Decimal, lat2: Decimal, lon2: Decimal) -> float:
+    """The distance on the ground (haversine; a township is small enough for a sphere)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
 @dataclass(frozen=True)
 class Reported:
     case: Case
@@ -428,6 +541,7 @@ def report_case(
     media_url: str = "",
     attributes: dict[str, Any] | None = None,
     backfilled: bool = False,
+    confirm_duplicate: bool | None = None,
 ) -> Reported:
     """Report a case. `actor` None is a system intake (Open311) already checked by its caller.
 
@@ -436,6 +550,10 @@ def report_case(
 
     `backfilled`: staff enter, now, a case received earlier (补录) at `received_at`; its first event says
     so, with who entered it and when (see `check_backfill` for the dates allowed).
+
+    `confirm_duplicate`: None for intakes without the guard (Open311, imports, other apps); False raises
+    PossibleDuplicate when the report is very like a recent one (`possible_duplicate`), True reports it
+    anyway and its first event records the case it was seen to be like, for staff to merge if need be.
     """
     if actor is not None and not may_report_at(actor, org_unit):
         raise ValidationError({"org_unit": "您无权在该单元上报事件。"})
@@ -450,6 +568,12 @@ def report_case(
     if days is None or days <= 0:
         raise ValidationError({"deadline_days": f"{case_type.name}须逐件设定办理期限(天)，请填写。"})
     checked_photos = _validated_photos(photos)
+    seen = None
+    if confirm_duplicate is not None and actor is not None:
+        intake = Intake(org_unit, f"{title} {description}", place.strip(), latitude, longitude)
+        seen = possible_duplicate(actor, intake)
+        if seen is not None and not confirm_duplicate:
+            raise PossibleDuplicate(seen)
     level, handling_unit, department = _routing(case_type, org_unit, level)
     entered_at = timezone.now()
     if backfilled:
@@ -495,6 +619,9 @@ def report_case(
     if backfilled:
         note = f"补录：{actor}于{timezone.localtime(entered_at):%Y-%m-%d %H:%M}录入。{note}"
         details = {"backfilled": True, "entered_at": entered_at.isoformat(), "entered_by": str(actor)}
+    if seen is not None:
+        note = f"上报时提示可能与{seen.number}重复，上报人确认仍然上报。{note}"
+        details["possible_duplicate"] = {"id": seen.pk, "number": seen.number}
     event = _append_event(case, actor, "report", "", State.REPORTED, note, details, at=received_at)
     _save_photos(case, checked_photos, actor, event)
     return Reported(case, event)

@@ -79,6 +79,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = CaseForm(user, request.POST or None, request.FILES or None)  # type: ignore[arg-type]
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,8 +97,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 reporter_phone=data["reporter_phone"],
                 external_number=data["external_number"],
                 source=data["source"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
                 photos=data["photos"],
+                confirm_duplicate=data["confirm_duplicate"],
             )
+        except services.PossibleDuplicate as seen:
+            duplicate = seen.case
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -105,7 +111,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             return redirect("cases:case-detail", pk=case.pk)
     types = CaseType.objects.prefetch_related("categories")
     categories_by_type = {str(t.pk): [c.pk for c in t.categories.all()] for t in types}
-    context = {"form": form, "types": types, "categories_by_type": categories_by_type}
+    context = {"form": form, "types": types, "categories_by_type": categories_by_type, "duplicate": duplicate}
     return render(request, "cases/case_form.html", context)
 
 
@@ -254,6 +260,7 @@ def report(request: HttpRequest) -> HttpResponse:
     """The grid worker's phone page: report an event in their grid, and see their recent reports."""
     user = request.user
     form = QuickReportForm(request.POST or None, request.FILES or None)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         description = data["description"].strip()
@@ -266,16 +273,22 @@ def report(request: HttpRequest) -> HttpResponse:
                 description=description,
                 org_unit=user.org_unit,  # type: ignore[union-attr]
                 place=data["place"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
                 channel=Channel.GRID_APP,
                 photos=data["photos"],
+                confirm_duplicate=data["confirm_duplicate"],
             )
+        except services.PossibleDuplicate as seen:
+            duplicate = seen.case
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, f"已上报 {case.number}。")
             return redirect("cases:report")
     mine = services.cases_for(user).filter(reported_by=user)[:20]
-    return render(request, "cases/report.html", {"form": form, "mine": mine, "now": timezone.now()})
+    context = {"form": form, "mine": mine, "now": timezone.now(), "duplicate": duplicate}
+    return render(request, "cases/report.html", context)
 
 
 @login_required

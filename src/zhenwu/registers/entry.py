@@ -160,12 +160,13 @@ class RecordForm(Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        from zhenwu.cases.services import validate_photo
+        from zhenwu.cases.services import accept_photo
 
         for name, upload in list(cleaned.items()):
             if isinstance(upload, UploadedFile) and name in self.definition.fields_by_name:
                 try:
-                    self.photo_types[name] = validate_photo(upload)
+                    # A HEIC photo is kept as the JPEG it becomes.
+                    cleaned[name], self.photo_types[name] = accept_photo(upload)
                 except ValidationError as error:
                     for message in error.message_dict.get("photos", error.messages):
                         self.add_error(name, message)

@@ -50,7 +50,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from zhenwu.cases.services import MAX_PHOTO_BYTES, MAX_PHOTOS, validate_photo
+from zhenwu.cases.services import MAX_PHOTO_BYTES, MAX_PHOTOS, accept_photo
 from zhenwu.org import scope
 from zhenwu.org.models import User
 
@@ -433,7 +433,8 @@ def _photos(
         if upload is None:
             raise Refused(f"“{label}”的照片 {file_name} 没有随记录一起发送，请在 ODK Collect 中重新发送。")
         try:
-            validate_photo(upload)
+            # A HEIC photo is stored as a JPEG under Collect's file name, which the record names.
+            upload, _type = accept_photo(upload)
         except ValidationError as error:
             raise Refused(f"{label}：{_first(error)}") from None
         stored = f"{MEDIA_DIR}/{definition.form_id}/{folder}/{default_storage.get_valid_name(str(file_name))}"
@@ -464,7 +465,7 @@ def _keep_part(request: HttpRequest, user: User, version: RegisterVersion, found
         if upload is None:
             continue
         try:
-            validate_photo(upload)
+            upload, _type = accept_photo(upload)
         except ValidationError as error:
             raise Refused(f"{field.label or field.name}：{_first(error)}") from None
         name = media.pending_name(user.pk, found.instance_id, file_name)
