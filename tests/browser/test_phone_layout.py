@@ -22,8 +22,8 @@ TOUCH = 44
 
 # What a person taps: buttons, links drawn as buttons, links in a row of actions, and the top bar's.
 TAPPED = (
-    "button, .button, input[type=submit], input[type=button], .actions a, .todo-kinds a, .pager a, "
-    "header a, header label, summary"
+    "button, .button, input[type=submit], input[type=button], input[type=file], "
+    ".actions a, .todo-kinds a, .pager a, header a, header label, summary"
 )
 
 # Everything is measured in the page, so one round trip per page answers all the questions.
@@ -147,4 +147,13 @@ def test_the_field_pages_fit_a_phone(live_server: Any, page: Any) -> None:
                 ]
                 shot = ARTIFACTS / f"phone-{username}-{name}-{size['width']}.png"
                 page.screenshot(path=str(shot), full_page=True)
+        # the menu opened on the narrowest phone: the unit, the role and 退出 are there, on the screen
+        page.set_viewport_size(SIZES[0])
+        page.goto(live_server.url + "/")
+        page.click("label.nav-toggle-label")
+        assert (
+            page.locator("header .who-more").is_visible() and page.locator("header button.link").is_visible()
+        )
+        problems += [f"{username} 360 菜单: {p}" for p in page.evaluate(MEASURE, TAPPED)]
+        page.screenshot(path=str(ARTIFACTS / f"phone-{username}-menu-360.png"))
     assert not problems, "\n".join(problems)
