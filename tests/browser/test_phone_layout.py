@@ -23,7 +23,7 @@ TOUCH = 44
 # What a person taps: buttons, links drawn as buttons, links in a row of actions, and the top bar's.
 TAPPED = (
     "button, .button, input[type=submit], input[type=button], input[type=file], "
-    ".actions a, .todo-kinds a, .pager a, header a, header label, summary"
+    ".actions a, .filters a, .todo-kinds a, .pager a, header a, header label, summary"
 )
 
 # Everything is measured in the page, so one round trip per page answers all the questions.
