@@ -41,6 +41,8 @@ def act(page: Any, action: str, note: str = "") -> None:
 
 
 def log_out(page: Any) -> None:
+    if not page.locator("header .account button").is_visible():
+        page.click("label.nav-toggle-label")  # on a phone 退出 is in the menu
     page.click("header .account button")
     page.wait_for_load_state()
 
