@@ -13,9 +13,12 @@ from PIL import Image
 
 from tests.browser.test_login import ARTIFACTS, log_in
 from tests.conftest import Cast
+from tests.registers.helpers import load
+from tests.registers.test_entry import inspection
 from zhenwu.cases import catalog
 from zhenwu.cases.models import Case, CaseCategory
 from zhenwu.org.demo import DEMO_PASSWORD
+from zhenwu.registers.models import RegisterRecord
 from zhenwu.workcalendar import demo as calendar_demo
 
 pytestmark = pytest.mark.browser
@@ -122,4 +125,42 @@ def test_an_event_reported_offline_is_sent_once_when_the_network_returns(
     page.goto(f"{base}/outbox/")
     page.wait_for_function("() => document.getElementById('outbox-empty').hidden === false")
     assert page.locator("#outbox-link").is_hidden()
+    context.close()
+
+
+def test_a_register_record_filled_offline_is_saved_once_online(
+    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    load(cast, inspection())
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    base = live_server.url
+    log_in(page, base, "wangge01", DEMO_PASSWORD)
+    # The register's list links its form, which the phone keeps from there.
+    page.goto(f"{base}/registers/inspections/")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function(
+        "() => caches.open('zhenwu-pages')"
+        ".then(c => c.match('/registers/inspections/new/', {ignoreVary: true})).then(Boolean)"
+    )
+
+    context.set_offline(True)
+    page.goto(f"{base}/registers/inspections/new/")
+    page.fill("input[name=code]", "AB123")
+    page.get_by_text("有问题", exact=True).click()
+    page.fill("input[name=problem]", "井盖缺失")
+    page.fill("input[name=people]", "3")
+    page.select_option("select[name=town]", label="片区7")
+    page.click("#record-form button[type=submit]")
+    page.wait_for_url(f"{base}/outbox/")
+    page.wait_for_selector("#outbox-list li[data-state=waiting]")
+    assert "新增记录：AB123" in outbox_rows(page)[0]
+    assert not RegisterRecord.objects.exists()
+
+    context.set_offline(False)
+    page.reload()
+    page.wait_for_function("() => document.getElementById('outbox-empty').hidden === false")
+    record = RegisterRecord.objects.get(register__form_id="inspections")
+    assert record.data["code"] == "AB123" and record.data["problem"] == "井盖缺失"
     context.close()

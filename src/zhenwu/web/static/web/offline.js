@@ -135,8 +135,20 @@
     if (!navigator.onLine) return;
     await refresh();
     if (!queued) return;
+    const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) {
+      worker.postMessage(outbox.SEND);  // it answers CHANGED when done
+      setTimeout(refresh, 300);  // shows 上传中 while it sends
+      return;
+    }
     await outbox.sendAll().catch(() => {});
     await refresh();
+  }
+
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data === outbox.CHANGED) refresh();
+    });
   }
 
   /* A kept submission reopened: the form filled with what was typed and chosen, photos included. */

@@ -7,6 +7,8 @@
   const OUTBOX_URL = "/outbox/";
   const PAGE_CACHE = "zhenwu-pages";
   const SYNC_TAG = "zhenwu-outbox";
+  const SEND = "zhenwu-outbox-send";  // a page's message to the service worker
+  const CHANGED = "zhenwu-outbox-changed";  // the worker's answer once it has sent
   const KEY_FIELD = "idempotency_key";
   const TOKEN_FIELD = "csrfmiddlewaretoken";
 
@@ -165,6 +167,6 @@
     return said.filter(Boolean).join("；");
   }
 
-  root.ZhenwuOutbox = {OUTBOX_URL, PAGE_CACHE, SYNC_TAG, KEY_FIELD, TOKEN_FIELD, db, isCaptureForm,
+  root.ZhenwuOutbox = {OUTBOX_URL, PAGE_CACHE, SYNC_TAG, SEND, CHANGED, KEY_FIELD, TOKEN_FIELD, db, isCaptureForm,
                        isCapturePage, keep, forgetSent, send, sendAll, messageOf, newKey};
 })(self);

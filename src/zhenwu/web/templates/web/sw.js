@@ -51,9 +51,22 @@ setCatchHandler(async ({request}) => {
   return Response.error();
 });
 
+// The pages tell what became of the queue.
+async function tellPages() {
+  for (const page of await self.clients.matchAll({type: "window"})) page.postMessage(ZhenwuOutbox.CHANGED);
+}
+
 // Background Sync, where the browser has it: the queue is sent even if no zhenwu page is open.
 self.addEventListener("sync", (event) => {
   if (event.tag === ZhenwuOutbox.SYNC_TAG) {
-    event.waitUntil(ZhenwuOutbox.sendAll());
+    event.waitUntil(ZhenwuOutbox.sendAll().finally(tellPages));
+  }
+});
+
+// A page asks the worker to send (on load, when the network returns, 立即上传): the worker outlives the
+// page, so a send is not cut off half-way when the user moves on, which would leave it to be sent again.
+self.addEventListener("message", (event) => {
+  if (event.data === ZhenwuOutbox.SEND) {
+    event.waitUntil(ZhenwuOutbox.sendAll().catch(() => {}).then(tellPages));
   }
 });
