@@ -43,6 +43,21 @@ def fill_event(page: Any, title: str, with_photo: bool = False) -> None:
         page.set_input_files("#id_photos", files=files)
 
 
+def kept_on_phone(page: Any, *paths: str) -> None:
+    """Waits until the phone keeps these pages: polled here, as wait_for_function would take the pending
+    promise itself for a true value."""
+    check = (
+        "paths => caches.open('zhenwu-pages')"
+        ".then(c => Promise.all(paths.map(p => c.match(p, {ignoreVary: true}))))"
+        ".then(found => found.every(Boolean))"
+    )
+    for _ in range(100):
+        if page.evaluate(check, list(paths)):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not kept: {paths}")
+
+
 def outbox_rows(page: Any) -> list[str]:
     return page.locator("#outbox-list li").all_inner_texts()  # type: ignore[no-any-return]
 
@@ -61,11 +76,7 @@ def test_an_event_reported_offline_is_sent_once_when_the_network_returns(
     log_in(page, base, "wangge01", DEMO_PASSWORD)
     page.goto(f"{base}/todo/")
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == f"{base}/sw.js"
-    page.wait_for_function(
-        "() => caches.open('zhenwu-pages')"
-        ".then(c => Promise.all(['/cases/new/', '/outbox/'].map(u => c.match(u, {ignoreVary: true}))))"
-        ".then(found => found.every(Boolean))"
-    )
+    kept_on_phone(page, "/cases/new/", "/outbox/")
 
     # No signal: the form opens from the phone, and two events wait in 待上传 (one without a title).
     context.set_offline(True)
@@ -140,10 +151,7 @@ def test_a_register_record_filled_offline_is_saved_once_online(
     # The register's list links its form, which the phone keeps from there.
     page.goto(f"{base}/registers/inspections/")
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function(
-        "() => caches.open('zhenwu-pages')"
-        ".then(c => c.match('/registers/inspections/new/', {ignoreVary: true})).then(Boolean)"
-    )
+    kept_on_phone(page, "/registers/inspections/new/")
 
     context.set_offline(True)
     page.goto(f"{base}/registers/inspections/new/")
