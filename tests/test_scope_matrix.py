@@ -101,6 +101,9 @@ NO_RECORD |= {"registers:device", "registers:device-revoke"}
 # submissions are proven in tests/registers/test_collect.py, and the form download by
 # test_openrosa_form_of_another_township_answers_404 below.
 NO_RECORD |= {"openrosa:form-list", "openrosa:submission", "openrosa:form-xml"}
+# The installable app: its manifest, service worker and offline page are the same for everyone, and the
+# 待上传 page is an empty shell filled on the phone from the phone's own storage (tests/web/test_pwa.py).
+NO_RECORD |= {"web:manifest", "web:service-worker", "web:offline", "web:outbox"}
 # A user's own inbox and choice of channels: nobody else's notification is ever listed or changed
 # (tests/notifications/test_inbox.py, test_api.py, test_choices.py); one notification by its id is in
 # SCOPE_CASES below, refused to everyone but its recipient.

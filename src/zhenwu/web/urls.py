@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pwa, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("check/", views.number_check, name="number-check"),
     path("healthz", views.healthz, name="healthz"),
     path("setup/", views.setup_view, name="setup"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("outbox/", pwa.outbox, name="outbox"),
 ]
