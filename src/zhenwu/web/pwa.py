@@ -36,6 +36,8 @@ APP_SHELL = [
     "web/zhenwu.css",
     "web/outbox-queue.js",
     "web/offline.js",
+    "web/idempotency.js",  # without it offline, every page from the cache would carry the same key
+    "web/photos.js",
     DEXIE,
     "cases/case_form.js",
     "registers/form.css",
