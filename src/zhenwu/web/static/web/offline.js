@@ -25,7 +25,10 @@
     caches.open(outbox.PAGE_CACHE).then(async (cache) => {
       for (const url of Array.from(urls).slice(0, 30)) {
         if (await cache.match(url, {ignoreVary: true})) continue;
-        const response = await fetch(url, {credentials: "same-origin"}).catch(() => null);
+        // Marked as a prefetch: the page is rendered without the user's one-time messages (已上报…), which
+        // belong to the page the user opens next, and would be stale in the kept copy.
+        const headers = {"X-Zhenwu-Prefetch": "1"};
+        const response = await fetch(url, {credentials: "same-origin", headers}).catch(() => null);
         if (response && response.ok && !response.redirected) await cache.put(url, response);
       }
     }).catch(() => {});
