@@ -68,7 +68,7 @@ def test_an_event_reported_offline_is_sent_once_when_the_network_returns(
     settings.MEDIA_ROOT = tmp_path
     calendar_demo.load()
     catalog.install()
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, service_workers="allow")
     page = context.new_page()
     base = live_server.url
 
@@ -145,7 +145,7 @@ def test_a_register_record_filled_offline_is_saved_once_online(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     load(cast, inspection())
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, service_workers="allow")
     page = context.new_page()
     base = live_server.url
     log_in(page, base, "wangge01", DEMO_PASSWORD)
