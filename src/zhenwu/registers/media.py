@@ -206,6 +206,16 @@ def clean_pending_parts(older_than: timedelta | None = None, *, batch: int = CLE
     return Cleaned(files, folders)
 
 
+def clean_all_pending_parts(older_than: timedelta | None = None, *, batch: int = CLEAN_BATCH) -> Cleaned:
+    """`clean_pending_parts` batch after batch until nothing due is left; the totals."""
+    files = folders = 0
+    while True:
+        cleaned = clean_pending_parts(older_than, batch=batch)
+        files, folders = files + cleaned.files, folders + cleaned.folders
+        if not cleaned.more:
+            return Cleaned(files, folders)
+
+
 def _folders(path: str) -> list[str]:
     try:
         return sorted(default_storage.listdir(path)[0])

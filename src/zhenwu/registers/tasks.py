@@ -13,12 +13,8 @@ from . import media, patrols
 def clean_pending_parts(now: datetime) -> str:
     """Daily: delete the photos of split ODK Collect submissions whose last part never came (older than
     REGISTERS_PENDING_PARTS_DAYS), batch after batch until none is due."""
-    files = folders = 0
-    while True:
-        cleaned = media.clean_pending_parts()
-        files, folders = files + cleaned.files, folders + cleaned.folders
-        if not cleaned.more:
-            return f"清理 {folders} 份未收齐的提交(照片 {files} 张)"
+    cleaned = media.clean_all_pending_parts()
+    return f"清理 {cleaned.folders} 份未收齐的提交(照片 {cleaned.files} 张)"
 
 
 @periodic("patrols_due", "台账巡查到期提醒", Schedule(minute="30", hour="8"))

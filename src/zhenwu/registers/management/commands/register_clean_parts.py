@@ -25,12 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         days = options["days"] if options["days"] is not None else settings.REGISTERS_PENDING_PARTS_DAYS
-        files = folders = 0
-        while True:  # batch after batch until nothing due is left
-            cleaned = media.clean_pending_parts(timedelta(days=days), batch=max(options["batch"], 1))
-            files, folders = files + cleaned.files, folders + cleaned.folders
-            if not cleaned.more:
-                break
-        self.stdout.write(
-            f"已清理 {folders} 份未收齐的提交(照片 {files} 张)：超过 {days} 天未收到最后一部分。"
-        )
+        cleaned = media.clean_all_pending_parts(timedelta(days=days), batch=max(options["batch"], 1))
+        done = f"已清理 {cleaned.folders} 份未收齐的提交(照片 {cleaned.files} 张)"
+        self.stdout.write(f"{done}：超过 {days} 天未收到最后一部分。")
