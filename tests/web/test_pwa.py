@@ -15,6 +15,9 @@ from django.test import Client
 from PIL import Image
 
 from tests.conftest import Cast
+from tests.households import factories as household_factories
+from tests.registers.helpers import load
+from tests.registers.test_entry import inspection
 from zhenwu.web import pwa
 from zhenwu.web.security import CONTENT_SECURITY_POLICY
 
@@ -88,3 +91,17 @@ def test_the_outbox_is_an_empty_list_for_a_user_and_asks_a_visitor_to_log_in(
     # every page carries the badge (shown by the script when something waits) and the manifest
     home = client.get("/").content.decode()
     assert 'id="outbox-link"' in home and 'rel="manifest"' in home and 'name="theme-color"' in home
+
+
+def test_the_pages_kept_at_login_are_the_users_forms_registers_and_to_do(cast: Cast, client: Client) -> None:
+    load(cast, inspection())
+    monitored = household_factories.monitoring_case(cast.grid0101)
+    assert client.get("/offline/pages.json")["Location"].startswith("/accounts/login/")
+    client.force_login(cast.user("wangge01"))
+    pages = client.get("/offline/pages.json").json()["pages"]
+    assert pages[:5] == ["/cases/new/", "/cases/report/", "/cases/visits/", "/todo/", "/outbox/"]
+    assert "/registers/inspections/new/" in pages
+    assert f"/households/monitoring/{monitored.pk}/" in pages  # this month's visit is on the to-do list
+    # another village's staff do not visit it
+    client.force_login(cast.user("cun02"))
+    assert f"/households/monitoring/{monitored.pk}/" not in client.get("/offline/pages.json").json()["pages"]

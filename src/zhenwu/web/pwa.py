@@ -14,7 +14,7 @@ from functools import cache
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.templatetags.static import static
@@ -115,3 +115,25 @@ def offline(request: HttpRequest) -> HttpResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     """An empty list: the submissions wait on the phone, and offline.js lists them from there."""
     return render(request, "web/outbox.html")
+
+
+# Kept at most: a phone's storage is not the server's, and each page is fetched at login.
+OFFLINE_PAGES_MAX = 40
+
+
+@login_required
+@require_GET
+@never_cache
+def offline_pages(request: HttpRequest) -> JsonResponse:
+    """The pages this user will want with no signal, for offline.js to keep after login: the capture forms,
+    the form of every register they may fill, and the page of each thing on their to-do list. offline.js
+    keeps those of them its capture patterns name (the one list of them, which the service worker shares)."""
+    from zhenwu.notifications.todo import todo_list
+    from zhenwu.registers.services import registers_for
+
+    fixed = ["cases:case-create", "cases:report", "cases:visit-list", "todo:list", "web:outbox"]
+    pages = [reverse(name) for name in fixed]
+    forms = registers_for(request.user, write=True).order_by("title").values_list("form_id", flat=True)
+    pages += [reverse("registers:record-create", args=[form_id]) for form_id in forms.distinct()]
+    pages += [item.link for item in todo_list(request.user).items]
+    return JsonResponse({"pages": list(dict.fromkeys(pages))[:OFFLINE_PAGES_MAX]})

@@ -12,5 +12,6 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("offline/pages.json", pwa.offline_pages, name="offline-pages"),
     path("outbox/", pwa.outbox, name="outbox"),
 ]

@@ -8,22 +8,36 @@
   const STATES = {waiting: "待上传", sending: "上传中", refused: "被退回"};
   const EDIT_HASH = "#outbox-edit=";
   let queued = 0;
+  const loadedAt = Date.now();
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).then(warmPages).catch(() => {});
   }
 
+  // The pages the server names for this user (the forms, the registers they fill, their to-do list's cases
+  // and households), asked at most every ten minutes in a session: the to-do list changes, but slowly.
+  const NAMED_EVERY_MS = 10 * 60 * 1000;
+  const NAMED_AT = "zhenwu-offline-pages-at";
+  async function namedPages() {
+    const askedAt = Number(sessionStorage.getItem(NAMED_AT) || 0);
+    if (Date.now() - askedAt < NAMED_EVERY_MS) return {pages: []};
+    const named = await fetch("/offline/pages.json", {credentials: "same-origin"})
+      .then((response) => (response.ok ? response.json() : {pages: []}))
+      .catch(() => ({pages: []}));
+    return named;
+  }
+
   // The capture pages a grid worker will want with no signal, kept at once rather than at first visit:
-  // the forms, the to-do list and the queue, and the register forms and cases this page links to.
-  function warmPages() {
+  // those named for the user and those this page links to.
+  async function warmPages() {
     if (!navigator.onLine || !document.querySelector("header .account")) return;
-    const urls = new Set(["/cases/new/", "/cases/report/", "/cases/visits/", "/todo/", "/outbox/"]);
-    for (const link of document.querySelectorAll("main a[href]")) {
-      const url = new URL(link.href, location.href);
-      if (url.origin === location.origin && !url.search && outbox.isCapturePage(url.pathname)) urls.add(url.pathname);
-    }
+    const named = await namedPages();
+    const links = Array.from(document.querySelectorAll("main a[href]"), (link) => new URL(link.href, location.href))
+      .filter((url) => url.origin === location.origin && !url.search)
+      .map((url) => url.pathname);
+    const urls = new Set(named.pages.concat(links).filter((path) => outbox.isCapturePage(path)));
     caches.open(outbox.PAGE_CACHE).then(async (cache) => {
-      for (const url of Array.from(urls).slice(0, 30)) {
+      for (const url of Array.from(urls).slice(0, 60)) {
         if (await cache.match(url, {ignoreVary: true})) continue;
         // Marked as a prefetch: the page is rendered without the user's one-time messages (已上报…), which
         // belong to the page the user opens next, and would be stale in the kept copy.
@@ -31,12 +45,48 @@
         const response = await fetch(url, {credentials: "same-origin", headers}).catch(() => null);
         if (response && response.ok && !response.redirected) await cache.put(url, response);
       }
+      // Only once all are kept: a page left before then (fetches end with it) asks again on the next.
+      if (named.pages.length) sessionStorage.setItem(NAMED_AT, String(Date.now()));
     }).catch(() => {});
   }
 
+  function pathOf(form) { return new URL(form.action, location.href).pathname; }
+
   function captureForm(form) {
     if ((form.getAttribute("method") || "").toLowerCase() !== "post") return false;
-    return outbox.isCaptureForm(new URL(form.action, location.href).pathname);
+    return outbox.isCaptureForm(pathOf(form));
+  }
+
+  // Photos chosen on a capture form (once photos.js has shrunk them) are kept on the phone until the form
+  // is saved: when the server shows the form again (可能重复, a field missing) they are put back, rather
+  // than the grid worker having to find and choose them again.
+  const keeping = new WeakMap();  // form -> the promise of its photos being kept
+  document.addEventListener("zhenwu:photos-ready", (event) => {
+    const input = event.target;
+    const form = input.form;
+    if (form && captureForm(form) && input.name) {
+      const kept = outbox.keepPhotos(pathOf(form), input.name, Array.from(input.files)).catch(() => {});
+      keeping.set(form, Promise.all([keeping.get(form), kept]));
+    }
+  });
+
+  const SHOWN_AGAIN = "main .field-error, main ul.error, main div.errors, main p.error, main li.error, #possible-duplicate";
+
+  async function restorePhotos() {
+    for (const form of Array.from(document.forms).filter(captureForm)) {
+      const kept = await outbox.takePhotos(pathOf(form), loadedAt);  // a page without errors: the form was saved
+      if (!document.querySelector(SHOWN_AGAIN)) continue;
+      for (const [name, files] of Object.entries(kept)) {
+        const input = form.querySelector(`input[type=file][name="${CSS.escape(name)}"]`);
+        if (!input || input.files.length || !files.length) continue;
+        const transfer = new DataTransfer();
+        files.forEach((file) => transfer.items.add(file));
+        input.files = transfer.files;
+        await outbox.keepPhotos(pathOf(form), name, files);  // the form may be shown again once more
+        const status = input.parentNode.querySelector("[data-photo-status]");
+        if (status) status.textContent = `已保留上次选择的照片${files.length}张`;
+      }
+    }
   }
 
   // Every capture form carries its idempotency key, also online: a submission that is resent is the same one.
@@ -59,6 +109,17 @@
     }
     if (!captureForm(form)) return;
     ensureKey(form);
+    if (keeping.has(form)) {  // leaving the page would cut the keeping of its photos short: it goes first
+      event.preventDefault();
+      event.stopImmediatePropagation();  // photos.js sees the submission when it is made again
+      const submitter = event.submitter;
+      keeping.get(form).then(() => {
+        keeping.delete(form);
+        // a task later: a submission requested while this one's events are still being fired is ignored
+        setTimeout(() => form.requestSubmit(submitter || undefined));
+      });
+      return;
+    }
     if (navigator.onLine) return;  // sent as usual; the service worker keeps it if the request fails
     event.preventDefault();
     const heading = document.querySelector("main h1");
@@ -68,6 +129,7 @@
   }, true);
 
   function confirmLogout(event) {
+    sessionStorage.removeItem(NAMED_AT);  // the next user of this phone is named their own pages
     if (!queued) {
       caches.delete(outbox.PAGE_CACHE).catch(() => {});  // the next user of this phone sees none of it
       return;
@@ -192,6 +254,7 @@
     const button = document.getElementById("outbox-send");
     if (button) button.addEventListener("click", sendNow);
     fillFromQueue().catch(() => {});
+    restorePhotos().catch(() => {});
     refresh().then(sendNow).catch(() => {});
   });
 })();

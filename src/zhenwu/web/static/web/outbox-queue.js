@@ -12,11 +12,12 @@
   const KEY_FIELD = "idempotency_key";
   const TOKEN_FIELD = "csrfmiddlewaretoken";
 
-  // Forms that capture something in the field: an event (full form or quick report), a household visit,
-  // a step on a case, a register record.
+  // Forms that capture something in the field: an event (full form or quick report), a grid visit, a
+  // step on a case, a visit to a household under monitoring, a register record.
   const CAPTURE_FORMS = [
     /^\/cases\/(new|report|visits)\/$/,
     /^\/cases\/\d+\/$/,
+    /^\/households\/monitoring\/\d+\/$/,
     /^\/registers\/[^/]+\/new\/$/,
   ];
   // Pages kept for offline use: the forms above, the to-do list, the queue and the home page.
@@ -24,6 +25,9 @@
 
   const db = new Dexie("zhenwu-outbox");
   db.version(1).stores({items: "++id, &key, state"});
+  // Photos chosen on a form, by the form's address and the field, until the form is saved.
+  db.version(2).stores({items: "++id, &key, state", photos: "++id, [path+field], savedAt"});
+  const PHOTOS_KEPT_MINUTES = 30;
 
   function isCaptureForm(path) { return CAPTURE_FORMS.some((pattern) => pattern.test(path)); }
   function isCapturePage(path) { return CAPTURE_PAGES.some((pattern) => pattern.test(path)); }
@@ -52,6 +56,25 @@
     await db.items.put(item);
     askForSync();
     return item;
+  }
+
+  /* Keeps the photos of one field of a form, in place of those kept before. */
+  function keepPhotos(path, field, files) {
+    return db.transaction("rw", db.photos, async () => {
+      await db.photos.where("[path+field]").equals([path, field]).delete();
+      await db.photos.add({path: path, field: field, files: files, savedAt: Date.now()});
+    });
+  }
+
+  /* The photos kept for a form's address before `before` (the page's load: photos chosen on this page
+     since are its own), by field, taken out of the store: they serve the page once. */
+  async function takePhotos(path, before) {
+    const since = Date.now() - PHOTOS_KEPT_MINUTES * 60 * 1000;
+    await db.photos.where("savedAt").below(since).delete();
+    const kept = (await db.photos.where("[path+field]").between([path, Dexie.minKey], [path, Dexie.maxKey]).toArray())
+      .filter((entry) => entry.savedAt < before);
+    await db.photos.bulkDelete(kept.map((entry) => entry.id));
+    return Object.fromEntries(kept.map((entry) => [entry.field, entry.files]));
   }
 
   function newKey() { return root.crypto.randomUUID(); }
@@ -153,12 +176,12 @@
   function messageOf(html, status) {
     const said = [];
     const main = html.slice(Math.max(0, html.indexOf("<main")));
-    const label = /<label[^>]*>([\s\S]*?)<\/label>|<p class="field-error">([\s\S]*?)<\/p>|<ul class="error">([\s\S]*?)<\/ul>|<div class="errors"[^>]*>([\s\S]*?)<\/div>/g;
+    const label = /<label[^>]*>([\s\S]*?)<\/label>|<p class="field-error">([\s\S]*?)<\/p>|<ul class="error">([\s\S]*?)<\/ul>|<div class="errors"[^>]*>([\s\S]*?)<\/div>|<li class="error">([\s\S]*?)<\/li>/g;
     let lastLabel = "";
     for (const match of main.matchAll(label)) {
       if (match[1] !== undefined) lastLabel = textOf(match[1]).replace(/\s*\*$/, "");
       else if (match[2] !== undefined) said.push((lastLabel ? lastLabel + "：" : "") + textOf(match[2]));
-      else said.push(textOf(match[3] || match[4]));
+      else said.push(textOf(match[3] || match[4] || match[5]));
     }
     if (!said.length) {
       const page = main.match(/<section class="card error-page">[\s\S]*?<p>([\s\S]*?)<\/p>/);
@@ -168,5 +191,5 @@
   }
 
   root.ZhenwuOutbox = {OUTBOX_URL, PAGE_CACHE, SYNC_TAG, SEND, CHANGED, KEY_FIELD, TOKEN_FIELD, db, isCaptureForm,
-                       isCapturePage, keep, forgetSent, send, sendAll, messageOf, newKey};
+                       isCapturePage, keep, keepPhotos, takePhotos, forgetSent, send, sendAll, messageOf, newKey};
 })(self);

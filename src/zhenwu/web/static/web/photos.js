@@ -127,6 +127,7 @@
       ready.forEach(function (file) { transfer.items.add(file); });
       input.files = transfer.files; // setting it fires no change event
       if (status) { status.textContent = ""; }
+      input.dispatchEvent(new CustomEvent("zhenwu:photos-ready", { bubbles: true }));
     });
   }
 
