@@ -34,6 +34,7 @@ from zhenwu.cases import services as case_services
 from zhenwu.cases.models import Case, CasePhoto, Open311Key, Visit
 from zhenwu.core.periods import Period
 from zhenwu.households import services as households
+from zhenwu.indicators import services as indicator_services
 from zhenwu.indicators.models import ConsistencyRule, Indicator, IndicatorSettings, RuleViolation, Target
 from zhenwu.notifications import services as notifications
 from zhenwu.notifications.models import Channel, Delivery, DeliveryState, Kind, Notification
@@ -169,6 +170,9 @@ class ScopeCase:
     # What a page answers a user outside `usable_by` who may see the record: 404, or 403 where the page
     # says in Chinese that only another role may act (the report outline: only the compiler arranges).
     refused: int = 404
+    # A page refused by the role alone (web/permissions.py `requires`) answers 403 whatever unit or
+    # record it is asked for: the answer tells nothing about the record.
+    refused_by_role: bool = False
 
 
 def unit_case(mode: str, marker: Callable[[OrgUnit], str]) -> ScopeCase:
@@ -181,8 +185,13 @@ def unit_case(mode: str, marker: Callable[[OrgUnit], str]) -> ScopeCase:
     )
 
 
-def unit_page(usable_by: Callable[[User], bool] = lambda user: True) -> ScopeCase:
-    return ScopeCase(mode="unit", make=lambda cast, unit: unit, usable_by=usable_by)
+def unit_page(usable_by: Callable[[User], bool] = lambda user: True, **extra: Any) -> ScopeCase:
+    return ScopeCase(mode="unit", make=lambda cast, unit: unit, usable_by=usable_by, **extra)
+
+
+def entry_page() -> ScopeCase:
+    """A page for entering indicator values: refused (403) to the roles that only read them."""
+    return unit_page(usable_by=indicator_services.may_enter_values, refused=403, refused_by_role=True)
 
 
 def post_for_unit(client: Client, name: str, code: str) -> Any:
@@ -315,6 +324,7 @@ def project_list(**extra: Any) -> ScopeCase:
 
 def household_case(mode: str, page: str, usable_by: Callable[[User], bool] = lambda user: True) -> ScopeCase:
     return ScopeCase(
+        refused=403,
         mode=mode,
         make=lambda cast, unit: hh.household(unit),
         list_query=lambda h: f"q={h.number}",
@@ -455,6 +465,7 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
         make=lambda cast, unit: hh.member(unit),
         detail_kwargs=lambda m: {"pk": m.pk},
         usable_by=households.may_see_full,
+        refused=403,
     ),
     "households:export-register": ScopeCase(
         mode="detail",
@@ -530,6 +541,7 @@ def _register_page() -> ScopeCase:
         detail_kwargs=lambda register: {"form_id": register.form_id},
         usable_by=lambda user: user.role != Role.COUNTY_VIEWER,
         shared_downward=True,
+        refused=403,
     )
 
 
@@ -674,14 +686,14 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "activity:entry-detail": ScopeCase(mode="detail", **LOG_CASE),  # type: ignore[arg-type]
     "web:dashboard": unit_page(),
     "indicators:dashboard": unit_page(),
-    "indicators:entry": unit_page(),
-    "indicators:targets": unit_page(usable_by=lambda user: user.role == "township_admin"),
-    "indicators:library": unit_page(usable_by=lambda user: user.role == "township_admin"),
-    "indicators:template": unit_page(),
-    "indicators:upload": unit_page(),
+    "indicators:entry": entry_page(),
+    "indicators:targets": unit_page(usable_by=lambda user: user.role == "township_admin", refused=403),
+    "indicators:library": unit_page(usable_by=lambda user: user.role == "township_admin", refused=403),
+    "indicators:template": entry_page(),
+    "indicators:upload": entry_page(),
     "indicators:export": unit_page(),
-    "indicators:workbook-import": unit_page(),
-    "indicators:workbook-template": unit_page(),
+    "indicators:workbook-import": entry_page(),
+    "indicators:workbook-template": entry_page(),
     "api:indicator-progress": unit_page(),
     "api:indicator-values": ScopeCase(mode="unit-post", make=lambda cast, unit: unit),
     "api:dashboard": unit_page(),
@@ -690,10 +702,12 @@ SCOPE_CASES: dict[str, ScopeCase] = {
     "projects:dashboard": project_list(),
     "projects:dispatch": project_list(),
     "projects:review": project_list(),
-    "projects:investment-template": project_list(read=xlsx_text, usable_by=may_edit_projects),
+    "projects:investment-template": project_list(
+        read=xlsx_text, usable_by=may_edit_projects, closed=True, refused=403
+    ),
     "api:project-list": project_list(),
     "projects:project-detail": detail_of(project_at),
-    "projects:project-edit": detail_of(project_at, usable_by=may_edit_projects),
+    "projects:project-edit": detail_of(project_at, usable_by=may_edit_projects, refused=403),
     "projects:project-stage": detail_of(project_at, mode="post"),
     "projects:project-investment": detail_of(project_at, mode="post"),
     "projects:project-schedule": detail_of(project_at, mode="post"),
@@ -706,7 +720,7 @@ SCOPE_CASES: dict[str, ScopeCase] = {
         mode="list", make=lead_at, appears=lambda body, lead: lead.investor in body
     ),
     "projects:lead-detail": detail_of(lead_at),
-    "projects:lead-land": detail_of(lead_at, usable_by=may_edit_projects),
+    "projects:lead-land": detail_of(lead_at, usable_by=may_edit_projects, refused=403),
     # a report is written for a unit (?org=): any unit in scope answers, others 404
     "reports:report": unit_page(),
     "reports:download": unit_page(),
@@ -805,7 +819,7 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
         inside_page = _get(client, name, case.list_kwargs(inside), case.list_query(inside))
         outside_page = _get(client, name, case.list_kwargs(outside), case.list_query(outside))
         if case.closed and not case.usable_by(user):
-            assert inside_page.status_code == 404 and outside_page.status_code == 404
+            assert inside_page.status_code == outside_page.status_code == case.refused
             return
         assert inside_page.status_code == 200
         seen_inside = case.appears(case.read(inside_page.content), inside)
@@ -831,6 +845,9 @@ def test_record_inside_scope_is_reachable_and_outside_answers_404(
         inside_page = _get(client, name, kwargs=case.detail_kwargs(inside))
         outside_page = _get(client, name, kwargs=case.detail_kwargs(outside))
     assert inside_page.status_code == (200 if case.usable_by(user) else case.refused), f"{role} on {name}"
+    if case.refused_by_role and not case.usable_by(user):
+        assert outside_page.status_code == 403, f"{role} on {name}"
+        return
     assert outside_page.status_code == 404, f"{role} reaches an out-of-scope record on {name}"
 
 

@@ -47,12 +47,12 @@ def test_a_bad_file_or_type_is_named_and_nothing_is_written(cast: Cast, types: d
     assert not Case.objects.exists()
 
 
-def test_other_roles_meet_a_missing_page(cast: Cast, types: dict, client: Client) -> None:
+def test_other_roles_are_refused_the_ledger_import(cast: Cast, types: dict, client: Client) -> None:
     for username in ("leader", "jingfa", "cun01", "wangge01", "xian"):
         client.force_login(cast.user(username))
-        assert client.get(reverse("cases:ledger-import")).status_code == 404
+        assert client.get(reverse("cases:ledger-import")).status_code == 403
         template = reverse("cases:ledger-template", kwargs={"code": "hazard"})
-        assert client.get(template).status_code == 404
+        assert client.get(template).status_code == 403
     client.force_login(cast.user("admin"))
     template = client.get(reverse("cases:ledger-template", kwargs={"code": "hazard"}))
     assert template.status_code == 200 and "attachment" in template["Content-Disposition"]

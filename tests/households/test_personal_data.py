@@ -79,7 +79,7 @@ def test_roles_without_the_permission_cannot_reveal(cast: Cast, client: Client, 
     member = factories.member(cast.grid0101)
     client.force_login(cast.user(username))
     response = client.post(reverse("households:member-reveal", args=[member.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert member.full_id_number() not in response.content.decode()
     assert not PersonalDataAccess.objects.exists()
 

@@ -67,5 +67,5 @@ def test_a_unit_outside_the_scope_cannot_be_chosen(cast: Cast, client: Client) -
 def test_a_grid_worker_has_no_register_forms(cast: Cast, client: Client) -> None:
     household = factories.household(cast.grid0101)
     client.force_login(cast.user("wangge01"))
-    assert client.get(reverse("households:household-add")).status_code == 404
-    assert client.get(reverse("households:member-add", args=[household.pk])).status_code == 404
+    assert client.get(reverse("households:household-add")).status_code == 403
+    assert client.get(reverse("households:member-add", args=[household.pk])).status_code == 403

@@ -303,9 +303,9 @@ def test_the_template_has_both_sheets_and_its_example_row_is_skipped(cast: Cast,
     "name", ["import-org", "import-org-template", "import-accounts", "import-accounts-template"]
 )
 @pytest.mark.parametrize("role", ["leader", "jingfa", "cun01", "wangge01", "xian"])
-def test_only_township_admins_find_the_imports(cast: Cast, client: Client, name: str, role: str) -> None:
+def test_only_township_admins_may_open_the_imports(cast: Cast, client: Client, name: str, role: str) -> None:
     client.force_login(cast.user(role))
-    assert client.get(reverse(f"org:{name}")).status_code == 404
+    assert client.get(reverse(f"org:{name}")).status_code == 403
 
 
 def test_a_second_unit_of_one_name_under_one_parent_is_refused(cast: Cast) -> None:

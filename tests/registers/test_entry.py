@@ -216,7 +216,7 @@ def test_only_writers_get_the_form_and_the_button(cast: Cast, client: Client) ->
     listing = client.get(reverse("registers:record-list", kwargs={"form_id": "lamps"})).content.decode()
     assert "新增记录" in listing
     client.force_login(cast.user("xian"))
-    assert client.get(new_url("lamps")).status_code == 404
+    assert client.get(new_url("lamps")).status_code == 403
     listing = client.get(reverse("registers:record-list", kwargs={"form_id": "lamps"})).content.decode()
     assert "新增记录" not in listing
     client.force_login(cast.other_admin)

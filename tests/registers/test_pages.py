@@ -90,7 +90,7 @@ def test_a_bad_upload_shows_the_errors_and_changes_nothing(cast: Cast, client: C
 def test_the_upload_page_is_for_township_admins_only(cast: Cast, client: Client) -> None:
     for name in ("leader", "jingfa", "cun01"):
         client.force_login(cast.user(name))
-        assert client.get(reverse("registers:load")).status_code == 404
+        assert client.get(reverse("registers:load")).status_code == 403
 
 
 def test_an_admin_cannot_upload_into_another_township(cast: Cast, client: Client) -> None:

@@ -94,6 +94,14 @@ class StaleCase(IllegalTransition):
 # --- who may do what ------------------------------------------------------------------------------
 
 
+def may_report(user: Any) -> bool:
+    """Whether the user reports cases at all (the case form, the quick report): every role that works in
+    its unit's subtree; the county only looks."""
+    if scope.sees_everything(user):
+        return True
+    return bool(user.is_authenticated and user.role in ACTING_ROLES and scope.scope_root(user) is not None)
+
+
 def may_report_at(user: Any, unit: OrgUnit) -> bool:
     """Whoever works in a unit's subtree may report a case there; the county only looks."""
     if scope.sees_everything(user):

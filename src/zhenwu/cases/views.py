@@ -18,6 +18,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit, Role
 from zhenwu.web import downloads
 from zhenwu.web.idempotency import idempotent
+from zhenwu.web.permissions import requires
 
 from . import ledger, outputs, services
 from .forms import (
@@ -68,7 +69,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
-        "may_import_ledger": ledger.may_import(request.user),
     }  # fmt: skip
     return render(request, "cases/case_list.html", context)
 
@@ -76,6 +76,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @idempotent
+@requires(services.may_report)
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = CaseForm(user, request.POST or None, request.FILES or None)  # type: ignore[arg-type]
@@ -256,6 +257,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @idempotent
+@requires(services.may_report)
 def report(request: HttpRequest) -> HttpResponse:
     """The grid worker's phone page: report an event in their grid, and see their recent reports."""
     user = request.user
@@ -373,10 +375,9 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(ledger.may_import)
 def ledger_import(request: HttpRequest) -> HttpResponse:
     """Check a case ledger (dry run), then write what was shown on confirmation (ledger.apply_pending)."""
-    if not ledger.may_import(request.user):
-        raise Http404("记录不存在或无权查看。")
     report = None
     if request.method == "POST" and "pending" in request.POST:
         report = ledger.apply_pending(request.user, request.POST["pending"])  # type: ignore[arg-type]
@@ -397,9 +398,10 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(ledger.may_import)
 def ledger_template(request: HttpRequest, code: str) -> HttpResponse:
     case_type = services.case_type_by_code(code)
-    if case_type is None or not ledger.may_import(request.user):
+    if case_type is None:
         raise Http404("记录不存在或无权查看。")
     response = HttpResponse(ledger.template(case_type), content_type=downloads.XLSX)
     response["Content-Disposition"] = downloads.attachment(f"{case_type.name}台账模板.xlsx")

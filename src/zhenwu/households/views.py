@@ -24,6 +24,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
 from zhenwu.org.services import validation_messages
 from zhenwu.web.idempotency import idempotent
+from zhenwu.web.permissions import DENIED, requires
 
 from . import excel, forms, history, services
 from .models import (
@@ -56,9 +57,15 @@ def _unit_or_none(request: HttpRequest, code: str) -> OrgUnit | None:
 
 
 def _deny_unless(allowed: bool) -> None:
-    # A page for an action the role cannot take answers like a missing page.
+    # A log or list closed to the role answers like a missing page.
     if not allowed:
         raise Http404("记录不存在或无权查看。")
+
+
+def _refuse_unless(allowed: bool) -> None:
+    # An action on a record in scope that the role cannot take: the Chinese 403 page.
+    if not allowed:
+        raise PermissionDenied(DENIED)
 
 
 @login_required
@@ -150,9 +157,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_edit_register)
 def household_add(request: HttpRequest) -> HttpResponse:
     """A new household and its head, typed in; a register of many is imported from Excel instead."""
-    _deny_unless(services.may_edit_register(request.user))
     units = scope.visible_units(request.user).filter(kind__in=["village", "grid"]).order_by("path")
     form = forms.HouseholdForm(request.POST or None, units=units, prefix="household")
     head = forms.MemberForm(request.POST or None, prefix="head", initial={"relation": "head"})
@@ -174,8 +181,8 @@ def household_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _deny_unless(services.may_edit_register(request.user))
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    _refuse_unless(services.may_edit_register(request.user))
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,10 +209,10 @@ def _errors_to(form: Any, member_form: Any, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks to confirm; POST shows the full values once and logs who saw whose, and when."""
-    _deny_unless(services.may_see_full(request.user))
     member = scope.get_in_scope_or_404(
         request.user, Member.objects.select_related("household__org_unit"), pk=pk
     )
+    _refuse_unless(services.may_see_full(request.user))
     revealed = None
     if request.method == "POST":
         revealed = services.reveal_member(request.user, member)  # type: ignore[arg-type]
@@ -217,8 +224,8 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def monitoring_identify(request: HttpRequest, pk: int) -> HttpResponse:
-    _deny_unless(services.may_edit_register(request.user))
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    _refuse_unless(services.may_edit_register(request.user))
     form = forms.IdentifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,8 +348,8 @@ def _monitoring_action(
 @login_required
 @require_http_methods(["GET", "POST"])
 def benefit_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    _deny_unless(services.may_edit_register(request.user))
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    _refuse_unless(services.may_edit_register(request.user))
     if "end" in request.POST:
         benefit = get_object_or_404(household.benefits.all(), pk=request.POST.get("end"))
         try:
@@ -413,6 +420,13 @@ IMPORT_TITLES = {
     "monitoring": "导入防返贫监测对象",
     "benefits": "导入低保、特困供养",
 }
+# Who may import each kind, and so download its blank template.
+IMPORT_RULES = {
+    "register": services.may_edit_register,
+    "roll": services.may_manage_subsidies,
+    "monitoring": services.may_edit_register,
+    "benefits": services.may_edit_register,
+}
 TEMPLATE_NAMES = {
     "register": "农户名册模板.xlsx",
     "roll": "补贴清册模板.xlsx",
@@ -422,8 +436,6 @@ TEMPLATE_NAMES = {
 
 
 def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
-    allowed = services.may_manage_subsidies if kind == "roll" else services.may_edit_register
-    _deny_unless(allowed(request.user))
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     batches = [b for b in services.batches_for(request.user) if scope.unit_in_scope(request.user, b.org_unit)]
     report = None
@@ -449,24 +461,28 @@ def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(IMPORT_RULES["register"])
 def import_register(request: HttpRequest) -> HttpResponse:
     return _import_page(request, "register")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(IMPORT_RULES["roll"])
 def import_roll(request: HttpRequest) -> HttpResponse:
     return _import_page(request, "roll")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(IMPORT_RULES["monitoring"])
 def import_monitoring(request: HttpRequest) -> HttpResponse:
     return _import_page(request, "monitoring")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(IMPORT_RULES["benefits"])
 def import_benefits(request: HttpRequest) -> HttpResponse:
     return _import_page(request, "benefits")
 
@@ -475,6 +491,7 @@ def import_benefits(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in TEMPLATE_NAMES:
         raise Http404("没有该模板。")
+    _refuse_unless(IMPORT_RULES[kind](request.user))
     name = TEMPLATE_NAMES[kind]
     content = history.template(kind) if kind in ("monitoring", "benefits") else excel.template(kind)
     response = HttpResponse(content, content_type=XLSX)

@@ -991,6 +991,17 @@ def _md(day: date) -> str:
 # --- entry ---------------------------------------------------------------------------------------
 
 
+ENTERING_ROLES = (Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_STAFF, Role.VILLAGE_STAFF)
+
+
+def may_enter_values(user: Any) -> bool:
+    """Whether the user enters indicator values at all (the entry form, the Excel template and upload, the
+    指标台账 import): the roles `may_enter` lets enter something; which indicators and units, it says."""
+    if scope.sees_everything(user):
+        return True
+    return bool(user.is_authenticated and user.role in ENTERING_ROLES and scope.scope_root(user) is not None)
+
+
 def may_enter(user: User, indicator: Indicator, unit: OrgUnit) -> bool:
     """Office staff enter their office's indicators for the township and its villages; village staff
     enter their own village's; the township admin may enter any. Leaders and viewers only read."""

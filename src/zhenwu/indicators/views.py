@@ -22,6 +22,7 @@ from zhenwu.measures import Records
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role
 from zhenwu.web import downloads
+from zhenwu.web.permissions import DENIED, requires
 
 from . import excel, library, rules, services, workbook
 from .forms import EntryForm, ExplainForm, LibraryForm, TargetForm, UploadForm
@@ -146,6 +147,7 @@ def _entry_indicators(request: HttpRequest, unit: OrgUnit) -> list[Indicator]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_enter_values)
 def entry(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     if unit.kind == OrgKind.COUNTY:
@@ -195,11 +197,10 @@ def _departments(request: HttpRequest, unit: OrgUnit) -> list[Department]:
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    if not services.may_set_targets(request.user, unit) or unit.kind not in (
-        OrgKind.TOWNSHIP,
-        OrgKind.VILLAGE,
-    ):  # type: ignore[arg-type]
-        raise Http404("记录不存在或无权查看。")
+    if not services.may_set_targets(request.user, unit):  # type: ignore[arg-type]
+        raise PermissionDenied(DENIED)
+    if unit.kind not in (OrgKind.TOWNSHIP, OrgKind.VILLAGE):
+        raise Http404("目标任务按乡镇或村下达。")
     year = _year(request)
     indicators = list(services.indicators_for(request.user, unit))
     existing = {t.indicator_id: t for t in services.targets_for(unit, year)}
@@ -223,6 +224,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
+@requires(services.may_enter_values)
 def template_download(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     township = services.township_of(unit)
@@ -242,6 +244,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_enter_values)
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a filled template: first a dry run shows what would change; only a confirmation saves."""
     unit = _unit(request)
@@ -354,6 +357,7 @@ def _workbook_township(request: HttpRequest) -> tuple[OrgUnit, OrgUnit]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_enter_values)
 def workbook_import(request: HttpRequest) -> HttpResponse:
     """Upload a 指标台账: a dry run shows what would change; only the confirmation saves."""
     unit, township = _workbook_township(request)
@@ -388,6 +392,7 @@ def _workbook_counts(result: workbook.WorkbookResult) -> str:
 
 
 @login_required
+@requires(services.may_enter_values)
 def workbook_template(request: HttpRequest) -> HttpResponse:
     _, township = _workbook_township(request)
     year = _year(request)
@@ -401,7 +406,7 @@ def library_view(request: HttpRequest) -> HttpResponse:
     """The indicator library (常用指标库): the township admin ticks what the township reports."""
     township = _unit(request).township()  # asked from a village page, the village's township
     if township is None or not library.may_adopt(request.user, township):  # type: ignore[arg-type]
-        raise Http404("记录不存在或无权查看。")
+        raise PermissionDenied(DENIED)
     offices = Department.objects.filter(township=township).order_by("code")
     form = LibraryForm(request.POST or None, rows=library.rows_for(township), offices=offices)
     if request.method == "POST" and form.is_valid():

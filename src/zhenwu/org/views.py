@@ -14,6 +14,7 @@ from zhenwu.org import accounts, imports, scope, services
 from zhenwu.org.forms import AccountFilterForm, FirstPasswordForm, UnitFilterForm, WorkbookForm
 from zhenwu.org.models import OrgKind, OrgUnit, User
 from zhenwu.web import downloads
+from zhenwu.web.permissions import requires
 
 UNITS_PER_PAGE = 50
 
@@ -27,7 +28,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": form.query_string(),
-        "may_import": scope.is_township_admin(request.user),  # type: ignore[arg-type]
     }
     return render(request, "org/unit_list.html", context)
 
@@ -55,7 +55,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _admin_or_404(request: HttpRequest) -> User:
-    """Township admins and system administrators; everyone else finds no such page."""
+    """Township admins and system administrators; everyone else finds no such page (the account pages);
+    the import forms are refused with 403 first, by `requires(scope.is_township_admin)`."""
     user = request.user
     if not user.is_authenticated or not scope.is_township_admin(user):
         raise Http404("页面不存在。")
@@ -69,6 +70,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@requires(scope.is_township_admin)
 def org_template(request: HttpRequest) -> HttpResponse:
     _admin_or_404(request)
     return _xlsx(imports.org_template(), imports.FILE_NAME)
@@ -76,6 +78,7 @@ def org_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(scope.is_township_admin)
 def import_org(request: HttpRequest) -> HttpResponse:
     """Upload the org workbook: a dry run shows every row's fate or fault; only a confirmation saves."""
     actor = _admin_or_404(request)
@@ -97,6 +100,7 @@ def import_org(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(scope.is_township_admin)
 def accounts_template(request: HttpRequest) -> HttpResponse:
     _admin_or_404(request)
     return _xlsx(accounts.accounts_template(), accounts.FILE_NAME)
@@ -104,6 +108,7 @@ def accounts_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(scope.is_township_admin)
 def import_accounts(request: HttpRequest) -> HttpResponse:
     """Upload the accounts workbook; after the confirmation the new accounts' links are shown once."""
     actor = _admin_or_404(request)
@@ -124,6 +129,7 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
+@requires(scope.is_township_admin)
 def account_links(request: HttpRequest) -> HttpResponse:
     """The links of the accounts an import just created, as a file (made again, never stored)."""
     actor = _admin_or_404(request)

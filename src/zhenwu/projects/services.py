@@ -51,6 +51,18 @@ BEHIND_POINTS = Decimal(10)  # investment this far behind time progress puts a p
 # --- who may do what ---------------------------------------------------------------------------------
 
 
+def may_register(user: Any) -> bool:
+    """Whether the user registers projects and leads and reports their investment at all: the offices and
+    the township admin, who run projects (`may_edit` then says which)."""
+    if scope.sees_everything(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.role in (Role.TOWNSHIP_ADMIN, Role.DEPARTMENT_STAFF)
+        and scope.scope_root(user) is not None
+    )
+
+
 def may_edit(user: User, project: Project | InvestmentLead) -> bool:
     """The responsible office and the township admin run a project; leaders and villages read it."""
     if not scope.unit_in_scope(user, project.org_unit):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
+from zhenwu.web.permissions import DENIED, requires
 
 from . import excel, services
 from .forms import (
@@ -95,6 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_register)
 def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(
         request.POST or None, user=request.user, initial={"plan_year": timezone.localdate().year}
@@ -155,7 +157,7 @@ def _next_stage(stage: str) -> str:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     if not services.may_edit(request.user, project):  # type: ignore[arg-type]
-        raise Http404(NOT_FOUND)
+        raise PermissionDenied(DENIED)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_project(request.user, form.save(commit=False))  # type: ignore[arg-type]
@@ -287,6 +289,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_register)
 def lead_create(request: HttpRequest) -> HttpResponse:
     form = LeadForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +340,7 @@ def lead_land(request: HttpRequest, pk: int) -> HttpResponse:
     """A signed lead lands: register its project, prefilled from the lead."""
     lead = _lead(request, pk)
     if not services.may_edit(request.user, lead):  # type: ignore[arg-type]
-        raise Http404(NOT_FOUND)
+        raise PermissionDenied(DENIED)
     initial = {
         "name": lead.investor, "total_investment": lead.intended_investment / 10000, "leader": lead.leader,
         "department": lead.department, "org_unit": lead.org_unit, "description": lead.description,
@@ -381,6 +384,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(services.may_register)
 def investment_template(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     projects = [
@@ -395,6 +399,7 @@ def investment_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(services.may_register)
 def investment_upload(request: HttpRequest) -> HttpResponse:
     """Upload the filled template: a dry run first; only the confirmation saves, all or nothing."""
     context: dict[str, Any] = {}

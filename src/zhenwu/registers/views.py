@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +20,7 @@ from zhenwu.org import scope
 from zhenwu.org.models import OrgKind
 from zhenwu.web import downloads
 from zhenwu.web.idempotency import idempotent
+from zhenwu.web.permissions import DENIED, requires
 
 from . import definition as spec
 from . import entry, figures, imports, listing, maps, media, services, workbook
@@ -33,16 +34,17 @@ NOT_FOUND = "记录不存在或无权查看。"
 @login_required
 def register_list(request: HttpRequest) -> HttpResponse:
     registers = services.registers_for(request.user).order_by("township__path", "title")
-    context = {"registers": registers, "may_load": scope.is_township_admin(request.user)}  # type: ignore[arg-type]
+    context = {"registers": registers}
     return render(request, "registers/register_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(scope.is_township_admin)
 def load(request: HttpRequest) -> HttpResponse:
     """A township admin uploads a definition: a new register, or a new version of one."""
     townships = scope.visible_units(request.user).filter(kind=OrgKind.TOWNSHIP)
-    if not scope.is_township_admin(request.user) or not townships.exists():  # type: ignore[arg-type]
+    if not townships.exists():
         raise Http404(NOT_FOUND)
     form = LoadForm(request.POST or None, request.FILES or None, townships=townships)
     problems: list[str] = []
@@ -200,8 +202,10 @@ def record_photo(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 def _writable_register_or_404(request: HttpRequest, form_id: str) -> Register:
     register = _register_or_404(request, form_id)
-    if not services.may_write(request.user, register) or register.current_version is None:
+    if register.current_version is None:
         raise Http404(NOT_FOUND)
+    if not services.may_write(request.user, register):
+        raise PermissionDenied(DENIED)
     return register
 
 

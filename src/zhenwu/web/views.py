@@ -16,6 +16,7 @@ from zhenwu.org.models import OrgKind
 
 from . import dashboard as cockpit
 from . import setup
+from .home import home_for
 from .number_check import NumberCheckForm, check
 from .setup_forms import SetupForm
 
@@ -37,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         for kind in OrgKind
         if summary.count_of(kind.value)
     ]
-    return render(request, "web/home.html", {"summary": summary, "kinds": kinds})
+    context = {"summary": summary, "kinds": kinds, "home": home_for(request.user)}
+    return render(request, "web/home.html", context)
 
 
 @login_required
