@@ -5,14 +5,20 @@ and changes nothing."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tests.conftest import Cast
 from tests.households import factories
 from zhenwu.households.models import Household, Member, Move
 
-BUTTONS = ["修改户信息", "整户迁移", "/members/"]
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(BytesIO(content), read_only=True)
+    return " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
 
 
 def test_village_staff_see_the_buttons_and_a_grid_worker_and_the_county_do_not(
@@ -121,3 +127,16 @@ def test_a_closed_household_stays_on_its_page_and_leaves_the_list(cast: Cast, cl
     assert f"/households/{household.pk}/" in closed.content.decode()
     again = client.get(reverse("households:household-edit", args=[household.pk]))
     assert again.status_code == 302
+
+
+def test_a_member_who_left_is_not_in_the_api_nor_the_register_export(cast: Cast, client: Client) -> None:
+    household = factories.household(cast.grid0101)
+    child = household.members.get(relation="child")
+    client.force_login(cast.user("cun01"))
+    client.post(reverse("households:member-close", args=[child.pk]),
+                {"reason": "died", "left_on": "2026-11-01", "note": ""})  # fmt: skip
+    listed = client.get(reverse("api:household-list"), {"q": household.number}).content.decode()
+    assert household.number in listed and child.name not in listed
+    export = client.get(reverse("households:export-register", args=[cast.grid0101.code]))
+    assert child.name not in xlsx_text(export.content)
+    assert household.members.get(relation="head").name in xlsx_text(export.content)

@@ -138,10 +138,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    members = list(household.members.all())  # once: those still on the register, then those who left
     context = {
         "household": household,
-        "members": list(household.members.present()),
-        "left_members": list(household.members.filter(left_on__isnull=False).order_by("-left_on", "pk")),
+        "members": [m for m in members if not m.has_left],
+        "left_members": sorted(
+            (m for m in members if m.has_left), key=lambda m: (m.left_on, -m.pk), reverse=True
+        ),
         "moves": list(services.moves_of(household)),
         "cases": list(household.monitoring_cases.prefetch_related("visits__visitor")),
         "income_checks": list(household.income_checks.all()),
