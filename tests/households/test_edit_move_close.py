@@ -188,3 +188,17 @@ def test_a_grid_worker_and_the_county_cannot_change_the_register(cast: Cast) -> 
             services.edit_household(household, address="x", lifted_out=False, left_behind_elderly=False,
                                     left_behind_children=False, actor=cast.user(username))  # fmt: skip
     assert not Move.objects.exists()
+
+
+def test_a_closed_household_takes_no_new_member_case_or_benefit(cast: Cast) -> None:
+    household = factories.household(cast.grid0101)
+    services.close_household(household, closed_on=DAY, reason="moved_out")
+    with pytest.raises(ValidationError, match="已于2026-10-08销户"):
+        services.add_member(household, services.MemberInput("新", "child", factories.id_number()))
+    with pytest.raises(ValidationError, match="已于2026-10-08销户"):
+        services.identify(
+            household=household, category="marginal", identified_on=DAY, risk_causes=["illness"]
+        )
+    with pytest.raises(ValidationError, match="已于2026-10-08销户"):
+        services.grant_benefit(household=household, kind="temporary", starts_on=DAY,
+                               amount=services.Decimal("100"), reason="救急")  # fmt: skip

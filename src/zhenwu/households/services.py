@@ -273,7 +273,7 @@ def create_household(
 
 
 def add_member(household: Household, data: MemberInput, *, actor: User | None = None) -> Member:
-    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    _writable(household, actor)
     try:
         numbers = seal(data.id_number, data.phone)
     except ValueError as error:
@@ -600,7 +600,7 @@ def identify(
     actor: User | None = None,
 ) -> MonitoringCase:
     """Identify a household as a monitoring object (识别纳入); one open case per household."""
-    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    _writable(household, actor)
     if household.monitoring_cases.exclude(state=MonitoringState.ELIMINATED).exists():
         raise ValidationError("该户已是监测对象，请在现有记录中更新。")
     case = MonitoringCase(
@@ -700,7 +700,7 @@ def grant_benefit(
     reason: str = "",
     actor: User | None = None,
 ) -> Benefit:
-    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    _writable(household, actor)
     for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
         if day is not None and (problem := date_problem(day, timezone.localdate())):
             raise ValidationError({name: f"日期{problem}。"})
