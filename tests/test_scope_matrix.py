@@ -322,7 +322,9 @@ def project_list(**extra: Any) -> ScopeCase:
     return ScopeCase(mode="list", make=project_at, appears=lambda body, p: p.name in body, **extra)
 
 
-def household_case(mode: str, page: str, usable_by: Callable[[User], bool] = lambda user: True) -> ScopeCase:
+def household_case(
+    mode: str, page: str, usable_by: Callable[[User], bool] = lambda user: True, refused: int = 404
+) -> ScopeCase:
     return ScopeCase(
         refused=403,
         mode=mode,
@@ -331,6 +333,18 @@ def household_case(mode: str, page: str, usable_by: Callable[[User], bool] = lam
         appears=lambda body, h: page.format(h=h) in body,
         detail_kwargs=lambda h: {"pk": h.pk},
         usable_by=usable_by,
+        refused=refused,
+    )
+
+
+def member_change(usable_by: Callable[[User], bool]) -> ScopeCase:
+    """A member's edit, move or close form: 403 in Chinese to a role that may see but not change it."""
+    return ScopeCase(
+        mode="detail",
+        make=lambda cast, unit: hh.member(unit),
+        detail_kwargs=lambda m: {"pk": m.pk},
+        usable_by=usable_by,
+        refused=403,
     )
 
 
@@ -460,6 +474,18 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     "households:monitoring-identify": household_case("detail", "", usable_by=households.may_edit_register),
     "households:benefit-grant": household_case("detail", "", usable_by=households.may_edit_register),
     "households:member-add": household_case("detail", "", usable_by=households.may_edit_register),
+    # Editing, moving and closing: a role that sees the household but may not change the register is told
+    # so in Chinese (403); out of scope stays 404.
+    **{
+        f"households:household-{change}": household_case(
+            "detail", "", usable_by=households.may_edit_register, refused=403
+        )
+        for change in ("edit", "move", "close")
+    },
+    **{
+        f"households:member-{change}": member_change(households.may_edit_register)
+        for change in ("edit", "move", "close")
+    },
     "households:member-reveal": ScopeCase(
         mode="detail",
         make=lambda cast, unit: hh.member(unit),

@@ -6,6 +6,7 @@ logged action on the household's page, not something a client can page through.
 
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -91,7 +92,8 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
             households = (
                 households.filter(org_unit__path__startswith=unit.path) if unit else households.none()
             )
-        return households.select_related("org_unit").prefetch_related("members").order_by("number")
+        present = Prefetch("members", queryset=Member.objects.present())
+        return households.select_related("org_unit").prefetch_related(present).order_by("number")
 
 
 @extend_schema(

@@ -24,6 +24,7 @@ class HouseholdsConfig(AppConfig):
         record_changes(models.SubsidyBatch)
         record_changes(models.SubsidyPayment)
         record_changes(models.RegisterImport)
+        record_changes(models.Move)
 
         from zhenwu.web import navigation
 

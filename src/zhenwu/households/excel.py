@@ -501,7 +501,7 @@ def export_register(user: User, unit: OrgUnit, full: bool = False) -> tuple[byte
     """The register of `unit`'s subtree in the import layout; with full numbers when asked (the view
     asks only after a confirmed, logged request from a user allowed to see them)."""
     members: QuerySet[Member] = (
-        scope.scoped(user, Member.objects.all())
+        scope.scoped(user, Member.objects.present())  # who died or left is on the household's page only
         .filter(household__org_unit__path__startswith=unit.path)
         .select_related("household__org_unit__parent")
         .order_by("household__number", "pk")

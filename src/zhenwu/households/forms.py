@@ -13,7 +13,16 @@ from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
 from . import services
-from .models import BenefitKind, MonitoringCategory, Relation, RiskCause, SubsidyKind
+from .models import (
+    BenefitKind,
+    ClosedReason,
+    LeftReason,
+    Member,
+    MonitoringCategory,
+    Relation,
+    RiskCause,
+    SubsidyKind,
+)
 
 TAGS = [
     ("", "全部"),
@@ -23,6 +32,7 @@ TAGS = [
     ("tekun", "特困供养"),
     ("left_behind_elderly", "留守老人"),
     ("left_behind_children", "留守儿童"),
+    ("closed", "已销户"),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input takes
 
@@ -98,6 +108,95 @@ class HouseholdForm(Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+NOT_HEAD = [(value, label) for value, label in Relation.choices if value != Relation.HEAD]
+
+
+class HouseholdEditForm(Form):
+    """The head (户主), address and tags; the village or grid changes by a move, which is recorded."""
+
+    head = forms.ModelChoiceField(label="户主", queryset=Member.objects.none(), empty_label=None)
+    former_head_relation = forms.ChoiceField(
+        label="原户主与新户主的关系", required=False, choices=[("", "(不更换户主时不填)"), *NOT_HEAD]
+    )
+    address = forms.CharField(label="住址", max_length=128, required=False)
+    lifted_out = forms.BooleanField(label="脱贫户", required=False)
+    left_behind_elderly = forms.BooleanField(label="留守老人", required=False)
+    left_behind_children = forms.BooleanField(label="留守儿童", required=False)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = members  # type: ignore[attr-defined]
+
+
+class MemberEditForm(Form):
+    """A member's record corrected; the identity number and phone are typed anew only to change them."""
+
+    name = forms.CharField(label="姓名", max_length=32)
+    relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
+    id_number = forms.CharField(
+        label="身份证号", max_length=24, required=False, widget=NoEchoInput,
+        help_text="留空则不变；改号后出生日期和性别随之更新",
+    )  # fmt: skip
+    phone = forms.CharField(label="电话", max_length=24, required=False, help_text="留空则不变")
+    clear_phone = forms.BooleanField(label="清除电话", required=False)
+    disabled = forms.BooleanField(label="残疾", required=False)
+    tags = forms.CharField(label="其他标签", max_length=64, required=False)
+
+    def __init__(self, *args: Any, masked: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["id_number"]
+        field.help_text = f"现为 {masked}；{field.help_text}"
+
+    def clean_id_number(self) -> str:
+        value: str = self.cleaned_data["id_number"].strip()
+        if not value:
+            return ""
+        try:
+            return idcard.parse(value).number
+        except idcard.IdNumberError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        try:
+            return idcard.validate_phone(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class MemberMoveForm(Form):
+    to_household = forms.CharField(label="迁入户编号", max_length=32)
+    relation = forms.ChoiceField(label="与迁入户户主关系", choices=Relation.choices)
+    moved_on = forms.DateField(label="迁移日期", widget=DATE)
+    reason = forms.CharField(label="迁移原因", max_length=200)
+
+
+class HouseholdMoveForm(Form):
+    org_unit = forms.ModelChoiceField(label="迁入村/网格", queryset=OrgUnit.objects.none())
+    moved_on = forms.DateField(label="迁移日期", widget=DATE)
+    reason = forms.CharField(label="迁移原因", max_length=200)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class MemberCloseForm(Form):
+    reason = forms.ChoiceField(label="销户原因", choices=LeftReason.choices)
+    left_on = forms.DateField(label="销户日期(死亡或迁出日期)", widget=DATE)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class HouseholdCloseForm(Form):
+    reason = forms.ChoiceField(label="销户原因", choices=ClosedReason.choices)
+    closed_on = forms.DateField(label="销户日期", widget=DATE)
+    note = forms.CharField(
+        label="说明", max_length=200, required=False, help_text="整户迁出时，仍在册的成员一并销户"
+    )
 
 
 class PeriodForm(Form):

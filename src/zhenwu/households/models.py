@@ -7,6 +7,7 @@ for the rule that one person is in one household only. Birth date and gender are
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,13 +38,35 @@ class Gender(models.TextChoices):
     FEMALE = "female", "女"
 
 
+class LeftReason(models.TextChoices):
+    """Why a member left the register (销户): the record is kept, closed from the day."""
+
+    DIED = "died", "死亡"
+    MOVED_OUT = "moved_out", "迁出"
+
+
+class ClosedReason(models.TextChoices):
+    """Why a household was closed: every member gone (each closed on their own day), or moved away whole."""
+
+    NO_MEMBERS = "no_members", "成员均已死亡或迁出"
+    MOVED_OUT = "moved_out", "整户迁出"
+
+
 class HouseholdQuerySet(models.QuerySet["Household"]):
+    def open_on(self, day: date) -> HouseholdQuerySet:
+        """Households on the register at the end of `day`: a household closed on `day` no longer is."""
+        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+    def open(self) -> HouseholdQuerySet:
+        """On the register now (a close date is never after today)."""
+        return self.filter(closed_on__isnull=True)
+
     def with_head_name(self) -> HouseholdQuerySet:
         head = Member.objects.filter(household=models.OuterRef("pk"), relation=Relation.HEAD)
         return self.annotate(
             head_name=models.Subquery(head.values("name")[:1]),
             member_count=models.Subquery(
-                Member.objects.filter(household=models.OuterRef("pk"))
+                Member.objects.filter(household=models.OuterRef("pk"), left_on__isnull=True)
                 .values("household")
                 .annotate(n=models.Count("pk"))
                 .values("n")[:1]
@@ -60,6 +83,9 @@ class Household(models.Model):
     lifted_out = models.BooleanField("脱贫户", default=False)
     left_behind_elderly = models.BooleanField("留守老人", default=False)
     left_behind_children = models.BooleanField("留守儿童", default=False)
+    closed_on = models.DateField("销户日期", null=True, blank=True)
+    closed_reason = models.CharField("销户原因", max_length=16, choices=ClosedReason.choices, blank=True)
+    closed_note = models.CharField("销户说明", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HouseholdQuerySet.as_manager()
@@ -72,6 +98,20 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def present_on(self, day: date) -> MemberQuerySet:
+        """Members on the register at the end of `day`: one who died or left on `day` no longer is."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+    def present(self) -> MemberQuerySet:
+        """On the register now (a leaving date is never after today)."""
+        return self.filter(left_on__isnull=True)
 
 
 class Member(models.Model):
@@ -89,7 +129,11 @@ class Member(models.Model):
     phone_masked = models.CharField("电话", max_length=20, blank=True, editable=False)
     disabled = models.BooleanField("残疾", default=False)
     tags = models.CharField("其他标签", max_length=64, blank=True)
+    left_on = models.DateField("销户日期", null=True, blank=True)
+    left_reason = models.CharField("销户原因", max_length=16, choices=LeftReason.choices, blank=True)
+    left_note = models.CharField("销户说明", max_length=200, blank=True)
 
+    objects = MemberQuerySet.as_manager()
     scope = ScopeRule(org_field="household__org_unit")
 
     class Meta:
@@ -106,6 +150,10 @@ class Member(models.Model):
         return self.name
 
     @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
+
+    @property
     def age(self) -> int:
         """Whole years today. Pages show the age, never the birth date: with the masked number's region
         and last four digits, the birth date would give the whole identity number back."""
@@ -119,6 +167,41 @@ class Member(models.Model):
 
     def full_phone(self) -> str:
         return crypto.decrypt(self.phone_cipher)
+
+
+class Move(models.Model):
+    """A member moved to another household, or a household moved to another village or grid (迁入/迁出):
+    the record of where from, where to, when and why, shown on both households' pages."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="成员", null=True, blank=True, on_delete=models.CASCADE, related_name="moves"
+    )
+    from_household = models.ForeignKey(
+        Household, verbose_name="迁出户", on_delete=models.CASCADE, related_name="moves_out"
+    )
+    to_household = models.ForeignKey(
+        Household, verbose_name="迁入户", on_delete=models.CASCADE, related_name="moves_in"
+    )
+    from_unit = models.ForeignKey(OrgUnit, verbose_name="迁出地", on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(OrgUnit, verbose_name="迁入地", on_delete=models.PROTECT, related_name="+")
+    moved_on = models.DateField("迁移日期")
+    reason = models.CharField("迁移原因", max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope = ScopeRule(org_field="to_unit")
+
+    class Meta:
+        verbose_name = "迁移记录"
+        verbose_name_plural = "迁移记录"
+        ordering = ["-moved_on", "-pk"]
+
+    @property
+    def whole_household(self) -> bool:
+        return self.member_id is None
 
 
 class MonitoringCategory(models.TextChoices):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,11 +22,12 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from zhenwu.activity.services import acting_as
 from zhenwu.core import idcard
 from zhenwu.core.periods import date_problem
 from zhenwu.notifications.models import Kind
@@ -37,13 +39,16 @@ from . import crypto
 from .models import (
     Benefit,
     BenefitKind,
+    ClosedReason,
     Household,
     IncomeCheck,
+    LeftReason,
     Member,
     MonitoringCase,
     MonitoringCategory,
     MonitoringState,
     MonitoringVisit,
+    Move,
     PersonalDataAccess,
     Relation,
     RiskCause,
@@ -210,12 +215,20 @@ class MemberInput:
 
 
 def households_for(user: Any) -> QuerySet[Household]:
-    return scope.scoped(user, Household.objects.select_related("org_unit"))
+    """The households on the register in `user`'s scope; closed ones are kept, but shown only on their
+    own page and under 已销户 (`closed_households_for`)."""
+    return scope.scoped(user, Household.objects.open().select_related("org_unit"))
 
 
-def search_households(user: Any, text: str) -> QuerySet[Household]:
+def closed_households_for(user: Any) -> QuerySet[Household]:
+    return scope.scoped(user, Household.objects.filter(closed_on__isnull=False).select_related("org_unit"))
+
+
+def search_households(
+    user: Any, text: str, households: QuerySet[Household] | None = None
+) -> QuerySet[Household]:
     """By household number, member name, or a full identity number (through the blind index only)."""
-    households = households_for(user)
+    households = households_for(user) if households is None else households
     text = text.strip()
     if not text:
         return households
@@ -260,7 +273,7 @@ def create_household(
 
 
 def add_member(household: Household, data: MemberInput, *, actor: User | None = None) -> Member:
-    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    _writable(household, actor)
     try:
         numbers = seal(data.id_number, data.phone)
     except ValueError as error:
@@ -284,6 +297,288 @@ def add_member(household: Household, data: MemberInput, *, actor: User | None = 
     return member
 
 
+# --- editing, moving and closing ------------------------------------------------------------------
+# Each change is a save of the record itself, so the activity log keeps it with its before and after
+# (a member's masked number, never the number); a move is also a `Move`, shown on both households' pages.
+
+
+def _writable(household: Household, actor: User | None) -> None:
+    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    if household.is_closed:
+        raise ValidationError(f"农户{household.number}已于{household.closed_on:%Y-%m-%d}销户，不能再修改。")
+
+
+def _present(member: Member) -> None:
+    if member.has_left:
+        raise ValidationError(f"{member.name}已于{member.left_on:%Y-%m-%d}销户，不能再修改。")
+
+
+def _day_of(field_name: str, label: str, day: date) -> date:
+    """A date the user typed for a change: not after today, nor absurdly far back."""
+    if day > timezone.localdate():
+        raise ValidationError({field_name: f"{label}不能晚于今天。"})
+    if problem := date_problem(day, timezone.localdate()):
+        raise ValidationError({field_name: f"{label}{problem}。"})
+    return day
+
+
+def _logged_as(actor: User | None) -> AbstractContextManager[None]:
+    """The activity log names `actor` (a request's middleware already does; a command passes None)."""
+    return acting_as(actor) if actor is not None else nullcontext()
+
+
+def _head_of(household: Household) -> Member | None:
+    return household.members.present().filter(relation=Relation.HEAD).first()
+
+
+@transaction.atomic
+def edit_household(
+    household: Household,
+    *,
+    address: str,
+    lifted_out: bool,
+    left_behind_elderly: bool,
+    left_behind_children: bool,
+    head: Member | None = None,
+    former_head_relation: str = "",
+    actor: User | None = None,
+) -> Household:
+    """Address and tags; with `head`, another member becomes the head (户主) and the former head takes
+    `former_head_relation` to them."""
+    _writable(household, actor)
+    with _logged_as(actor):
+        if head is not None:
+            _change_head(household, head, former_head_relation)
+        household.address = address.strip()
+        household.lifted_out = lifted_out
+        household.left_behind_elderly = left_behind_elderly
+        household.left_behind_children = left_behind_children
+        household.full_clean()
+        household.save()
+    return household
+
+
+def _change_head(household: Household, head: Member, former_head_relation: str) -> None:
+    if head.household_id != household.pk or head.has_left:
+        raise ValidationError({"head": "户主须是本户现有成员。"})
+    former = _head_of(household)
+    if former is not None and former.pk == head.pk:
+        return
+    if former is not None:
+        if former_head_relation not in Relation.values or former_head_relation == Relation.HEAD:
+            raise ValidationError({"former_head_relation": "请选择原户主与新户主的关系(不能是户主)。"})
+        former.relation = former_head_relation
+        former.save(update_fields=["relation"])  # first, as a household has one head at a time
+    head.relation = Relation.HEAD
+    head.save(update_fields=["relation"])
+
+
+@dataclass(frozen=True)
+class MemberChanges:
+    """A member's fields as edited; an empty identity number or phone keeps the stored one."""
+
+    name: str
+    relation: str
+    id_number: str = ""
+    phone: str = ""
+    clear_phone: bool = False
+    disabled: bool = False
+    tags: str = ""
+
+
+@transaction.atomic
+def edit_member(member: Member, data: MemberChanges, *, actor: User | None = None) -> Member:
+    """Correct a member's record. A new identity number is checked, encrypted and indexed again (birth
+    date and gender follow it); the head changes on the household's form, not here."""
+    household = member.household
+    _writable(household, actor)
+    _present(member)
+    if not data.name.strip():
+        raise ValidationError({"name": "姓名不能为空。"})
+    if data.relation != member.relation and Relation.HEAD in (data.relation, member.relation):
+        raise ValidationError({"relation": "更换户主请在“修改户信息”中选择新户主。"})
+    if data.id_number:
+        _renumber(member, data.id_number)
+    if data.phone or data.clear_phone:
+        try:
+            phone = "" if data.clear_phone else idcard.validate_phone(data.phone)
+        except ValueError as error:
+            raise ValidationError({"phone": str(error)}) from None
+        member.phone_cipher = crypto.encrypt(phone)
+        member.phone_masked = idcard.mask_phone(phone)
+    member.name = data.name.strip()
+    member.relation = data.relation
+    member.disabled = data.disabled
+    member.tags = data.tags.strip()
+    with _logged_as(actor):
+        member.full_clean()
+        member.save()
+    return member
+
+
+def _renumber(member: Member, raw_id: str) -> None:
+    try:
+        parsed = idcard.parse(raw_id)
+    except idcard.IdNumberError as error:
+        raise ValidationError({"id_number": str(error)}) from None
+    index = crypto.blind_index(parsed.number)
+    if index == member.id_number_index:
+        return
+    if Member.objects.filter(id_number_index=index).exclude(pk=member.pk).exists():
+        raise ValidationError({"id_number": "此人已登记在其他户中：同一人不能属于两户。"})
+    member.id_number_cipher = crypto.encrypt(parsed.number)
+    member.id_number_index = index
+    member.id_number_masked = idcard.mask_id_number(parsed.number)
+    member.birth_date = parsed.birth_date
+    member.gender = parsed.gender
+
+
+def _not_leaving_others_headless(member: Member) -> None:
+    """The head goes last: the others are someone's household, so another head is chosen first."""
+    if member.relation != Relation.HEAD:
+        return
+    others = member.household.members.present().exclude(pk=member.pk).count()
+    if others:
+        raise ValidationError(f"{member.name}是户主，本户还有{others}名成员：请先在“修改户信息”中更换户主。")
+
+
+@transaction.atomic
+def move_member(
+    member: Member,
+    *,
+    to_household: Household,
+    relation: str,
+    moved_on: date,
+    reason: str,
+    actor: User | None = None,
+) -> Move:
+    """A member moves into another household (both within the actor's scope): 迁出 here, 迁入 there."""
+    source = member.household
+    _writable(source, actor)
+    _present(member)
+    if to_household.pk == source.pk:
+        raise ValidationError({"to_household": "迁入户不能是本户。"})
+    if to_household.is_closed:
+        raise ValidationError({"to_household": f"农户{to_household.number}已销户，不能迁入。"})
+    _require(may_edit_register(actor) if actor else True, actor, to_household.org_unit)
+    if relation not in Relation.values:
+        raise ValidationError({"relation": "请选择在迁入户中与户主的关系。"})
+    if relation == Relation.HEAD and _head_of(to_household) is not None:
+        raise ValidationError({"relation": f"农户{to_household.number}已有户主。"})
+    _not_leaving_others_headless(member)
+    _day_of("moved_on", "迁移日期", moved_on)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写迁移原因。"})
+    with _logged_as(actor):
+        member.household = to_household
+        member.relation = relation
+        member.save(update_fields=["household", "relation"])
+        return _log_move(member, source, to_household, source.org_unit, to_household.org_unit,
+                         moved_on, reason, actor)  # fmt: skip
+
+
+@transaction.atomic
+def move_household(
+    household: Household, *, to_unit: OrgUnit, moved_on: date, reason: str, actor: User | None = None
+) -> Move:
+    """The whole household moves to another village or grid within the actor's scope."""
+    _writable(household, actor)
+    _require(may_edit_register(actor) if actor else True, actor, to_unit)
+    _register_unit(to_unit)
+    if to_unit.pk == household.org_unit_id:
+        raise ValidationError({"org_unit": "迁入地与现所属村/网格相同。"})
+    _day_of("moved_on", "迁移日期", moved_on)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写迁移原因。"})
+    source = household.org_unit
+    with _logged_as(actor):
+        household.org_unit = to_unit
+        household.save(update_fields=["org_unit"])
+        return _log_move(None, household, household, source, to_unit, moved_on, reason, actor)
+
+
+def _log_move(
+    member: Member | None,
+    source: Household,
+    target: Household,
+    from_unit: OrgUnit,
+    to_unit: OrgUnit,
+    moved_on: date,
+    reason: str,
+    actor: User | None,
+) -> Move:
+    return Move.objects.create(
+        member=member, from_household=source, to_household=target, from_unit=from_unit, to_unit=to_unit,
+        moved_on=moved_on, reason=reason.strip(), actor=actor,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def close_member(
+    member: Member, *, left_on: date, reason: str, note: str = "", actor: User | None = None
+) -> Member:
+    """A member dies or moves away (死亡/迁出): kept on the household's page, counted no more from the day."""
+    _writable(member.household, actor)
+    _present(member)
+    if reason not in LeftReason.values:
+        raise ValidationError({"reason": "请选择销户原因：死亡或迁出。"})
+    _day_of("left_on", "销户日期", left_on)
+    _not_leaving_others_headless(member)
+    member.left_on, member.left_reason, member.left_note = left_on, reason, note.strip()
+    with _logged_as(actor):
+        member.save(update_fields=["left_on", "left_reason", "left_note"])
+    return member
+
+
+@transaction.atomic
+def close_household(
+    household: Household, *, closed_on: date, reason: str, note: str = "", actor: User | None = None
+) -> Household:
+    """Close a household whose members are all gone, or which moves away whole (整户迁出: its members
+    leave with it on the day). Its monthly benefits end on the day; nothing of it is counted after."""
+    _writable(household, actor)
+    if reason not in ClosedReason.values:
+        raise ValidationError({"reason": "请选择销户原因。"})
+    _day_of("closed_on", "销户日期", closed_on)
+    present = household.members.present()
+    if reason == ClosedReason.NO_MEMBERS and present.exists():
+        raise ValidationError(
+            {"reason": f"本户还有{present.count()}名成员未销户：请逐一销户，或选择“整户迁出”。"}
+        )
+    last_left = household.members.aggregate(last=Max("left_on"))["last"]
+    if last_left is not None and closed_on < last_left:
+        raise ValidationError({"closed_on": f"销户日期不能早于成员最后销户的日期{last_left:%Y-%m-%d}。"})
+    with _logged_as(actor):
+        for member in present:  # one by one, so that the log records each member's leaving
+            member.left_on, member.left_reason, member.left_note = closed_on, LeftReason.MOVED_OUT, note
+            member.save(update_fields=["left_on", "left_reason", "left_note"])
+        _end_benefits_on_close(household, closed_on)
+        household.closed_on, household.closed_reason, household.closed_note = closed_on, reason, note.strip()
+        household.save(update_fields=["closed_on", "closed_reason", "closed_note"])
+    return household
+
+
+def _end_benefits_on_close(household: Household, closed_on: date) -> None:
+    running = household.benefits.exclude(kind=BenefitKind.TEMPORARY).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=closed_on)
+    )
+    for benefit in running:
+        if benefit.starts_on > closed_on:
+            kind, starts = benefit.get_kind_display(), f"{benefit.starts_on:%Y-%m-%d}"
+            raise ValidationError({"closed_on": f"本户{kind}起始于{starts}，晚于销户日期。"})
+        benefit.ends_on = closed_on
+        benefit.save(update_fields=["ends_on"])
+
+
+def moves_of(household: Household) -> QuerySet[Move]:
+    """Every move into or out of a household, and of the household itself, newest first."""
+    return (
+        Move.objects.filter(Q(from_household=household) | Q(to_household=household))
+        .select_related("member", "from_household", "to_household", "from_unit", "to_unit", "actor")
+        .order_by("-moved_on", "-pk")
+    )
+
+
 # --- monitoring ------------------------------------------------------------------------------------
 
 
@@ -305,7 +600,7 @@ def identify(
     actor: User | None = None,
 ) -> MonitoringCase:
     """Identify a household as a monitoring object (识别纳入); one open case per household."""
-    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    _writable(household, actor)
     if household.monitoring_cases.exclude(state=MonitoringState.ELIMINATED).exists():
         raise ValidationError("该户已是监测对象，请在现有记录中更新。")
     case = MonitoringCase(
@@ -405,7 +700,7 @@ def grant_benefit(
     reason: str = "",
     actor: User | None = None,
 ) -> Benefit:
-    _require(may_edit_register(actor) if actor else True, actor, household.org_unit)
+    _writable(household, actor)
     for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
         if day is not None and (problem := date_problem(day, timezone.localdate())):
             raise ValidationError({name: f"日期{problem}。"})
@@ -522,9 +817,7 @@ def new_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = None
     """Households identified as monitoring objects from `start` to `end` inclusive, and their people."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
     cases = cases.filter(identified_on__range=(start, end))
-    households = cases.values("household").distinct().count()
-    people = Member.objects.filter(household__in=cases.values("household")).count()
-    return HouseholdCount(households, people, cases)
+    return _household_count(cases, end)
 
 
 def by_village(count: HouseholdCount) -> dict[str, tuple[int, int]]:
@@ -532,7 +825,7 @@ def by_village(count: HouseholdCount) -> dict[str, tuple[int, int]]:
     people: dict[int, int] = {}
     village_of: dict[int, OrgUnit] = {}
     cases = count.records.select_related("household__org_unit__parent").annotate(
-        people=Count("household__members")
+        people=Count("household__members", filter=Q(household__members__left_on__isnull=True))
     )
     for case in cases:
         unit = case.household.org_unit
@@ -550,16 +843,14 @@ def closed_monitored(user: Any, start: date, end: date, unit: OrgUnit | None = N
     """Households whose risk was eliminated (approved) with an elimination date in the period."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
     cases = cases.filter(state=MonitoringState.ELIMINATED, eliminated_on__range=(start, end))
-    households = cases.values("household").distinct().count()
-    people = Member.objects.filter(household__in=cases.values("household")).count()
-    return HouseholdCount(households, people, cases)
+    return _household_count(cases, end)
 
 
 def monitored_on(user: Any, day: date, unit: OrgUnit | None = None) -> HouseholdCount:
     """Households under monitoring at the end of `day`, read from their cases' dates: identified by then
     and not yet eliminated by then. A case closed after `day` counts, as it was then; a proposal not
     yet approved leaves the household monitored."""
-    return _household_count(_monitoring_cases_on(user, day, unit))
+    return _household_count(_monitoring_cases_on(user, day, unit), day)
 
 
 def _monitoring_cases_on(user: Any, day: date, unit: OrgUnit | None) -> QuerySet[MonitoringCase]:
@@ -569,9 +860,12 @@ def _monitoring_cases_on(user: Any, day: date, unit: OrgUnit | None) -> QuerySet
     return cases.filter(identified_on__lte=day).exclude(closed)
 
 
-def _household_count(cases: QuerySet[MonitoringCase]) -> HouseholdCount:
+def _household_count(cases: QuerySet[MonitoringCase], day: date) -> HouseholdCount:
+    """The cases' households and people on the register at the end of `day`: a household closed, or a
+    person who died or moved away, by then is counted no more (their records stay in `records`)."""
+    cases = cases.filter(household__in=Household.objects.open_on(day))
     households = cases.values("household").distinct().count()
-    people = Member.objects.filter(household__in=cases.values("household")).count()
+    people = Member.objects.present_on(day).filter(household__in=cases.values("household")).count()
     return HouseholdCount(households, people, cases)
 
 
@@ -613,8 +907,9 @@ def benefits_in_force(user: Any, kind: str, day: date, unit: OrgUnit | None = No
     """How many households receive a monthly benefit (低保, 特困) on `day`, and how many people they have."""
     benefits = _in_unit(scope.scoped(user, Benefit.objects.filter(kind=kind)), unit, "household__org_unit")
     benefits = benefits.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    benefits = benefits.filter(household__in=Household.objects.open_on(day))
     households = benefits.values("household").distinct().count()
-    people = Member.objects.filter(household__in=benefits.values("household")).count()
+    people = Member.objects.present_on(day).filter(household__in=benefits.values("household")).count()
     return households, people
 
 
@@ -700,7 +995,7 @@ def tag_counts(user: Any, today: date, unit: OrgUnit | None = None) -> TagCounts
     )
     return TagCounts(
         households=totals["n"],
-        people=Member.objects.filter(household__in=households).count(),
+        people=Member.objects.present_on(today).filter(household__in=households).count(),
         lifted_out=totals["lifted"],
         monitored=households.filter(pk__in=open_cases.values("household")).count(),
         dibao=households.filter(pk__in=active.filter(kind=BenefitKind.DIBAO).values("household")).count(),
@@ -716,7 +1011,7 @@ def monitored_by_category_on(user: Any, day: date, unit: OrgUnit | None = None) 
     cases = _monitoring_cases_on(user, day, unit)
     found = {}
     for category in MonitoringCategory.values:
-        count = _household_count(cases.filter(category=category))
+        count = _household_count(cases.filter(category=category), day)
         if count.households:
             found[category] = count
     return found
@@ -731,12 +1026,16 @@ def monitoring_visits(
 
 
 def monitoring_breakdown(user: Any, unit: OrgUnit | None = None) -> list[dict[str, Any]]:
-    """Monitoring cases by category and state: 户 and 人 for each pair that has any."""
+    """Monitoring cases of households on the register, by category and state: 户 and 人 for each pair
+    that has any."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    present = Q(household__members__left_on__isnull=True)
     rows = (
-        cases.values("category", "state")
+        cases.filter(household__closed_on__isnull=True)
+        .values("category", "state")
         .annotate(
-            households=Count("household", distinct=True), people=Count("household__members", distinct=True)
+            households=Count("household", distinct=True),
+            people=Count("household__members", distinct=True, filter=present),
         )
         .order_by("category", "state")
     )
@@ -746,6 +1045,7 @@ def monitoring_breakdown(user: Any, unit: OrgUnit | None = None) -> list[dict[st
 def monitoring_by_state(user: Any, unit: OrgUnit | None = None) -> dict[str, int]:
     """Monitoring cases by state (户: a household has at most one open case)."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
+    cases = cases.filter(household__closed_on__isnull=True)
     counts = dict(cases.values_list("state").annotate(n=Count("pk")).order_by())
     return {state: counts.get(state, 0) for state in MonitoringState.values}
 
@@ -755,7 +1055,8 @@ def unvisited_monitored(user: Any, since: date, unit: OrgUnit | None = None) -> 
     the follow-ups due (应走访未走访)."""
     cases = _in_unit(scope.scoped(user, MonitoringCase.objects.all()), unit, "household__org_unit")
     visited = MonitoringVisit.objects.filter(case=OuterRef("pk"), visited_on__gte=since)
-    return cases.filter(state=MonitoringState.MONITORED).exclude(Exists(visited))
+    cases = cases.filter(state=MonitoringState.MONITORED, household__closed_on__isnull=True)
+    return cases.exclude(Exists(visited))
 
 
 # A household under monitoring is visited by this day of each month: due on the to-do lists by it, and

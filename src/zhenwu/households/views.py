@@ -6,6 +6,7 @@ by a POST that households.services.reveal_member logs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -124,7 +125,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = forms.HouseholdFilterForm((request.POST if posted else request.GET) or None, posted=posted)
     households = services.households_for(request.user)
     if form.is_valid():
-        households = services.search_households(request.user, form.cleaned_data["q"])
+        closed = form.cleaned_data["tag"] == "closed"
+        base = services.closed_households_for(request.user) if closed else None
+        households = services.search_households(request.user, form.cleaned_data["q"], base)
         households = _tagged(households, form.cleaned_data["tag"], _today())
         if unit := _unit_or_none(request, form.cleaned_data["unit"]):
             households = households.filter(org_unit__path__startswith=unit.path)
@@ -142,9 +145,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = scope.get_in_scope_or_404(request.user, Household.objects.select_related("org_unit"), pk=pk)
+    members = list(household.members.all())  # once: those still on the register, then those who left
     context = {
         "household": household,
-        "members": list(household.members.all()),
+        "members": [m for m in members if not m.has_left],
+        "left_members": sorted(
+            (m for m in members if m.has_left), key=lambda m: (m.left_on, -m.pk), reverse=True
+        ),
+        "moves": list(services.moves_of(household)),
         "cases": list(household.monitoring_cases.prefetch_related("visits__visitor")),
         "income_checks": list(household.income_checks.all()),
         "benefits": list(household.benefits.all()),
@@ -205,6 +213,155 @@ def _errors_to(form: Any, member_form: Any, error: ValidationError) -> None:
         target.add_error(field if field in target.fields else None, errors)
 
 
+# --- editing, moving and closing: in scope or 404; in scope but not the register's keeper, 403 -------
+
+
+def _editable(request: HttpRequest, queryset: QuerySet[Any], pk: int) -> Any:
+    record = scope.get_in_scope_or_404(request.user, queryset, pk=pk)
+    if not services.may_edit_register(request.user):
+        raise PermissionDenied("只有村/社区工作人员和民政办可以修改农户名册。")
+    return record
+
+
+def _household_of(request: HttpRequest, pk: int) -> Household:
+    household: Household = _editable(request, Household.objects.select_related("org_unit"), pk)
+    return household
+
+
+def _member_of(request: HttpRequest, pk: int) -> Member:
+    member: Member = _editable(request, Member.objects.select_related("household__org_unit"), pk)
+    return member
+
+
+def _change_page(
+    request: HttpRequest,
+    household: Household,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    done: str,
+    intro: str = "",
+    member: Member | None = None,
+) -> HttpResponse:
+    """A form that changes the register: the service's faults beside their fields; a closed household
+    or member goes back to its page with the reason."""
+    if household.is_closed or (member is not None and member.has_left):
+        gone = f"农户{household.number}" if household.is_closed else str(member)
+        messages.error(request, f"{gone}已销户，不能再修改。")
+        return redirect("households:household-detail", pk=household.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            _errors_to(form, form, error)
+        else:
+            messages.success(request, done)
+            return redirect("households:household-detail", pk=household.pk)
+    context = {"household": household, "form": form, "title": title, "intro": intro}
+    return render(request, "households/change.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_of(request, pk)
+    members = household.members.present()
+    head = members.filter(relation="head").first()
+    initial = {f: getattr(household, f) for f in ("address", "lifted_out", "left_behind_elderly",
+                                                   "left_behind_children")}  # fmt: skip
+    form = forms.HouseholdEditForm(request.POST or None, members=members, initial={**initial, "head": head})
+
+    def write(data: dict[str, Any]) -> object:
+        return services.edit_household(household, actor=request.user, **data)  # type: ignore[arg-type]
+
+    return _change_page(request, household, form, write, title="修改户信息", done="户信息已保存。")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_move(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_of(request, pk)
+    units = (
+        scope.visible_units(request.user)
+        .filter(kind__in=["village", "grid"])
+        .exclude(pk=household.org_unit_id)
+    )
+    form = forms.HouseholdMoveForm(request.POST or None, units=units.order_by("path"))
+
+    def write(data: dict[str, Any]) -> object:
+        to_unit = data.pop("org_unit")
+        return services.move_household(household, to_unit=to_unit, actor=request.user, **data)  # type: ignore[arg-type]
+
+    intro = f"现属{household.org_unit.name}。迁移记录保留在户页面上。"
+    return _change_page(request, household, form, write, title="整户迁移", done="已迁移。", intro=intro)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_close(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_of(request, pk)
+    form = forms.HouseholdCloseForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.close_household(household, actor=request.user, **data)  # type: ignore[arg-type]
+
+    intro = "销户后该户不再计入名册和各项统计，记录仍保留；正在享受的低保、特困于销户日期终止。"
+    return _change_page(request, household, form, write, title="农户销户", done="已销户。", intro=intro)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of(request, pk)
+    initial = {
+        "name": member.name,
+        "relation": member.relation,
+        "disabled": member.disabled,
+        "tags": member.tags,
+    }
+    form = forms.MemberEditForm(request.POST or None, initial=initial, masked=member.id_number_masked)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.edit_member(member, services.MemberChanges(**data), actor=request.user)  # type: ignore[arg-type]
+
+    return _change_page(request, member.household, form, write, title=f"修改成员：{member.name}",
+                        done="成员信息已保存。", member=member)  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_move(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of(request, pk)
+    form = forms.MemberMoveForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        target = services.households_for(request.user).filter(number=data["to_household"].strip()).first()
+        if target is None:
+            raise ValidationError(
+                {"to_household": f"未找到户编号为{data['to_household']}的在册农户(或不在您的管辖范围内)。"}
+            )
+        return services.move_member(member, actor=request.user, **{**data, "to_household": target})  # type: ignore[arg-type]
+
+    return _change_page(request, member.household, form, write, title=f"成员迁出：{member.name}",
+                        done=f"{member.name}已迁出。", intro="迁入另一在册农户；两户页面都保留迁移记录。",
+                        member=member)  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_close(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of(request, pk)
+    form = forms.MemberCloseForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> object:
+        return services.close_member(member, actor=request.user, **data)  # type: ignore[arg-type]
+
+    intro = "销户的成员仍显示在户页面上，自销户日期起不再计入人数。"
+    return _change_page(request, member.household, form, write, title=f"成员销户：{member.name}",
+                        done=f"{member.name}已销户。", intro=intro, member=member)  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -248,6 +405,7 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
     new = services.new_monitored(request.user, start, end, unit)
     closed = services.closed_monitored(request.user, start, end, unit)
     open_cases = scope.scoped(request.user, MonitoringCase.objects.exclude(state=MonitoringState.ELIMINATED))
+    open_cases = open_cases.filter(household__closed_on__isnull=True)
     if unit is not None:
         open_cases = open_cases.filter(household__org_unit__path__startswith=unit.path)
     related = ("household__org_unit",)
