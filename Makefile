@@ -2,12 +2,21 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_ENV := DEBUG=1
 PYTEST_FLAGS ?=
 # One test process per core (pytest-xdist); each builds its own test database.
 PYTEST_WORKERS ?= auto
 
 .PHONY: install install-dev demo serve test lint pytest bench bench-county clean
+
+# The demo's configuration, read by every `zhenwu` command run in this checkout (src/zhenwu/envfile.py):
+# written once, then the developer's to edit.
+.env:
+	@printf '%s\n' \
+		'# For the demo on this machine, written by `make demo`: every zhenwu command run in this checkout' \
+		'# reads it, and variables set in the environment win. Production sets its own variables' \
+		'# (README, Configuration) and needs no .env; never copy this one to a server.' \
+		'DEBUG=1' > $@
+	@echo "wrote $@ (DEBUG=1, for the demo on this machine)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +34,13 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-demo: install
-	$(DEMO_ENV) $(BIN)/zhenwu migrate --noinput
-	$(DEMO_ENV) $(BIN)/zhenwu demo
-	$(DEMO_ENV) $(BIN)/zhenwu serve 127.0.0.1:8000
+demo: install .env
+	$(BIN)/zhenwu migrate --noinput
+	$(BIN)/zhenwu demo
+	$(BIN)/zhenwu serve 127.0.0.1:8000
 
-serve: install
-	$(DEMO_ENV) $(BIN)/zhenwu serve 127.0.0.1:8000
+serve: install .env
+	$(BIN)/zhenwu serve 127.0.0.1:8000
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ ZHENWU = [sys.executable, "-c", "from zhenwu.manage import main; main()"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {"DEBUG": "1", "PATH": "/usr/bin:/bin"}
+    env = {"DEBUG": "1", "PATH": "/usr/bin:/bin", "ZHENWU_ENV_FILE": ""}  # whatever .env the checkout has
     return subprocess.run([*ZHENWU, *args], capture_output=True, text=True, env=env, timeout=120)
 
 

@@ -12,9 +12,17 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from zhenwu import envfile
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout (or the directory zhenwu is run from when installed elsewhere) holds var/ by default.
 PROJECT_DIR = Path(os.environ.get("ZHENWU_HOME", PACKAGE_DIR.parent.parent)).resolve()
+# The checkout's .env (`make demo` writes one for the demo) configures every command run there as it does
+# the demo server; production sets the environment itself. What the environment sets wins. ZHENWU_ENV_FILE
+# names another file, or none when empty (the test settings).
+ENV_FILE = os.environ.get("ZHENWU_ENV_FILE", str(PROJECT_DIR / ".env"))
+if ENV_FILE:
+    envfile.load(Path(ENV_FILE))
 VAR_DIR = Path(os.environ.get("ZHENWU_VAR", PROJECT_DIR / "var"))
 
 DEFAULT_SECRET_KEY = "zhenwu-insecure-development-key-do-not-use-in-production"

@@ -2,6 +2,9 @@
 
 import os
 
+# A developer's .env (`make demo` writes one in the checkout) must not change the tests, nor the commands
+# the tests run in child processes, which inherit this.
+os.environ["ZHENWU_ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "zhenwu-test-suite-only-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "0")

@@ -159,7 +159,7 @@ def test_a_hazard_handed_down_comes_back_to_the_township_once(
     hazard.refresh_from_db()
     assert (hazard.handling_unit, hazard.handling_department.code) == (cast.township, "yjb")
     assert rule_events(hazard)[0].note == "超期3个工作日自动升级：任何级别→乡镇"
-    assert told(hazard, ESCALATION) == {"admin"}  # the 应急办 has no account in the cast
+    assert told(hazard, ESCALATION) == {"anquan"}  # the 应急管理办 holds it now: its staff are told
     assert rule_events(at_township) == []  # nothing above the township to go to
 
     # The township hands it down again: the rule has escalated it once, and does not again.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -43,7 +43,7 @@ def test_notices_are_numbered_in_order_and_printed_as_docx(cast: Cast, types: di
     assert f"请于{deadline.year}年{deadline.month}月{deadline.day}日前整改完毕" in text
     assert "消防通道堆放杂物" in text
     # signed for the township's seal, the date without leading zeros (GB/T 9704-2012 7.3.5)
-    *_, issuer, day = Document(BytesIO(response.content)).paragraphs
+    *_, issuer, day, _receipt = Document(BytesIO(response.content)).paragraphs
     today = timezone.localdate()
     assert (issuer.text, day.text) == ("示范镇人民政府", f"{today.year}年{today.month}月{today.day}日")
     assert day.paragraph_format.right_indent == Pt(16 * 4)
@@ -101,3 +101,52 @@ def test_a_serial_taken_at_the_same_moment_gives_way_to_the_next(
         admin, second, addressee="李某", requirements="清理", deadline=deadline
     )
     assert notice.serial == 2
+
+
+def docx_text(content: bytes) -> str:
+    return "\n".join(p.text for p in Document(BytesIO(content)).paragraphs)
+
+
+def test_the_notice_writes_dates_without_leading_zeros_full_width_brackets_and_a_receipt_line(
+    cast: Cast, types: dict, client: Client
+) -> None:
+    admin, case = cast.user("admin"), accepted_hazard(cast)
+    deadline = date(2026, 12, 9)  # a month and a day of one digit, where %m月%d日 writes 12月09日
+    services.issue_rectification_notice(
+        admin, case, addressee="张某超市", requirements="清理通道", deadline=deadline
+    )
+    client.force_login(admin)
+    text = docx_text(client.get(reverse("cases:notice-docx", kwargs={"pk": case.pk})).content)
+    assert "请于2026年12月9日前整改完毕" in text and "09日" not in text
+    assert "你单位（个人）" in text and "(" not in text and ")" not in text
+    receipt = Document(BytesIO(client.get(reverse("cases:notice-docx", kwargs={"pk": case.pk})).content))
+    last = receipt.paragraphs[-1].text
+    assert "签收" in last and "年" in last and "月" in last and "日" in last
+    # the case's history says the deadline as the notice does
+    assert case.events.last().note.endswith("限2026年12月9日前整改")
+
+
+def test_a_notice_waits_until_the_hazard_is_accepted(cast: Cast, types: dict, client: Client) -> None:
+    admin = cast.user("admin")
+    case = make_case(cast.user("leader"), cast.village01, "hazard", "消防", place="东岗村3组")
+    with pytest.raises(IllegalTransition, match="尚未受理"):
+        services.issue_rectification_notice(
+            admin,
+            case,
+            addressee="张某",
+            requirements="清理",
+            deadline=timezone.localdate() + timedelta(days=3),
+        )
+    client.force_login(admin)
+    page = client.get(reverse("cases:case-detail", kwargs={"pk": case.pk})).content.decode()
+    assert "签发整改通知书" not in page  # the button is not offered
+    posted = client.post(
+        reverse("cases:case-detail", kwargs={"pk": case.pk}),
+        {"action": "notice", "addressee": "张某", "requirements": "清理", "deadline": "2026-11-25"},
+        follow=True,
+    )
+    assert posted.status_code == 200 and "尚未受理" in posted.content.decode()
+    assert not hasattr(case.__class__.objects.get(pk=case.pk), "notice")
+    accepted = act(admin, case, "accept")
+    page = client.get(reverse("cases:case-detail", kwargs={"pk": accepted.pk})).content.decode()
+    assert "签发整改通知书" in page

@@ -11,12 +11,14 @@ from zhenwu.notifications.todo import TodoKind, todo_list
 
 # The kinds each demo account finds on the suite's day (2026-11-18): the leader approves risk
 # eliminations; the admin checks resolved cases; the office accepts its project problems, marks a
-# milestone done and writes for the annual report; the village and the grid worker visit households.
+# milestone done and writes for the annual report; the safety office accepts, handles and checks its
+# hazards and writes for the report; the village and the grid worker visit households.
 EXPECTED = {
     "admin": {TodoKind.VERIFY},
     "leader": {TodoKind.APPROVAL},
     "jingfa": {TodoKind.ACCEPT, TodoKind.MILESTONE, TodoKind.NARRATIVE},
     "minzheng": {TodoKind.APPROVAL, TodoKind.NARRATIVE},
+    "anquan": {TodoKind.ACCEPT, TodoKind.HANDLE, TodoKind.VERIFY, TodoKind.NARRATIVE},
     "cun01": {TodoKind.ACCEPT, TodoKind.HANDLE, TodoKind.VISIT},
     "cun02": {TodoKind.ACCEPT, TodoKind.HANDLE, TodoKind.VERIFY},
     "wangge01": {TodoKind.VISIT},

@@ -30,6 +30,9 @@ from .services import Bulletin, Figures, Ranking
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Full-width spaces: room to sign by hand, and for the year, month and day.
+RECEIPT_BLANK = "\u3000" * 8
+RECEIPT_DATE_BLANK = "\u3000" * 3 + "年" + "\u3000" * 2 + "月" + "\u3000" * 2 + "日"
 FIGURE_HEADERS = [
     "收件",
     "办结",
@@ -122,8 +125,8 @@ def notice_docx(notice: RectificationNotice) -> bytes:
     add_text(document, f"{notice.addressee}：").paragraph_format.first_line_indent = Pt(0)
     add_text(
         document,
-        f"经检查，你单位(个人)在{case.place or case.org_unit.name}存在以下安全隐患："
-        f"{case.description}(隐患类别：{case.category.name}，事件编号{case.number})。",
+        f"经检查，你单位（个人）在{case.place or case.org_unit.name}存在以下安全隐患："
+        f"{case.description}（隐患类别：{case.category.name}，事件编号{case.number}）。",
     )
     add_text(document, f"整改要求：{notice.requirements}")
     add_text(
@@ -132,6 +135,11 @@ def notice_docx(notice: RectificationNotice) -> bytes:
     )
     issued = timezone.localtime(notice.issued_at).date()
     add_signature(document, f"{notice.township.name}人民政府", date_text(issued))  # signed and sealed
+    # The officer leaves with the addressee's signature and date on the township's copy: proof of service,
+    # from which the deadline is enforced.
+    receipt = add_text(document, f"被通知单位（个人）签收：{RECEIPT_BLANK}签收日期：{RECEIPT_DATE_BLANK}")
+    receipt.paragraph_format.first_line_indent = Pt(0)
+    receipt.paragraph_format.space_before = Pt(32)
     return to_bytes(document)
 
 

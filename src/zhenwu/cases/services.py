@@ -33,6 +33,7 @@ from zhenwu.core import uploads
 from zhenwu.core.progress import rank_competition
 from zhenwu.core.similarity import similarity
 from zhenwu.core.workdays import DayCount
+from zhenwu.documents.model import date_text
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.org.services import ancestors_of, units_of_kind_under
@@ -1070,8 +1071,21 @@ def similar_open_cases(user: Any, case: Case, limit: int = 5) -> list[SimilarCas
 # --- rectification notices ------------------------------------------------------------------------
 
 
+# A notice orders rectification of a hazard the township has taken on: not of a report nobody has accepted.
+NOT_YET_ACCEPTED = frozenset({State.REPORTED, State.ESCALATED})
+
+
+def notice_refusal(user: Any, case: Case) -> str | None:
+    """Why `user` may not issue a rectification notice for `case` now, or None if they may."""
+    if case.case_type.code != "hazard" or not case.is_open or Party.HANDLER not in parties(user, case):
+        return "只有隐患事件的承办人可以签发整改通知书。"
+    if case.state_enum in NOT_YET_ACCEPTED:
+        return "该隐患尚未受理：受理后才能签发整改通知书。"
+    return None
+
+
 def may_issue_notice(user: Any, case: Case) -> bool:
-    return case.case_type.code == "hazard" and case.is_open and Party.HANDLER in parties(user, case)
+    return notice_refusal(user, case) is None
 
 
 NOTICE_ATTEMPTS = 5
@@ -1087,8 +1101,9 @@ def next_notice_serial(township: OrgUnit, year: int) -> int:
 def issue_rectification_notice(
     actor: User, case: Case, *, addressee: str, requirements: str, deadline: date
 ) -> RectificationNotice:
-    if not may_issue_notice(actor, case):
-        raise IllegalTransition("只有隐患事件的承办人可以签发整改通知书。")
+    refusal = notice_refusal(actor, case)
+    if refusal is not None:
+        raise IllegalTransition(refusal)
     if hasattr(case, "notice"):
         raise ValidationError({"addressee": f"该隐患已签发整改通知书({case.notice.number})。"})
     if not addressee.strip():
@@ -1126,7 +1141,7 @@ def issue_rectification_notice(
         "notice",
         case.state,
         case.state,
-        f"签发{notice.number}，限{deadline:%Y年%m月%d日}前整改",
+        f"签发{notice.number}，限{date_text(deadline)}前整改",
         {"notice": notice.number, "deadline": deadline.isoformat()},
     )
     return notice

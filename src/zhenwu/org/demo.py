@@ -54,6 +54,9 @@ ACCOUNTS = [
     DemoAccount("leader", "钱镇长", Role.TOWNSHIP_LEADER, TOWNSHIP[0]),
     DemoAccount("jingfa", "孙经发", Role.DEPARTMENT_STAFF, TOWNSHIP[0], "jfb"),
     DemoAccount("minzheng", "王民政", Role.DEPARTMENT_STAFF, TOWNSHIP[0], "mzb"),
+    # The safety office: the hazards the township takes in, and its registers (the registers demo enters
+    # an office's records as its first staff account).
+    DemoAccount("anquan", "冯安全", Role.DEPARTMENT_STAFF, TOWNSHIP[0], "yjb"),
     DemoAccount("cun01", "李东岗", Role.VILLAGE_STAFF, village_code(1)),
     DemoAccount("cun02", "周西河", Role.VILLAGE_STAFF, village_code(2)),
     DemoAccount("wangge01", "吴网格", Role.GRID_WORKER, grid_code(1, 1)),
