@@ -265,7 +265,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             context.update(_preview(check, parsed))
             if not errors:
                 context["pending"] = excel.sign_pending(parsed, check.confirm_key)
-        context["errors"] = errors
+        context["errors"] = excel.in_sheet_order(errors)
     return render(request, "indicators/upload.html", context)
 
 
@@ -288,7 +288,7 @@ def _confirm_upload(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]
         confirmed=parsed.confirm,
     )
     if not check.ok:
-        context["errors"] = [f"{e.where}：{m}" if e else m for e, m in check.errors]
+        context["errors"] = excel.in_sheet_order([f"{e.where}：{m}" if e else m for e, m in check.errors])
         return render(request, "indicators/upload.html", context)
     if not check.saved:  # the stored values changed since the dry run, and with them its warnings
         context.update(_preview(check, parsed), rechecked=True)
