@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from zhenwu.core.numbers import NumberInputError, float_text, parse_entered_number, round_half_up
 from zhenwu.core.periods import Period, parse_period
 from zhenwu.core.text import printable_cells, text_problem
-from zhenwu.org.models import OrgUnit, User
+from zhenwu.org.models import OrgUnit
 from zhenwu.web import downloads
 
 from . import services
@@ -53,28 +53,24 @@ def _plain(value: Decimal | None) -> Any:
     return float(value) if value is not None else None
 
 
-def entry_template(
-    user: User, indicators: list[Indicator], units: list[OrgUnit], period: Period, title: str
-) -> bytes:
-    """The month's template with this month's values (if any) and last month's and last year's beside."""
-    table = services.progress_table(indicators, units, period)
+def entry_template(indicators: list[Indicator], unit: OrgUnit, period: Period) -> bytes:
+    """The month's template of `unit`, one row per indicator the entry form shows for it
+    (`services.entry_rows`), with this month's values (if any) and last month's and last year's beside."""
+    table = services.progress_table(indicators, [unit], period)
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([f"{title} {period.full_label}指标填报表"])
+    sheet.append([f"{unit.name} {period.full_label}指标填报表"])
     sheet.append(["期间", period.key, "请只填写“本月数值”和“备注”两列；累计值低于上月时须在备注中说明原因。"])
     sheet.append(HEADERS)
-    for unit in units:
-        for indicator in indicators:
-            row = table.get((indicator.pk, unit.pk))
-            if row is None or not services.may_enter(user, indicator, unit):
-                continue
-            own = next((v for v in row.sources if v.org_unit_id == unit.pk), None)
-            sheet.append(printable_cells([
-                indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
-                _plain(row.previous_value), _plain(row.progress.last_year),
-                _plain(own.value) if own else None, own.note if own else "",
-            ]))  # fmt: skip
+    for indicator in indicators:
+        row = table.get((indicator.pk, unit.pk))
+        own = next((v for v in row.sources if v.org_unit_id == unit.pk), None) if row else None
+        sheet.append(printable_cells([
+            indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
+            _plain(row.previous_value) if row else None, _plain(row.progress.last_year) if row else None,
+            _plain(own.value) if own else None, own.note if own else "",
+        ]))  # fmt: skip
     _style_template(sheet)
     return _save(book)
 
