@@ -127,11 +127,12 @@ def header_problems(
             problems.append(
                 f"{place}第{row}行{letter}列：表头「{text}」不是模板中的列，请使用下载的模板或删除该列。"
             )
-    problems += [
+    missing = [
         f"{place}缺少列「{name}」，请使用下载的模板。"
         for name in needed
         if name not in seen and name not in named
     ]
+    problems = missing + problems  # as a file's messages are ordered: what names no row first
     if not problems and in_order:
         problems += _out_of_order(names, expected, row, place)
     return problems
