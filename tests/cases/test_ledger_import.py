@@ -222,7 +222,8 @@ def test_every_fault_is_named_by_row_and_column_and_nothing_is_written(hekou: He
 def test_a_ledger_without_its_columns_or_rows_is_refused(hekou: Hekou) -> None:
     missing = run(hekou, "hazard", sheet(["AQ-1", "标题"], head=["编号", "标题"]))
     assert missing.errors == [
-        "第1行(表头)缺少列：类别、收到日期、状态、所在村/社区(或网格)。请使用下载的模板。"
+        *[f"缺少列「{column}」，请使用下载的模板。" for column in ["类别", "收到日期", "状态"]],
+        "缺少列「所在村/社区」(或「网格」)，请使用下载的模板。",
     ]
     assert run(hekou, "hazard", sheet()).errors == ["文件中没有数据行。"]
     broken = run(hekou, "hazard", b"not a workbook")

@@ -110,8 +110,10 @@ def test_a_file_without_the_template_header_is_refused(cast: Cast) -> None:
     report = excel.import_register(
         cast.user("cun01"), workbook(["姓名", "身份证"], [["甲", "1"]]), "x.xlsx", dry_run=False
     )
+    missing = ["村/社区", "网格", "户编号", "住址", "户标签", "与户主关系", "身份证号", "电话", "残疾"]
     assert report.errors == [
-        "第1行(表头)缺少列：村/社区、网格、户编号、住址、户标签、与户主关系、身份证号、电话、残疾。请使用下载的模板。"
+        *[f"缺少列「{column}」，请使用下载的模板。" for column in missing],
+        "第1行B列：表头「身份证」不是模板中的列，请使用下载的模板或删除该列。",
     ]
     not_excel = excel.import_register(cast.user("cun01"), BytesIO(b"name,id\n"), "x.xlsx", dry_run=False)
     assert "无法打开该文件" in not_excel.errors[0]

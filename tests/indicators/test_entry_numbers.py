@@ -75,7 +75,7 @@ def test_an_excel_number_cell_that_is_infinite_or_too_large_is_refused_by_row_an
     client.force_login(cast.user("jingfa"))
     answer = ExcelPath().enter(client, cast.township, [(catalog.invest, cell)])
     assert answer.status == 200
-    assert f"第4行H列：“固定资产投资”{message}" in answer.body
+    assert f"第4行「本月数值」列：“固定资产投资”{message}" in answer.body
     assert 'name="pending"' not in answer.body and not Value.objects.exists()
 
 

@@ -157,7 +157,7 @@ def test_the_excel_dry_run_lists_warnings_by_row_and_column_and_the_button_says_
     value(revenue, cast.township, MONTH - 1, "1180")
     client.force_login(cast.user("jingfa"))
     answer = ExcelPath().enter(client, cast.township, [(catalog.invest, "4.9"), (revenue, 1210000.0)])
-    assert "第5行H列：“财政收入”1210000万元是上月1180万元的1025倍" in answer.body
+    assert "第5行「本月数值」列：“财政收入”1210000万元是上月1180万元的1025倍" in answer.body
     assert "已核对以上提醒，确认导入" in answer.body
 
 

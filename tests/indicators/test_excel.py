@@ -87,8 +87,8 @@ def test_a_workbook_without_the_sheet_is_refused(cast: Cast, catalog: Catalog, c
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("约五亿", "第{row}行H列：“固定资产投资”应填数字，而不是“约五亿”"),
-        (-3, "第{row}行：“固定资产投资”不能为负数"),
+        ("约五亿", "第{row}行「本月数值」列：“固定资产投资”应填数字，而不是“约五亿”"),
+        (-3, "第{row}行「本月数值」列：“固定资产投资”不能为负数"),
     ],
 )
 def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_saved(
@@ -116,8 +116,8 @@ def test_an_unknown_indicator_and_a_duplicate_row_are_named(
     sheet.append(["nosuch", "不存在", "个", cast.township.code, "示范镇", None, None, 1, ""])
     page = upload(client, cast.township, book)
     invest_row = next(r[0].row for r in sheet.iter_rows(min_row=4, max_row=first) if r[0].value == "invest")
-    assert f"第{first + 2}行A列：未知的指标编码“nosuch”" in page
-    assert f"第{first + 1}行：与第{invest_row}行重复" in page
+    assert f"第{first + 2}行「指标编码」列：未知的指标编码“nosuch”" in page
+    assert f"第{first + 1}行「本月数值」列：与第{invest_row}行「本月数值」列重复" in page
     assert not Value.objects.exists()
 
 

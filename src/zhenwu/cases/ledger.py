@@ -324,11 +324,11 @@ def _positions(number: int, header: list[str], report: LedgerReport) -> dict[str
         column = ALIASES.get(heading, heading)
         if column in COLUMNS and column not in positions:
             positions[column] = index
-    missing = [c for c in REQUIRED if c not in positions]
+    problems = downloads.header_problems(header, COLUMNS, row=number, required=REQUIRED, aliases=ALIASES)
     if "所在村/社区" not in positions and "网格" not in positions:
-        missing.append("所在村/社区(或网格)")
-    if missing:
-        report.refuse([f"第{number}行(表头)缺少列：{'、'.join(missing)}。请使用下载的模板。"])
+        problems.append("缺少列「所在村/社区」(或「网格」)，请使用下载的模板。")
+    if problems:
+        report.refuse(problems)
         return None
     return positions
 
@@ -394,7 +394,7 @@ def _check_and_write(
     rows: list[_Row] = []
     for row, cells in raw:
         if report.stopped:
-            return report
+            break
         report.rows += 1
         checked = _check_row(row, cells, case_type, found, seen, report)
         if checked is not None:
@@ -402,6 +402,7 @@ def _check_and_write(
     if report.rows == 0 and report.ok:
         report.errors.append("文件中没有数据行。")
     if not report.ok:
+        report.errors[:] = downloads.in_sheet_order(report.errors, headers={"": COLUMNS})
         return report
     report.cases = len(rows)
     for checked in rows:

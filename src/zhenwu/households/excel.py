@@ -78,6 +78,11 @@ class Report:
             self.errors.append(message)
             self.stopped = downloads.enough_errors(self.errors)
 
+    def in_order(self, columns: list[str]) -> Report:
+        """The faults in the order of the sheet (row, then `columns`), whichever check found them."""
+        self.errors[:] = downloads.in_sheet_order(self.errors, headers={"": columns})
+        return self
+
     def refuse(self, messages: list[str]) -> None:
         """The file as a whole is refused: its row faults are beside the point."""
         self.errors[:] = messages
@@ -109,9 +114,8 @@ def _rows(
             for number, values in rows:
                 if positions is None:
                     header = [_cell(v) for v in values]
-                    missing = [c for c in columns if c not in header]
-                    if missing:
-                        report.refuse([f"第{number}行(表头)缺少列：{'、'.join(missing)}。请使用下载的模板。"])
+                    if problems := downloads.header_problems(header, columns, row=number):
+                        report.refuse(problems)
                         return
                     positions = {c: header.index(c) for c in columns}
                     continue
@@ -172,11 +176,12 @@ def import_register(user: User, source: IO[bytes], file_name: str, *, dry_run: b
                 report.fault(row, "与户主关系", f"户{household.number}已有户主，一户只能有一名户主。")
             household.members.append(member)
     if report.stopped:
-        return report
+        return report.in_order(REGISTER_COLUMNS)
     _check_against_database(user, seen, households, report)
     for number, household in households.items():
         if household.members and not any(m.relation == Relation.HEAD for m in household.members):
             report.add(f"户编号{number}：没有户主，请在「与户主关系」中标明户主。")
+    report.in_order(REGISTER_COLUMNS)
     report.households = len(households)
     if report.rows == 0 and report.ok:
         report.errors.append("文件中没有数据行。")
@@ -365,7 +370,7 @@ def import_roll(
         seen[index] = row
         parsed_rows.append((row, cells, index, area))
     if report.stopped:
-        return report
+        return report.in_order(ROLL_COLUMNS)
     members = _members_by_index(user, [index for _, _, index, _ in parsed_rows])
     already = set(batch.payments.values_list("household_id", flat=True))
     for row, cells, index, area in parsed_rows:
@@ -386,6 +391,7 @@ def import_roll(
             report.fault(row, "面积(亩)", f"按补贴标准计算的金额超过{MAX_AMOUNT}元，请核对面积。")
         elif area is not None:
             lines[member.household_id] = (member.household, area)
+    report.in_order(ROLL_COLUMNS)
     report.households = len(lines)
     if report.rows == 0 and report.ok:
         report.errors.append("文件中没有数据行。")

@@ -250,7 +250,7 @@ def import_monitoring(user: User, source: IO[bytes] | bytes, file_name: str, *, 
         seen[found.household.pk] = row
         if not _already_monitored(found, report):
             new.append(found)
-    if _ready_to_write(report, len(new), dry_run):
+    if _ready_to_write(report, len(new), dry_run, MONITORING_COLUMNS):
         _write_monitoring(user, new, file_name, report)
     return report
 
@@ -276,8 +276,10 @@ def _read(
     return parsed, households, members
 
 
-def _ready_to_write(report: Report, new: int, dry_run: bool) -> bool:
-    """Count what is new, refuse an empty file; True when the import is clean and not a dry run."""
+def _ready_to_write(report: Report, new: int, dry_run: bool, columns: list[str]) -> bool:
+    """Count what is new, refuse an empty file, list the faults in the order of the sheet; True when
+    the import is clean and not a dry run."""
+    report.in_order(columns)
     report.households = new
     if report.rows == 0 and report.ok:
         report.errors.append("文件中没有数据行。")
@@ -421,7 +423,7 @@ def import_benefits(user: User, source: IO[bytes] | bytes, file_name: str, *, dr
         others.append(grant)
         if not _already_granted(grant, report):
             new.append(grant)
-    if _ready_to_write(report, len(new), dry_run):
+    if _ready_to_write(report, len(new), dry_run, BENEFIT_COLUMNS):
         _write_benefits(user, new, file_name, report)
     return report
 

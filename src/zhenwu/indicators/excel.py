@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from zhenwu.core.numbers import NumberInputError, float_text, parse_entered_number, round_half_up
 from zhenwu.core.periods import Period, parse_period
 from zhenwu.core.text import printable_cells, text_problem
-from zhenwu.org.models import OrgUnit, User
+from zhenwu.org.models import OrgUnit
 from zhenwu.web import downloads
 
 from . import services
@@ -41,7 +41,7 @@ HEADERS = [
 COL = {name: index for index, name in enumerate(HEADERS, start=1)}
 FIRST_ROW = 4
 PERIOD_CELL = "第2行B列"  # where downloads.read_template reads the period
-VALUE_COLUMN = get_column_letter(COL["本月数值"])
+NOTE_LENGTH = 200  # as services.check_entries allows
 SIGNING_SALT = "zhenwu.indicators.import"
 UPLOAD_KIND = "indicator_values"  # its limits: zhenwu.core.uploads.LIMITS
 THIN = Side(style="thin", color="999999")
@@ -53,28 +53,24 @@ def _plain(value: Decimal | None) -> Any:
     return float(value) if value is not None else None
 
 
-def entry_template(
-    user: User, indicators: list[Indicator], units: list[OrgUnit], period: Period, title: str
-) -> bytes:
-    """The month's template with this month's values (if any) and last month's and last year's beside."""
-    table = services.progress_table(indicators, units, period)
+def entry_template(indicators: list[Indicator], unit: OrgUnit, period: Period) -> bytes:
+    """The month's template of `unit`, one row per indicator the entry form shows for it
+    (`services.entry_rows`), with this month's values (if any) and last month's and last year's beside."""
+    table = services.progress_table(indicators, [unit], period)
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([f"{title} {period.full_label}指标填报表"])
+    sheet.append([f"{unit.name} {period.full_label}指标填报表"])
     sheet.append(["期间", period.key, "请只填写“本月数值”和“备注”两列；累计值低于上月时须在备注中说明原因。"])
     sheet.append(HEADERS)
-    for unit in units:
-        for indicator in indicators:
-            row = table.get((indicator.pk, unit.pk))
-            if row is None or not services.may_enter(user, indicator, unit):
-                continue
-            own = next((v for v in row.sources if v.org_unit_id == unit.pk), None)
-            sheet.append(printable_cells([
-                indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
-                _plain(row.previous_value), _plain(row.progress.last_year),
-                _plain(own.value) if own else None, own.note if own else "",
-            ]))  # fmt: skip
+    for indicator in indicators:
+        row = table.get((indicator.pk, unit.pk))
+        own = next((v for v in row.sources if v.org_unit_id == unit.pk), None) if row else None
+        sheet.append(printable_cells([
+            indicator.code, indicator.name, indicator.unit, unit.code, unit.name,
+            _plain(row.previous_value) if row else None, _plain(row.progress.last_year) if row else None,
+            _plain(own.value) if own else None, own.note if own else "",
+        ]))  # fmt: skip
     _style_template(sheet)
     return _save(book)
 
@@ -121,8 +117,18 @@ def _cell_number(value: Any, where: str, indicator: Indicator | None) -> Decimal
 
 
 def value_cell(entry: Entry) -> str:
-    """Where an entry's value is in the sheet: "第5行H列"."""
-    return f"{entry.where}{VALUE_COLUMN}列"
+    """Where an entry's value is in the sheet: 第5行「本月数值」列 (a row alone in a token signed before)."""
+    return entry.where if entry.where.endswith("列") else downloads.cell_place(_row(entry.where), "本月数值")
+
+
+def _row(where: str) -> int:
+    return int(where.removeprefix("第").removesuffix("行") or 0)
+
+
+def in_sheet_order(errors: list[str]) -> list[str]:
+    """The messages of one upload, those found reading it and those found checking its entries, in
+    the order of the sheet."""
+    return downloads.in_sheet_order(errors, headers={"": HEADERS})
 
 
 def read_upload(upload: IO[bytes] | bytes, township: OrgUnit, name: str = "上传的文件") -> ParsedUpload:
@@ -155,21 +161,23 @@ def _read_row(
     raw_value, note = row[COL["本月数值"] - 1], str(row[COL["备注"] - 1] or "").strip()
     if not code and not unit_code and raw_value in (None, ""):
         return  # a blank line
-    where = f"第{number}行"
-    if problem := text_problem(note):
-        parsed.errors.append(f"{where}{get_column_letter(COL['备注'])}列：“备注”{problem}。")
     indicator, unit = indicators.get(code), units.get(unit_code)
     if indicator is None:
-        parsed.errors.append(f"{where}A列：未知的指标编码“{code}”。")
+        parsed.errors.append(f"{downloads.cell_place(number, '指标编码')}：未知的指标编码“{code}”。")
     if unit is None:
-        parsed.errors.append(f"{where}D列：未知的单元编码“{unit_code}”。")
+        parsed.errors.append(f"{downloads.cell_place(number, '单元编码')}：未知的单元编码“{unit_code}”。")
+    where = downloads.cell_place(number, "本月数值")
     try:
-        value = _cell_number(raw_value, f"{where}{VALUE_COLUMN}列", indicator)
+        value = _cell_number(raw_value, where, indicator)
     except ValidationError as error:
         parsed.errors.extend(error.messages)
+        value = None
+    note_problem = text_problem(note) or (f"不能超过{NOTE_LENGTH}字" if len(note) > NOTE_LENGTH else "")
+    if note_problem:
+        parsed.errors.append(f"{downloads.cell_place(number, '备注')}：“备注”{note_problem}。")
+    if indicator is None or unit is None or value is None or note_problem:
         return
-    if indicator is None or unit is None or value is None:
-        return
+    # The entry is named by its value's cell: what checking it finds is about that number.
     parsed.entries.append(Entry(indicator, unit, value, note, where))
 
 

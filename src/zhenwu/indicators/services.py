@@ -39,7 +39,7 @@ from zhenwu.measures import Measured, Records
 from zhenwu.notifications.models import Kind, Notification
 from zhenwu.notifications.services import Message, notify
 from zhenwu.org import scope
-from zhenwu.org.models import OrgKind, OrgUnit, Role, User
+from zhenwu.org.models import Department, OrgKind, OrgUnit, Role, User
 from zhenwu.remembered import Remembered
 from zhenwu.workcalendar.services import work_calendar
 
@@ -1028,6 +1028,23 @@ def period_error(period: Period, today: date | None = None) -> str:
     if period > Period.latest_complete(today or timezone.localdate()):
         return f"{period.year}年{period.month}月尚未结束，不能填报。"
     return ""
+
+
+def entry_rows(user: User, unit: OrgUnit, period: Period, department: str = "") -> list[Indicator]:
+    """The indicators `user` fills for `unit` in `period`, in catalog order: the rows of the entry form
+    and of the month's Excel template alike (one per indicator of this unit), so that the two never
+    disagree. `department` (an office's code) keeps that office's. None for a month not yet over."""
+    if period_error(period):
+        return []
+    rows = [i for i in indicators_for(user, unit) if may_enter(user, i, unit)]
+    return [i for i in rows if i.department.code == department] if department else rows
+
+
+def entry_offices(user: User, unit: OrgUnit, period: Period) -> list[Department]:
+    """The offices whose indicators `user` fills for `unit` in `period`: what the entry page offers
+    to narrow its rows by, and nothing the user could not fill."""
+    offices = {i.department_id: i.department for i in entry_rows(user, unit, period)}
+    return sorted(offices.values(), key=lambda office: office.code)
 
 
 @dataclass(frozen=True)

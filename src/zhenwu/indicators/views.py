@@ -135,14 +135,10 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _entry_indicators(request: HttpRequest, unit: OrgUnit) -> list[Indicator]:
-    indicators = [
-        i for i in services.indicators_for(request.user, unit) if services.may_enter(request.user, i, unit)
-    ]  # type: ignore[arg-type]
-    department = request.GET.get("department") or request.POST.get("department")
-    if department:
-        indicators = [i for i in indicators if i.department.code == department]
-    return indicators
+def _entry_indicators(request: HttpRequest, unit: OrgUnit, period: Period) -> list[Indicator]:
+    """The rows of the entry form and of the month's template alike."""
+    department = request.GET.get("department") or request.POST.get("department") or ""
+    return services.entry_rows(request.user, unit, period, department)  # type: ignore[arg-type]
 
 
 @login_required
@@ -158,7 +154,7 @@ def entry(request: HttpRequest) -> HttpResponse:
         else (Period.latest_complete(timezone.localdate()))
     )
     closed = services.period_error(period)
-    indicators = [] if closed else _entry_indicators(request, unit)
+    indicators = _entry_indicators(request, unit, period)
     table = services.progress_table(indicators, [unit], period)
     rows = {i.pk: table[(i.pk, unit.pk)] for i in indicators if (i.pk, unit.pk) in table}
     form = EntryForm(request.POST or None, indicators=indicators, rows=rows)
@@ -183,14 +179,9 @@ def entry(request: HttpRequest) -> HttpResponse:
         "period_error": closed,
         "latest": Period.latest_complete(timezone.localdate()),
         "form": form,
-        "departments": _departments(request, unit),
+        "departments": services.entry_offices(request.user, unit, period),  # type: ignore[arg-type]
     }
     return render(request, "indicators/entry.html", context)
-
-
-def _departments(request: HttpRequest, unit: OrgUnit) -> list[Department]:
-    township = unit.township()
-    return list(scope.scoped(request.user, Department.objects.filter(township=township))) if township else []
 
 
 @login_required
@@ -227,18 +218,11 @@ def _year(request: HttpRequest) -> int:
 @requires(services.may_enter_values)
 def template_download(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    township = services.township_of(unit)
     period = (
         _period(request, unit) if request.GET.get("period") else Period.latest_complete(timezone.localdate())
     )
-    units = [unit] if unit.kind == OrgKind.VILLAGE else [unit, *scope.visible_units(request.user).filter(
-        parent=unit, kind=OrgKind.VILLAGE
-    ).order_by("code")]  # fmt: skip
-    indicators = list(scope.scoped(request.user, Indicator.objects.filter(township=township, active=True)))
-    department = request.GET.get("department")
-    if department:
-        indicators = [i for i in indicators if i.department.code == department]
-    content = excel.entry_template(request.user, indicators, units, period, unit.name)  # type: ignore[arg-type]
+    indicators = _entry_indicators(request, unit, period)
+    content = excel.entry_template(indicators, unit, period)
     return _xlsx(content, f"{unit.name}{period.full_label}指标填报模板.xlsx")
 
 
@@ -268,7 +252,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             context.update(_preview(check, parsed))
             if not errors:
                 context["pending"] = excel.sign_pending(parsed, check.confirm_key)
-        context["errors"] = errors
+        context["errors"] = excel.in_sheet_order(errors)
     return render(request, "indicators/upload.html", context)
 
 
@@ -291,7 +275,7 @@ def _confirm_upload(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]
         confirmed=parsed.confirm,
     )
     if not check.ok:
-        context["errors"] = [f"{e.where}：{m}" if e else m for e, m in check.errors]
+        context["errors"] = excel.in_sheet_order([f"{e.where}：{m}" if e else m for e, m in check.errors])
         return render(request, "indicators/upload.html", context)
     if not check.saved:  # the stored values changed since the dry run, and with them its warnings
         context.update(_preview(check, parsed), rechecked=True)

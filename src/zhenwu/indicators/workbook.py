@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -221,23 +220,22 @@ def read_workbook(data: bytes, name: str) -> tuple[Plan, list[str]]:
     return plan, errors
 
 
-def _headers_error(sheet: str, found: list[str], expected: list[str]) -> str:
-    if found[: len(expected)] == expected:
-        return ""
-    return f"{sheet}表第3行应为表头：{'、'.join(expected)}。请使用下载的模板。"
+def _headers_errors(sheet: str, found: list[str], expected: list[str]) -> list[str]:
+    """Each column of the header row that is missing, renamed, added or out of place."""
+    return downloads.header_problems(found, expected, row=HEAD, place=f"{sheet}表", in_order=True)
 
 
 def _read_indicators(plan: Plan, data: bytes, name: str) -> list[str]:
     width, headed = len(INDICATOR_HEADERS), False
-    for number, cells in _rows(data, name, INDICATOR_SHEET, width):
+    for number, cells in _rows(data, name, INDICATOR_SHEET, width + downloads.EXTRA_COLUMNS):
         if number == HEAD:
-            if problem := _headers_error(INDICATOR_SHEET, cells, INDICATOR_HEADERS):
-                return [problem]
+            if problems := _headers_errors(INDICATOR_SHEET, cells, INDICATOR_HEADERS):
+                return problems
             headed = True
         elif number > HEAD and headed:
-            plan.indicators.append(IndicatorLine(f"{INDICATOR_SHEET}表第{number}行", cells))
+            plan.indicators.append(IndicatorLine(f"{INDICATOR_SHEET}表第{number}行", cells[:width]))
     if not headed:
-        return [_headers_error(INDICATOR_SHEET, [], INDICATOR_HEADERS)]
+        return _headers_errors(INDICATOR_SHEET, [], INDICATOR_HEADERS)
     return []
 
 
@@ -281,14 +279,14 @@ def _read_targets(plan: Plan, data: bytes, name: str) -> list[str]:
 def _read_values(plan: Plan, data: bytes, name: str) -> list[str]:
     width = len(VALUE_HEADERS)
     headed = False
-    for number, cells in _rows(data, name, VALUE_SHEET, width):
+    for number, cells in _rows(data, name, VALUE_SHEET, width + downloads.EXTRA_COLUMNS):
         if number == 2:
             plan.value_year, problem = _year(VALUE_SHEET, cells)
             if problem:
                 return [problem]
         elif number == HEAD:
-            if problem := _headers_error(VALUE_SHEET, cells, VALUE_HEADERS):
-                return [problem]
+            if problems := _headers_errors(VALUE_SHEET, cells, VALUE_HEADERS):
+                return problems
             headed = True
         elif number > HEAD and headed and plan.value_year is not None:
             plan.values.append(ValueLine(number, cells[0], cells[1], cells[2], cells[3:15], cells[15]))
@@ -625,17 +623,7 @@ def _run_values(context: _Context, plan: Plan) -> None:
     _check_values(context, plan, plan.value_year)
     # A row's problems are found when it is read and its months' when each month is checked: listed
     # in the order of the sheet, as the clerk corrects them.
-    context.result.errors[start:] = sorted(context.result.errors[start:], key=_sheet_order)
-
-
-def _sheet_order(message: str) -> tuple[int, int, str]:
-    found = _WHERE.match(message)
-    if found is None:
-        return (0, 0, "")
-    return (int(found["row"]), len(found["column"]), found["column"])
-
-
-_WHERE = re.compile(r"[^第]*第(?P<row>\d+)行(?P<column>[A-Z]*)")
+    context.result.errors[start:] = downloads.in_sheet_order(context.result.errors[start:], sheets=SHEETS)
 
 
 def _check_values(context: _Context, plan: Plan, year: int) -> None:

@@ -79,20 +79,21 @@ def read_rows(data: bytes, name: str, kind: str, spec: SheetSpec, errors: list[s
     rows: list[Row] = []
     saw_header = False
     try:
-        found = downloads.sheet_rows(data, name, kind, width=width, head=HEAD, sheet=spec.name)
+        # A few columns past the template's, so that a column added at the end is named.
+        wide = width + downloads.EXTRA_COLUMNS
+        found = downloads.sheet_rows(data, name, kind, width=wide, head=HEAD, sheet=spec.name)
         with closing(found):
             for number, values in found:
-                texts = [cell_text(v) for v in list(values) + [None] * (width - len(values))]
+                texts = [cell_text(v) for v in list(values)[:wide] + [None] * (width - len(values))]
                 if number < HEAD:
                     continue
                 if number == HEAD:
-                    if texts != list(spec.headers):
-                        errors.append(
-                            f"工作表“{spec.name}”第{HEAD}行应为表头：{'、'.join(spec.headers)}。请使用下载的模板。"
-                        )
+                    if problems := _header_problems(spec, texts):
+                        errors.extend(problems)
                         return []
                     saw_header = True
                     continue
+                texts = texts[:width]
                 if texts == list(spec.example):
                     continue  # the template's example, left in place
                 rows.append(Row(number, dict(zip(spec.headers, texts, strict=True)), spec.prefix))
@@ -100,12 +101,18 @@ def read_rows(data: bytes, name: str, kind: str, spec: SheetSpec, errors: list[s
         errors.extend(error.messages)
         return []
     if not saw_header:
-        errors.append(f"工作表“{spec.name}”第{HEAD}行应为表头：{'、'.join(spec.headers)}。请使用下载的模板。")
+        errors.extend(_header_problems(spec, []))
     for row in rows:
         for header, text in row.cells.items():
             if problem := text_problem(text):
                 errors.append(f"{row.where(header)}：{problem}。")
     return rows
+
+
+def _header_problems(spec: SheetSpec, found: list[str]) -> list[str]:
+    """Each header column missing, renamed, added or out of place; the sheet named as its rows are."""
+    place = f"工作表“{spec.name}”"
+    return downloads.header_problems(found, list(spec.headers), row=HEAD, place=place, in_order=True)
 
 
 def template(specs: Sequence[SheetSpec]) -> bytes:

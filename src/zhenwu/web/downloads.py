@@ -4,7 +4,8 @@ workbook is read: within its kind's limits (zhenwu.core.uploads, docs/uploads.md
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from io import BytesIO
 from typing import IO, Any
@@ -13,6 +14,7 @@ from urllib.parse import quote
 from django.core import signing
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from zhenwu.core import uploads
 from zhenwu.core.periods import Period, PeriodError, parse_period
@@ -69,6 +71,119 @@ def enough_errors(errors: list[str]) -> bool:
 
 
 STOPPED = f"错误超过{uploads.MAX_LISTED_ERRORS}处，已停止检查：请先改正以上错误再上传。"
+
+
+# --- naming a cell, the header row, and the order of the messages ------------------------------------
+
+
+def cell_place(row: int, header: str, sheet: str = "") -> str:
+    """Where a cell is, as every import names it: 第5行「本月数值」列, or 「目标」表第5行「1月」列 in a
+    workbook of several sheets. The header, not the letter: the clerk sees the header."""
+    return f"{f'「{sheet}」表' if sheet else ''}第{row}行「{header}」列"
+
+
+def header_problems(
+    found: Sequence[str],
+    expected: Sequence[str],
+    *,
+    row: int,
+    place: str = "",
+    required: Sequence[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    in_order: bool = False,
+) -> list[str]:
+    """What is wrong with a header row `found` (the cells of row `row`, as text) against the template's
+    `expected` headers: every column missing, renamed, unknown or repeated is named, not the row as a
+    whole. `place` names the sheet ("「目标」表"); `required` are the columns that must be there (all
+    of `expected` by default); `aliases` maps other headings clerks use to the template's; `in_order`
+    when the template is read by position, so that a column must also stand where the template has it.
+    """
+    if not any(found):
+        return [f"{place}第{row}行应为表头：{'、'.join(expected)}。请使用下载的模板。"]
+    aliases = aliases or {}
+    names = [aliases.get(text, text) for text in found]
+    needed = list(expected if required is None else required)
+    problems: list[str] = []
+    named: set[str] = set()
+    seen: dict[str, int] = {}
+    for index, (text, name) in enumerate(zip(found, names, strict=True)):
+        if not text:
+            continue
+        letter = get_column_letter(index + 1)
+        if name in expected:
+            if name in seen:
+                problems.append(
+                    f"{place}第{row}行{letter}列：表头「{text}」与{get_column_letter(seen[name] + 1)}列重复。"
+                )
+            seen.setdefault(name, index)
+            continue
+        instead = expected[index] if in_order and index < len(expected) else ""
+        if instead and instead not in names:
+            named.add(instead)
+            problems.append(
+                f"{place}第{row}行{letter}列：表头「{text}」应为「{instead}」，请使用下载的模板。"
+            )
+        else:
+            problems.append(
+                f"{place}第{row}行{letter}列：表头「{text}」不是模板中的列，请使用下载的模板或删除该列。"
+            )
+    missing = [
+        f"{place}缺少列「{name}」，请使用下载的模板。"
+        for name in needed
+        if name not in seen and name not in named
+    ]
+    problems = missing + problems  # as a file's messages are ordered: what names no row first
+    if not problems and in_order:
+        problems += _out_of_order(names, expected, row, place)
+    return problems
+
+
+def _out_of_order(names: list[str], expected: Sequence[str], row: int, place: str) -> list[str]:
+    for index, name in enumerate(expected):
+        there = names[index] if index < len(names) else ""
+        if there != name:
+            letter = get_column_letter(index + 1)
+            return [
+                f"{place}第{row}行{letter}列：应为「{name}」，现为「{there or '空'}」；"
+                "各列的顺序须与模板相同，请使用下载的模板。"
+            ]
+    return []
+
+
+# A message's place: an optional sheet (「目标」表, 目标表 or 工作表“目标”), then 第5行 and a column
+# (H列, or 「本月数值」 with or without 列).
+_PLACE = re.compile(
+    r"(?:「(?P<quoted>[^」]+)」表|工作表“(?P<named>[^”]+)”|(?P<bare>[^\s第：“”「」()（）]{1,31}?)表)?"
+    r"(?:第(?P<row>\d+)行(?:(?P<letter>[A-Z]{1,3})列|「(?P<header>[^」]+)」)?)?"
+)
+
+
+def in_sheet_order(
+    messages: list[str], *, sheets: Sequence[str] = (), headers: Mapping[str, Sequence[str]] | None = None
+) -> list[str]:
+    """The messages of one file in the order a clerk corrects them: by sheet (in `sheets` order), row
+    and column (by letter, or by the header's place in `headers`, keyed by sheet name, "" for a file of
+    one sheet). A message that names no row comes first in its sheet; the line saying the check stopped
+    stays last. Stable: the messages of one cell keep their order."""
+    stopped = [m for m in messages if m == STOPPED]
+    rest = [m for m in messages if m != STOPPED]
+    return sorted(rest, key=lambda message: _place_key(message, sheets, headers or {})) + stopped
+
+
+def _place_key(
+    message: str, sheets: Sequence[str], headers: Mapping[str, Sequence[str]]
+) -> tuple[int, int, int]:
+    found = _PLACE.match(message)
+    assert found is not None  # every part of the pattern is optional
+    sheet = found["quoted"] or found["named"] or found["bare"] or ""
+    position = sheets.index(sheet) + 1 if sheet in sheets else 0
+    column = 0
+    if found["letter"]:
+        column = column_index_from_string(found["letter"])
+    elif found["header"]:
+        known = list(headers.get(sheet, headers.get("", ())))
+        column = known.index(found["header"]) + 1 if found["header"] in known else len(known) + 1
+    return position, int(found["row"] or 0), column
 
 
 def sheet_rows(
@@ -163,6 +278,7 @@ def _unreadable(data: bytes, name: str, worksheet: Any, before: int) -> str:
 
 
 TEMPLATE_HEAD = 3  # title, period, column headers
+EXTRA_COLUMNS = 10
 
 
 def read_template(
@@ -174,7 +290,9 @@ def read_template(
     top: dict[int, tuple[Any, ...]] = {}
     period: Period | None = None
     body: list[tuple[int, tuple[Any, ...]]] = []
-    rows = sheet_rows(data, name, kind, sheet=sheet, width=len(headers), head=TEMPLATE_HEAD)
+    # A few columns past the template's, so that a column added at the end is seen and named.
+    width = len(headers) + EXTRA_COLUMNS
+    rows = sheet_rows(data, name, kind, sheet=sheet, width=width, head=TEMPLATE_HEAD)
     with closing(rows):
         for number, values in rows:
             if number <= TEMPLATE_HEAD:
@@ -186,9 +304,9 @@ def read_template(
 
 
 def _template_head(top: dict[int, tuple[Any, ...]], headers: list[str]) -> Period:
-    header = top.get(TEMPLATE_HEAD, ())
-    if [str(c or "").strip() for c in header[: len(headers)]] != headers:
-        raise ValidationError(f"第3行应为表头：{'、'.join(headers)}。请使用下载的模板。")
+    header = [str(c or "").strip() for c in top.get(TEMPLATE_HEAD, ())]
+    if problems := header_problems(header, headers, row=TEMPLATE_HEAD, in_order=True):
+        raise ValidationError(problems)
     second = top.get(2, ())
     try:
         return parse_period(str(second[1] if len(second) > 1 else ""))
