@@ -20,7 +20,9 @@ def options(page: str, name: str) -> list[tuple[str, str, bool]]:
     assert found and "data-unit-picker" in found[1], f"no unit picker named {name}"
     return [
         (value, label, bool(selected))
-        for value, selected, label in re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', found[2])
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]*)</option>', found[2]
+        )
     ]
 
 
@@ -89,3 +91,44 @@ def test_the_new_case_form_offers_the_place_by_path(client: Client, cast: Cast, 
     labels = [label for _, label, _ in options(page, "org_unit")]
     assert ("东岗村 › 第1网格" if username == "leader" else "东岗村第1网格") in labels
     assert not any("外" in label for label in labels)
+
+
+def test_the_report_is_chosen_by_name_with_the_unit_of_the_link_selected(client: Client, cast: Cast) -> None:
+    page = signed_in(client, cast, "leader").get("/reports/?org=990101001001").content.decode()
+    choices = options(page, "org")
+    assert ("990101001001", "东岗村", True) in choices
+    assert ("990101001", "示范镇", False) in choices
+    assert not any(
+        "网格" in label for _, label, _ in choices
+    )  # reports are written for townships and villages
+    assert "单位编码" not in page
+
+
+def test_a_county_viewer_chooses_the_report_among_the_townships_villages(client: Client, cast: Cast) -> None:
+    page = signed_in(client, cast, "xian").get("/reports/").content.decode()
+    labels = [label for _, label, _ in options(page, "org")]
+    assert labels[:2] == ["示范镇", "示范镇 › 东岗村"]
+    assert "请选择乡镇或村" in page
+
+
+def test_the_household_filter_is_a_picker_and_refuses_a_unit_outside(client: Client, cast: Cast) -> None:
+    signed_in(client, cast, "cun01")
+    page = client.get("/households/list/").content.decode()
+    assert ("990101001001", "东岗村", False) in options(page, "unit")
+    assert "编码" not in re.sub(r"<[^>]+>", "", page.split("<form", 2)[1].split("</form>")[0])
+    refused = client.get(f"/households/list/?unit={cast.village02.code}")
+    assert refused.status_code == 200
+    assert "“村/网格”：所选单位不存在或不在您的范围内" in refused.content.decode()
+    assert "西河村" not in refused.content.decode()
+
+
+def test_the_monitoring_page_shows_the_unit_of_the_link_by_name(client: Client, cast: Cast) -> None:
+    page = signed_in(client, cast, "leader").get(f"/households/monitoring/?unit={cast.grid0101.code}")
+    assert ("990101001001", "东岗村", False) in options(page.content.decode(), "unit")
+    assert (cast.grid0101.code, "东岗村 › 第1网格", True) in options(page.content.decode(), "unit")
+
+
+def test_the_new_household_is_placed_by_name(client: Client, cast: Cast) -> None:
+    page = signed_in(client, cast, "cun01").get("/households/new/").content.decode()
+    labels = [label for _, label, _ in options(page, "household-org_unit")]
+    assert labels[:3] == ["请选择", "东岗村", "东岗村第1网格"]

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhenwu.org import scope
-from zhenwu.org.models import Department, OrgKind, OrgUnit, User
+from zhenwu.org.models import Department, OrgKind, User
 from zhenwu.org.widgets import UnitChoiceField, limit_units
 from zhenwu.web.forms import Form
 
@@ -149,7 +149,9 @@ class TransitionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     unit = UnitChoiceField(
-        "分派到下级单元", kinds=[OrgKind.VILLAGE, OrgKind.GRID], empty_label="（不分派到下级单元）",
+        "分派到下级单元",
+        kinds=[OrgKind.VILLAGE, OrgKind.GRID],
+        empty_label="（不分派到下级单元）",
         to_field_name=None,
     )
     department = forms.ModelChoiceField(Department.objects.none(), label="分派到站所", required=False)

@@ -11,14 +11,18 @@ same words as a code that does not exist, so that nobody learns what lies outsid
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from zhenwu.web.forms import Form
 
 from . import scope
 from .models import PATH_SEPARATOR, OrgUnit
@@ -48,7 +52,7 @@ class UnitPicker(forms.Select):
         chosen = "" if value is None else str(value)
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             ((key, " selected" if str(key) == chosen else "", text) for key, text in self.choices),
         )
         return format_html("<select{}>{}</select>", flatatt(final), options)
@@ -67,7 +71,9 @@ class _UnitChoices(ModelChoiceIterator):
         for unit in self.field.tree.only("code", "name", "kind", "path", "depth"):
             names[unit.path] = unit.name
             top = unit.depth if top is None else min(top, unit.depth)
-            if unit.path != self.field.below_path and (self.field.kinds is None or unit.kind in self.field.kinds):
+            if unit.path != self.field.below_path and (
+                self.field.kinds is None or unit.kind in self.field.kinds
+            ):
                 yield (self.choice(unit)[0], path_label(unit, names, top))
 
     def __len__(self) -> int:
@@ -84,9 +90,17 @@ def path_label(unit: OrgUnit, names: dict[str, str], top: int) -> str:
     full = [*steps, unit.name]
     shown = [full[0]] + [
         name[len(before) :] if name.startswith(before) and name != before else name
-        for before, name in zip(full, full[1:], strict=False)
+        for before, name in pairwise(full)
     ]
     return STEP.join(shown)
+
+
+def labelled(units: Iterable[OrgUnit]) -> list[tuple[OrgUnit, str]]:
+    """Each of `units` with its label, for a form that keeps its own list of units (a register's)."""
+    units = list(units)
+    names = {unit.path: unit.name for unit in units}
+    top = min((unit.depth for unit in units), default=0)
+    return [(unit, path_label(unit, names, top)) for unit in units]
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -154,3 +168,21 @@ def limit_units(form: forms.BaseForm, user: Any) -> None:
     for field in form.fields.values():
         if isinstance(field, UnitChoiceField):
             field.limit_to(user)
+
+
+def picker(
+    user: Any,
+    name: str,
+    unit: OrgUnit | None,
+    *,
+    label: str = "单位",
+    kinds: Iterable[str] | None = None,
+    empty_label: str | None = "全部单位",
+) -> BoundField:
+    """A unit picker alone, with `unit` chosen, for a page that reads ?`name`= itself (through the
+    scope, so that a unit outside it answers 404 there, as it always has)."""
+    form = Form(initial={name: unit})
+    field = UnitChoiceField(label, kinds=kinds, empty_label=empty_label)
+    field.limit_to(user)
+    form.fields[name] = field
+    return form[name]
