@@ -64,4 +64,4 @@ def test_a_village_user_cannot_register_a_case_in_another_village(
     }
     response = client.post(reverse("cases:case-create"), data)
     assert response.status_code == 200 and Case.objects.count() == 0
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "“发生地(乡镇/村/网格)”：所选单位不存在或不在您的范围内" in response.content.decode()

@@ -84,7 +84,7 @@ def test_the_case_list_is_a_fixed_number_of_queries(
     for n in range(30):
         make_case(cast.user("wangge01"), cast.grid0101, title=f"事件{n}")
     client.force_login(cast.user("leader"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # one of them the unit picker's, whatever the rows
         response = client.get(reverse("cases:case-list"))
     assert response.content.decode().count("/cases/") >= 30
     act(cast.user("wangge01"), Case.objects.first(), "accept")

@@ -60,7 +60,7 @@ def test_a_unit_outside_the_scope_cannot_be_chosen(cast: Cast, client: Client) -
         {"household-org_unit": cast.village02.pk, "household-number": "N-002", "head-name": "甲",
          "head-relation": "head", "head-id_number": factories.id_number()},
     )  # fmt: skip
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "“所属村/网格”：所选单位不存在或不在您的范围内" in response.content.decode()
     assert not Household.objects.filter(number="N-002").exists()
 
 

@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhenwu.org import scope
-from zhenwu.org.models import Department, OrgKind, OrgUnit, User
+from zhenwu.org.models import Department, OrgKind, User
+from zhenwu.org.widgets import UnitChoiceField, limit_units
 from zhenwu.web.forms import Form
 
 from . import states
@@ -66,7 +67,7 @@ class CaseFilterForm(Form):
         CaseType.objects.all(), label="类型", required=False, empty_label="全部类型"
     )
     state = forms.ChoiceField(label="状态", choices=STATE_CHOICES, required=False)
-    unit = forms.CharField(label="单元编码", required=False, max_length=32)
+    unit = UnitChoiceField("发生地")
     overdue = forms.BooleanField(label="已超期", required=False)
     due_soon = forms.BooleanField(label="即将超期", required=False)
     start = forms.DateField(label="收到自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -84,9 +85,12 @@ class CaseFilterForm(Form):
             self.add_error("end", "结束日期不能早于开始日期。")
         return data
 
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_units(self, user)
 
-def unit_choices(user: Any) -> Any:
-    return scope.visible_units(user).filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID])
+
+PLACES = [OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID]  # where a case happens
 
 
 class CaseForm(DuplicateConfirmation):
@@ -94,7 +98,9 @@ class CaseForm(DuplicateConfirmation):
     category = forms.ModelChoiceField(CaseCategory.objects.select_related("case_type"), label="类别")
     title = forms.CharField(label="标题", max_length=80)
     description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}))
-    org_unit = forms.ModelChoiceField(OrgUnit.objects.none(), label="发生地(乡镇/村/网格)")
+    org_unit = UnitChoiceField(
+        "发生地(乡镇/村/网格)", kinds=PLACES, required=True, empty_label=None, to_field_name=None
+    )
     place = forms.CharField(label="具体地点", max_length=120, required=False)
     level = forms.TypedChoiceField(
         label="级别(网格事件)",
@@ -116,9 +122,7 @@ class CaseForm(DuplicateConfirmation):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = unit_choices(user)
-        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["org_unit"].label_from_instance = lambda u: f"{'　' * max(u.depth - 1, 0)}{u.name}"  # type: ignore[attr-defined]
+        limit_units(self, user)
         self.fields["category"].label_from_instance = lambda c: f"{c.case_type.name} · {c.name}"  # type: ignore[attr-defined]
         if user.org_unit is not None:
             self.fields["org_unit"].initial = user.org_unit
@@ -144,7 +148,12 @@ class TransitionForm(Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    unit = forms.ModelChoiceField(OrgUnit.objects.none(), label="分派到下级单元", required=False)
+    unit = UnitChoiceField(
+        "分派到下级单元",
+        kinds=[OrgKind.VILLAGE, OrgKind.GRID],
+        empty_label="（不分派到下级单元）",
+        to_field_name=None,
+    )
     department = forms.ModelChoiceField(Department.objects.none(), label="分派到站所", required=False)
     assignee = forms.ModelChoiceField(User.objects.none(), label="指定承办人", required=False)
     duplicate_of = forms.ModelChoiceField(Case.objects.none(), label="原事件", required=False)
@@ -152,12 +161,7 @@ class TransitionForm(Form):
 
     def __init__(self, user: User, case: Case, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        below = (
-            scope.visible_units(user)
-            .filter(path__startswith=case.handling_unit.path)
-            .exclude(pk=case.handling_unit_id)
-        )
-        self.fields["unit"].queryset = below.filter(kind__in=[OrgKind.VILLAGE, OrgKind.GRID])  # type: ignore[attr-defined]
+        self.fields["unit"].limit_to(user, below=case.handling_unit)  # type: ignore[attr-defined]
         township = case.handling_unit if case.handling_unit.kind == OrgKind.TOWNSHIP else None
         self.fields["department"].queryset = (  # type: ignore[attr-defined]
             Department.objects.filter(township=township) if township else Department.objects.none()

@@ -39,21 +39,18 @@ CASES_PER_PAGE = 50
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.user, request.GET or None)
     cases = services.cases_for(request.user)
-    if form.is_valid():
+    if "unit" in form.errors:
+        cases = cases.none()  # a refused unit lists nothing rather than everything
+    elif form.is_valid():
         data = form.cleaned_data
-        unit = None
-        if data["unit"]:
-            unit = scope.visible_units(request.user).filter(code=data["unit"]).first()
-            if unit is None:
-                form.add_error("unit", "单元编码不存在或不在您的范围内。")
         cases = services.filter_cases(
             cases,
             services.CaseFilter(
                 case_type=data["case_type"],
                 state=data["state"],
-                unit=unit,
+                unit=data["unit"],
                 overdue=data["overdue"],
                 due_soon=data["due_soon"],
                 start=data["start"],

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from django import forms
 
 from zhenwu.core import idcard
-from zhenwu.org.models import OrgUnit
+from zhenwu.org.models import OrgKind
+from zhenwu.org.widgets import UnitChoiceField, limit_units
 from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
@@ -43,11 +44,12 @@ class HouseholdFilterForm(Form):
 
     q = forms.CharField(label="户编号、姓名或完整身份证号", required=False, max_length=32)
     tag = forms.ChoiceField(label="标签", required=False, choices=TAGS)
-    unit = forms.CharField(label="村/网格编码", required=False, max_length=32)
+    unit = UnitChoiceField("村/网格", kinds=[OrgKind.VILLAGE, OrgKind.GRID], empty_label="全部")
 
-    def __init__(self, *args: Any, posted: bool = False, **kwargs: Any) -> None:
+    def __init__(self, user: Any, *args: Any, posted: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.posted = posted
+        limit_units(self, user)
 
     def clean_q(self) -> str:
         q: str = self.cleaned_data["q"].strip()
@@ -60,6 +62,8 @@ class HouseholdFilterForm(Form):
         if not self.is_valid():
             return ""
         keep = {k: v for k, v in self.cleaned_data.items() if v}
+        if unit := keep.get("unit"):
+            keep["unit"] = unit.code
         if services.index_of(keep.get("q", "")) is not None:
             keep.pop("q")
         return urlencode(keep)
@@ -98,16 +102,22 @@ class MemberForm(Form):
 class HouseholdForm(Form):
     """A new household with its head; further members are added on the household's page."""
 
-    org_unit = forms.ModelChoiceField(label="所属村/网格", queryset=OrgUnit.objects.none())
+    org_unit = UnitChoiceField(
+        "所属村/网格",
+        kinds=[OrgKind.VILLAGE, OrgKind.GRID],
+        required=True,
+        empty_label="请选择",
+        to_field_name=None,
+    )
     number = forms.CharField(label="户编号", max_length=32)
     address = forms.CharField(label="住址", max_length=128, required=False)
     lifted_out = forms.BooleanField(label="脱贫户", required=False)
     left_behind_elderly = forms.BooleanField(label="留守老人", required=False)
     left_behind_children = forms.BooleanField(label="留守儿童", required=False)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+        limit_units(self, user)
 
 
 NOT_HEAD = [(value, label) for value, label in Relation.choices if value != Relation.HEAD]
@@ -176,13 +186,19 @@ class MemberMoveForm(Form):
 
 
 class HouseholdMoveForm(Form):
-    org_unit = forms.ModelChoiceField(label="迁入村/网格", queryset=OrgUnit.objects.none())
+    org_unit = UnitChoiceField(
+        "迁入村/网格",
+        kinds=[OrgKind.VILLAGE, OrgKind.GRID],
+        required=True,
+        empty_label="请选择",
+        to_field_name=None,
+    )
     moved_on = forms.DateField(label="迁移日期", widget=DATE)
     reason = forms.CharField(label="迁移原因", max_length=200)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+        limit_units(self, user)
 
 
 class MemberCloseForm(Form):

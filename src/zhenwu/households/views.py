@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zhenwu.org import scope
-from zhenwu.org.models import OrgUnit
+from zhenwu.org.models import OrgKind, OrgUnit
 from zhenwu.org.services import validation_messages
+from zhenwu.org.widgets import picker
 from zhenwu.web.idempotency import idempotent
 from zhenwu.web.permissions import DENIED, requires
 
@@ -84,6 +85,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "root": scope.scope_root(user),
         "villages": list(scope.visible_units(user).filter(kind="village")),
+        "picker": picker(user, "unit", unit, label="村/社区", kinds=[OrgKind.VILLAGE], empty_label="全部"),
         "tags": services.tag_counts(user, today, unit),
         "breakdown": services.monitoring_breakdown(user, unit),
         "new_this_year": services.new_monitored(user, year_start, year_end, unit),
@@ -122,14 +124,17 @@ def _tagged(households: QuerySet[Household], tag: str, today: date) -> QuerySet[
 @require_http_methods(["GET", "POST"])
 def household_list(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
-    form = forms.HouseholdFilterForm((request.POST if posted else request.GET) or None, posted=posted)
+    data = (request.POST if posted else request.GET) or None
+    form = forms.HouseholdFilterForm(request.user, data, posted=posted)
     households = services.households_for(request.user)
-    if form.is_valid():
+    if "unit" in form.errors:
+        households = households.none()  # a refused unit lists nothing rather than everything
+    elif form.is_valid():
         closed = form.cleaned_data["tag"] == "closed"
         base = services.closed_households_for(request.user) if closed else None
         households = services.search_households(request.user, form.cleaned_data["q"], base)
         households = _tagged(households, form.cleaned_data["tag"], _today())
-        if unit := _unit_or_none(request, form.cleaned_data["unit"]):
+        if unit := form.cleaned_data["unit"]:
             households = households.filter(org_unit__path__startswith=unit.path)
     households = households.select_related("org_unit").with_head_name().order_by("number")
     page = Paginator(households, PER_PAGE).get_page(request.GET.get("page"))
@@ -168,8 +173,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(services.may_edit_register)
 def household_add(request: HttpRequest) -> HttpResponse:
     """A new household and its head, typed in; a register of many is imported from Excel instead."""
-    units = scope.visible_units(request.user).filter(kind__in=["village", "grid"]).order_by("path")
-    form = forms.HouseholdForm(request.POST or None, units=units, prefix="household")
+    form = forms.HouseholdForm(request.user, request.POST or None, prefix="household")
     head = forms.MemberForm(request.POST or None, prefix="head", initial={"relation": "head"})
     if request.method == "POST" and form.is_valid() and head.is_valid():
         member = services.MemberInput(**{**head.cleaned_data, "relation": "head"})
@@ -282,12 +286,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_move(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_of(request, pk)
-    units = (
-        scope.visible_units(request.user)
-        .filter(kind__in=["village", "grid"])
-        .exclude(pk=household.org_unit_id)
-    )
-    form = forms.HouseholdMoveForm(request.POST or None, units=units.order_by("path"))
+    form = forms.HouseholdMoveForm(request.user, request.POST or None)
 
     def write(data: dict[str, Any]) -> object:
         to_unit = data.pop("org_unit")
@@ -411,6 +410,7 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
     related = ("household__org_unit",)
     context = {
         "form": form,
+        "picker": picker(request.user, "unit", unit, label="村/网格", kinds=[OrgKind.VILLAGE, OrgKind.GRID]),
         "new": new,
         "closed": closed,
         "villages": _village_rows(

@@ -10,6 +10,7 @@ from zhenwu.web import downloads
 from zhenwu.web.forms import CheckedTextMixin, Form
 
 from .models import OrgKind, OrgUnit, Role, User
+from .widgets import UnitPicker, labelled, refusal
 
 
 class UnitFilterForm(Form):
@@ -49,20 +50,16 @@ class WorkbookForm(Form):
         return upload
 
 
-INDENT = "\u3000"  # a full-width space: the unit choices indented by level
-
-
 class AccountFilterForm(Form):
-    unit = forms.ChoiceField(label="单位", required=False)
+    unit = forms.ChoiceField(
+        label="单位", required=False, widget=UnitPicker, error_messages={"invalid_choice": refusal("单位")}
+    )
     role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
     q = forms.CharField(label="姓名、用户名或手机号", required=False, max_length=64)
 
     def __init__(self, *args: Any, units: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        top = units[0].depth if units else 0
-        self.fields["unit"].choices = [("", "全部单位")] + [  # type: ignore[attr-defined]
-            (u.code, f"{INDENT * max(u.depth - top, 0)}{u.name}") for u in units
-        ]
+        self.fields["unit"].choices = [("", "全部单位")] + [(u.code, label) for u, label in labelled(units)]  # type: ignore[attr-defined]
 
     def filter(self, users: QuerySet[User], units: list[OrgUnit]) -> QuerySet[User]:
         if not self.is_bound:

@@ -9,6 +9,7 @@ from django import forms
 
 from zhenwu.org import scope
 from zhenwu.org.models import Department, OrgKind
+from zhenwu.org.widgets import UnitChoiceField
 from zhenwu.web.forms import Form, ModelForm
 
 from .models import FollowUpKind, InvestmentLead, LeadStage, Project, ScheduleTemplate, Stage
@@ -23,12 +24,19 @@ class ScopedChoicesMixin:
 
     def narrow(self, user: Any) -> None:
         fields = self.fields  # type: ignore[attr-defined]
-        fields["org_unit"].queryset = scope.visible_units(user).filter(
-            kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE]
-        )
+        fields["org_unit"].limit_to(user)
         fields["department"].queryset = scope.scoped(user, Department.objects.all())
         if user.department_id:
             fields["department"].queryset = Department.objects.filter(pk=user.department_id)
+
+
+PROJECT_UNITS = [OrgKind.TOWNSHIP, OrgKind.VILLAGE]  # where a project or a lead is kept
+
+
+def unit_field() -> UnitChoiceField:
+    return UnitChoiceField(
+        "所在单元", kinds=PROJECT_UNITS, required=True, empty_label="请选择", to_field_name=None
+    )
 
 
 class WanField(forms.DecimalField):
@@ -44,6 +52,7 @@ class WanField(forms.DecimalField):
 
 class ProjectForm(ScopedChoicesMixin, ModelForm):  # type: ignore[type-arg]
     total_investment = WanField(label="总投资(万元)")
+    org_unit = unit_field()
     planned_investment = WanField(label="年度计划投资(万元)")
 
     class Meta:
@@ -64,6 +73,7 @@ class ProjectForm(ScopedChoicesMixin, ModelForm):  # type: ignore[type-arg]
 
 class LeadForm(ScopedChoicesMixin, ModelForm):  # type: ignore[type-arg]
     intended_investment = WanField(label="意向投资额(万元)")
+    org_unit = unit_field()
 
     class Meta:
         model = InvestmentLead

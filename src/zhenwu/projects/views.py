@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
+from zhenwu.org.widgets import picker
 from zhenwu.web.permissions import DENIED, requires
 
 from . import excel, services
 from .forms import (
+    PROJECT_UNITS,
     FollowUpForm,
     InvestmentForm,
     LeadForm,
@@ -69,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         projects = projects.filter(stage=stage)
     if category := request.GET.get("category"):
         projects = projects.filter(category=category)
+    unit = None
     if org := request.GET.get("org"):
         unit = scope.get_in_scope_or_404(request.user, OrgUnit.objects.all(), code=org)
         projects = projects.filter(org_unit__path__startswith=unit.path)
@@ -90,6 +93,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "lead_counts": lead_counts,
         "stages": Stage.choices,
         "categories": Category.choices,
+        "picker": picker(
+            request.user, "org", unit, label="所在单元", kinds=PROJECT_UNITS, empty_label="全部"
+        ),
     }
     return render(request, "projects/dashboard.html", context)
 

@@ -24,6 +24,7 @@ from django.forms.formsets import BaseFormSet, formset_factory
 from django.http import QueryDict
 
 from zhenwu.org.models import OrgUnit
+from zhenwu.org.widgets import UnitPicker, labelled, refusal
 from zhenwu.web.forms import Form
 
 from .definition import MAX_REPEAT_ROWS, Definition, Field, Repeat, row_words
@@ -251,7 +252,11 @@ def record_form(
     built: dict[str, forms.Field] = {}
     if len(units) > 1:
         built[UNIT_FIELD] = forms.ChoiceField(
-            label="所属单元", choices=[(str(u.pk), u.name) for u in units], required=True
+            label="所属单元",
+            choices=[(str(u.pk), label) for u, label in labelled(units)],
+            required=True,
+            widget=UnitPicker,
+            error_messages={"invalid_choice": refusal("所属单元")},
         )
     for item in definition.fields:
         made = _form_field(definition, item, thing_search)

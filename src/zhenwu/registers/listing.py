@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from zhenwu.core.text import printable_cells
 from zhenwu.org import scope
 from zhenwu.org.models import OrgKind, OrgUnit
+from zhenwu.org.widgets import UnitPicker, labelled, refusal
 from zhenwu.web.forms import Form
 
 from . import services
@@ -36,7 +37,12 @@ FILTER_KEYS = ("unit", "since", "until", "choice", "q", "township")
 
 
 class ListFilter(Form):
-    unit = forms.ChoiceField(label="所属单元", required=False)
+    unit = forms.ChoiceField(
+        label="所属单元",
+        required=False,
+        widget=UnitPicker,
+        error_messages={"invalid_choice": refusal("所属单元")},
+    )
     since = forms.DateField(
         label="填报日期从", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -52,7 +58,9 @@ class ListFilter(Form):
             kind__in=[OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.GRID],
         )
         self.units = {unit.code: unit for unit in units.order_by("path")}
-        self.fields["unit"].choices = [("", "全部")] + [(code, u.name) for code, u in self.units.items()]
+        self.fields["unit"].choices = [("", "全部")] + [
+            (u.code, label) for u, label in labelled(self.units.values())
+        ]
         self.fields["choice"].choices = [("", "全部"), *choice_options(register)]
 
     def clean(self) -> dict[str, Any]:

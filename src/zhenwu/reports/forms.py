@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from zhenwu.core import uploads
-from zhenwu.org.models import Department
+from zhenwu.org.models import Department, OrgKind
+from zhenwu.org.widgets import UnitChoiceField, limit_units
 from zhenwu.reader import read_bytes
 from zhenwu.web.forms import Form, ModelForm
 
@@ -13,6 +14,19 @@ from .models import EntryRequest, NarrativeEntry
 
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()] + [(CUSTOM, "自定义时段")]
 BOUND_HELP = "月份如 2026-01，或日期如 2026-01-15"
+
+
+class ReportUnitForm(Form):
+    """The township or village the report is written for, chosen by name from the user's subtree.
+
+    The page reads the unit from ?org= through the scope (out of scope is 404, as on every page); this
+    form only shows the choice."""
+
+    org = UnitChoiceField("单位", kinds=[OrgKind.TOWNSHIP, OrgKind.VILLAGE], empty_label=None)
+
+    def __init__(self, user: object, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        limit_units(self, user)
 
 
 class ReportChoiceForm(Form):

@@ -25,7 +25,7 @@ from zhenwu.web.downloads import DOCX, attachment
 from . import outline as outlines
 from . import services
 from .checkback import check_back
-from .forms import CheckBackForm, EntryForm, EntryRequestForm, ReportChoiceForm
+from .forms import CheckBackForm, EntryForm, EntryRequestForm, ReportChoiceForm, ReportUnitForm
 from .kinds import CUSTOM, KINDS, ReportSpec
 from .models import NarrativeEntry
 
@@ -66,7 +66,13 @@ def link(source: Source) -> str:
 def report(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     form = _choice(request) if "kind" in request.GET else ReportChoiceForm()
-    context: dict[str, object] = {"unit": unit, "form": form, "reportable": reportable(unit)}
+    picker = ReportUnitForm(request.user, initial={"org": unit})
+    context: dict[str, object] = {
+        "unit": unit,
+        "form": form,
+        "picker": picker,
+        "reportable": reportable(unit),
+    }
     if reportable(unit) and form.is_valid():
         spec = form.spec
         document = services.compiled_report(request.user, unit, spec)

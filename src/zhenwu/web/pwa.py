@@ -38,6 +38,7 @@ APP_SHELL = [
     "web/offline.js",
     "web/idempotency.js",  # without it offline, every page from the cache would carry the same key
     "web/photos.js",
+    "web/unit-picker.js",
     DEXIE,
     "cases/case_form.js",
     "registers/form.css",
