@@ -266,5 +266,5 @@ def test_the_import_pages_check_then_write_and_refuse_other_roles(hekou: Hekou, 
         assert header == (history.MONITORING_COLUMNS if kind == "monitoring" else history.BENEFIT_COLUMNS)
     worker = org_factories.user(Role.GRID_WORKER, hekou.grids["李家村第1网格"])
     client.force_login(worker)
-    assert client.get(url).status_code == 404
-    assert client.get(reverse("households:import-benefits")).status_code == 404
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("households:import-benefits")).status_code == 403

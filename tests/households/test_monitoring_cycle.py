@@ -97,4 +97,4 @@ def test_elimination_cannot_predate_identification(cast: Cast) -> None:
 def test_a_grid_worker_may_visit_but_not_identify(cast: Cast, client: Client) -> None:
     household = factories.household(cast.grid0101)
     client.force_login(cast.user("wangge01"))
-    assert client.get(reverse("households:monitoring-identify", args=[household.pk])).status_code == 404
+    assert client.get(reverse("households:monitoring-identify", args=[household.pk])).status_code == 403
