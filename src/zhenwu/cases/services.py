@@ -794,6 +794,28 @@ def transition(
     return case
 
 
+def transition_done(case: Case, action: str) -> str:
+    """What a transition just did, for the one who made it: '已受理WG0005483', '已分派至东岗村第1网格'."""
+    number = case.number
+    target = case.assignee or case.handling_department or case.handling_unit
+    deadline = f"{timezone.localtime(case.deadline):%Y-%m-%d}" if case.deadline else ""
+    done = {
+        "accept": f"已受理{number}。",
+        "reject": f"已对{number}不予受理。",
+        "merge": f"已将{number}合并到{case.duplicate_of.number if case.duplicate_of else '原事件'}。",
+        "assign": f"已将{number}分派至{target}。",
+        "start": f"已开始处置{number}。",
+        "resolve": f"已办结{number}。",
+        "return": f"已退回{number}，由{target}重新分派。",
+        "escalate": f"已将{number}上报升级至{case.handling_unit.name}。",
+        "verify": f"已核查销号{number}。",
+        "reopen": f"已将{number}重新办理。",
+        "follow_up": f"已为{number}添加跟进记录。",
+        "extend": f"已将{number}的办理期限延至{deadline}。",
+    }
+    return done.get(action, f"已办理{number}。")
+
+
 def _apply_accept(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:
     case.accepted_at = case.accepted_at or timezone.now()
     return {}
