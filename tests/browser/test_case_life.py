@@ -125,6 +125,6 @@ def test_a_second_tab_acting_on_a_stale_page_is_told_to_refresh(
         tab.goto(f"{live_server.url}/cases/{case.pk}/")
     act(first, "accept")
     act(second, "reject", "不属于受理范围")
-    assert "已被他人处理，请刷新" in second.inner_text(".messages")
+    assert "处理（受理），请刷新" in second.inner_text(".messages")
     assert "受理" in second.inner_text("#case-state")
     context.close()

@@ -33,7 +33,7 @@ def test_the_admin_imports_the_workbook_on_a_phone(live_server: Any, browser: An
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "indicator-workbook-preview.png"), full_page=True)
     page.click("#upload-preview button[type=submit]")
-    page.wait_for_selector("text=导入完成")
+    page.wait_for_selector("text=指标台账：指标新增")
     assert Value.objects.filter(indicator__township=hekou.township).count() == 408
     page.screenshot(path=str(ARTIFACTS / "indicator-workbook-done.png"), full_page=True)
     bad = tmp_path / "有错的台账.xlsx"

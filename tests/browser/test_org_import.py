@@ -47,7 +47,7 @@ def test_a_township_admin_imports_the_org_and_accounts_on_a_phone(
     assert fits_the_screen(page)
     page.screenshot(path=str(ARTIFACTS / "org-import-preview-phone.png"), full_page=True)
     page.click("text=确认导入")
-    assert "导入完成：新增 3 个" in page.inner_text(".messages")
+    assert "已导入组织架构：新增 3 个单元" in page.inner_text(".messages")
 
     accounts_file = tmp_path / "人员账号.xlsx"
     accounts_file.write_bytes(

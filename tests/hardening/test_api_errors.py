@@ -53,7 +53,7 @@ def test_a_refused_and_a_stale_transition_keep_the_shape(cast: Cast, client: Cli
     shaped(refused, 400)
     client.post(url, json.dumps({"action": "accept", "version": case.version}), "application/json")
     stale = client.post(url, json.dumps({"action": "accept", "version": case.version}), "application/json")
-    assert shaped(stale, 409)["detail"] == "已被他人处理，请刷新"
+    assert re.fullmatch(r"该事件已被您于11月18日 10:\d\d处理（受理），请刷新", shaped(stale, 409)["detail"])
 
 
 def test_the_indicator_api_answers_in_the_same_shape(cast: Cast, client: Client) -> None:

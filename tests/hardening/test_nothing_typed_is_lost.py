@@ -27,7 +27,7 @@ def test_a_stale_action_keeps_the_note_in_the_form_at_the_new_version(
     url = reverse("cases:case-detail", args=[case.pk])
     response = client.post(url, {"action": "resolve", "version": loaded.version, "note": NOTE})
     page = response.content.decode()
-    assert response.status_code == 409 and "已被他人处理，请刷新：您填写的内容已保留" in page
+    assert response.status_code == 409 and "处理（跟进记录），请刷新：您填写的内容已保留" in page
     form = page.split('data-action="resolve" open>', 1)[1].split("</form>", 1)[0]
     assert NOTE in form and f'name="version" value="{loaded.version + 1}"' in form
     resent = client.post(url, {"action": "resolve", "version": loaded.version + 1, "note": NOTE})

@@ -40,11 +40,23 @@ def test_saving_writes_the_value_with_its_author_and_logs_it(
 ) -> None:
     client.force_login(cast.user("jingfa"))
     page = post(client, cast.township, {f"v{catalog.invest.pk}": "4.9", f"n{catalog.invest.pk}": ""})
-    assert "已保存 1 项" in page
+    assert f"已保存{cast.township.name}指标「固定资产投资」{YEAR}年8月的值。" in page
     saved = Value.objects.get(indicator=catalog.invest, org_unit=cast.township, year=YEAR, month=8)
     assert saved.value == Decimal("4.9") and saved.entered_by == cast.user("jingfa")
     entry = LogEntry.objects.get_for_object(saved).get()
     assert entry.actor == cast.user("jingfa")
+
+
+def test_saving_several_values_names_them_the_unit_and_the_month(
+    cast: Cast, catalog: Catalog, client: Client
+) -> None:
+    value(catalog.retail, cast.township, 8, "2.0")
+    client.force_login(cast.user("jingfa"))
+    page = post(client, cast.township, {f"v{catalog.invest.pk}": "4.9", f"v{catalog.retail.pk}": "2.55"})
+    assert (
+        f"已保存{cast.township.name}{YEAR}年8月2项指标的值：「固定资产投资」、「社会消费品零售总额」"
+        "(新增1项，修改1项)。"
+    ) in page
 
 
 def test_text_in_a_number_field_is_refused_next_to_the_field(
@@ -74,7 +86,7 @@ def test_a_cumulative_value_below_last_month_needs_a_reason(
     page = post(
         client, cast.township, {f"v{catalog.invest.pk}": "4.5", f"n{catalog.invest.pk}": "剔除重复入库项目"}
     )
-    assert "已保存 1 项" in page
+    assert f"已保存{cast.township.name}指标「固定资产投资」{YEAR}年8月的值。" in page
 
 
 def test_too_many_decimals_are_refused(cast: Cast, catalog: Catalog, client: Client) -> None:

@@ -66,7 +66,7 @@ def test_an_upload_previews_then_saves_only_when_confirmed(
     assert Value.objects.get(indicator=catalog.retail, month=8).value == Decimal("2.0")
     pending = page.split('name="pending" value="')[1].split('"')[0]
     done = client.post(UPLOAD, {"org": cast.township.code, "pending": pending}, follow=True).content.decode()
-    assert "导入完成：新增 1 项，修改 1 项" in done
+    assert f"已导入{YEAR}年8月的指标值：新增 1 项，修改 1 项" in done
     assert Value.objects.get(indicator=catalog.retail, month=8).value == Decimal("2.55")
     assert Value.objects.get(indicator=catalog.invest, month=8).entered_by == cast.user("jingfa")
 

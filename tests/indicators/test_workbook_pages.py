@@ -38,7 +38,7 @@ def test_an_upload_is_previewed_then_saved_on_confirmation(hekou: Hekou, client:
     assert not Indicator.objects.filter(township=hekou.township).exists()
     pending = page.split('name="pending" value="')[1].split('"')[0]
     response = client.post(PAGE, {"org": hekou.township.code, "pending": pending}, follow=True)
-    assert "导入完成：指标新增 16" in response.content.decode()
+    assert "指标台账：指标新增 16" in response.content.decode()
     assert Value.objects.filter(indicator__township=hekou.township).count() == 408
     logged = LogEntry.objects.filter(content_type__model="value").latest("timestamp")
     detail = client.get(reverse("activity:entry-detail", args=[logged.pk])).content.decode()

@@ -274,7 +274,7 @@ def test_the_page_previews_then_imports_on_confirmation(cast: Cast, client: Clie
     assert "新增 <strong>1</strong> 个" in page and not OrgUnit.objects.filter(code="xjc").exists()
     pending = preview.context["result"].pending
     done = client.post(reverse("org:import-org"), {"pending": pending}, follow=True)
-    assert "导入完成：新增 1 个，更名 0 个，未变 0 个。" in done.content.decode()
+    assert "已导入组织架构：新增 1 个单元，更名 0 个，未变 0 个。" in done.content.decode()
     assert OrgUnit.objects.filter(code="xjc").exists()
 
 

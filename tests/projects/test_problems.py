@@ -66,4 +66,4 @@ def test_the_project_page_raises_and_lists_problems(cast: Cast, client: Client) 
     page = client.post(
         reverse("projects:project-problem", args=[project.pk]), data, follow=True
     ).content.decode()
-    assert "已登记问题 XM" in page and "施工许可未办结" in page
+    assert f"已为项目“{project.name}”登记问题XM" in page and "施工许可未办结" in page

@@ -75,3 +75,29 @@ def test_a_file_that_is_not_a_docx_is_refused_with_a_message(db: None, client: C
     upload = SimpleUploadedFile("报告.pdf", b"%PDF-1.4")
     page = client.post("/reports/check/?org=990101001", {"kind": "half-year", "year": 2026, "draft": upload})
     assert "请上传 .docx 文件" in page.content.decode()
+
+
+def test_an_edited_count_of_monitored_people_is_named_by_its_whole_subject(report: Document) -> None:
+    households = next(f for f in report.figures if f.key == "households.monitored")
+    people = next(f for f in report.figures if f.key == "households.monitored:people")
+    stated = f"共有防返贫监测对象{households.text}{people.text}"
+    assert stated in report.text
+    edited = "48人" if people.text != "48人" else "49人"
+    result = check_back(report, report.text.replace(stated, f"共有防返贫监测对象{households.text}{edited}"))
+    [mismatch] = result.mismatches
+    assert (mismatch.draft, mismatch.data) == (edited, people.text)
+    assert mismatch.about == "防返贫监测对象"
+
+
+def test_the_upload_page_names_the_severity_of_each_finding_in_chinese(
+    db: None, client: Client, report: Document
+) -> None:
+    client.force_login(User.objects.get(username="admin"))
+    invest = next(f for f in report.figures if f.key == "indicator:gdzctz:actual")
+    upload = SimpleUploadedFile(
+        "修改稿.docx", edited_docx(report, f"固定资产投资完成{invest.text}", "固定资产投资完成xx亿元")
+    )
+    page = client.post("/reports/check/?org=990101001", {"kind": "half-year", "year": 2026, "draft": upload})
+    findings = page.content.decode().split("<h3>核数检查</h3>", 1)[1]
+    assert ">警告</span>" in findings
+    assert ">warning<" not in findings and ">error<" not in findings and ">info<" not in findings

@@ -1,6 +1,7 @@
 """The number-check page: paste or upload a report, see the figures marked and the findings beside."""
 
 import io
+import re
 
 import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,3 +60,14 @@ def test_text_with_markup_is_escaped(cast: Cast, client: Client) -> None:
         reverse("web:number-check"), {"text": "<script>alert(1)</script>完成投资3亿元"}
     ).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_every_severity_the_page_shows_is_in_chinese(cast: Cast, client: Client) -> None:
+    client.force_login(cast.user("leader"))
+    text = WRONG_SHARE + "完成固定资产投资xx亿元。"
+    page = client.post(reverse("web:number-check"), {"text": text}).content.decode()
+    shown = re.sub(r"<[^>]*>", " ", page)  # what a reader sees, without tags and their classes
+    assert "错误" in shown and "警告" in shown
+    assert not re.search(r"\b(error|warning|info)\b", shown)
+    # a marked figure names its worst finding when hovered, in the same words
+    assert re.search(r'<mark class="fig warning" id="fig-\d+" title="[^"]*· 警告"', page)

@@ -2,7 +2,8 @@
 
 Views, the REST API, Open311, commands and other apps call these functions; none of them saves a case
 itself. A transition claims the case by its version first, so two people acting at once cannot both
-succeed: the second is told "已被他人处理，请刷新" and nothing of the first is lost.
+succeed: the second is told who acted first ("该事件已被钱镇长于…处理（受理），请刷新") and nothing of the
+first is lost.
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ from .models import (
 from .states import IllegalTransition, Party, State
 
 STALE_MESSAGE = "已被他人处理，请刷新"
+STILL_ACTIONS = (
+    "follow_up",
+    "extend",
+    "notice",
+    "publish",
+    "unpublish",
+)  # these leave the case's state as it is
 PHOTO_LIMIT = uploads.LIMITS["photo"]
 MAX_PHOTO_BYTES = PHOTO_LIMIT.max_bytes
 MAX_PHOTOS = PHOTO_LIMIT.max_files
@@ -88,8 +96,8 @@ INTAKE_DUPLICATE_METRES = 100
 class StaleCase(IllegalTransition):
     """Someone else changed the case since the user loaded it."""
 
-    def __init__(self) -> None:
-        super().__init__(STALE_MESSAGE)
+    def __init__(self, message: str = STALE_MESSAGE) -> None:
+        super().__init__(message)
 
 
 # --- who may do what ------------------------------------------------------------------------------
@@ -140,6 +148,68 @@ def parties(user: Any, case: Case) -> frozenset[Party]:
     if dispatcher and user.pk not in (case.resolved_by_id, case.assignee_id):
         found.add(Party.VERIFIER)
     return frozenset(found)
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    year = f"{local.year}年" if local.year != timezone.localdate().year else ""
+    return f"{year}{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _last_move(case: Case) -> CaseEvent | None:
+    """The event that put the case in its state: follow-ups, extensions and notices leave it there."""
+    events = case.events.filter(to_state=case.state).exclude(action__in=STILL_ACTIONS)
+    return events.order_by("-at", "-pk").first()
+
+
+def _who(user: Any, event: CaseEvent) -> str:
+    if event.actor_id is not None and event.actor_id == user.pk:
+        return "您"
+    return event.actor_name or "系统"
+
+
+def stale_reason(user: Any, case_pk: int) -> str:
+    """What happened to the case since the user loaded it, and who did it:
+    '该事件已被钱镇长于11月18日 10:00处理（受理），请刷新'."""
+    event = CaseEvent.objects.filter(case_id=case_pk).order_by("-at", "-pk").first()
+    if event is None or event.action == "report":
+        return STALE_MESSAGE
+    return f"该事件已被{_who(user, event)}于{_when(event.at)}处理（{event.action_label}），请刷新"
+
+
+def wrong_state_reason(user: Any, case: Case, refused: states.WrongState) -> str:
+    """The state, and who put the case in it and when: the user sees why it is no longer theirs to do."""
+    event = _last_move(case)
+    if event is None:
+        return str(refused)
+    return (
+        f"该事件已由{_who(user, event)}于{_when(event.at)}{event.action_label}，"
+        f"当前状态为“{states.LABELS[refused.state]}”，不能{refused.transition.label}。"
+    )
+
+
+def not_a_party_reason(user: Any, case: Case, refused: states.NotAParty) -> str:
+    """Which rule keeps the user from the transition: having done the work (for a check of it), their role,
+    their unit, or their office."""
+    label = refused.transition.label
+    unit = case.handling_unit.name
+    if is_dispatcher(user, case):  # then only a check of the work can be refused
+        if user.pk == case.resolved_by_id:
+            when = f"于{_when(case.resolved_at)}" if case.resolved_at else ""
+            return f"该事件由您{when}办结，办结人不能{label}，须由他人核查。"
+        return f"您是该事件的承办人，承办人不能{label}，须由他人核查。"
+    not_handler = "，您也不是它的承办人" if Party.HANDLER in refused.transition.parties else ""
+    if not user.is_authenticated or user.role not in ACTING_ROLES:
+        role = Role(user.role).label if user.is_authenticated and user.role else "访客"
+        return f"您的角色是“{role}”，只能查看事件，不能{label}。"
+    if not scope.unit_in_scope(user, case.handling_unit):
+        mine = user.org_unit.name if user.org_unit else "单位"
+        return f"该事件现由{unit}承办，不在您所在的{mine}范围内{not_handler}，不能{label}。"
+    if case.handling_unit.kind != OrgKind.TOWNSHIP:
+        return f"该事件现由{unit}承办，站所只办理乡镇一级承办的事件{not_handler}，不能{label}。"
+    holder = case.handling_department.name if case.handling_department else f"{unit}(尚未分派站所)"
+    office = user.department.name if user.department else "您的站所"
+    return f"该事件由{holder}承办，不是您所在的{office}{not_handler}，不能{label}。"
 
 
 def allowed_transitions(user: Any, case: Case) -> list[states.Transition]:
@@ -701,9 +771,14 @@ def transition(
         # re-check after the wait would no longer look at the version.)
         claimed = Case.objects.filter(pk=case_pk, version=version).update(version=version + 1)
         if not claimed:
-            raise StaleCase()
+            raise StaleCase(stale_reason(actor, case_pk))
         case = cases_for(actor).select_related("case_type", "resolved_by").get(pk=case_pk)
-        rule = states.check(action, case.state_enum, parties(actor, case))
+        try:
+            rule = states.check(action, case.state_enum, parties(actor, case))
+        except states.WrongState as refused:
+            raise IllegalTransition(wrong_state_reason(actor, case, refused)) from None
+        except states.NotAParty as refused:
+            raise IllegalTransition(not_a_party_reason(actor, case, refused)) from None
         if reason := _precondition(case, action):
             raise IllegalTransition(reason)
         note = data.note.strip()
@@ -718,6 +793,28 @@ def transition(
         event = _append_event(case, actor, action, from_state, case.state, note, details)
         _save_photos(case, checked_photos, actor, event)
     return case
+
+
+def transition_done(case: Case, action: str) -> str:
+    """What a transition just did, for the one who made it: '已受理WG0005483', '已分派至东岗村第1网格'."""
+    number = case.number
+    target = case.assignee or case.handling_department or case.handling_unit
+    deadline = f"{timezone.localtime(case.deadline):%Y-%m-%d}" if case.deadline else ""
+    done = {
+        "accept": f"已受理{number}。",
+        "reject": f"已对{number}不予受理。",
+        "merge": f"已将{number}合并到{case.duplicate_of.number if case.duplicate_of else '原事件'}。",
+        "assign": f"已将{number}分派至{target}。",
+        "start": f"已开始处置{number}。",
+        "resolve": f"已办结{number}。",
+        "return": f"已退回{number}，由{target}重新分派。",
+        "escalate": f"已将{number}上报升级至{case.handling_unit.name}。",
+        "verify": f"已核查销号{number}。",
+        "reopen": f"已将{number}重新办理。",
+        "follow_up": f"已为{number}添加跟进记录。",
+        "extend": f"已将{number}的办理期限延至{deadline}。",
+    }
+    return done.get(action, f"已办理{number}。")
 
 
 def _apply_accept(actor: User, case: Case, data: TransitionInput) -> dict[str, Any]:

@@ -154,6 +154,31 @@ class IllegalTransition(Exception):
     """A transition the case's state or the user's part in it does not allow; the message is for the user."""
 
 
+class WrongState(IllegalTransition):
+    """The case's state does not allow the transition; the services add who put it in that state."""
+
+    def __init__(self, transition: Transition, state: State) -> None:
+        self.transition, self.state = transition, state
+        super().__init__(f"事件当前状态为“{LABELS[state]}”，不能{transition.label}。")
+
+
+PARTY_WORDS = {
+    Party.DISPATCHER: "承办单位的工作人员",
+    Party.HANDLER: "承办人",
+    Party.VERIFIER: "未经办该事件的承办单位工作人员",
+}
+
+
+class NotAParty(IllegalTransition):
+    """The user is none of the parties the transition is open to; the services say which rule keeps them
+    out (their role, their unit or office, or having resolved the case themselves)."""
+
+    def __init__(self, transition: Transition) -> None:
+        self.transition = transition
+        parties = "或".join(PARTY_WORDS[p] for p in Party if p in transition.parties)
+        super().__init__(f"只有{parties}可以对该事件执行“{transition.label}”。")
+
+
 def allowed(state: State, parties: frozenset[Party]) -> list[Transition]:
     """The transitions open to someone who is `parties` to a case in `state`, in the order shown."""
     return [t for t in TRANSITIONS.values() if state in t.sources and t.parties & parties]
@@ -165,7 +190,7 @@ def check(action: str, state: State, parties: frozenset[Party]) -> Transition:
     if transition is None:
         raise IllegalTransition(f"未知的操作：{action}。")
     if state not in transition.sources:
-        raise IllegalTransition(f"事件当前状态为“{LABELS[state]}”，不能{transition.label}。")
+        raise WrongState(transition, state)
     if not transition.parties & parties:
-        raise IllegalTransition(f"您无权对该事件执行“{transition.label}”。")
+        raise NotAParty(transition)
     return transition

@@ -172,7 +172,7 @@ def _act(request: HttpRequest, case: services.Case) -> HttpResponse:
         return _detail(request, case, form, 400)
     data = form.cleaned_data
     try:
-        services.transition(
+        done = services.transition(
             user,  # type: ignore[arg-type]
             case.pk,
             data["action"],
@@ -194,7 +194,7 @@ def _act(request: HttpRequest, case: services.Case) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return _detail(request, case, form, 400)
-    messages.success(request, "已保存。")
+    messages.success(request, services.transition_done(done, data["action"]))
     return redirect("cases:case-detail", pk=case.pk)
 
 
@@ -217,7 +217,7 @@ def _issue_notice(request: HttpRequest, case: services.Case) -> HttpResponse:
         except (ValidationError, IllegalTransition) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, f"已签发{notice.number}。")
+            messages.success(request, f"已为{case.number}签发整改通知书{notice.number}。")
     else:
         messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("cases:case-detail", pk=case.pk)
@@ -230,7 +230,9 @@ def _set_public(request: HttpRequest, case: services.Case) -> HttpResponse:
     except IllegalTransition as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "已设为公开。" if public else "已取消公开。")
+        messages.success(
+            request, f"已将{case.number}设为公开。" if public else f"已取消{case.number}的公开。"
+        )
     return redirect("cases:case-detail", pk=case.pk)
 
 
@@ -302,11 +304,11 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.log_visit(user, **form.cleaned_data)  # type: ignore[arg-type]
+                visit = services.log_visit(user, **form.cleaned_data)  # type: ignore[arg-type]
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, "已登记走访。")
+                messages.success(request, f"已登记对{visit.target}的走访。")
                 return redirect("cases:visit-list")
     visits = services.visits_for(user)
     if q := request.GET.get("q", "").strip():

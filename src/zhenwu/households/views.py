@@ -198,11 +198,15 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_member(household, services.MemberInput(**form.cleaned_data), actor=request.user)  # type: ignore[arg-type]
+            member = services.add_member(
+                household, services.MemberInput(**form.cleaned_data), actor=request.user
+            )  # type: ignore[arg-type]
         except ValidationError as error:
             _errors_to(form, form, error)
         else:
-            messages.success(request, "成员已登记。")
+            messages.success(
+                request, f"已为农户{household.number}登记成员({member.get_relation_display()})。"
+            )
             return redirect("households:household-detail", pk=household.pk)
     return render(request, "households/member_add.html", {"household": household, "form": form})
 
@@ -389,7 +393,7 @@ def monitoring_identify(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, validation_messages(error))
         else:
-            messages.success(request, "已纳入监测。")
+            messages.success(request, f"已将农户{household.number}纳入监测({case.get_category_display()})。")
             return redirect("households:monitoring-detail", pk=case.pk)
     return render(request, "households/monitoring_identify.html", {"household": household, "form": form})
 
@@ -435,6 +439,14 @@ def _village_rows(
     names = [name for name in order if name in new or name in closed]
     return [(name, new.get(name, (0, 0)), closed.get(name, (0, 0))) for name in names]
 
+
+# What each action on a monitored household did, filled from its form's data.
+MONITORING_DONE = {
+    "visit": "已登记{visited_on:%Y-%m-%d}对农户{number}的走访。",
+    "measures": "已更新农户{number}的帮扶措施。",
+    "income": "已登记农户{number}{year}年的人均纯收入{per_capita_income}元。",
+    "propose": "已提出农户{number}风险消除，待乡镇审批。",
+}
 
 MONITORING_ACTIONS = {
     "visit": forms.VisitForm,
@@ -483,7 +495,13 @@ def _monitoring_action(
     user: Any = request.user
     if action in ("approve", "reject"):
         services.decide_elimination(case, approve=action == "approve", actor=user)
-        messages.success(request, "已审批：风险消除。" if action == "approve" else "已退回，继续监测。")
+        number = case.household.number
+        messages.success(
+            request,
+            f"已审批农户{number}风险消除。"
+            if action == "approve"
+            else f"已退回农户{number}的风险消除，继续监测。",
+        )
         return True
     form = bound.get(action)
     if form is None or not form.is_valid():
@@ -499,7 +517,7 @@ def _monitoring_action(
         services.propose_elimination(
             case, eliminated_on=data["eliminated_on"], reason=data["reason"], actor=user
         )
-    messages.success(request, "已保存。")
+    messages.success(request, MONITORING_DONE[action].format(number=case.household.number, **data))
     return True
 
 
@@ -515,16 +533,16 @@ def benefit_grant(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, "；".join(validation_messages(error)))
         else:
-            messages.success(request, f"{benefit.get_kind_display()}已于今日终止。")
+            messages.success(request, f"农户{household.number}的{benefit.get_kind_display()}已于今日终止。")
         return redirect("households:household-detail", pk=household.pk)
     form = forms.BenefitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.grant_benefit(household=household, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            benefit = services.grant_benefit(household=household, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
             form.add_error(None, validation_messages(error))
         else:
-            messages.success(request, "救助已登记。")
+            messages.success(request, f"已为农户{household.number}登记{benefit.get_kind_display()}。")
             return redirect("households:household-detail", pk=household.pk)
     return render(request, "households/benefit_grant.html", {"household": household, "form": form})
 
@@ -540,7 +558,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         township = root.township() if root is not None else None
         if form.is_valid() and township is not None:
             batch = services.create_batch(org_unit=township, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-            messages.success(request, f"已新建批次：{batch.name}")
+            messages.success(request, f"已新建发放批次“{batch.name}”。")
             return redirect("households:batch-detail", pk=batch.pk)
     query = request.GET.get("q", "").strip()
     batches = [b for b in services.batches_for(request.user) if not query or query in b.name]
@@ -560,7 +578,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _deny_unless(may_manage)
         if pay_form.is_valid():
             count = services.pay_batch(batch, paid_on=pay_form.cleaned_data["paid_on"], actor=request.user)  # type: ignore[arg-type]
-            messages.success(request, f"已标记发放{count}户。")
+            messages.success(request, f"已将批次“{batch.name}”的{count}户标记为已发放。")
             return redirect("households:batch-detail", pk=batch.pk)
     figure = services.subsidy_figure(request.user, batch=batch)
     payments = figure.records.select_related("household__org_unit").order_by("household__number")

@@ -167,10 +167,7 @@ def entry(request: HttpRequest) -> HttpResponse:
             confirmed=form.cleaned_data["confirm"],
         )
         if check.saved:
-            saved = len(check.new) + len(check.changed)
-            messages.success(
-                request, f"已保存 {saved} 项(新增 {len(check.new)}，修改 {len(check.changed)})。"
-            )
+            messages.success(request, _saved_values(unit, period, check))
             return redirect(f"{reverse('indicators:entry')}?org={unit.code}&period={period.key}")
         form.show(check)
     context = {
@@ -182,6 +179,21 @@ def entry(request: HttpRequest) -> HttpResponse:
         "departments": services.entry_offices(request.user, unit, period),  # type: ignore[arg-type]
     }
     return render(request, "indicators/entry.html", context)
+
+
+def _saved_values(unit: OrgUnit, period: Period, check: services.EntryCheck) -> str:
+    """'已保存东岗村指标「工业投资」2026年11月的值。': which values, of which unit and month."""
+    names = [e.indicator.name for e in check.new] + [e.indicator.name for e, _ in check.changed]
+    month = f"{period.year}年{period.month}月"
+    if not names:
+        return f"{unit.name}{month}的指标值与已保存的相同，没有改动。"
+    if len(names) == 1:
+        return f"已保存{unit.name}指标「{names[0]}」{month}的值。"
+    listed = "、".join(f"「{n}」" for n in names[:5]) + ("等" if len(names) > 5 else "")
+    return (
+        f"已保存{unit.name}{month}{len(names)}项指标的值：{listed}"
+        f"(新增{len(check.new)}项，修改{len(check.changed)}项)。"
+    )
 
 
 @login_required
@@ -202,7 +214,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"已保存 {saved} 项{year}年目标任务。")
+            messages.success(request, f"已保存{unit.name}{year}年{saved}项指标的全年目标。")
             return redirect(f"{reverse('indicators:targets')}?org={unit.code}&year={year}")
     return render(request, "indicators/targets.html", {"unit": unit, "year": year, "form": form})
 
@@ -283,7 +295,8 @@ def _confirm_upload(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]
         return render(request, "indicators/upload.html", context)
     messages.success(
         request,
-        f"导入完成：新增 {len(check.new)} 项，修改 {len(check.changed)} 项，未变 {len(check.unchanged)} 项。",
+        f"已导入{parsed.period.year}年{parsed.period.month}月的指标值：新增 {len(check.new)} 项，"
+        f"修改 {len(check.changed)} 项，未变 {len(check.unchanged)} 项。",
     )
     return redirect(f"{reverse('indicators:dashboard')}?org={unit.code}&period={parsed.period.key}")
 
@@ -317,7 +330,11 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("explanation", error)
         else:
-            messages.success(request, "情况说明已保存。")
+            messages.success(
+                request,
+                f"已保存{violation.org_unit.name}{violation.year}年{violation.month}月"
+                f"“{violation.rule.name}”的情况说明。",
+            )
             return redirect("indicators:violation-detail", pk=violation.pk)
     may_explain = request.user.role not in (Role.TOWNSHIP_LEADER, Role.COUNTY_VIEWER)  # type: ignore[union-attr]
     return render(
@@ -351,7 +368,7 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "pending" in request.POST:
         result = workbook.confirm_pending(request.user, request.POST["pending"])  # type: ignore[arg-type]
         if result.saved:
-            messages.success(request, f"导入完成：{_workbook_counts(result)}。")
+            messages.success(request, f"已导入{township.name}指标台账：{_workbook_counts(result)}。")
             return redirect(f"{reverse('indicators:workbook-import')}?org={unit.code}")
     elif request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]

@@ -89,7 +89,8 @@ def import_org(request: HttpRequest) -> HttpResponse:
         if result.saved:
             messages.success(
                 request,
-                f"导入完成：新增 {result.added} 个，更名 {result.updated} 个，未变 {result.unchanged} 个。",
+                f"已导入组织架构：新增 {result.added} 个单元，"
+                f"更名 {result.updated} 个，未变 {result.unchanged} 个。",
             )
             return redirect("org:unit-list")
         context["result"] = result

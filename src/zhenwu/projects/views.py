@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhenwu.core.numbers import format_money
 from zhenwu.core.periods import Period, PeriodError, parse_period
 from zhenwu.org import scope
 from zhenwu.org.models import OrgUnit
@@ -34,7 +35,7 @@ from .forms import (
     ScheduleForm,
     StageForm,
 )
-from .models import STAGE_ORDER, Category, LeadStage, Milestone, Project, Stage
+from .models import STAGE_ORDER, Category, FollowUpKind, LeadStage, Milestone, Project, Stage
 
 NOT_FOUND = "记录不存在或无权查看。"
 
@@ -167,7 +168,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_project(request.user, form.save(commit=False))  # type: ignore[arg-type]
-        messages.success(request, "已保存。")
+        messages.success(request, f"已修改项目“{project.name}”。")
         return redirect("projects:project-detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
@@ -198,7 +199,7 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(data: dict[str, Any]) -> str:
         services.change_stage(request.user, project, data["to_stage"], data["date"], data["reason"])  # type: ignore[arg-type]
-        return f"已进入“{project.get_stage_display()}”阶段。"
+        return f"项目“{project.name}”已进入“{project.get_stage_display()}”阶段。"
 
     return _act(request, project, StageForm(request.POST), action)
 
@@ -214,7 +215,7 @@ def project_investment(request: HttpRequest, pk: int) -> HttpResponse:
         except PeriodError as error:
             raise ValidationError(str(error)) from error
         services.record_investment(request.user, project, period, data["amount"], data["note"])  # type: ignore[arg-type]
-        return f"已登记{period.year}年1-{period.month}月累计完成投资。"
+        return f"已登记项目“{project.name}”{period.full_label}累计完成投资{format_money(data['amount'])}。"
 
     return _act(request, project, InvestmentForm(request.POST), action)
 
@@ -226,7 +227,7 @@ def project_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(data: dict[str, Any]) -> str:
         made = services.schedule_backwards(request.user, project, data["template"], data["completion"])  # type: ignore[arg-type]
-        return f"已按竣工日期倒排{len(made)}个节点。"
+        return f"已按竣工日期为项目“{project.name}”倒排{len(made)}个节点。"
 
     return _act(request, project, ScheduleForm(request.POST), action)
 
@@ -245,7 +246,7 @@ def project_note(request: HttpRequest, pk: int) -> HttpResponse:
             data["next_week"],
             data["problems"],  # type: ignore[arg-type]
         )
-        return "本周进展已保存。"
+        return f"已保存项目“{project.name}”本周进展。"
 
     return _act(request, project, ProgressNoteForm(request.POST), action)
 
@@ -257,7 +258,7 @@ def project_problem(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(data: dict[str, Any]) -> str:
         problem = services.raise_problem(request.user, project, **data)  # type: ignore[arg-type]
-        return f"已登记问题 {problem.case.number}，将按期限督办。"
+        return f"已为项目“{project.name}”登记问题{problem.case.number}，将按期限督办。"
 
     return _act(request, project, ProblemForm(request.POST), action)
 
@@ -269,7 +270,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(data: dict[str, Any]) -> str:
         services.complete_milestone(request.user, milestone, data["actual_date"], data["note"])  # type: ignore[arg-type]
-        return f"节点“{milestone.name}”已完成。"
+        return f"项目“{milestone.project.name}”的节点“{milestone.name}”已完成。"
 
     return _act(request, milestone.project, MilestoneDoneForm(request.POST), action)
 
@@ -329,7 +330,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "跟进记录已保存。")
+            moved = f"，推进到“{LeadStage(data['to_stage']).label}”" if data["to_stage"] else ""
+            kind = FollowUpKind(data["kind"]).label
+            messages.success(request, f"已登记招商线索“{lead.investor}”的{kind}跟进记录{moved}。")
             return redirect("projects:lead-detail", pk=lead.pk)
     context = {
         "lead": lead,
@@ -416,7 +419,7 @@ def investment_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             context["errors"] = error.messages
         else:
-            messages.success(request, f"导入完成：登记 {saved} 个项目的完成投资。")
+            messages.success(request, f"已导入{saved}个项目{parsed.period.full_label}的累计完成投资。")
             return redirect("projects:dashboard")
     elif request.method == "POST":
         upload = request.FILES.get("file")

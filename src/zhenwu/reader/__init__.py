@@ -6,6 +6,6 @@ that `zhenwu check --json` prints; `read_file(path)` reads .txt (UTF-8) or .docx
 
 from zhenwu.reader.audit import analyse, to_json
 from zhenwu.reader.files import read_bytes, read_file
-from zhenwu.reader.model import Audit, Figure, Finding
+from zhenwu.reader.model import SEVERITY_LABELS, Audit, Figure, Finding
 
-__all__ = ["Audit", "Figure", "Finding", "analyse", "read_bytes", "read_file", "to_json"]
+__all__ = ["SEVERITY_LABELS", "Audit", "Figure", "Finding", "analyse", "read_bytes", "read_file", "to_json"]

@@ -11,9 +11,8 @@ from typing import TextIO
 from zhenwu.core.uploads import UploadRefused
 from zhenwu.reader.audit import analyse, to_json
 from zhenwu.reader.files import read_file
-from zhenwu.reader.model import Audit, Finding
+from zhenwu.reader.model import SEVERITY_LABELS, Audit, Finding
 
-_SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 _QUOTE_WIDTH = 120
 
 
@@ -53,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 def write_report(audit: Audit, out: TextIO) -> None:
     """Findings for a person: each with its sentence, then a summary line."""
     for number, finding in enumerate(audit.findings, start=1):
-        out.write(f"{number}. [{_SEVERITY_WORDS[finding.severity]}] {finding.message}\n")
+        out.write(f"{number}. [{finding.severity_label}] {finding.message}\n")
         sentence = _sentence(audit, finding)
         if sentence:
             out.write(f"   原文：{sentence}\n")
@@ -69,7 +68,7 @@ def _sentence(audit: Audit, finding: Finding) -> str:
 
 
 def _summary(audit: Audit) -> str:
-    counts = {level: sum(1 for f in audit.findings if f.severity == level) for level in _SEVERITY_WORDS}
+    counts = {level: sum(1 for f in audit.findings if f.severity == level) for level in SEVERITY_LABELS}
     holes = sum(1 for f in audit.figures if f.placeholder)
     return (
         f"共识别数字{len(audit.figures)}个（其中占位符{holes}个）；"

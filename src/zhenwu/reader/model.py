@@ -8,6 +8,8 @@ from typing import Literal
 
 Kind = Literal["amount", "count", "percent", "growth", "share", "rate"]
 Severity = Literal["error", "warning", "info"]
+# What every page, export and message shows for a severity; the JSON keeps the codes.
+SEVERITY_LABELS: dict[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 # How an approximate figure relates to its written value: 余/多/以上 mean at least, 近 means at most.
 ApproxMode = Literal["", "up", "down", "around"]
 
@@ -41,6 +43,10 @@ class Finding:
     severity: Severity
     message: str
     figures: tuple[int, ...]
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
 
 
 @dataclass(slots=True)

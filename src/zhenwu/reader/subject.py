@@ -48,6 +48,13 @@ _LEADING = re.compile(
     r"|还|均|全部|仅|并|对|把|将|向|为|给|让|使|于|的|了|和|及|与|等|是|有|又|再|也|都|已|占"
     r"|周?岁(?:及以上|以上|以下|及以下)|(?:及以上|以上|以下))"
 )
+# Words that begin with a character _LEADING takes for a particle: 对象 is one word, not 对 + 象.
+_PARTICLE_WORDS = words(
+    "对象 对口 对外 和谐 及时 有效 有机 有关 有害 有色 共同 共享 共建 共有产权 等级 使用 为民 于是 "
+    "将军 还款 均衡 并网 占地 已婚 再生 再就业 给水 向阳 与会"
+)
+# A verb before one of these is part of the noun: 监测对象, 救助对象, 帮扶对象 are who is counted.
+_NOUN_HEADS = words("对象")
 # Nouns too general to stand alone: keep the verb before them ("种植面积", "发放资金").
 # A verb followed by these is part of a noun ("服务业", "养殖户", "救助金"), not the verb of the clause.
 _NOUN_SUFFIXES = frozenset("业者员站所队点区园型性类费款金率量额户场基")
@@ -78,18 +85,31 @@ def _strip_trailing(region: str) -> str:
 
 
 def _strip_leading(region: str) -> str:
+    """Drop leading time words and particles, but never half of a word: a one-character particle that
+    would leave a single character behind was the start of a word this module does not know, and the
+    subject is then none rather than that fragment."""
     while region:
+        if region.startswith(_PARTICLE_WORDS):
+            return region
         match = _LEADING.match(region)
         if match is None or not match.group():
             return region
+        if len(match.group()) == 1 and len(region) == 2:
+            return ""
         region = region[match.end() :]
     return region
+
+
+def _is_verb(region: str, match: re.Match[str]) -> bool:
+    """A verb of the clause, not the start of a noun ("服务业", "养殖户", "监测对象")."""
+    after = region[match.end() :]
+    return after[:1] not in _NOUN_SUFFIXES and not after.startswith(_NOUN_HEADS)
 
 
 def _after_last_verb(region: str) -> tuple[str, str]:
     last = None
     for match in _VERB_RE.finditer(region):
-        if region[match.end() : match.end() + 1] not in _NOUN_SUFFIXES:
+        if _is_verb(region, match):
             last = match
     if last is None:
         return region, ""
@@ -141,7 +161,7 @@ def subject_before(view: str, start: int, floor: int) -> str | None:
 
 def verbs_in(text: str) -> set[str]:
     """The verbs of a clause, to tell whether two figures are said of the same action."""
-    return {m.group() for m in _VERB_RE.finditer(text) if text[m.end() : m.end() + 1] not in _NOUN_SUFFIXES}
+    return {m.group() for m in _VERB_RE.finditer(text) if _is_verb(text, m)}
 
 
 def clause_before(view: str, start: int, floor: int = 0) -> str:
@@ -156,7 +176,7 @@ def after_last_verb(region: str) -> str:
 def after_first_verb(region: str) -> str:
     """'持续开展A整治、B治理' -> 'A整治、B治理': list items may contain verbs of their own."""
     for match in _VERB_RE.finditer(region):
-        if region[match.end() : match.end() + 1] not in _NOUN_SUFFIXES:
+        if _is_verb(region, match):
             return region[match.end() :]
     return region
 

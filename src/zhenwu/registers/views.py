@@ -245,7 +245,7 @@ def record_create(request: HttpRequest, form_id: str) -> HttpResponse:
             entry.forget_photos(stored)
             form.show_errors(error)
         else:
-            messages.success(request, f"已保存“{register.title}”记录 #{record.pk}。")
+            messages.success(request, f"已新增“{register.title}”记录 #{record.pk}。")
             return redirect("registers:record-detail", pk=record.pk)
     context = {
         "register": register,
@@ -318,7 +318,7 @@ def record_import(request: HttpRequest, form_id: str) -> HttpResponse:
             return render(request, "registers/record_import.html", context)
         report = imports.import_records(request.user, register, rows, dry_run=False)
         if report.saved:
-            messages.success(request, f"导入完成：共 {report.rows} 条记录。")
+            messages.success(request, f"已导入“{register.title}”{report.rows}条记录。")
             url = reverse("registers:record-list", kwargs={"form_id": register.form_id})
             return redirect(f"{url}?{context['query']}" if context["query"] else url)
         context["errors"] = report.errors

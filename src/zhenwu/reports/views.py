@@ -190,7 +190,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (PermissionDenied, ValidationError) as error:
             form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
         else:
-            messages.success(request, "素材已更新。")
+            messages.success(request, f"已更新素材“{entry.title}”。")
             return redirect(f"{reverse('reports:entry-list')}?org={entry.org_unit.code}")
     return render(request, "reports/entry_edit.html", {"entry": entry, "form": form, "may_write": may_write})
 
@@ -216,7 +216,10 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
     else:
-        messages.success(request, "已保存素材的选用和顺序；重新生成时保留。")
+        messages.success(
+            request,
+            f"已保存《{spec.title(unit.name)}》选用的{len(chosen)}条素材及其顺序；重新生成时保留。",
+        )
     return redirect(f"{back}?org={unit.code}&{spec_query(spec)}")
 
 
@@ -251,7 +254,7 @@ def outline(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.messages[0])
             arrangement = posted
         else:
-            messages.success(request, "提纲已保存；重新生成报告时按此编排。")
+            messages.success(request, f"已保存《{spec.title(unit.name)}》的提纲；重新生成报告时按此编排。")
             url = f"{reverse('reports:outline', args=[unit.pk])}?{spec_query(spec)}"
             return redirect(f"{url}#{_anchor(request.POST.get('action', ''))}")
     entries = services.chosen_entries(request.user, unit, spec)

@@ -11,13 +11,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from zhenwu.core.uploads import LIMITS, UploadRefused, check_text, read_capped
-from zhenwu.reader import Audit, Figure, Finding, analyse, read_bytes
+from zhenwu.reader import SEVERITY_LABELS, Audit, Figure, Finding, analyse, read_bytes
+from zhenwu.reader.model import Severity
 from zhenwu.web import downloads
 from zhenwu.web.forms import Form
 
 UPLOAD_KIND = "number_check"  # its limits, for a file and for pasted text: zhenwu.core.uploads.LIMITS
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 KIND_WORDS = {
     "amount": "数量",
     "count": "计数",
@@ -81,7 +81,7 @@ def _figure_title(figure: Figure) -> str:
 
 def highlighted(audit: Audit) -> SafeString:
     """The text with every figure wrapped in a mark that names its value and its worst finding."""
-    worst: dict[int, str] = {}
+    worst: dict[int, Severity] = {}
     for finding in audit.findings:
         for fid in finding.figures:
             if SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER.get(worst.get(fid, "none"), 9):
@@ -91,10 +91,11 @@ def highlighted(audit: Audit) -> SafeString:
         if figure.start < cursor:
             continue  # figures never overlap, but a bad span must not garble the page
         parts.append(escape(audit.text[cursor : figure.start]))
-        css = f"fig {worst.get(figure.id, '')}".strip()
+        severity = worst.get(figure.id)
+        css = f"fig {severity}" if severity else "fig"
+        title = _figure_title(figure) + (f" · {SEVERITY_LABELS[severity]}" if severity else "")
         parts.append(
-            f'<mark class="{css}" id="fig-{figure.id}" title="{escape(_figure_title(figure))}">'
-            f"{escape(figure.text)}</mark>"
+            f'<mark class="{css}" id="fig-{figure.id}" title="{escape(title)}">{escape(figure.text)}</mark>'
         )
         cursor = figure.end
     parts.append(escape(audit.text[cursor:]))
@@ -105,7 +106,7 @@ def finding_views(audit: Audit) -> list[FindingView]:
     views = [
         FindingView(
             finding=f,
-            severity_word=SEVERITY_WORDS[f.severity],
+            severity_word=f.severity_label,
             sentence=audit.sentence_of(audit.figures[f.figures[0]]) if f.figures else "",
             figures=[audit.figures[i] for i in f.figures],
         )
@@ -117,5 +118,5 @@ def finding_views(audit: Audit) -> list[FindingView]:
 def check(text: str) -> dict[str, object]:
     audit = analyse(text)
     findings = finding_views(audit)
-    counts = {word: sum(1 for v in findings if v.severity_word == word) for word in SEVERITY_WORDS.values()}
+    counts = {word: sum(1 for v in findings if v.severity_word == word) for word in SEVERITY_LABELS.values()}
     return {"audit": audit, "marked": highlighted(audit), "findings": findings, "counts": counts}
