@@ -322,9 +322,7 @@ def project_list(**extra: Any) -> ScopeCase:
     return ScopeCase(mode="list", make=project_at, appears=lambda body, p: p.name in body, **extra)
 
 
-def household_case(
-    mode: str, page: str, usable_by: Callable[[User], bool] = lambda user: True, refused: int = 404
-) -> ScopeCase:
+def household_case(mode: str, page: str, usable_by: Callable[[User], bool] = lambda user: True) -> ScopeCase:
     return ScopeCase(
         refused=403,
         mode=mode,
@@ -333,7 +331,6 @@ def household_case(
         appears=lambda body, h: page.format(h=h) in body,
         detail_kwargs=lambda h: {"pk": h.pk},
         usable_by=usable_by,
-        refused=refused,
     )
 
 
@@ -477,9 +474,7 @@ HOUSEHOLD_CASES: dict[str, ScopeCase] = {
     # Editing, moving and closing: a role that sees the household but may not change the register is told
     # so in Chinese (403); out of scope stays 404.
     **{
-        f"households:household-{change}": household_case(
-            "detail", "", usable_by=households.may_edit_register, refused=403
-        )
+        f"households:household-{change}": household_case("detail", "", usable_by=households.may_edit_register)
         for change in ("edit", "move", "close")
     },
     **{

@@ -110,5 +110,6 @@ def test_a_nul_in_an_address_or_a_looked_up_code_is_a_clean_answer(cast: Cast, c
     client.force_login(cast.user("leader"))
     api = client.get("/api/v1/monitoring-cases/", {"state": "a\x00b"})
     assert api.status_code == 400 and "空字符" in api.json()["detail"]
+    client.force_login(cast.user("admin"))  # one who enters indicator values
     page = client.post(reverse("indicators:entry"), {"org": "99\x0001", "period": "2026-10"})
     assert page.status_code == 404

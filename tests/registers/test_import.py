@@ -126,13 +126,13 @@ def test_a_unit_outside_scope_is_refused_by_row(cast: Cast, client: Client) -> N
     assert not report.saved and not RegisterRecord.objects.exists()
 
 
-def test_import_and_template_answer_404_to_whoever_may_not_write(cast: Cast, client: Client) -> None:
+def test_import_and_template_refuse_a_reader_and_are_not_there_outside(cast: Cast, client: Client) -> None:
     load(cast, lamps())
     client.force_login(cast.user("xian"))
-    assert client.get(url("record-template")).status_code == 404
-    assert client.get(url("record-import")).status_code == 404
+    assert client.get(url("record-template")).status_code == 403
+    assert client.get(url("record-import")).status_code == 403
     client.force_login(cast.other_admin)
-    assert client.get(url("record-import")).status_code == 404
+    assert client.get(url("record-import")).status_code == 404  # another township's register is not there for them
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(cast: Cast, client: Client, settings: Any) -> None:

@@ -175,7 +175,7 @@ def test_every_link_on_the_dashboard_answers(cast: Cast, client: Client) -> None
 def test_the_menu_offers_the_dashboard_only_to_users_with_a_unit(cast: Cast, client: Client) -> None:
     client.force_login(cast.user("cun01"))
     home = client.get(reverse("web:home")).content.decode()
-    assert f'<li><a href="{URL}">驾驶舱</a></li>' in home and "进入领导驾驶舱" in home
+    assert f'<li><a href="{URL}">驾驶舱</a></li>' in home
     client.force_login(User.objects.create_user(username="nobody", password=None))
     assert f'href="{URL}"' not in client.get(reverse("web:home")).content.decode()
     assert client.get(URL).status_code == 404

@@ -42,7 +42,7 @@ from .tree import County, Township, Village
 SUBSIDY_RATE = Decimal("95.50")
 MEMBER_COLUMNS = [
     "id", "household_id", "name", "relation", "gender", "birth_date", "id_number_cipher", "id_number_index",
-    "id_number_masked", "phone_cipher", "phone_masked", "disabled", "tags",
+    "id_number_masked", "phone_cipher", "phone_masked", "disabled", "tags", "left_reason", "left_note",
 ]  # fmt: skip
 MONITORING_COLUMNS = [
     "id", "household_id", "category", "identified_on", "risk_causes", "measures", "state", "eliminated_on",
@@ -98,6 +98,8 @@ def _household(
             rng.random() < 0.05,
             rng.random() < 0.03,
             _moment(clock.start.date()),
+            "",  # open: no 销户原因
+            "",
         )
     )
     region = f"97{township.number % 100:02d}{village.number % 100:02d}"
@@ -118,6 +120,8 @@ def _household(
                 sealed.phone_cipher,
                 sealed.phone_masked,
                 rng.random() < 0.02,
+                "",
+                "",  # on the register: no 销户原因
                 "",
             )
         )
@@ -281,6 +285,8 @@ def _write(sink: Sink, rows: _Rows, batches: list[Row]) -> None:
             "left_behind_elderly",
             "left_behind_children",
             "created_at",
+            "closed_reason",
+            "closed_note",
         ],
         rows.households,
     )
