@@ -10,16 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from zhenwu.core.numbers import format_grouped
 from zhenwu.org import scope
 from zhenwu.org.models import User
 
@@ -77,24 +81,98 @@ def history_of(user: Any, record: models.Model) -> QuerySet[LogEntry]:
 
 
 def changes_of(entry: LogEntry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each changed field, with field names as the model shows them."""
+    """(field, before, after) for each changed field, named and written as the model's pages show them."""
+    model = entry.content_type.model_class()
     rows = []
-    for field, (before, after) in (entry.changes_display_dict or {}).items():
-        rows.append((str(field), _shown(before), _shown(after)))
+    for name, values in (entry.changes_dict or {}).items():
+        field = _field(model, name)
+        before, after = [*values, None, None][:2]
+        label = str(field.verbose_name) if field is not None else str(name)
+        rows.append((label, shown(before, field), shown(after, field)))
     return rows
 
 
-def _shown(value: object) -> str:
-    """A logged decimal as pages show it: kept as "1E+3" or "4.9000", it reads "1000" and "4.9".
-    Whole numbers are left as they are: a code such as "007" is text, not a number."""
+EMPTY = "—"
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?")
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def shown(value: object, field: models.Field[Any, Any] | None = None) -> str:
+    """A logged value as the pages write it: a choice by its label, a record by its name, a time in
+    Beijing time, a decimal with thousands separated (never "1E+3"), yes/no in words, nothing as —.
+
+    auditlog keeps every value as text ("None" for nothing, datetimes as naive UTC); entries written by
+    hand (`log_create` with a changes dict) carry values of no model field, read by their look alone."""
+    if value is None or value in ("None", "", "null"):
+        return EMPTY
     text = str(value)
-    if not _DECIMAL.fullmatch(text):
+    if field is None:
+        return _by_look(text)
+    if field.choices:
+        return str(dict(field.flatchoices).get(_choice_key(field, text), text))
+    if isinstance(field, models.ForeignKey):
+        return _related(field, text)
+    if isinstance(field, models.BooleanField):
+        return {"True": "是", "False": "否"}.get(text, text)
+    if isinstance(field, models.DateTimeField):
+        return _local_time(text)
+    if isinstance(field, models.DecimalField):
+        return _grouped(text)
+    return text
+
+
+def _by_look(text: str) -> str:
+    if _ISO_TIME.fullmatch(text):
+        return _local_time(text)
+    if _NUMBER.fullmatch(text) and ("." in text or "e" in text.lower()):
+        return _grouped(text)  # whole numbers stay as typed: a code such as "007" is text
+    return text
+
+
+def _choice_key(field: models.Field[Any, Any], text: str) -> object:
+    try:
+        return field.to_python(text)
+    except ValidationError:
         return text
-    shown = f"{Decimal(text).normalize():f}"
-    return "0" if shown == "-0" else shown
 
 
-_DECIMAL = re.compile(r"-?(0|[1-9]\d*)(\.\d+([eE][+-]?\d+)?|[eE][+-]?\d+)")
+def _related(field: models.ForeignKey[Any, Any], text: str) -> str:
+    """The related record by its name, or 已删除 with its number when it is gone."""
+    model = field.related_model
+    assert isinstance(model, type)
+    try:
+        record = model._default_manager.filter(pk=text).first()
+    except (ValueError, ValidationError):
+        return text
+    return str(record) if record is not None else f"已删除的{model._meta.verbose_name}（{text}）"
+
+
+def _local_time(text: str) -> str:
+    """A logged time (naive UTC from auditlog, or ISO with its offset) in Beijing time."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def _grouped(text: str) -> str:
+    try:
+        return format_grouped(Decimal(text))
+    except InvalidOperation:
+        return text
 
 
 def record_changes(model: type[models.Model], exclude: Iterable[str] = ()) -> None:

@@ -403,11 +403,15 @@ class Case(models.Model):
         return self.resolved_at is not None and (self.deadline is None or self.resolved_at <= self.deadline)
 
 
-EXTRA_ACTION_LABELS = {
+# The one name of every action a case event records: the transitions' own, and the steps that are not
+# transitions. The case page and the activity log (an event's name) read it; tests/activity checks that
+# every action the code records is here.
+EVENT_ACTION_LABELS = {
     "report": "上报",
     "notice": "签发整改通知书",
     "publish": "设为公开",
     "unpublish": "取消公开",
+    **{action: transition.label for action, transition in states.TRANSITIONS.items()},
 }
 
 
@@ -432,7 +436,7 @@ class CaseEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.case.number} {self.action_label}（{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -441,10 +445,7 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        if self.action in EXTRA_ACTION_LABELS:
-            return EXTRA_ACTION_LABELS[self.action]
-        transition = states.TRANSITIONS.get(self.action)
-        return transition.label if transition else self.action
+        return EVENT_ACTION_LABELS.get(self.action, self.action)
 
     @property
     def to_state_label(self) -> str:
@@ -481,6 +482,12 @@ class CasePhoto(models.Model):
         verbose_name = "事件照片"
         verbose_name_plural = "事件照片"
         ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        if self.pk is None:
+            return f"{self.case.number} 新照片"
+        position = CasePhoto.objects.filter(case_id=self.case_id, pk__lte=self.pk).count()
+        return f"{self.case.number} 第{position}张"
 
 
 class RectificationNotice(models.Model):
@@ -539,7 +546,7 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["grid", "visited_at"], name="visit_grid_time")]
 
     def __str__(self) -> str:
-        return f"{self.target} {self.visited_at:%Y-%m-%d}"
+        return f"{self.target} {timezone.localdate(self.visited_at):%Y-%m-%d}"
 
 
 def new_api_key() -> str:

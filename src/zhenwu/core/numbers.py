@@ -372,6 +372,13 @@ def format_plain(value: Decimal, places: int = 4) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def format_grouped(value: Decimal, places: int = 4) -> str:
+    """As pages write an amount: thousands separated, at most `places` decimals, trailing zeros dropped
+    ('1E+3' -> '1,000', '1000.50' -> '1,000.5')."""
+    text = f"{round_half_up(value, places):,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def format_fixed(value: Decimal, places: int) -> str:
     """Rounded to exactly `places` decimals, never "-0.0" ('73.25' -> '73.3' at one place)."""
     return f"{round_half_up(value, places):f}"

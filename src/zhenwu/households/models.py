@@ -97,7 +97,11 @@ class Household(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.number}"
+        """张三户（东岗村）, as staff name a household; its number while it has no head."""
+        head = getattr(self, "head_name", None)
+        if head is None and self.pk:
+            head = self.members.filter(relation=Relation.HEAD).values_list("name", flat=True).first()
+        return f"{head}户（{self.org_unit.name}）" if head else f"{self.number}（{self.org_unit.name}）"
 
     @property
     def is_closed(self) -> bool:
@@ -297,6 +301,9 @@ class MonitoringVisit(models.Model):
         verbose_name_plural = "走访记录"
         ordering = ["-visited_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case.household.number} {self.visited_on:%Y-%m-%d}走访"
+
 
 class IncomeCheck(models.Model):
     """The annual per-capita net income of a household, checked once a year (年度收入核查)."""
@@ -317,6 +324,9 @@ class IncomeCheck(models.Model):
         verbose_name_plural = "收入核查"
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="one_income_check_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.household.number} {self.year}年收入核查"
 
 
 class BenefitKind(models.TextChoices):
@@ -416,6 +426,9 @@ class SubsidyPayment(models.Model):
             models.CheckConstraint(condition=Q(area__gt=0), name="subsidy_area_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.batch.name}：{self.household.number}"
+
     @property
     def paid(self) -> bool:
         return self.paid_on is not None
@@ -439,6 +452,10 @@ class PersonalDataAccess(models.Model):
         verbose_name = "个人信息查看记录"
         verbose_name_plural = "个人信息查看记录"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        at = f"（{timezone.localtime(self.at):%Y-%m-%d %H:%M}）" if self.at else ""
+        return f"{self.actor}查看{self.what}{at}"
 
 
 class RegisterImport(models.Model):
@@ -469,6 +486,9 @@ class RegisterImport(models.Model):
         verbose_name_plural = "导入记录"
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}导入：{self.file_name}"
+
 
 class FieldKeyCheck(models.Model):
     """The fingerprint of the FIELD_ENCRYPTION_KEY the stored identity numbers and phones were encrypted
@@ -483,4 +503,4 @@ class FieldKeyCheck(models.Model):
         verbose_name_plural = "字段加密密钥校验值"
 
     def __str__(self) -> str:
-        return self.fingerprint[:12]
+        return f"字段加密密钥 {self.fingerprint[:12]}"

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from zhenwu import measures
+from zhenwu.core.numbers import format_grouped
 from zhenwu.org.models import Department, OrgKind, OrgUnit, ScopeRule, code_validator
 
 VALUE_DIGITS = 20
@@ -230,7 +231,7 @@ class Value(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.org_unit} {self.year}-{self.month:02d} {self.indicator}: {self.value}"
+        return f"{self.org_unit} {self.year}年{self.month}月 {self.indicator}：{format_grouped(self.value)}"
 
 
 class Operator(models.TextChoices):
@@ -337,7 +338,7 @@ class RuleViolation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.org_unit} {self.year}-{self.month:02d}"
+        return f"{self.rule}：{self.org_unit} {self.year}年{self.month}月"
 
 
 class LibraryIndicator(models.Model):

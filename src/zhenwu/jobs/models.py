@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class JobRun(models.Model):
@@ -19,7 +20,11 @@ class JobRun(models.Model):
         indexes = [models.Index(fields=["name", "-started_at"], name="jobrun_name_started")]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+        from .registry import job  # the registry reads every app's tasks, which read the models
+
+        found = job(self.name)
+        title = found.title if found else self.name
+        return f"{title}（{timezone.localtime(self.started_at):%Y-%m-%d %H:%M}开始）"
 
     @property
     def result_label(self) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from zhenwu.core.numbers import format_money
 from zhenwu.org.models import Department, OrgUnit, ScopeRule
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -106,6 +107,9 @@ class StageChange(models.Model):
         verbose_name_plural = "阶段变更"
         ordering = ["date", "recorded_at"]
 
+    def __str__(self) -> str:
+        return f"{self.project.name}：{self.get_to_stage_display()}（{self.date:%Y-%m-%d}）"
+
 
 class InvestmentValue(models.Model):
     """Investment completed this year up to the end of a month (cumulative, 元)."""
@@ -128,6 +132,9 @@ class InvestmentValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="one_investment_a_month")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.year}年1-{self.month}月完成投资{format_money(self.amount)}"
 
 
 class MilestoneStatus(models.TextChoices):
@@ -157,6 +164,9 @@ class Milestone(models.Model):
                 name="milestone_open_by_date",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name}：{self.name}"
 
     def status(self, today: date) -> str:
         if self.actual_date:
@@ -192,6 +202,9 @@ class ScheduleStep(models.Model):
         verbose_name_plural = "模板步骤"
         ordering = ["template", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.template.name} 第{self.position}步：{self.name}"
+
 
 class ProgressNote(models.Model):
     """A project's line on the weekly dispatch sheet (周调度): this week's progress, next week's plan."""
@@ -210,6 +223,9 @@ class ProgressNote(models.Model):
         verbose_name = "周调度进展"
         verbose_name_plural = "周调度进展"
         constraints = [models.UniqueConstraint(fields=["project", "week"], name="one_progress_note_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.week:%Y-%m-%d}当周调度"
 
 
 class LeadStage(models.TextChoices):
@@ -276,6 +292,9 @@ class LeadFollowUp(models.Model):
         verbose_name_plural = "跟进记录"
         ordering = ["-date", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.lead.investor} {self.date:%Y-%m-%d}{self.get_kind_display()}"
+
 
 class ProjectProblem(models.Model):
     """A problem holding a project up (遗留问题/难点). It is a case of the case engine, so it has an owner,
@@ -289,3 +308,6 @@ class ProjectProblem(models.Model):
     class Meta:
         verbose_name = "项目问题"
         verbose_name_plural = "项目问题"
+
+    def __str__(self) -> str:
+        return f"{self.project.name}：{self.case}"

@@ -267,7 +267,7 @@ class EarlierInstance(models.Model):
         ordering = ["record", "replaced_at", "pk"]
 
     def __str__(self) -> str:
-        return self.instance_id
+        return f"{self.record} 此前的实例 {self.instance_id}"
 
 
 class DeviceKey(models.Model):

@@ -20,6 +20,13 @@ class Section(models.TextChoices):
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
 
+def kind_label(code: str) -> str:
+    """一季度工作总结 for "q1"; a custom span ("span:3-8") as 3-8月工作总结."""
+    if code in KINDS:
+        return KINDS[code].label
+    return f"{code.removeprefix('span:')}月工作总结"
+
+
 class NarrativeEntry(models.Model):
     """A short titled paragraph an office writes for one unit's report of one period."""
 
@@ -65,7 +72,7 @@ class ReportDraft(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.org_unit} {self.year} {self.kind}"
+        return f"{self.org_unit} {self.year}年{kind_label(self.kind)}"
 
 
 class ReportOutline(models.Model):
@@ -89,7 +96,7 @@ class ReportOutline(models.Model):
         constraints = [models.UniqueConstraint(fields=["org_unit", "kind"], name="one_outline_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.org_unit} {self.kind}"
+        return f"{self.org_unit} {kind_label(self.kind)}提纲"
 
 
 class EntryRequest(models.Model):

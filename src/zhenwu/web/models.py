@@ -28,4 +28,4 @@ class SubmissionKey(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_user")]
 
     def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"
+        return f"{self.user}的提交 {self.key}"

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from zhenwu.core.numbers import format_fixed, format_percent, round_half_up
+from zhenwu.core.numbers import format_fixed, format_grouped, format_percent
 from zhenwu.core.progress import percent_of
 
 register = template.Library()
@@ -20,10 +20,7 @@ DASH = "—"
 @register.filter
 def amount(value: Decimal | None, places: int = 4) -> str:
     """Thousands separated, at most `places` decimals, trailing zeros dropped."""
-    if value is None:
-        return DASH
-    text = f"{round_half_up(value, int(places)):,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return DASH if value is None else format_grouped(value, int(places))
 
 
 @register.filter
