@@ -105,6 +105,9 @@ NO_RECORD |= {"openrosa:form-list", "openrosa:submission", "openrosa:form-xml"}
 # The installable app: its manifest, service worker and offline page are the same for everyone, and the
 # 待上传 page is an empty shell filled on the phone from the phone's own storage (tests/web/test_pwa.py).
 NO_RECORD |= {"web:manifest", "web:service-worker", "web:offline", "web:outbox"}
+# The pages a phone keeps at login are the user's own forms, registers and to-do list, each scoped where it
+# is made (test_the_pages_kept_at_login_are_the_users_forms_registers_and_to_do in tests/web/test_pwa.py).
+NO_RECORD |= {"web:offline-pages"}
 # A user's own inbox and choice of channels: nobody else's notification is ever listed or changed
 # (tests/notifications/test_inbox.py, test_api.py, test_choices.py); one notification by its id is in
 # SCOPE_CASES below, refused to everyone but its recipient.
