@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.apps import apps
@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from tests.conftest import Cast
 from zhenwu.cases.models import Case, CaseEvent, CasePhoto, RectificationNotice
-from zhenwu.households.models import FieldKeyCheck, Member, PersonalDataAccess, RegisterImport
+from zhenwu.households.models import (
+    FieldKeyCheck,
+    Household,
+    Member,
+    Move,
+    PersonalDataAccess,
+    RegisterImport,
+)
 from zhenwu.indicators.models import IndicatorSettings
 from zhenwu.jobs.models import JobRun
 from zhenwu.notifications.models import ChannelChoice, Delivery, Notification
@@ -68,6 +75,14 @@ def _built(cast: Cast) -> dict[type[models.Model], Callable[[], models.Model]]:
         ReportOutline: lambda: ReportOutline(org_unit=unit, kind="span:3-8", updated_by=admin),
         Delivery: lambda: Delivery(notification=Notification.objects.first(), channel="email"),
         ChannelChoice: lambda: ChannelChoice(user=admin, kind="deadline", channel="email"),
+        Move: lambda: Move(
+            from_household=Household.objects.order_by("pk").first(),
+            to_household=Household.objects.order_by("pk").last(),
+            from_unit=cast.grid0101,
+            to_unit=cast.grid0102,
+            moved_on=date(2026, 11, 2),
+            reason="整户搬迁",
+        ),
     }
 
 

@@ -203,6 +203,15 @@ class Move(models.Model):
         verbose_name_plural = "迁移记录"
         ordering = ["-moved_on", "-pk"]
 
+    def __str__(self) -> str:
+        who = (
+            f"{self.from_household.number}户整户"
+            if self.member_id is None
+            else f"{self.from_household.number}户成员"
+        )
+        when = f"{self.moved_on.month}月{self.moved_on.day}日"
+        return f"{who}于{when}迁至{self.to_unit.name}（{self.to_household.number}户）"
+
     @property
     def whole_household(self) -> bool:
         return self.member_id is None
