@@ -131,8 +131,8 @@ def test_import_and_template_refuse_a_reader_and_are_not_there_outside(cast: Cas
     client.force_login(cast.user("xian"))
     assert client.get(url("record-template")).status_code == 403
     assert client.get(url("record-import")).status_code == 403
-    client.force_login(cast.other_admin)
-    assert client.get(url("record-import")).status_code == 404  # another township's register is not there for them
+    client.force_login(cast.other_admin)  # another township's register is not there for them
+    assert client.get(url("record-import")).status_code == 404
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(cast: Cast, client: Client, settings: Any) -> None:
