@@ -16,11 +16,15 @@ from django.utils import timezone
 
 from tests.cases.conftest import act, image_upload, make_case
 from tests.conftest import Cast
+from tests.registers.helpers import load
+from tests.registers.test_entry import inspection
 from zhenwu.activity.services import acting_as, changes_of
 from zhenwu.cases.models import CaseEvent, CasePhoto
 from zhenwu.core.periods import Period
 from zhenwu.indicators import services as indicators
 from zhenwu.indicators.models import Indicator, Value
+from zhenwu.registers.models import RegisterRecord
+from zhenwu.registers.services import create_record
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +111,30 @@ def test_a_time_written_by_hand_as_utc_text_reads_in_beijing_time(cast: Cast) ->
         )
     assert entry is not None
     assert changes_of(entry) == [("下次提醒", "2026-11-18 07:06", "—"), ("面积", "1,000", "2.5")]
+
+
+def test_a_register_records_values_are_logged_by_their_labels(cast: Cast) -> None:
+    """The log keeps a record's form data under the form's names (code, state): it shows their labels."""
+    register = load(cast, inspection()).register
+    record = create_record(cast.user("wangge01"), register, {"code": "AB123", "state": "good", "people": 3})
+    rows = {label: after for label, _, after in changes_of(_entry_of(RegisterRecord, record.pk))}
+    assert (
+        "点位编号：AB123" in rows["内容"]
+        and "现场状态：良好" in rows["内容"]
+        and "在场人数：3" in rows["内容"]
+    )
+    assert not re.search(r"\b(code|state|people)\b", rows["内容"])
+
+
+def test_a_change_made_by_the_system_opens_from_the_records_history(
+    cast: Cast, types: dict, client: Client
+) -> None:
+    """A record's history lists every change of it, also those no user of the township made: each opens;
+    a record of another township's stays closed."""
+    case = make_case(None, cast.grid0101)  # made by no user, as the demo's loading and the jobs make
+    entry = _entry_of(type(case), case.pk)
+    assert entry.actor is None
+    client.force_login(cast.user("admin"))
+    assert client.get(reverse("activity:entry-detail", args=[entry.pk])).status_code == 200
+    client.force_login(cast.other_admin)
+    assert client.get(reverse("activity:entry-detail", args=[entry.pk])).status_code == 404

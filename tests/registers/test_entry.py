@@ -251,3 +251,17 @@ def test_every_library_register_has_a_form_a_township_admin_can_open(
     assert response.status_code in (200, 404)  # 404 only where the admin is not among its writers
     if services.may_write(cast.user("admin"), version.register):
         assert response.status_code == 200 and 'id="record-form"' in response.content.decode()
+
+
+def test_a_question_showing_another_answer_reads_as_pending_not_as_its_name(
+    cast: Cast, client: Client
+) -> None:
+    """ODK shows "${people}" as the answer; the web form computes on saving, so it shows "…" until then."""
+    sheets = inspection()
+    sheets["survey"].append(
+        ["note", "people_note", "在场 ${people} 人", "提示：${people} 超过10人需登记", *[""] * 5]
+    )
+    load(cast, sheets)
+    client.force_login(cast.user("wangge01"))
+    page = client.get(new_url()).content.decode()
+    assert "在场 … 人" in page and "提示：… 超过10人需登记" in page and "${people}" not in page

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from zhenwu.core.numbers import format_grouped
 from zhenwu.org import scope
-from zhenwu.org.models import User
+from zhenwu.org.models import ScopeRule, User
 
 ACTION_LABELS = {
     LogEntry.Action.CREATE: "新增",
@@ -68,6 +68,23 @@ def entries_for(user: Any) -> QuerySet[LogEntry]:
     return entries.filter(actor__org_unit__path__startswith=root.path)
 
 
+def entry_for(user: Any, pk: int) -> LogEntry | None:
+    """One entry the user may open: one made within their subtree, or one about a record they see (a
+    change by the system or from above, which that record's history lists beside the others)."""
+    entry = entries_for(user).filter(pk=pk).first()
+    if entry is not None or not may_read_log(user):
+        return entry
+    about = LogEntry.objects.select_related("actor", "content_type").filter(pk=pk).first()
+    model = about.content_type.model_class() if about is not None else None
+    if about is None or model is None or not isinstance(getattr(model, "scope", None), ScopeRule):
+        return None
+    try:
+        seen = scope.scoped(user, model._default_manager.filter(pk=about.object_pk)).exists()
+    except ValueError:  # a key of another shape than the model's
+        return None
+    return about if seen else None
+
+
 def history_of(user: Any, record: models.Model) -> QuerySet[LogEntry]:
     """Every logged change of one record, newest first, for a user allowed to read the log."""
     content_type = ContentType.objects.get_for_model(type(record))
@@ -83,13 +100,22 @@ def history_of(user: Any, record: models.Model) -> QuerySet[LogEntry]:
 def changes_of(entry: LogEntry) -> list[tuple[str, str, str]]:
     """(field, before, after) for each changed field, named and written as the model's pages show them."""
     model = entry.content_type.model_class()
+    # A record may write some of its values itself (a register record's form data, by the form's labels).
+    writer = getattr(model, "logged_value", None)
+    record = model._default_manager.filter(pk=entry.object_pk).first() if writer and model else None
     rows = []
     for name, values in (entry.changes_dict or {}).items():
         field = _field(model, name)
         before, after = [*values, None, None][:2]
         label = str(field.verbose_name) if field is not None else str(name)
-        rows.append((label, shown(before, field), shown(after, field)))
+        rows.append((label, _written(record, name, before, field), _written(record, name, after, field)))
     return rows
+
+
+def _written(record: Any, name: str, value: object, field: models.Field[Any, Any] | None) -> str:
+    written = record is not None and value not in (None, "None")
+    own = record.logged_value(name, str(value)) if written else None
+    return own if own is not None else shown(value, field)
 
 
 EMPTY = "—"

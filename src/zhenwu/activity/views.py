@@ -22,7 +22,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = services.entries_for(request.user).filter(pk=pk).first()
+    entry = services.entry_for(request.user, pk)
     if entry is None:
         raise Http404("记录不存在或无权查看。")
     return render(

@@ -8,6 +8,7 @@ definition marks personal are stored encrypted beside the record, with a masked 
 
 from __future__ import annotations
 
+import ast
 import json
 import uuid
 from typing import Any
@@ -243,6 +244,24 @@ class RegisterRecord(models.Model):
             # A register's figures for a unit's subtree and a span (migration 0004 adds GIN on PostgreSQL).
             models.Index(fields=["register", "unit", "entered_at"], name="register_record_unit_day"),
         ]
+
+    def logged_value(self, field: str, value: str) -> str | None:
+        """How the activity log writes a logged `data` (its keys are the form's names): by the labels of
+        this record's version. None for the other fields, which the log writes by their model field."""
+        if field != "data":
+            return None
+        try:
+            data = json.loads(value)
+        except ValueError:
+            try:
+                data = ast.literal_eval(value)  # auditlog may keep a dict as Python writes it
+            except (ValueError, SyntaxError):
+                return None
+        if not isinstance(data, dict):
+            return None
+        from .services import described_values  # the services import these models
+
+        return described_values(self, data)
 
     def __str__(self) -> str:
         return f"{self.register.title} #{self.pk}"

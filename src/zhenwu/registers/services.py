@@ -757,6 +757,21 @@ def shown_values(record: RegisterRecord) -> list[Field]:
     return rows
 
 
+def described_values(record: RegisterRecord, data: dict[str, Any]) -> str:
+    """A record's `data` as it once was (an activity log entry's before or after), in words: each value
+    by its label in the record's version, as the record's page writes it."""
+    definition = record.version.parsed()
+    parts = []
+    for item in definition.items():
+        if item.name not in data or item.type == "note":
+            continue
+        if isinstance(item, spec.Repeat):
+            parts.append(f"{item.title}：{len(data[item.name] or [])}项")
+        else:
+            parts.append(f"{item.label or item.name}：{_label_of(item, data[item.name])}")
+    return "；".join(parts)
+
+
 def repeat_columns(repeat: Any) -> list[Any]:
     """The fields of a repeat a page shows: not notes, nor the working values of the form (a calculation
     without a label)."""

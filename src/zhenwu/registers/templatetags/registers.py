@@ -3,6 +3,7 @@ about it that the viewer may read (in scope, of registers they may read), person
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -10,6 +11,16 @@ from django import template
 from zhenwu.registers import media, services
 
 register = template.Library()
+
+# A question's text may show another's answer (${total}); the web form computes on saving, so until then
+# the reference reads as "…" rather than as the form's internal name.
+ANSWER_REFERENCE = re.compile(r"\$\{[^}]*\}")
+
+
+@register.filter
+def answers_pending(text: Any) -> str:
+    """"总分 ${total} 分" as the form shows it before saving: "总分 … 分"."""
+    return ANSWER_REFERENCE.sub("…", str(text or ""))
 
 
 @register.inclusion_tag("registers/_records_about.html", takes_context=True)
