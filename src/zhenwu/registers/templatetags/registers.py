@@ -19,7 +19,7 @@ ANSWER_REFERENCE = re.compile(r"\$\{[^}]*\}")
 
 @register.filter
 def answers_pending(text: Any) -> str:
-    """"总分 ${total} 分" as the form shows it before saving: "总分 … 分"."""
+    """A label as the form shows it before saving: 总分 ${total} 分 reads 总分 … 分."""
     return ANSWER_REFERENCE.sub("…", str(text or ""))
 
 
