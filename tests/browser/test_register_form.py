@@ -62,7 +62,7 @@ def test_a_grid_worker_fills_a_register_form_on_a_phone(
     page.wait_for_load_state()
     record = RegisterRecord.objects.get(register__form_id="inspections")
     assert page.url.endswith(f"/registers/records/{record.pk}/")
-    assert "已保存" in page.content() and "井盖缺失" in page.content()
+    assert "已新增“现场检查”记录" in page.content() and "井盖缺失" in page.content()
     assert record.data["spot"] == "30.520100 114.310200" and record.data["state"] == "bad"
     page.screenshot(path=str(ARTIFACTS / "register-record-saved-390.png"), full_page=True)
     assert not missing, missing  # the form's own script and style were served
@@ -119,7 +119,7 @@ def test_a_grid_worker_picks_a_lamp_by_part_of_its_number_on_a_phone(
 
     page.click("#record-form button[type=submit]")
     page.wait_for_load_state()
-    assert "已保存" in page.content()
+    assert "已新增“路灯巡查”记录" in page.content()
     chosen = lamps["0123"]
     assert chosen is not None
     chosen.refresh_from_db()

@@ -128,7 +128,7 @@ def test_a_filled_form_makes_a_record_and_opens_it(cast: Cast, client: Client, m
     assert data["double"] in (6, 6.0, "6") and data["people"] in (3, "3")
     assert data["photo"].startswith("registers/inspections/") and (media / data["photo"]).exists()
     page = client.get(response["Location"]).content.decode()
-    assert "已保存" in page and "有问题" in page
+    assert "已新增“现场检查”记录" in page and "有问题" in page
 
 
 def test_the_servers_checks_are_shown_by_their_field(cast: Cast, client: Client) -> None:
