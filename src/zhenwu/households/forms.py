@@ -99,16 +99,17 @@ class MemberForm(Form):
             raise forms.ValidationError(str(error)) from None
 
 
+def _village_or_grid(label: str) -> UnitChoiceField:
+    """Where a household lives: a village or grid of the user's, chosen by name (posted as the id)."""
+    return UnitChoiceField(
+        label, kinds=[OrgKind.VILLAGE, OrgKind.GRID], required=True, empty_label="请选择", to_field_name=None
+    )
+
+
 class HouseholdForm(Form):
     """A new household with its head; further members are added on the household's page."""
 
-    org_unit = UnitChoiceField(
-        "所属村/网格",
-        kinds=[OrgKind.VILLAGE, OrgKind.GRID],
-        required=True,
-        empty_label="请选择",
-        to_field_name=None,
-    )
+    org_unit = _village_or_grid("所属村/网格")
     number = forms.CharField(label="户编号", max_length=32)
     address = forms.CharField(label="住址", max_length=128, required=False)
     lifted_out = forms.BooleanField(label="脱贫户", required=False)
@@ -186,13 +187,7 @@ class MemberMoveForm(Form):
 
 
 class HouseholdMoveForm(Form):
-    org_unit = UnitChoiceField(
-        "迁入村/网格",
-        kinds=[OrgKind.VILLAGE, OrgKind.GRID],
-        required=True,
-        empty_label="请选择",
-        to_field_name=None,
-    )
+    org_unit = _village_or_grid("迁入村/网格")
     moved_on = forms.DateField(label="迁移日期", widget=DATE)
     reason = forms.CharField(label="迁移原因", max_length=200)
 
