@@ -51,6 +51,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity,
         "message": finding.message,
         "figures": list(finding.figures),
+        "relation": finding.relation,
+        "pairing": finding.pairing,
     }
 
 

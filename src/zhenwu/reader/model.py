@@ -10,6 +10,16 @@ Kind = Literal["amount", "count", "percent", "growth", "share", "rate"]
 Severity = Literal["error", "warning", "info"]
 # What every page, export and message shows for a severity; the JSON keeps the codes.
 SEVERITY_LABELS: dict[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+# How sure the reader is that the figures a finding relates belong together: the text says so
+# ("占全年任务8亿元的52.5%"), the reader inferred it from the words around them, or several pairings
+# were possible. Only a stated pairing can make an error; a guessed one is at most a 提示.
+Pairing = Literal["stated", "inferred", "ambiguous"]
+PAIRING_LABELS: dict[Pairing, str] = {
+    "stated": "文中明示",
+    "inferred": "由上下文推断",
+    "ambiguous": "有多种可能",
+}
+HIGHEST_SEVERITY: dict[Pairing, Severity] = {"stated": "error", "inferred": "warning", "ambiguous": "info"}
 # How an approximate figure relates to its written value: 余/多/以上 mean at least, 近 means at most.
 ApproxMode = Literal["", "up", "down", "around"]
 
@@ -43,10 +53,17 @@ class Finding:
     severity: Severity
     message: str
     figures: tuple[int, ...]
+    # The relation checked, in figures and operators ("「269户」÷「1446户」"), and how sure the pairing is.
+    relation: str = ""
+    pairing: Pairing = "stated"
 
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS[self.severity]
+
+    @property
+    def pairing_label(self) -> str:
+        return PAIRING_LABELS[self.pairing]
 
 
 @dataclass(slots=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from zhenwu.reader.checks import growth, listcount, parts, placeholder, plausibility, product, share
 from zhenwu.reader.checks.common import Document
-from zhenwu.reader.model import Audit, Finding
+from zhenwu.reader.model import HIGHEST_SEVERITY, Audit, Finding, Severity
 
 Check = Callable[[Document], list[Finding]]
 
@@ -25,6 +26,17 @@ def run_checks(audit: Audit, view: str) -> list[Finding]:
     document = Document(audit, view)
     findings: list[Finding] = []
     for check in CHECKS:
-        findings.extend(check(document))
+        findings.extend(_within_certainty(f) for f in check(document))
     findings.sort(key=lambda f: (min(f.figures, default=0), f.rule))
     return findings
+
+
+_RANK: dict[Severity, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+def _within_certainty(finding: Finding) -> Finding:
+    """A finding is never more severe than its pairing is sure: a guessed base makes a 提示 at most."""
+    ceiling = HIGHEST_SEVERITY[finding.pairing]
+    if _RANK[finding.severity] <= _RANK[ceiling]:
+        return finding
+    return replace(finding, severity=ceiling)
