@@ -46,7 +46,7 @@ def figure_json(figure: Figure) -> dict[str, Any]:
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
+    shape: dict[str, Any] = {
         "rule": finding.rule,
         "severity": finding.severity,
         "message": finding.message,
@@ -54,6 +54,9 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "relation": finding.relation,
         "pairing": finding.pairing,
     }
+    if finding.span is not None:
+        shape["start"], shape["end"] = finding.span
+    return shape
 
 
 def to_json(audit: Audit) -> dict[str, Any]:

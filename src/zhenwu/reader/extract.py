@@ -257,7 +257,20 @@ def _subject(ctx: _Context, figure: Figure, previous: list[Figure]) -> str | Non
         after = noun_after(ctx.view, figure.end)
         if after is not None:
             return after
-    return subject_before(ctx.view, figure.start, _floor(previous, figure.start))
+    before = subject_before(ctx.view, figure.start, _floor(previous, figure.start))
+    if before is None and previous and _written_together(ctx, previous[-1], figure):
+        return previous[-1].subject
+    return before
+
+
+_TOGETHER = re.compile(r"[ \u3000、，,]?(?:计|共|合计)?")
+
+
+def _written_together(ctx: _Context, earlier: Figure, figure: Figure) -> bool:
+    """ "贫困户745户1456人", "1091户、计3125人": one thing counted in two units shares its subject."""
+    between = ctx.view[earlier.end : figure.start].replace(JOINER, "")
+    fullmatch = _TOGETHER.fullmatch(between)
+    return fullmatch is not None and earlier.unit != figure.unit and earlier.kind in ("count", "amount")
 
 
 def _inherited_subject(figure: Figure, previous: list[Figure]) -> str | None:

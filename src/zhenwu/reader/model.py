@@ -56,6 +56,8 @@ class Finding:
     # The relation checked, in figures and operators ("「269户」÷「1446户」"), and how sure the pairing is.
     relation: str = ""
     pairing: Pairing = "stated"
+    # Where in the text, for a finding about words that are not a figure ("兑付资金万元" with no number).
+    span: tuple[int, int] | None = None
 
     @property
     def severity_label(self) -> str:

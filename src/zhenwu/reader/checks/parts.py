@@ -1,8 +1,12 @@
 """Parts and whole: "共30个，其中18个…12个" and "A 18个、B 12个，合计30个".
 
-A part larger than its whole is an error. Parts that add up to more than the whole are flagged
-as a warning (categories after 其中 may overlap). When the text says the parts make up the whole
-(其余, 合计), a sum that misses the whole is flagged too.
+A part larger than its whole is an error, when the text pairs them plainly: the total written just
+before 其中, the part in the first clause after it. A total in an earlier sentence, or a part after a
+semicolon (which often starts another subject: "其中税收174万；财政支出1184万"), is a pairing the reader
+infers, and makes a warning at most. Parts that add up to more than the whole are flagged as a warning
+(categories after 其中 may overlap). When the text says the parts make up the whole (其余, 合计), a sum
+that misses the whole is flagged too. The whole of a share ("为全年任务740万元的56.6%") is never the
+total of the parts that follow.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import re
 from decimal import Decimal
 
 from zhenwu.reader.checks.common import Document, bounds, comparable, is_quantity, show, show_value
-from zhenwu.reader.model import Figure, Finding, Severity
+from zhenwu.reader.model import Figure, Finding, Pairing, Severity
 
 _AMONG = re.compile(r"其中")
 _REST = re.compile(r"其余|剩余|余下|其他|另外")
@@ -42,23 +46,39 @@ def _check_among(document: Document, index: int, start: int, end: int) -> list[F
     marks = [m.start() for m in _AMONG.finditer(document.view, start, end)]
     for n, mark in enumerate(marks):
         stop = marks[n + 1] if n + 1 < len(marks) else end
-        total = _total_before(document, index, start, mark)
-        if total is None:
+        found = _total_before(document, index, start, mark)
+        if found is None:
             continue
+        total, pairing = found
         parts = _parts_after(document, index, total, mark, stop)
         if parts:
-            findings.extend(_compare(document, total, parts, mark, stop))
+            findings.extend(_compare(document, total, parts, mark, stop, pairing))
     return findings
 
 
-def _total_before(document: Document, index: int, start: int, mark: int) -> Figure | None:
-    before = [f for f in document.sentence_figures(index) if f.end <= mark and is_quantity(f)]
+def _total_before(document: Document, index: int, start: int, mark: int) -> tuple[Figure, Pairing] | None:
+    before = [
+        f
+        for f in document.sentence_figures(index)
+        if f.end <= mark and is_quantity(f) and not _whole_of_share(document, f)
+    ]
     if before:
-        return before[-1]
+        between = document.view[before[-1].end : mark].strip(" \u3000，,：:（(")
+        return before[-1], "stated" if not between else "inferred"
     if document.view[start:mark].strip(" \u3000，,：:\n\r\t"):
         return None
-    previous = [f for f in document.sentence_figures(index - 1) if is_quantity(f)]
-    return previous[-1] if previous else None
+    previous = [
+        f for f in document.sentence_figures(index - 1) if is_quantity(f) and not _whole_of_share(document, f)
+    ]
+    return (previous[-1], "inferred") if previous else None
+
+
+def _whole_of_share(document: Document, figure: Figure) -> bool:
+    """ "为全年任务740万元的56.6%": the 740万元 is what a share is of, not a total of what follows."""
+    later = [f for f in document.sentence_figures(figure.sentence) if f.start >= figure.end]
+    if not later or later[0].kind != "share":
+        return False
+    return document.view[figure.end : later[0].start] in ("的", "")
 
 
 def _parts_after(document: Document, index: int, total: Figure, mark: int, stop: int) -> list[Figure]:
@@ -74,27 +94,55 @@ def _parts_after(document: Document, index: int, total: Figure, mark: int, stop:
     return parts
 
 
-def _compare(document: Document, total: Figure, parts: list[Figure], mark: int, stop: int) -> list[Finding]:
+def _compare(
+    document: Document, total: Figure, parts: list[Figure], mark: int, stop: int, pairing: Pairing
+) -> list[Finding]:
     total_lo, total_hi = bounds(total)
     for part in parts:
         if bounds(part)[0] > total_hi and part.approx_mode != "up":
-            return [_too_big(total, part)]
+            return [_too_big(total, part, _pairing_of_too_big(document, total, part, mark, pairing))]
     lo = sum((bounds(p)[0] for p in parts), Decimal(0))
     hi = sum((bounds(p)[1] for p in parts), Decimal(0))
     if lo > total_hi:
-        return [_sum_finding(total, parts, "warning", "其中各项之和大于总数（如各项不重叠）")]
+        return [_sum_finding(total, parts, "warning", "其中各项之和大于总数（如各项不重叠）", "inferred")]
     says_whole = _REST.search(document.view, mark, stop) is not None
     if says_whole and len(parts) >= 2 and hi < total_lo:
-        return [_sum_finding(total, parts, "error", "其中各项（含其余部分）之和与总数不符")]
+        return [_sum_finding(total, parts, "error", "其中各项（含其余部分）之和与总数不符", pairing)]
     return []
 
 
-def _too_big(total: Figure, part: Figure) -> Finding:
+def _pairing_of_too_big(
+    document: Document, total: Figure, part: Figure, mark: int, pairing: Pairing
+) -> Pairing:
+    """A part bigger than its total more often means the reader took the wrong total: when another
+    figure just before could hold the part ("共有农户198户，新纳入监测1户，其中脱贫户120户"), the total
+    is ambiguous."""
+    earlier = document.nearby(total, before=1, after=0)
+    if any(
+        f.id != total.id and f.end <= mark and comparable(f, part) and bounds(f)[1] >= bounds(part)[0]
+        for f in earlier
+        if is_quantity(f)
+    ):
+        return "ambiguous"
+    after_semicolon = any(ch in "；;" for ch in document.view[mark : part.start])
+    return "inferred" if after_semicolon else pairing
+
+
+def _too_big(total: Figure, part: Figure, pairing: Pairing) -> Finding:
     message = f"部分大于总数：{show(part)}是{show(total)}的一部分，却比它大。"
-    return Finding(rule="parts", severity="error", message=message, figures=(total.id, part.id))
+    return Finding(
+        rule="parts",
+        severity="error",
+        message=message,
+        figures=(total.id, part.id),
+        relation=f"{show(part)} ≤ {show(total)}",
+        pairing=pairing,
+    )
 
 
-def _sum_finding(total: Figure, parts: list[Figure], severity: Severity, what: str) -> Finding:
+def _sum_finding(
+    total: Figure, parts: list[Figure], severity: Severity, what: str, pairing: Pairing = "stated"
+) -> Finding:
     assert total.value is not None
     values = [p.value for p in parts if p.value is not None]
     total_sum = sum(values, Decimal(0))
@@ -104,7 +152,12 @@ def _sum_finding(total: Figure, parts: list[Figure], severity: Severity, what: s
         f"总数{show(total)}为{show_value(total.value, total.unit)}。"
     )
     return Finding(
-        rule="parts", severity=severity, message=message, figures=(total.id, *(p.id for p in parts))
+        rule="parts",
+        severity=severity,
+        message=message,
+        figures=(total.id, *(p.id for p in parts)),
+        relation=f"{terms} = {show(total)}",
+        pairing=pairing,
     )
 
 

@@ -1,15 +1,18 @@
 """Plausibility: a unit that does not fit its subject (a school extension of 3平方米, a road of 2米,
-an investment of 3.6元), a rate above 100%, a fraction of a household."""
+an investment of 3.6元), a rate above 100%, a fraction of a household, and an output whose value gives a
+price no produce has ("产量4820吨，产值77.12万元" is 0.16元 a kilogram)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
-from zhenwu.reader.checks.common import Document, has_value, show
+from zhenwu.reader.checks.common import Document, has_value, show, show_value
 from zhenwu.reader.grammar import words
 from zhenwu.reader.model import Figure, Finding
+from zhenwu.reader.subject import clause_before
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,13 @@ _CAPPED_RATES = re.compile(
 _WHOLE_MEASURES = frozenset(words("个 家 人 户 名 头 只 辆 艘 所 座 栋 幢 件 起 项 处 条"))
 
 
+# What a kilogram of farm produce or livestock sells for, from grain to ginseng, with room either side.
+_PRICE_PER_KG = (Decimal("0.3"), Decimal(3000))
+_OUTPUT_VALUE = re.compile(r"产值|销售额|销售收入|收入")
+
+
 def check(document: Document) -> list[Finding]:
-    findings: list[Finding] = []
+    findings: list[Finding] = _prices(document)
     for figure in document.figures:
         if not has_value(figure):
             continue
@@ -86,3 +94,40 @@ def _fraction_of_whole(figure: Figure) -> str | None:
     if figure.value != figure.value.to_integral_value():
         return f"{show(figure)}不是整数，{figure.unit}应当是整数（少写了“万”？）。"
     return None
+
+
+def _prices(document: Document) -> list[Finding]:
+    findings: list[Finding] = []
+    for figures in document.by_sentence.values():
+        for mass, money in pairwise(figures):
+            if mass.dimension != "mass" or money.dimension != "money" or mass.per or money.per:
+                continue
+            if not (has_value(mass) and has_value(money)) or not _OUTPUT_VALUE.search(
+                clause_before(document.view, money.start)
+            ):
+                continue
+            finding = _price_finding(mass, money)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def _price_finding(mass: Figure, money: Figure) -> Finding | None:
+    assert mass.value is not None and money.value is not None
+    if mass.value <= 0:
+        return None
+    price = money.value / mass.value
+    if _PRICE_PER_KG[0] <= price <= _PRICE_PER_KG[1]:
+        return None
+    message = (
+        f"产量与产值不相称：{show(money)} ÷ {show(mass)} = 每公斤{show_value(price, '元')}，"
+        "不像任何农产品的价格，其中一个数可能写错了单位。"
+    )
+    return Finding(
+        rule="plausibility",
+        severity="warning",
+        message=message,
+        figures=(mass.id, money.id),
+        relation=f"{show(money)} ÷ {show(mass)}",
+        pairing="inferred",
+    )
