@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection, transaction
 from django.db.models import Q
+from django.test.testcases import LiveServerThread
 
 from tests import factories
 from tests.demo_snapshot import load_demo
@@ -32,6 +34,31 @@ FROZEN_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def _frozen_clock() -> Iterator[None]:
     with time_machine.travel(FROZEN_NOW, tick=True):
         yield
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time, for SQLite's in-memory test database.
+
+    That database is one connection, which Django hands to every thread of the live server. Two requests at
+    once deadlock on it: one thread, inside SQLite, calls back into Python for a date function and waits for
+    the interpreter lock, while the other holds that lock and waits for SQLite's connection mutex to bind a
+    parameter. Served one at a time, pages cannot meet on the connection (Django then closes each HTTP
+    connection after its answer, so the browser's next request is never held behind a kept-alive one).
+    """
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite() -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @dataclass

@@ -71,3 +71,13 @@ def test_every_severity_the_page_shows_is_in_chinese(cast: Cast, client: Client)
     assert not re.search(r"\b(error|warning|info)\b", shown)
     # a marked figure names its worst finding when hovered, in the same words
     assert re.search(r'<mark class="fig warning" id="fig-\d+" title="[^"]*· 警告"', page)
+
+
+def test_each_finding_shows_the_relation_it_checked_and_how_sure_the_pairing_is(
+    cast: Cast, client: Client
+) -> None:
+    client.force_login(cast.user("leader"))
+    text = "财政收入完成1318万元，占全年任务2355万元的60%。兑付资金万元。"
+    page = client.post(reverse("web:number-check"), {"text": text}).content.decode()
+    assert "核对的关系：「1318万元」 ÷ 「2355万元」 = 「60%」（配对：文中明示）" in page
+    assert "缺少数字：「兑付资金万元」" in page and "<blockquote>兑付资金万元。</blockquote>" in page

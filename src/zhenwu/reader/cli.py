@@ -53,6 +53,8 @@ def write_report(audit: Audit, out: TextIO) -> None:
     """Findings for a person: each with its sentence, then a summary line."""
     for number, finding in enumerate(audit.findings, start=1):
         out.write(f"{number}. [{finding.severity_label}] {finding.message}\n")
+        if finding.relation:
+            out.write(f"   核对的关系：{finding.relation}（配对：{finding.pairing_label}）\n")
         sentence = _sentence(audit, finding)
         if sentence:
             out.write(f"   原文：{sentence}\n")
@@ -60,10 +62,7 @@ def write_report(audit: Audit, out: TextIO) -> None:
 
 
 def _sentence(audit: Audit, finding: Finding) -> str:
-    if not finding.figures:
-        return ""
-    figure = audit.figures[finding.figures[0]]
-    sentence = " ".join(audit.sentence_of(figure).split())
+    sentence = " ".join(audit.sentence_of_finding(finding).split())
     return sentence if len(sentence) <= _QUOTE_WIDTH else sentence[: _QUOTE_WIDTH - 1] + "…"
 
 

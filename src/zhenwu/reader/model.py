@@ -78,3 +78,12 @@ class Audit:
     def sentence_of(self, figure: Figure) -> str:
         start, end = self.sentences[figure.sentence]
         return self.text[start:end].strip()
+
+    def sentence_of_finding(self, finding: Finding) -> str:
+        """The sentence a finding is about: its first figure's, or the one its span starts in."""
+        if finding.figures:
+            return self.sentence_of(self.figures[finding.figures[0]])
+        if finding.span is None:
+            return ""
+        at = finding.span[0]
+        return next((self.text[a:b].strip() for a, b in self.sentences if a <= at < b), "")

@@ -107,7 +107,7 @@ def finding_views(audit: Audit) -> list[FindingView]:
         FindingView(
             finding=f,
             severity_word=f.severity_label,
-            sentence=audit.sentence_of(audit.figures[f.figures[0]]) if f.figures else "",
+            sentence=audit.sentence_of_finding(f),
             figures=[audit.figures[i] for i in f.figures],
         )
         for f in audit.findings

@@ -27,7 +27,7 @@ def run_checks(audit: Audit, view: str) -> list[Finding]:
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(_within_certainty(f) for f in check(document))
-    findings.sort(key=lambda f: (min(f.figures, default=0), f.rule))
+    findings.sort(key=lambda f: (_place(audit, f), f.rule))
     return findings
 
 
@@ -40,3 +40,11 @@ def _within_certainty(finding: Finding) -> Finding:
     if _RANK[finding.severity] <= _RANK[ceiling]:
         return finding
     return replace(finding, severity=ceiling)
+
+
+def _place(audit: Audit, finding: Finding) -> int:
+    """Where a finding is in the text: findings are listed in reading order."""
+    starts = [audit.figures[i].start for i in finding.figures]
+    if finding.span is not None:
+        starts.append(finding.span[0])
+    return min(starts, default=0)
