@@ -2,7 +2,10 @@
 
 Every transformation here maps one character to one character, so an offset into the working copy
 is an offset into the file: full-width digits become ASCII, web-page chrome becomes spaces, and a
-line break that only wraps a line (not one that ends a paragraph) becomes a joiner.
+line break that only wraps a line (not one that ends a paragraph) becomes a joiner. So does a space
+inside a phrase, as text extracted from a PDF has them ("完成财税收入 1687 万元"): the grammar and
+the subject finder read through a joiner as if it were not there, and nothing else needs to know
+whether the text came from a web page or a PDF.
 """
 
 from __future__ import annotations
@@ -25,9 +28,16 @@ _INLINE_CHROME = re.compile(r"加入[Vv][Ii][Pp]免费下载|免费下载|下载
 _SENTENCE_MARKS = re.compile(r"[。；;！？!?]")
 _TERMINAL = frozenset("。！？；：:!?;」”）)】")
 _LIST_START = re.compile(
-    r"[(（【〔]|[一二三四五六七八九十]+[、.．]|\d+[、.．)）]|第[一二三四五六七八九十\d]|[·•\-—]"
+    r"[(（【〔]|[一二三四五六七八九十]+[、.．]|\d+(?:[、．)）]|\.(?!\d))|第[一二三四五六七八九十\d]|[·•\-—]"
 )
+# A 公文 page holds 28 characters a line (GB/T 9704): a line that long was wrapped by the page.
 _WRAP_WIDTH = 28
+# A line that starts with a figure continues the line before it, however short that was: a PDF
+# breaks "全镇共有脱贫户 / 269户" where its layout needs to, and a new paragraph is indented.
+_FIGURE_START = re.compile(
+    r"[ \xa0]?\d+(?:\.\d+)?[ \xa0]?"
+    r"(?:[万亿千百余多%]|公里|公斤|平方|[个户人家亩米元吨件处名条座所项次辆头只株台套间栋])"
+)
 
 
 def _is_chrome_line(line: str) -> bool:
@@ -52,11 +62,42 @@ def _is_soft_break(view: str, line_start: int, newline: int) -> bool:
     nxt = newline + 1
     if not before or nxt >= len(view) or before[-1] in _TERMINAL:
         return False
-    follower = view[nxt]
-    if follower in " \t\u3000\r\n" or _LIST_START.match(view, nxt):
+    if _is_indented(view, nxt) or _LIST_START.match(view, nxt):
         return False
+    follower = view[nxt]
     wrapped_number = before[-1] in "0123456789." and (follower.isdigit() or follower in "万亿千百元个.%")
-    return wrapped_number or len(before.strip()) >= _WRAP_WIDTH
+    if wrapped_number or _line_width(view[line_start:newline]) >= _WRAP_WIDTH:
+        return True
+    heading = _LIST_START.match(before.lstrip(" \t\u3000")) is not None
+    return is_cjk(before[-1]) and not heading and _FIGURE_START.match(view, nxt) is not None
+
+
+def _line_width(line: str) -> int:
+    """How much of the page a line fills: its indent counts, and so does one space a PDF left at
+    its end ("完成 / 1687 万元"); a run of trailing blanks is padding."""
+    line = line.rstrip("\r")
+    stripped = line.rstrip(" \t\u3000")
+    return len(stripped) + 1 if line == stripped + " " else len(stripped)
+
+
+def _is_indented(view: str, start: int) -> bool:
+    """A new paragraph starts with an indent or a blank line; one ASCII space is only the space a
+    PDF extractor left between a number and the word wrapped before it."""
+    follower = view[start]
+    if follower != " ":
+        return follower in "\t\u3000\r\n"
+    after = view[start + 1 : start + 2]
+    return after == "" or after.isspace()
+
+
+def read_through(text: str) -> str:
+    """A stretch of the view as the page reads it, joiners taken out: match words and patterns
+    ("其中", "占比…$") on this, not on the view, or a wrapped line or a PDF's space hides them."""
+    return text.replace(JOINER, "")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 def make_view(text: str) -> str:
@@ -71,7 +112,54 @@ def make_view(text: str) -> str:
     _mark_line(view, chars, line_start, len(view))
     for match in _INLINE_CHROME.finditer(view):
         _mask(chars, match.start(), match.end())
+    _join_phrase_spaces(chars)
     return "".join(chars)
+
+
+# One space between two characters; two or more are a table's column gap or an alignment.
+_LONE_SPACE = re.compile(r"(?<=\S)[ \xa0](?=\S)")
+_HEADING_NUMERALS = frozenset("0123456789一二三四五六七八九十")
+
+
+def _join_phrase_spaces(chars: list[str]) -> None:
+    """A PDF puts a space between a number and the words around it ("发放 各类补助资金 29 万元"):
+    inside a phrase it becomes a joiner. A space between two numbers ("120 360") keeps them apart,
+    and one after a punctuation mark or a heading number ("一、 经济发展", "1 人口情况") is no
+    part of a phrase."""
+    # Read after the line breaks are marked: a space before a wrapped line's break is inside a phrase.
+    view = "".join(chars)
+    for match in _LONE_SPACE.finditer(view):
+        i = match.start()
+        if _inside_phrase(_next_to(view, i, -1), _next_to(view, i, 1)) and not _after_heading_number(view, i):
+            chars[i] = JOINER
+
+
+def _next_to(view: str, i: int, step: int) -> str:
+    """The character beside `i` (before it for step -1), reading through joiners."""
+    j = i + step
+    while 0 <= j < len(view) and view[j] == JOINER:
+        j += step
+    return view[j] if 0 <= j < len(view) else ""
+
+
+def _inside_phrase(left: str, right: str) -> bool:
+    if is_cjk(left):
+        return is_cjk(right) or (right.isascii() and right.isalnum()) or right in "%‰"
+    if left.isascii() and left.isdigit():
+        return is_cjk(right) or right in "%‰"
+    return left.isascii() and left.isalpha() and is_cjk(right)
+
+
+def _after_heading_number(view: str, i: int) -> bool:
+    j = i
+    while j > 0 and i - j < 3 and view[j - 1] in _HEADING_NUMERALS:
+        j -= 1
+    if j == i:
+        return False
+    k = j
+    while k > 0 and view[k - 1] in " \t\u3000":
+        k -= 1
+    return k == 0 or view[k - 1] == "\n"
 
 
 def _mark_line(view: str, chars: list[str], line_start: int, newline: int) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from zhenwu.core.numbers import parse_chinese_integer, parse_quantity
 from zhenwu.reader import grammar
-from zhenwu.reader.clean import JOINER, QuoteIndex, SentenceIndex
+from zhenwu.reader.clean import JOINER, QuoteIndex, SentenceIndex, read_through
 from zhenwu.reader.model import ApproxMode, Figure, Kind
 from zhenwu.reader.subject import noun_after, subject_before
 
@@ -81,13 +81,17 @@ def _figure(ctx: _Context, match: re.Match[str], fid: int, previous: list[Figure
     return _build(ctx, match, fid, previous, unit_name, end)
 
 
+def _tail(view: str, start: int, size: int) -> str:
+    """The last `size` characters before `start`, read through joiners ("第 3 名" is "第3名")."""
+    return read_through(view[max(0, start - 2 * size) : start])[-size:]
+
+
 def _is_excluded_position(ctx: _Context, start: int) -> bool:
-    view = ctx.view
-    before = view[start - 1] if start > 0 else ""
-    if before in grammar.ORDINAL_BEFORE or ctx.quotes.inside(start):
+    before = _tail(ctx.view, start, 2)
+    if before[-1:] in grammar.ORDINAL_BEFORE or ctx.quotes.inside(start):
         return True
     # "前3名" is a rank, but "目前3家" is not
-    return before == "前" and view[max(0, start - 2) : start] not in _NOT_RANK_BEFORE_QIAN
+    return before[-1:] == "前" and before not in _NOT_RANK_BEFORE_QIAN
 
 
 def _chinese_numeral_ok(ctx: _Context, match: re.Match[str]) -> bool:
@@ -112,7 +116,7 @@ def _single_digit_ok(ctx: _Context, match: re.Match[str]) -> bool:
     if unit in _CN_SINGLE_BAD_UNITS:
         return False
     # "一人一档", "五个一批", "一年一个样": a digit repeated around a word is a slogan.
-    near = view[max(0, start - 3) : start] + view[match.end() : match.end() + 2]
+    near = _tail(view, start, 3) + read_through(view[match.end() : match.end() + 4])[:2]
     return not any(ch in _CN_DIGITS for ch in near)
 
 
@@ -133,13 +137,13 @@ def _unit_of(ctx: _Context, match: re.Match[str]) -> tuple[str | None, int]:
         return "元", end  # "4.9个亿" in a report is money
     if "万" in mult:
         return _bare_wan_unit(ctx, match.start()), end
-    if match["ar"] and grammar.RATE_BEFORE.search(ctx.view, max(0, match.start() - 12), match.start()):
+    if match["ar"] and grammar.RATE_BEFORE.search(_tail(ctx.view, match.start(), 12)):
         return "%", end
     return None, end
 
 
 def _bare_wan_unit(ctx: _Context, start: int) -> str:
-    before = ctx.view[max(0, start - 16) : start]
+    before = _tail(ctx.view, start, 16)
     if grammar.MONEY_HINTS.search(before):
         return "元"
     if grammar.PEOPLE_HINTS.search(before):
@@ -162,7 +166,7 @@ def _number_text(match: re.Match[str]) -> str:
 
 def _approx_mode(ctx: _Context, match: re.Match[str], end: int) -> ApproxMode:
     view = ctx.view
-    before = view[max(0, match.start() - 2) : match.start()]
+    before = _tail(view, match.start(), 2)
     for word in grammar.APPROX_BEFORE:
         if before.endswith(word):
             if before.endswith(grammar.NOT_APPROX_BEFORE):
@@ -172,6 +176,8 @@ def _approx_mode(ctx: _Context, match: re.Match[str], end: int) -> ApproxMode:
             return "around" if word in ("约", "大约") else "up"
     if match["a1"] or match["a2"]:
         return "up"
+    while end < len(view) and view[end] == JOINER:
+        end += 1
     after = grammar.APPROX_AFTER.match(view, end)
     if after is not None:
         return "around" if after.group() == "左右" else "up"
@@ -223,7 +229,7 @@ def _per_denominator(ctx: _Context, match: re.Match[str]) -> str:
     if per:
         return per[1:]
     if match["unit"] and grammar.UNITS[match["unit"]].dimension in ("money", "mass"):
-        window = ctx.view[max(0, match.start() - 12) : match.start()]
+        window = _tail(ctx.view, match.start(), 12)
         if _PER_AREA_BEFORE.search(window):
             return "亩"
     return ""
@@ -234,7 +240,7 @@ def _kind(ctx: _Context, start: int, dimension: str, per: bool) -> tuple[Kind, s
         if dimension.startswith(("count:", "time:")) and not per:
             return "count", ""
         return "amount", ""
-    window = ctx.view[max(0, start - 24) : start]
+    window = _tail(ctx.view, start, 24)
     clause = re.split(r"[，,。；;：:！？\n]", window)[-1]
     growth = grammar.GROWTH_BEFORE.search(clause)
     if growth is not None:

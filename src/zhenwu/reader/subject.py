@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from zhenwu.reader.clean import JOINER
+from zhenwu.reader.clean import read_through
 from zhenwu.reader.grammar import words
 
 _STOP_AFTER = frozenset("xX零〇一二两三四五六七八九十百千万亿")
@@ -45,7 +45,7 @@ _LEADING = re.compile(
     r"^(?:截至目前|截止目前|截至|截止|目前|当前|今年以来|年初以来|开春以来|以来|今年|去年|全年|本年|年内|上半年"
     r"|下半年|前三季度|[一二三四1-4]季度|第[一二三四1-4]季度|\d+(?:-\d+)?月份?|\d+年度?|我镇|全镇|本镇|该镇"
     r"|我乡|全乡|本乡|我街道|全街道|本街道|全村|辖区内?|全区|全县|其中|同时|此外|另外|共|累计|预计|已经?|先后"
-    r"|还|均|全部|仅|并|对|把|将|向|为|给|让|使|于|的|了|和|及|与|等|是|有|又|再|也|都|已|占"
+    r"|分别为|分别是|分别|还|均|全部|仅|并|对|把|将|向|为|给|让|使|于|的|了|和|及|与|等|是|有|又|再|也|都|已|占"
     r"|周?岁(?:及以上|以上|以下|及以下)|(?:及以上|以上|以下))"
 )
 # Words that begin with a character _LEADING takes for a particle: 对象 is one word, not 对 + 象.
@@ -54,7 +54,8 @@ _PARTICLE_WORDS = words(
     "将军 还款 均衡 并网 占地 已婚 再生 再就业 给水 向阳 与会"
 )
 # A verb before one of these is part of the noun: 监测对象, 救助对象, 帮扶对象 are who is counted.
-_NOUN_HEADS = words("对象")
+# So is one before 资金: "发放各类补助资金" counts 各类补助资金.
+_NOUN_HEADS = words("对象 资金")
 # Nouns too general to stand alone: keep the verb before them ("种植面积", "发放资金").
 # A verb followed by these is part of a noun ("服务业", "养殖户", "救助金"), not the verb of the clause.
 _NOUN_SUFFIXES = frozenset("业者员站所队点区园型性类费款金率量额户场基")
@@ -64,6 +65,8 @@ _GENERIC_HEADS = frozenset(
         "率 额 量 数 规模 比例 项目 工作 任务"
     )
 )
+# What is left of a date once its digits are cut off: "2023年我镇有贫困户" names 贫困户, not 年….
+_DATE_UNIT = re.compile(r"^(?:年度|年|月份|月|日)")
 _NOT_NOUN_START = re.compile(r"^(?:的|和|及|与|已|正|均|都|全|被|将|把|对|以上|左右|余|多|次|共|等|中|内|外)")
 
 
@@ -125,14 +128,14 @@ def _after_last_de(region: str) -> str:
 
 
 def _clean(region: str) -> str | None:
-    region = region.replace(JOINER, "").strip(" \u3000\t")
+    region = read_through(region).strip(" \u3000\t")
     if not region or not any("\u4e00" <= ch <= "\u9fff" for ch in region):
         return None
     digit_cut = max(
         (i for i, ch in enumerate(region) if (ch.isascii() and ch.isalnum()) or ch == "%"), default=-1
     )
     if digit_cut >= 0:
-        region = _strip_leading(region[digit_cut + 1 :])
+        region = _strip_leading(_DATE_UNIT.sub("", region[digit_cut + 1 :], count=1))
     return region[-16:] or None
 
 
@@ -147,7 +150,7 @@ def _before_verb(region: str, verb: str) -> str | None:
 
 def subject_before(view: str, start: int, floor: int) -> str | None:
     """The noun phrase that names the figure starting at `start`, read back to a boundary."""
-    region = view[_clause_start(view, start, floor) : start].replace(JOINER, "")
+    region = read_through(view[_clause_start(view, start, floor) : start])
     region = _strip_trailing(region.strip())
     tail, verb = _after_last_verb(region)
     tail = _strip_leading(_strip_trailing(tail))
@@ -166,7 +169,7 @@ def verbs_in(text: str) -> set[str]:
 
 def clause_before(view: str, start: int, floor: int = 0) -> str:
     """The words between the previous boundary (a comma, a stop) and `start`."""
-    return view[_clause_start(view, start, floor) : start].replace(JOINER, "")
+    return read_through(view[_clause_start(view, start, floor) : start])
 
 
 def after_last_verb(region: str) -> str:
@@ -187,7 +190,7 @@ def noun_after(view: str, end: int) -> str | None:
     limit = min(len(view), end + 8)
     while i < limit and view[i] not in _BOUNDARY and not view[i].isdigit() and view[i] not in _STOP_AFTER:
         i += 1
-    words = view[end:i]
+    words = read_through(view[end:i])
     if not words or _NOT_NOUN_START.match(words) or _VERB_RE.match(words):
         return None
     verb = _VERB_RE.search(words)
