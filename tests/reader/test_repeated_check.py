@@ -62,3 +62,16 @@ def test_tallies_of_campaigns_and_figures_of_one_domain_are_not_compared() -> No
     )
     assert findings(text, "repeated") == []
     assert findings("发放低保金93.3万元。在社会救助方面，发放低保金33.68万元。", "repeated") == []
+
+
+def test_the_same_words_twice_in_one_sentence_with_two_values_is_a_warning() -> None:
+    """A real report (devset b_01): the second clause repeats the first with other figures."""
+    text = "2023年我镇有建档立卡贫困户745户1456人,2023年新识别贫困户19户67人,2023年新识别贫困户1户3人。"
+    (finding,) = findings(text, "repeated")
+    assert finding.severity == "warning"
+    assert "「19户」" in finding.message and "「1户」" in finding.message
+
+
+def test_one_sentence_relating_two_values_of_a_measure_is_not_a_repeat() -> None:
+    assert findings("监测户由85户减少到80户。", "repeated") == []
+    assert findings("发放低保金93.3万元，较上年发放低保金83.2万元增加10.1万元。", "repeated") == []

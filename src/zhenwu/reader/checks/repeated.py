@@ -99,9 +99,18 @@ def _check_group(document: Document, subject: str, figures: list[Figure]) -> Fin
     if len(values) != _MAX_VALUES:
         return None  # one value, or a series of values that is a list and not a contradiction
     first, second = values[0][0], values[1][0]
-    if first.sentence == second.sentence:
-        return None
+    if first.sentence == second.sentence and not _same_words(document, first, second):
+        return None  # "由85户减少到80户", "A…，B…": one sentence relates its figures, it does not repeat them
     return _finding(document, subject, first, second)
+
+
+def _same_words(document: Document, first: Figure, second: Figure) -> bool:
+    """Two clauses of one sentence that say the very same words before their figures
+    ("2023年新识别贫困户19户67人,2023年新识别贫困户1户3人") state one measure twice."""
+    return (
+        clause_before(document.view, first.start).strip()
+        == clause_before(document.view, second.start).strip()
+    )
 
 
 def _finding(document: Document, subject: str, first: Figure, second: Figure) -> Finding:
