@@ -75,3 +75,9 @@ def test_the_same_words_twice_in_one_sentence_with_two_values_is_a_warning() -> 
 def test_one_sentence_relating_two_values_of_a_measure_is_not_a_repeat() -> None:
     assert findings("监测户由85户减少到80户。", "repeated") == []
     assert findings("发放低保金93.3万元，较上年发放低保金83.2万元增加10.1万元。", "repeated") == []
+
+
+def test_counts_of_two_categories_in_one_list_are_not_a_repeat() -> None:
+    """A real report (devset b_04): rural and urban 低保对象."""
+    text = "截止6月10日,全乡共有农村低保户873户、低保对象1355人;城市低保户21户、低保对象28人。"
+    assert findings(text, "repeated") == []

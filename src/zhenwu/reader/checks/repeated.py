@@ -28,6 +28,9 @@ _PART = re.compile(
     r"|第[一二三四五六七八九十\d]+[批轮期次阶段]|首批|其次|再次|分批|批次|本批|该批"
     r"|方面|领域|活动中|工作中|行动中|期间|专项"
 )
+# A category named earlier in the clause ("城市低保户21户、低保对象28人") makes the figure that category's.
+_CATEGORY = re.compile(r"城市|城镇|农村|城区|乡村")
+_WIDE_CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n]")
 # Tallies of what was done (宣传10次, 张贴标语43条, 受众群众4277人次) are counted per campaign, so the
 # same words recur with other values; only levels of money, land, things and people are compared.
 _TALLIES = frozenset(
@@ -73,11 +76,22 @@ def _measure(document: Document, figure: Figure) -> tuple[str, ...] | None:
         return None
     clause = clause_before(document.view, figure.start)
     at = clause.rfind(subject)
-    if at < 0 or _CHANGE.search(clause):
+    if at < 0 or _CHANGE.search(clause) or _of_a_category(_wide_clause(document, figure), subject):
         return None
     acts = sorted(verbs_in(clause[:at]) - _FILLER_VERBS)
     periods = sorted(set(_PERIOD.findall(before)))
     return ("+".join(acts), subject, figure.dimension, "+".join(periods))
+
+
+def _wide_clause(document: Document, figure: Figure) -> str:
+    """The words from the last comma or semicolon to the figure: a list joined by 、 stays whole."""
+    start = document.audit.sentences[figure.sentence][0]
+    before = document.view[start : figure.start]
+    return _WIDE_CLAUSE_END.split(before)[-1].strip()
+
+
+def _of_a_category(wide: str, subject: str) -> bool:
+    return any(match.group() not in subject for match in _CATEGORY.finditer(wide))
 
 
 def _specific(subject: str) -> bool:
@@ -107,10 +121,7 @@ def _check_group(document: Document, subject: str, figures: list[Figure]) -> Fin
 def _same_words(document: Document, first: Figure, second: Figure) -> bool:
     """Two clauses of one sentence that say the very same words before their figures
     ("2023年新识别贫困户19户67人,2023年新识别贫困户1户3人") state one measure twice."""
-    return (
-        clause_before(document.view, first.start).strip()
-        == clause_before(document.view, second.start).strip()
-    )
+    return _wide_clause(document, first) == _wide_clause(document, second)
 
 
 def _finding(document: Document, subject: str, first: Figure, second: Figure) -> Finding:
