@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,13 +12,15 @@ from zhenwu.reader.extract import extract_figures
 from zhenwu.reader.model import Audit, Figure, Finding
 
 
-def analyse(text: str) -> Audit:
-    """The figures a report states and the findings on how they agree with each other."""
+def analyse(text: str, dated: date | None = None) -> Audit:
+    """The figures a report states and the findings on how they agree with each other.
+
+    `dated` is the day the report speaks from; without it the date written in the report is used."""
     view = make_view(text)
     spans = sentence_spans(view)
     figures = extract_figures(text, view, SentenceIndex(spans))
     audit = Audit(text=text, figures=figures, sentences=spans)
-    audit.findings = run_checks(audit, view)
+    audit.findings = run_checks(audit, view, dated)
     return audit
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from typing import TextIO
 
 from zhenwu.core.uploads import UploadRefused
@@ -22,7 +23,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="报告文件（.txt UTF-8 或 .docx）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出全部数字与核对结果")
+    parser.add_argument(
+        "--date",
+        type=_iso_date,
+        default=None,
+        help="报告日期 YYYY-MM-DD，用于核对“已逾期N天”等；不给则取文中落款日期",
+    )
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD，例如 2026-12-02，而不是“{text}”") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     except UploadRefused as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
-    audit = analyse(text)
+    audit = analyse(text, dated=args.date)
     try:
         if args.json:
             sys.stdout.write(json.dumps(to_json(audit), ensure_ascii=False) + "\n")

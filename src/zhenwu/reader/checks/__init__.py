@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
-from zhenwu.reader.checks import growth, listcount, parts, placeholder, plausibility, product, share
+from zhenwu.reader.checks import (
+    dates,
+    growth,
+    listcount,
+    parts,
+    placeholder,
+    plausibility,
+    points,
+    product,
+    rate,
+    repeated,
+    share,
+)
 from zhenwu.reader.checks.common import Document
 from zhenwu.reader.model import HIGHEST_SEVERITY, Audit, Finding, Severity
 
@@ -19,11 +32,15 @@ CHECKS: tuple[Check, ...] = (
     listcount.check,
     growth.check,
     plausibility.check,
+    rate.check,
+    repeated.check,
+    points.check,
+    dates.check,
 )
 
 
-def run_checks(audit: Audit, view: str) -> list[Finding]:
-    document = Document(audit, view)
+def run_checks(audit: Audit, view: str, dated: date | None = None) -> list[Finding]:
+    document = Document(audit, view, dated=dated)
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(_within_certainty(f) for f in check(document))

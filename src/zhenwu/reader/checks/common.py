@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from zhenwu.core.numbers import format_money
@@ -22,6 +23,8 @@ class Document:
     audit: Audit
     view: str
     by_sentence: dict[int, list[Figure]] = field(default_factory=dict)
+    # The day the report speaks from, when the caller knows it (`zhenwu check --date`).
+    dated: date | None = None
 
     def __post_init__(self) -> None:
         groups: dict[int, list[Figure]] = defaultdict(list)
