@@ -97,9 +97,14 @@ def _of_a_category(wide: str, subject: str) -> bool:
 def _specific(subject: str) -> bool:
     """A subject that names one measure: not a generic noun, nor a bare act ('办结')."""
     named = _COUNT_SUFFIX.sub("", subject)
-    if len(named) < 2 or named in _GENERIC or after_last_verb(named) in _GENERIC:
+    if len(named) < 2 or named in _GENERIC or after_last_verb(named) in _GENERIC or _act_on_generic(named):
         return False
     return verbs_in(subject) != {subject}
+
+
+def _act_on_generic(named: str) -> bool:
+    """'投入资金', '争取项目': an act on a generic noun names no more than the noun."""
+    return any(named.endswith(g) and verbs_in(named[: -len(g)]) == {named[: -len(g)]} for g in _GENERIC)
 
 
 def _check_group(document: Document, subject: str, figures: list[Figure]) -> Finding | None:
