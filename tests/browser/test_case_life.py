@@ -36,8 +36,8 @@ def act(page: Any, action: str, note: str = "") -> None:
     block.locator("summary").click()
     if note:
         block.locator("textarea[name=note]").fill(note)
-    block.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        block.locator("button[type=submit]").click()
 
 
 def log_out(page: Any) -> None:
@@ -66,8 +66,8 @@ def test_a_grid_event_goes_from_report_to_verified_closure_by_three_users(
     page.set_input_files(
         "#id_photos", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": png_bytes()}]
     )
-    page.click("#quick-report button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#quick-report button[type=submit]")
     case = Case.objects.get()
     assert case.number in page.inner_text("#my-reports") and case.photos.count() == 1
     page.screenshot(path=str(ARTIFACTS / "case-1-wangge01-report.png"), full_page=True)
@@ -82,8 +82,8 @@ def test_a_grid_event_goes_from_report_to_verified_closure_by_three_users(
     block = page.locator("details[data-action=assign]")
     block.locator("summary").click()
     block.locator("select[name=assignee]").select_option(label="吴网格")
-    block.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        block.locator("button[type=submit]").click()
     assert "已分派" in page.inner_text("#case-state")
     log_out(page)
 

@@ -20,8 +20,8 @@ def log_in(page: Any, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 def test_a_village_user_sees_only_their_villages_units(cast: Cast, live_server: Any, page: Any) -> None:

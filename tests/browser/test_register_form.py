@@ -58,8 +58,8 @@ def test_a_grid_worker_fills_a_register_form_on_a_phone(
     # Nothing runs off the side of a phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    page.click("#record-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#record-form button[type=submit]")
     record = RegisterRecord.objects.get(register__form_id="inspections")
     assert page.url.endswith(f"/registers/records/{record.pk}/")
     assert "已新增“现场检查”记录" in page.content() and "井盖缺失" in page.content()
@@ -70,8 +70,8 @@ def test_a_grid_worker_fills_a_register_form_on_a_phone(
     # The list, narrowed to the chosen state, with the record and its export link.
     page.goto(f"{live_server.url}/registers/inspections/")
     page.select_option("select[name=choice]", label="现场状态：有问题")
-    page.click("#record-filters button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#record-filters button[type=submit]")
     assert f"/registers/records/{record.pk}/" in page.content() and "choice=state%3Dbad" in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "register-list-filtered-390.png"), full_page=True)
@@ -117,8 +117,8 @@ def test_a_grid_worker_picks_a_lamp_by_part_of_its_number_on_a_phone(
     page.get_by_text("损坏", exact=True).click()
     page.screenshot(path=str(ARTIFACTS / "register-thing-picked-390.png"), full_page=True)
 
-    page.click("#record-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#record-form button[type=submit]")
     assert "已新增“路灯巡查”记录" in page.content()
     chosen = lamps["0123"]
     assert chosen is not None

@@ -51,19 +51,19 @@ def test_a_village_clerk_imports_a_lamp_list_from_excel(
     here = cast.village01.name
     wrong = filled(template, [[here, "0001", "正常"], [here, "12", "正常"]], tmp_path / "wrong.xlsx")
     page.set_input_files("#id_file", str(wrong))
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     assert "第5行「路灯编号」列：编号应为4位数字" in page.content()
     page.screenshot(path=str(ARTIFACTS / "register-import-error-390.png"), full_page=True)
 
     right = filled(template, [[here, "0001", "正常"], [here, "0002", "损坏"]], tmp_path / "right.xlsx")
     page.set_input_files("#id_file", str(right))
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     assert "检查通过：共 2 条记录" in page.content() and not Thing.objects.exists()
     page.screenshot(path=str(ARTIFACTS / "register-import-checked-390.png"), full_page=True)
-    page.click("#confirm-import")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#confirm-import")
     assert "2条记录。" in page.inner_text(".messages") and page.url.endswith("/registers/lamps/")
     assert sorted(Thing.objects.values_list("identity", flat=True)) == ["0001", "0002"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -60,16 +60,16 @@ def test_a_grid_worker_adds_deletes_and_fills_a_repeats_rows_on_a_phone(
     page.screenshot(path=str(ARTIFACTS / "register-repeat-form-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    page.click("#record-form button.primary")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#record-form button.primary")
     assert not RegisterRecord.objects.exists()
     error = page.locator("[data-repeat-row]").nth(1).locator(".field-error")
     assert error.inner_text() == "产出第2项「数量」：数量须大于0"
     page.screenshot(path=str(ARTIFACTS / "register-repeat-error-390.png"), full_page=True)
 
     page.fill("input[name=outputs-1-qty]", "300")
-    page.click("#record-form button.primary")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#record-form button.primary")
     record = RegisterRecord.objects.get(register__form_id="activities")
     assert page.url.endswith(f"/registers/records/{record.pk}/")
     assert [row["what"] for row in record.data["outputs"]] == ["清理垃圾", "发放宣传单"]
@@ -100,8 +100,8 @@ def test_a_repeat_asked_on_a_condition_shows_when_it_holds_and_sends_no_rows_whe
     assert repeat.is_hidden()
     page.fill("input[name=day]", "2026-11-01")
     page.fill("input[name=title]", "宣传")
-    page.click("#record-form button.primary")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#record-form button.primary")
     record = RegisterRecord.objects.get(register__form_id="activities")
     assert "outputs" not in record.data and record.data["main_unit"] == "copy"
     context.close()

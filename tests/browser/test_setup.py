@@ -31,16 +31,16 @@ def test_the_first_admin_sets_up_the_township_on_a_phone(
         "password2": "hekou-river-2025",
     }.items():  # fmt: skip
         phone.fill(f"#id_{field}", value)
-    phone.click("button[type=submit]")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("button[type=submit]")
     assert "两次输入的密码不一致。" in phone.inner_text("form")
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "setup-phone-error.png"), full_page=True)
     assert not User.objects.exists()
     phone.fill("#id_password1", "hekou-river-2026")
     phone.fill("#id_password2", "hekou-river-2026")
-    phone.click("button[type=submit]")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("button[type=submit]")
     assert "/indicators/library/" in phone.url
     assert "河口镇已准备好" in phone.inner_text("main")
     assert User.objects.get().role == Role.TOWNSHIP_ADMIN

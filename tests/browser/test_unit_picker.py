@@ -60,8 +60,8 @@ def test_the_case_list_is_narrowed_to_a_grid_found_by_name_on_a_phone(
     search.press("Enter")  # chooses, and does not send the form before the user looks
     assert "unit=" not in page.url
     page.screenshot(path=str(ARTIFACTS / "unit-picker-cases-phone.png"), full_page=False)
-    page.click("form.filters button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
     assert "unit=99010100100202" in page.url
     assert page.locator("form.filters select[name=unit] option:checked").inner_text() == "西河村 › 第2网格"
     places = page.locator("#case-list tbody td[data-label=发生地]").all_inner_texts()

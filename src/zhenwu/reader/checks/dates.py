@@ -204,6 +204,7 @@ def _finding(
         figures=(figure.id,) if figure is not None else (),
         relation=f"{shown}−{due_text}" if claim.overdue else f"{due_text}−{shown}",
         pairing=pairing,
+        span=(claim.start, claim.end),
     )
 
 
