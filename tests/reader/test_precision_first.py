@@ -133,3 +133,20 @@ def test_a_consistent_paragraph_of_parts_and_shares_gives_no_error(
         clauses.append(f"第{'一二三四'[n]}类农户{part}户，" + form.format(p=share))
     text = f"全村共有农户{total}户，其中" + "；".join(clauses) + "。"
     assert errors(text) == [], text
+
+
+ERROR_SENTENCES = [
+    "全镇共有在建项目30个，其中工业项目38个。",
+    "财政收入完成1318万元，占全年任务2355万元的60%。",
+    "新建道路18条、维修道路13条，合计30条。",
+    "受理群众诉求2487件，已办结2333件，办结率83.8%。",
+    "全镇完成投资50000万元，上年同期40000万元，同比增长35%。",
+    "小麦播种面积3万亩，平均亩产400公斤，总产1500万公斤。",
+    "建成文化广场、农家书屋、卫生室2个。",
+]
+
+
+def test_every_check_that_makes_an_error_names_the_relation() -> None:
+    made = [f for text in ERROR_SENTENCES for f in analyse(text).findings if f.severity == "error"]
+    assert len({f.rule for f in made}) >= 5
+    assert all(f.relation for f in made), [f.message for f in made if not f.relation]

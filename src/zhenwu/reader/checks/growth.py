@@ -88,7 +88,11 @@ def _compare_rate(current: Figure, base: Figure, growth: Figure) -> Finding | No
         f"文中写作{growth.sign_word}{show(growth)}。"
     )
     return Finding(
-        rule="growth", severity=severity, message=message, figures=(current.id, base.id, growth.id)
+        rule="growth",
+        severity=severity,
+        message=message,
+        figures=(current.id, base.id, growth.id),
+        relation=f"({show(current)} − {show(base)}) ÷ {show(base)} = {show(growth)}",
     )
 
 
@@ -100,7 +104,13 @@ def _within_rounding(current: Figure, base: Figure, growth: Figure, actual: Deci
         f"增幅按所写数字计算为{show_percent(actual)}（{show(current)}比{show(base)}），"
         f"文中写作{growth.sign_word}{show(growth)}；在取整误差范围内，请核实。"
     )
-    return Finding(rule="growth", severity="info", message=message, figures=(current.id, base.id, growth.id))
+    return Finding(
+        rule="growth",
+        severity="info",
+        message=message,
+        figures=(current.id, base.id, growth.id),
+        relation=f"({show(current)} − {show(base)}) ÷ {show(base)} = {show(growth)}",
+    )
 
 
 def _check_from_to(document: Document, figures: list[Figure]) -> list[Finding]:
@@ -130,7 +140,13 @@ def _from_to_direction(first: Figure, second: Figure, word: str) -> Finding | No
         message = (
             f"增减方向不符：由{show(first)}{word}到{show(second)}，数字却是{'减少' if rising else '增加'}的。"
         )
-        return Finding(rule="growth", severity="error", message=message, figures=(first.id, second.id))
+        return Finding(
+            rule="growth",
+            severity="error",
+            message=message,
+            figures=(first.id, second.id),
+            relation=f"{show(first)} {word} {show(second)}",
+        )
     return None
 
 
@@ -161,5 +177,9 @@ def _check_points(first: Figure, second: Figure, change: Figure) -> Finding | No
     severity: Severity = "warning" if (first.approx or second.approx or change.approx) else "error"
     message = f"变化幅度不符：{shown}，文中写作{change.sign_word}{show(change)}。"
     return Finding(
-        rule="growth", severity=severity, message=message, figures=(first.id, second.id, change.id)
+        rule="growth",
+        severity=severity,
+        message=message,
+        figures=(first.id, second.id, change.id),
+        relation=f"{show(second)} − {show(first)} = {show(change)}",
     )

@@ -91,4 +91,11 @@ def _judge(figure: Figure, content: str, has_etc: bool, certain: bool) -> Findin
         severity = "error" if certain else "warning"
     listed = fewest if fewest == most else f"{fewest}至{most}"
     message = f"列举数目不符：文中说{figure.text.strip()}，列出的名称有{listed}个（{content.strip()}）。"
-    return Finding(rule="list_count", severity=severity, message=message, figures=(figure.id,))
+    return Finding(
+        rule="list_count",
+        severity=severity,
+        message=message,
+        figures=(figure.id,),
+        relation=f"{figure.text.strip()} = 列出的{listed}个名称",
+        pairing="stated" if certain else "inferred",
+    )

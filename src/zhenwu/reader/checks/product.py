@@ -69,4 +69,10 @@ def _finding(area: Figure, rate: Figure, total: Figure, severity: Severity) -> F
         f"乘积不符：{show(area)} × {show(rate)} = {show_value(product, unit)}，"
         f"文中总数{show(total)}为{show_value(total.value, unit)}。"
     )
-    return Finding(rule="product", severity=severity, message=message, figures=(area.id, rate.id, total.id))
+    return Finding(
+        rule="product",
+        severity=severity,
+        message=message,
+        figures=(area.id, rate.id, total.id),
+        relation=f"{show(area)} × {show(rate)} = {show(total)}",
+    )
