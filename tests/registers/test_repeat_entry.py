@@ -129,3 +129,19 @@ def test_a_repeat_asked_only_on_a_condition_is_hidden_by_the_page_until_it_holds
         'data-repeat="outputs" data-max-rows="200" data-relevant-field="main_unit" data-relevant-value="ton"'
         in page
     )
+
+
+def test_the_activity_log_entry_of_a_record_with_a_repeat_is_readable(cast: Cast, client: Client) -> None:
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    load(cast, campaign())
+    client.force_login(cast.user("wangge01"))
+    client.post(URL, posted(("垃圾", "3.5", "ton"), ("宣传单", "200", "copy")))
+    record = RegisterRecord.objects.get(register__form_id="activities")
+    entry = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(RegisterRecord), object_pk=str(record.pk)
+    ).latest("pk")
+    client.force_login(cast.user("admin"))
+    page = client.get(reverse("activity:entry-detail", args=[entry.pk])).content.decode()
+    assert "产出：2项" in page and "集中清洁日" in page

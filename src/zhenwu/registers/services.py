@@ -763,11 +763,11 @@ def described_values(record: RegisterRecord, data: dict[str, Any]) -> str:
     definition = record.version.parsed()
     parts = []
     for item in definition.items():
-        if item.name not in data or item.type == "note":
+        if item.name not in data:
             continue
         if isinstance(item, spec.Repeat):
             parts.append(f"{item.title}：{len(data[item.name] or [])}项")
-        else:
+        elif item.type != "note":
             parts.append(f"{item.label or item.name}：{_label_of(item, data[item.name])}")
     return "；".join(parts)
 
