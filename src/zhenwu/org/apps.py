@@ -11,7 +11,8 @@ class OrgConfig(AppConfig):
 
         from . import auth, models  # noqa: F401 - auth renews its remembered tokens on every change
 
-        record_changes(models.OrgUnit)
+        # The path is the chain of parents written as codes: the log names the parent (上级) instead.
+        record_changes(models.OrgUnit, exclude=["path"])
         record_changes(models.Department)
         record_changes(models.User, exclude=["password", "last_login"])
 
