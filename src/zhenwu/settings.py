@@ -101,6 +101,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Read replicas (docs/replicas.md): PostgreSQL streaming replicas, one URL each, become the aliases
+# replica_1, replica_2, … that zhenwu.replicas routes read-only work to. Unset, nothing is routed.
+DATABASE_REPLICAS: list[str] = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    # The replica's own URL options (connect_timeout=3, say) win over the primary's.
+    replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    # Tests see the primary under this alias: Django makes no test database for a mirror.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica_{number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["zhenwu.replicas.ReplicaRouter"]
+# A replica further behind than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "10"))
+# A user who wrote reads from the primary for this long afterwards (read-your-writes).
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
+# How often each process asks a replica whether it is up and how far behind: never per query.
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+
 INSTALLED_APPS = [
     # auditlog's admin module must load before ours, which takes its LogEntry admin away.
     "auditlog",
@@ -131,6 +151,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that the session saved on the way out counts as a write (read replicas, above).
+    *(["zhenwu.replicas.ReplicaMiddleware"] if DATABASE_REPLICAS else []),
     "django.middleware.security.SecurityMiddleware",
     "zhenwu.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

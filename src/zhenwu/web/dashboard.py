@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from zhenwu import replicas
 from zhenwu.cases import services as cases
 from zhenwu.core.numbers import format_fixed, format_plain
 from zhenwu.core.periods import Period
@@ -190,6 +191,13 @@ class Rendered:
     html: SafeString
     data: dict[str, Any]  # what `GET /api/v1/dashboard` answers, from the same build as `html`
     built_at: datetime
+    # Seconds the read replica the figures came from was behind the primary; None: read on the primary.
+    replica_lag: float | None = None
+
+    @property
+    def replica_age(self) -> int | None:
+        """How old the figures were when read, as the page says it ("约N秒前"); None from the primary."""
+        return replicas.age_seconds(self.replica_lag)
 
 
 def rendered(user: Any, unit: OrgUnit, *, fresh: bool = False) -> Rendered:
@@ -207,7 +215,7 @@ def rendered(user: Any, unit: OrgUnit, *, fresh: bool = False) -> Rendered:
     if kept is None:
         board = build(user, unit)
         html = render_to_string("web/dashboard_body.html", body_context(board))
-        kept = Rendered(html, as_data(board), timezone.now())
+        kept = Rendered(html, as_data(board), timezone.now(), replicas.replica_lag())
         cache.set(key, kept, settings.DASHBOARD_CACHE_SECONDS)
     return kept
 

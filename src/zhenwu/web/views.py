@@ -52,6 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "body": kept.html,
         "built_at": kept.built_at,
+        "replica_age": kept.replica_age,
         "refresh_minutes": settings.DASHBOARD_CACHE_SECONDS // 60,
         "up": parent if parent and scope.unit_in_scope(request.user, parent) else None,
     }
