@@ -6,7 +6,7 @@ PYTEST_FLAGS ?=
 # One test process per core (pytest-xdist); each builds its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-dev demo serve test lint pytest bench bench-county clean
+.PHONY: install install-dev demo serve test lint pytest bench bench-county scaleout-test clean
 
 # The demo's configuration, read by every `zhenwu` command run in this checkout (src/zhenwu/envfile.py):
 # written once, then the developer's to edit.
@@ -66,6 +66,14 @@ bench: install
 
 bench-county: install
 	$(BIN)/python bench/run.py county
+
+# Beyond one machine (docs/scaleout.md): PostgreSQL primary and streaming replica, Redis, two app servers,
+# a worker and nginx on loopback ports 57400-57411; intake through nginx while a server is killed; a
+# checklist, and bench/results/scaleout.json. Not part of `make test`: it needs root (or sudo) for
+# PostgreSQL's postgres user and installs Debian's nginx when missing. SCALEOUT_FLAGS=--strict fails
+# when a feature it checks is not in the checkout.
+scaleout-test: install
+	$(BIN)/python bench/scaleout.py $(SCALEOUT_FLAGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static
