@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
+from zhenwu.replicas import reading_from_primary
+
 T = TypeVar("T")
 SAFETY_SECONDS = 600
 
@@ -50,7 +52,9 @@ class Remembered(Generic[T]):
         key = f"remembered:{self.name}:{version}"
         value: T | None = cache.get(key)
         if value is None:
-            value = self.build()
+            # Kept for every process: never built from a replica's rows, which may be seconds old.
+            with reading_from_primary():
+                value = self.build()
             cache.set(key, value, SAFETY_SECONDS)
         self._local = (version, value, time.monotonic() + SAFETY_SECONDS)
         return value

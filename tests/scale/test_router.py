@@ -230,6 +230,24 @@ def test_reading_from_the_primary_holds_inside_a_request_that_may_use_the_replic
     assert response.content.decode() == f"default,{REPLICA}"
 
 
+def test_remembered_reference_data_is_built_from_the_primary_in_a_request_on_the_replica(
+    routing: Any,
+) -> None:
+    """Kept for every process, it must never be a replica's rows of a few seconds ago."""
+    from zhenwu.remembered import Remembered
+
+    healthy()
+    built_on: list[str] = []
+    kept = Remembered("router-test", lambda: built_on.append(router.db_for_read(User)) or len(built_on))
+
+    def view(request: HttpRequest) -> HttpResponse:
+        kept.get()
+        return HttpResponse(router.db_for_read(User))
+
+    response = replicas.ReplicaMiddleware(view)(RequestFactory().get("/"))
+    assert built_on == ["default"] and response.content.decode() == REPLICA
+
+
 def test_rows_of_the_replica_and_the_primary_may_be_related(routing: Any) -> None:
     on_replica, on_primary = OrgUnit(), User()
     on_replica._state.db, on_primary._state.db = REPLICA, DEFAULT_DB_ALIAS
