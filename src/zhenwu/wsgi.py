@@ -9,3 +9,9 @@ application = get_wsgi_application()
 from zhenwu.households.keycheck import check_field_key  # noqa: E402  (needs the apps loaded above)
 
 check_field_key()
+
+# gunicorn loads this module once, before it forks its workers (--preload): the connection the check
+# opened must not be inherited by every worker.
+from django.db import connections  # noqa: E402
+
+connections.close_all()

@@ -85,7 +85,10 @@ class Command(BaseCommand):
         gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
         if not os.path.exists(gunicorn):
             raise CommandError("找不到 gunicorn：请先运行 make install。")
-        command = [gunicorn, "zhenwu.wsgi", "--bind", addrport, "--workers", str(workers)]
+        # --preload: the application is loaded before the port is opened, so a server that is starting
+        # again refuses connections (a load balancer sends them elsewhere) rather than holding them
+        # until its workers have loaded zhenwu.
+        command = [gunicorn, "zhenwu.wsgi", "--preload", "--bind", addrport, "--workers", str(workers)]
         server = _child([*command, "--threads", str(threads)])
 
         def stop(signum: int, frame: FrameType | None) -> None:
