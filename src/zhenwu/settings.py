@@ -247,8 +247,9 @@ def redis_cache_url(queue_url: str) -> str:
     number = parts.path.strip("/") or "0"
     if not number.isdigit() or "db=" in parts.query:
         raise ImproperlyConfigured(
-            f"REDIS_URL={queue_url!r}: cannot tell its database number; set REDIS_CACHE_URL to the cache's "
-            "own Redis database (for example redis://127.0.0.1:6379/1)."
+            # The URL is not repeated: it may hold the password.
+            "REDIS_URL names no database number as /N: set REDIS_CACHE_URL to the cache's own Redis "
+            "database, apart from the queue's (for example redis://127.0.0.1:6379/1)."
         )
     return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
 
