@@ -5,9 +5,11 @@ misconfigured production server fails at start, not after it has served a reques
 """
 
 import hashlib
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -256,16 +258,52 @@ def cache_key_prefix(database: dict[str, object]) -> str:
     return hashlib.sha256(where.encode()).hexdigest()[:16]
 
 
-# A file cache is shared by the server's worker processes on one machine; CACHE_DIR moves it.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
-        "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
-        # Dashboards are kept per scope and unit: room for a county's, before old ones are dropped.
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+def redis_cache_url(queue_url: str) -> str:
+    """The cache's Redis database: REDIS_CACHE_URL, or the queue's server (REDIS_URL) with the next database
+    number (redis://host:6379/0 -> /1). Never the queue's own database: Django's RedisCache empties its
+    whole database when cleared (FLUSHDB, after a bulk load: remembered.forget_everything), which there
+    would drop every queued job."""
+    if os.environ.get("REDIS_CACHE_URL"):
+        return os.environ["REDIS_CACHE_URL"]
+    parts = urlsplit(queue_url)
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit() or "db=" in parts.query:
+        raise ImproperlyConfigured(
+            # The URL is not repeated: it may hold the password.
+            "REDIS_URL names no database number as /N: set REDIS_CACHE_URL to the cache's own Redis "
+            "database, apart from the queue's (for example redis://127.0.0.1:6379/1)."
+        )
+    return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
+
+
+# Every value a request may need again is in the cache every server process shares: the remembered
+# reference data's versions (zhenwu.remembered), the dashboards, the first-run key. On one machine a file
+# cache shared by the server's worker processes does (CACHE_DIR moves it); with REDIS_URL set, Redis does,
+# for every app server on every machine. KEY_PREFIX names the database either way.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # One server, read and written: a Redis replica in LOCATION would take reads, and a lagging
+            # one would hand out a remembered version already moved.
+            "LOCATION": redis_cache_url(os.environ["REDIS_URL"]),
+            "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            "KEY_PREFIX": cache_key_prefix(DATABASES["default"]),
+            # Dashboards are kept per scope and unit: room for a county's, before old ones are dropped.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Sessions stay in the database (Django's default, named here so that nobody moves them to the cache
+# unawares): every app server reads it, and a cache cleared or evicted logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # How long the leaders' dashboard keeps its figures before counting again (the page says when).
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
 
@@ -273,8 +311,30 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def env_json_object(name: str) -> dict[str, object]:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}.") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, such as {{"bucket_name": "zhenwu"}}.')
+    return value
+
+
+# Uploaded files (case and register photos) are written, read and served through Django's storage API
+# only, by views that check the reader's scope: nothing serves MEDIA_URL. By default they are files under
+# MEDIA_ROOT; with several app servers that is one shared directory (NFS), mounted at the same path on
+# every server and worker (docs/deploy-shared.md). FILE_STORAGE names any other Django storage backend and
+# FILE_STORAGE_OPTIONS (a JSON object) its options: django-storages' S3 backend for MinIO or Alibaba OSS
+# (pip install 'zhenwu[s3]'; FILE_STORAGE=storages.backends.s3.S3Storage).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGE, "OPTIONS": env_json_object("FILE_STORAGE_OPTIONS")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
