@@ -113,6 +113,12 @@ def explain(label: str, run: Callable[[], Any]) -> list[str]:
     return plans
 
 
+def answer(value: Any) -> Any:
+    """What a measurement found, to show that both databases answered the same for the same county."""
+    total = getattr(value, "total", None)
+    return value if total is None else vars(total)
+
+
 def describe() -> dict[str, Any]:
     from django.db import connection
 
@@ -159,7 +165,7 @@ def main() -> int:
         switch(url)
         described[db] = describe()
         answers = {label: run() for label, run in measurements(today, now).items()}
-        described[db]["answers"] = {k: v if isinstance(v, int) else str(v) for k, v in answers.items()}
+        described[db]["answers"] = {k: answer(v) for k, v in answers.items()}
         if args.explain:
             for label, run in measurements(today, now).items():
                 explain(f"{db} {label}", run)
