@@ -61,8 +61,11 @@ class _Rows:
     payments: list[Row]
 
 
-def generate(sink: Sink, clock: Clock, county: County, per_township: int, seed: int) -> None:
-    used: set[str] = set()  # one person, one number: the blind index is unique
+def generate(
+    sink: Sink, clock: Clock, county: County, per_township: int, seed: int, used: set[str] | None = None
+) -> None:
+    """`used`: the identity numbers other counties of the same run gave out (the blind index is unique)."""
+    used = set() if used is None else used  # one person, one number
     for township in county.townships:
         rng = random.Random(f"{seed}:households:{township.number}")
         rows = _Rows([], [], [], [], [], [], [])

@@ -92,7 +92,10 @@ class _Units:
         return unit
 
 
-def build(sink: Sink, scale: Scale, clock: Clock, county_code: str, county_name: str) -> County:
+def build(
+    sink: Sink, scale: Scale, clock: Clock, county_code: str, county_name: str, account_prefix: str = ""
+) -> County:
+    """The county's units, offices, accounts (usernames start with `account_prefix`) and Open311 keys."""
     units = _Units(sink)
     county = units.add(OrgKind.COUNTY, county_code, county_name, None, 0)
     townships = []
@@ -114,7 +117,7 @@ def build(sink: Sink, scale: Scale, clock: Clock, county_code: str, county_name:
         ["id", "township_id", "code", "name"],
         [(t.departments[code], t.unit.id, code, name) for t in townships for code, name in DEPARTMENTS],
     )
-    users = _Users(sink, clock)
+    users = _Users(sink, clock, account_prefix)
     viewer = users.add("county", "县里查看", Role.COUNTY_VIEWER, county.id)
     for township in townships:
         _township_accounts(users, township)
@@ -147,8 +150,9 @@ def _township_accounts(users: _Users, township: Township) -> None:
 
 
 class _Users:
-    def __init__(self, sink: Sink, clock: Clock) -> None:
+    def __init__(self, sink: Sink, clock: Clock, prefix: str = "") -> None:
         self.sink = sink
+        self.prefix = prefix
         self.clock = clock
         # One hash for every account: hashing a thousand passwords with argon2 would take minutes.
         self.password = make_password(PASSWORD)
@@ -160,6 +164,7 @@ class _Users:
         self, username: str, display: str, role: Role, unit_id: int, department_id: int | None = None
     ) -> int:
         user_id = self.sink.next_id(User)
+        username = self.prefix + username
         self.rows.append(
             (
                 user_id,

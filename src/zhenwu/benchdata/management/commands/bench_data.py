@@ -23,6 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--townships", type=int, default=DEFAULTS.townships, help="乡镇数")
+        parser.add_argument(
+            "--counties",
+            type=int,
+            default=1,
+            help="县的数量(默认 1)。多于 1 个时各县并列，编码 970101、970102 …，"
+            "第 2 个县起账户名带县序号前缀(c02county、c02t01admin …)",
+        )
         parser.add_argument("--seed", type=int, default=1, help="随机种子")
         parser.add_argument(
             "--until", type=date.fromisoformat, default=None, help="数据截止日期 YYYY-MM-DD，默认今天"
@@ -50,21 +57,28 @@ class Command(BaseCommand):
                 households_per_township=options["households_per_township"],
                 years=options["years"],
             )
+            if options["counties"] < 1:
+                raise ValueError("县的数量至少为1。")
             refuse_unless_empty()
         except (ValueError, NotEmpty) as error:
             raise CommandError(str(error)) from None
         until = options["until"] or timezone.localdate()
-        outcome = generate(scale, seed=options["seed"], until=until, progress=self.stdout.write)
+        outcome = generate(
+            scale, seed=options["seed"], until=until, counties=options["counties"], progress=self.stdout.write
+        )
         self._report(outcome, until, options["seed"])
 
     def _report(self, outcome: Outcome, until: date, seed: int) -> None:
         county = outcome.county
+        names = "、".join(c.unit.name for c in outcome.counties)
         self.stdout.write(
             self.style.SUCCESS(
-                f"已生成 {county.unit.name}(种子 {seed}，截止 {until:%Y-%m-%d})，"
-                f"用时 {outcome.seconds:.1f} 秒"
+                f"已生成 {names}(种子 {seed}，截止 {until:%Y-%m-%d})，用时 {outcome.seconds:.1f} 秒"
             )
         )
+        if len(outcome.counties) > 1:
+            for c, seconds in zip(outcome.counties, outcome.county_seconds, strict=True):
+                self.stdout.write(f"  {c.unit.name}({c.unit.code})：{seconds:.1f} 秒")
         for table, count in sorted(outcome.counts.items()):
             self.stdout.write(f"  {table:<32} {count:>10,}")
         self.stdout.write(f"账户(密码均为 {outcome.password})：")
@@ -77,5 +91,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  其余乡镇同样命名：t02admin … t{len(county.townships):02d}admin，"
                 f"共 {len(county.accounts)} 个账户"
+            )
+        if len(outcome.counties) > 1:
+            self.stdout.write(
+                "  其余各县同样命名，带县序号前缀："
+                f"c02county、c02t01admin … c{len(outcome.counties):02d}county"
             )
         self.stdout.write(f"Open311 API key：{county.open311_keys[0]}(每个乡镇一个：bench-<乡镇编码>)")
