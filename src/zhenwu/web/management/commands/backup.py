@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--out",
-            default=getattr(settings, "BACKUP_DIR", "") or None,
+            default=settings.BACKUP_DIR or None,
             help="备份写到哪个目录(默认 BACKUP_DIR)",
         )
 
