@@ -6,7 +6,7 @@ PYTEST_FLAGS ?=
 # One test process per core (pytest-xdist); each builds its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-dev demo serve test lint pytest bench bench-county clean
+.PHONY: install install-dev demo serve test lint pytest bench bench-county restore-test clean
 
 # The demo's configuration, read by every `zhenwu` command run in this checkout (src/zhenwu/envfile.py):
 # written once, then the developer's to edit.
@@ -66,6 +66,12 @@ bench: install
 
 bench-county: install
 	$(BIN)/python bench/run.py county
+
+# A backup of the demo restored into a fresh database and media root, and compared (docs/backup.md): on
+# PostgreSQL when BACKUP_TEST_DATABASE_URL (or TEST_DATABASE_URL) names a server, else on SQLite under var/.
+# Not part of `make test`: it builds the demo and takes minutes (most of them the demo).
+restore-test: install
+	$(BIN)/python scripts/restore_test.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -89,7 +89,10 @@ def _sample(label: str, seed: int) -> list[dict[str, Any]]:
     model = apps.get_model(label)
     ids = sorted(model.objects.values_list("pk", flat=True))
     chosen = sorted(random.Random(f"{seed}:{label}").sample(ids, min(SAMPLE, len(ids))))
-    return [{k: _plain(v) for k, v in row.items()} for row in model.objects.filter(pk__in=chosen).order_by("pk").values()]
+    return [
+        {k: _plain(v) for k, v in row.items()}
+        for row in model.objects.filter(pk__in=chosen).order_by("pk").values()
+    ]
 
 
 def _identity_numbers(seed: int) -> dict[str, Any]:
@@ -105,7 +108,10 @@ def _identity_numbers(seed: int) -> dict[str, Any]:
     for member in Member.objects.filter(pk__in=chosen).order_by("pk"):
         plain = member.full_id_number()
         digests[str(member.pk)] = hashlib.sha256(plain.encode()).hexdigest()
-        agree += index_of(plain) == member.id_number_index and idcard.mask_id_number(plain) == member.id_number_masked
+        agree += (
+            index_of(plain) == member.id_number_index
+            and idcard.mask_id_number(plain) == member.id_number_masked
+        )
     return {"members": len(chosen), "digests": digests, "index_and_mask_agree": agree}
 
 
@@ -113,7 +119,10 @@ def _activity_log() -> dict[str, Any]:
     from auditlog.models import LogEntry
 
     tail = LogEntry.objects.order_by("-pk").values()[:LOG_TAIL]
-    return {"count": LogEntry.objects.count(), "last": [{k: _plain(v) for k, v in row.items()} for row in tail]}
+    return {
+        "count": LogEntry.objects.count(),
+        "last": [{k: _plain(v) for k, v in row.items()} for row in tail],
+    }
 
 
 def _media() -> dict[str, str]:
@@ -187,7 +196,9 @@ class Run:
     def env(self, url: str, media: Path) -> dict[str, str]:
         return {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
+            ),
             "DJANGO_SETTINGS_MODULE": "zhenwu.settings",
             "ZHENWU_ENV_FILE": "",
             "ZHENWU_VAR": str(self.work / "var"),
@@ -199,7 +210,11 @@ class Run:
 
     def zhenwu(self, env: dict[str, str], *args: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "zhenwu.manage", *args], env=env, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "zhenwu.manage", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             raise RuntimeError(f"zhenwu {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -249,7 +264,9 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, bo
         )
     )
     media, media_back = before["media"], after["media"]
-    lines.append(("上传文件 media files", media == media_back and bool(media), f"{len(media)} 个 files, sha256"))
+    lines.append(
+        ("上传文件 media files", media == media_back and bool(media), f"{len(media)} 个 files, sha256")
+    )
     identity, identity_back = before["identity"], after["identity"]
     decrypts = (
         identity["digests"] == identity_back["digests"]

@@ -46,11 +46,11 @@ from zhenwu.org.models import OrgKind
 
 done = prepare_township(township="河口镇", code="990102101000", county="清源县", county_code="990102000000")
 village = org.create_org_unit(kind=OrgKind.VILLAGE, code="990102101001", name="东村", parent=done.township)
-for n in range(%(households)d):
+for n in range({households}):
     create_household(org_unit=village, number=f"H{n:04d}", members=[
         MemberInput(name=f"成员{n}之{m}", relation="head" if m == 0 else "child",
-                    id_number=idcard.compose("990102", date(1960 + m, 1, 1 + n %% 28), n * 10 + m))
-        for m in range(%(members)d)
+                    id_number=idcard.compose("990102", date(1960 + m, 1, 1 + n % 28), n * 10 + m))
+        for m in range({members})
     ])
 photos = []
 for n in range(2):
@@ -60,7 +60,7 @@ for n in range(2):
 category = CaseCategory.objects.select_related("case_type").order_by("pk").first()
 cases.report_case(None, case_type=category.case_type, category=category, title="路灯不亮",
                   description="东村路口路灯不亮。", org_unit=village, deadline_days=5, photos=photos)
-""" % {"households": HOUSEHOLDS, "members": MEMBERS}
+""".replace("{households}", str(HOUSEHOLDS)).replace("{members}", str(MEMBERS))
 
 # Adds households of three members, each in one transaction, until the file STOP exists.
 WRITER = """
@@ -76,7 +76,8 @@ stop, n = Path(sys.argv[-1]), 100
 while not stop.exists():
     create_household(org_unit=village, number=f"W{n:04d}", members=[
         MemberInput(name=f"写入{n}之{m}", relation="head" if m == 0 else "child",
-                    id_number=idcard.compose("990103", date(1950 + n // 300, 1 + m, 1 + n % 28), n % 300 * 3 + m))
+                    id_number=idcard.compose(
+                        "990103", date(1950 + n // 300, 1 + m, 1 + n % 28), n % 300 * 3 + m))
         for m in range(3)
     ])
     n += 1
@@ -113,10 +114,14 @@ class Site:
     var: Path
 
     def env(self, **extra: str) -> dict[str, str]:
-        return environment(DATABASE_URL=self.url, MEDIA_ROOT=str(self.media), ZHENWU_VAR=str(self.var), **extra)
+        return environment(
+            DATABASE_URL=self.url, MEDIA_ROOT=str(self.media), ZHENWU_VAR=str(self.var), **extra
+        )
 
     def run(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(zhenwu(*args), env=self.env(**extra), capture_output=True, text=True, check=False)
+        return subprocess.run(
+            zhenwu(*args), env=self.env(**extra), capture_output=True, text=True, check=False
+        )
 
     def python(self, code: str, *args: str) -> str:
         script = f"import django\ndjango.setup()\n{code}"
@@ -200,7 +205,11 @@ def _tables(url: str) -> dict[str, list[str]]:
     if url.startswith("sqlite"):
         with sqlite3.connect(urlsplit(url).path) as db:
             names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-            return {t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"'))) for t in names if t != "sqlite_sequence"}
+            return {
+                t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"')))
+                for t in names
+                if t != "sqlite_sequence"
+            }
     import psycopg
 
     with psycopg.connect(url) as db:
@@ -209,7 +218,9 @@ def _tables(url: str) -> dict[str, list[str]]:
 
 
 def _media(site: Site) -> dict[str, bytes]:
-    return {p.relative_to(site.media).as_posix(): p.read_bytes() for p in site.media.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(site.media).as_posix(): p.read_bytes() for p in site.media.rglob("*") if p.is_file()
+    }
 
 
 def _manifest(backup: Path) -> dict[str, Any]:
@@ -295,7 +306,9 @@ def test_a_migrated_but_empty_database_takes_a_restore(seeded: tuple[Sites, Site
     assert _tables(target.url) == _tables(source.url)
 
 
-@pytest.mark.skipif(not _postgres_server(), reason="DATABASE_URL is not PostgreSQL: no other vendor to cross to")
+@pytest.mark.skipif(
+    not _postgres_server(), reason="DATABASE_URL is not PostgreSQL: no other vendor to cross to"
+)
 def test_a_backup_does_not_cross_vendors(seeded: tuple[Sites, Site, Path], tmp_path: Path) -> None:
     sites, _, backup = seeded
     other = Sites("sqlite" if sites.vendor == "postgresql" else "postgresql", tmp_path)
@@ -318,7 +331,9 @@ def test_a_backup_taken_while_the_database_is_written_is_consistent(vendor: str,
         source.python(SEED)
         stop = tmp_path / "STOP"
         script = f"import django\ndjango.setup()\n{WRITER}"
-        writer = subprocess.Popen([_python(), "-c", script, str(stop)], env=source.env(), stderr=subprocess.PIPE)
+        writer = subprocess.Popen(
+            [_python(), "-c", script, str(stop)], env=source.env(), stderr=subprocess.PIPE
+        )
         try:
             time.sleep(2)  # the writer is under way before the copy starts
             done = source.run("backup", "--out", str(tmp_path / "backups"))
@@ -340,3 +355,19 @@ def test_a_backup_taken_while_the_database_is_written_is_consistent(vendor: str,
         assert len(rows["households_member"]) == copied * MEMBERS
     finally:
         sites.drop()
+
+
+def test_the_nightly_job_backs_up_into_backup_dir_and_keeps_the_newest(tmp_path: Path) -> None:
+    sites = Sites("sqlite", tmp_path)
+    site = sites.new()
+    idle = site.run("jobs", "run", "nightly_backup")
+    assert idle.returncode == 0, idle.stderr
+    assert "未设置 BACKUP_DIR" in idle.stdout
+    out = tmp_path / "nightly"
+    for _ in range(3):
+        done = site.run("jobs", "run", "nightly_backup", BACKUP_DIR=str(out), BACKUP_KEEP="2")
+        assert done.returncode == 0, done.stderr
+        time.sleep(1.1)  # a backup is named by its second
+    assert "删除 1 份旧备份" in done.stdout
+    kept = sorted(p.name for p in out.iterdir())
+    assert len(kept) == 2 and all(name.startswith("zhenwu-backup-") for name in kept)

@@ -148,7 +148,8 @@ def postgres_tool(name: str, major: int) -> str:
     if found:
         return found
     raise BackupError(
-        f"找不到 {name}：请安装 PostgreSQL {major} 的客户端（Debian：apt-get install postgresql-client-{major}）。"
+        f"找不到 {name}：请安装 PostgreSQL {major} 的客户端"
+        f"（Debian：apt-get install postgresql-client-{major}）。"
     )
 
 
@@ -184,7 +185,12 @@ def dump_postgres(target: Path) -> Snapshot:
 def copy_sqlite(source_path: str, target: Path) -> None:
     """A consistent copy of a database in use. One step copies every page under one read transaction:
     with WAL the servers go on writing meanwhile, and a write in the middle cannot restart the copy."""
-    with closing(sqlite3.connect(source_path, timeout=60)) as source, closing(sqlite3.connect(target)) as copy:
+    # A test database in memory is named by a URI ("file:memorydb_default?mode=memory&cache=shared").
+    uri = source_path.startswith("file:")
+    with (
+        closing(sqlite3.connect(source_path, timeout=60, uri=uri)) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
         source.backup(copy)
         # The copy stands alone: one file, no -wal beside it.
         copy.execute("PRAGMA journal_mode=DELETE")
@@ -195,7 +201,8 @@ def read_sqlite(path: Path) -> Snapshot:
         names = [
             row[0]
             for row in copy.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "SELECT name FROM sqlite_master"
+                " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
         ]
         tables = {name: copy.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}

@@ -36,9 +36,7 @@ from .backup import (
     table_names,
 )
 
-WRONG_KEY = (
-    "备份使用的字段加密密钥与当前设置不同：身份证号将无法解密。请设置备份时的 FIELD_ENCRYPTION_KEY。"
-)
+WRONG_KEY = "备份使用的字段加密密钥与当前设置不同：身份证号将无法解密。请设置备份时的 FIELD_ENCRYPTION_KEY。"
 
 Say = Callable[[str], None]
 
@@ -104,8 +102,7 @@ def check_target(replace: bool) -> None:
     present = sum(1 for _ in media_files(root))
     if present:
         raise BackupError(
-            f"媒体目录 {root} 不是空的（已有 {present} 个文件）。恢复只写入空目录；"
-            "确要覆盖，请加 --replace。"
+            f"媒体目录 {root} 不是空的（已有 {present} 个文件）。恢复只写入空目录；确要覆盖，请加 --replace。"
         )
 
 

@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("directory", help="备份目录，如 /backup/zhenwu-backup-20261203-023000")
-        parser.add_argument(
-            "--replace", action="store_true", help="目标数据库已有数据时，删去现有数据后恢复"
-        )
+        parser.add_argument("--replace", action="store_true", help="目标数据库已有数据时，删去现有数据后恢复")
 
     def handle(self, *args: Any, directory: str, replace: bool, **options: Any) -> None:
         try:
