@@ -34,6 +34,7 @@ from .backup import (
     server_major,
     sha256_of,
     table_names,
+    zhenwu_version,
 )
 
 WRONG_KEY = "备份使用的字段加密密钥与当前设置不同：身份证号将无法解密。请设置备份时的 FIELD_ENCRYPTION_KEY。"
@@ -139,7 +140,6 @@ def restore_sqlite(copy: Path) -> None:
     so the target's WAL files are kept in step, which copying over the file would not do."""
     target = str(connection.settings_dict["NAME"])
     connection.close()
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
     with (
         closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as source,
         closing(sqlite3.connect(target, timeout=60)) as database,
@@ -179,6 +179,12 @@ def restore(directory: Path, *, replace: bool = False, say: Say = print) -> dict
     check_key(manifest)
     verify_files(directory, manifest)
     say(f"校验通过：{len(manifest['files'])} 个文件的 sha256 与清单一致，字段加密密钥一致。")
+    made_by = manifest.get("zhenwu_version", "unknown")
+    if made_by != zhenwu_version():
+        say(f"注意：备份来自 zhenwu {made_by}，当前是 {zhenwu_version()}；恢复后请运行 zhenwu migrate。")
+    if connection.vendor == "sqlite":
+        # A new SQLite database is a file in a directory that must exist before anything opens it.
+        Path(str(connection.settings_dict["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     check_target(replace)
     database_file = directory / manifest["database"].get("file", DATABASE_FILES[connection.vendor])
     if connection.vendor == "postgresql":
