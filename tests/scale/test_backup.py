@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -126,7 +127,7 @@ class Site:
     def python(self, code: str, *args: str) -> str:
         script = f"import django\ndjango.setup()\n{code}"
         done = subprocess.run(
-            [_python(), "-c", script, *args],
+            [sys.executable, "-c", script, *args],
             env=self.env(),
             capture_output=True,
             text=True,
@@ -134,10 +135,6 @@ class Site:
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
-
-
-def _python() -> str:
-    return zhenwu()[0]
 
 
 class Sites:
@@ -332,7 +329,7 @@ def test_a_backup_taken_while_the_database_is_written_is_consistent(vendor: str,
         stop = tmp_path / "STOP"
         script = f"import django\ndjango.setup()\n{WRITER}"
         writer = subprocess.Popen(
-            [_python(), "-c", script, str(stop)], env=source.env(), stderr=subprocess.PIPE
+            [sys.executable, "-c", script, str(stop)], env=source.env(), stderr=subprocess.PIPE
         )
         try:
             time.sleep(2)  # the writer is under way before the copy starts
