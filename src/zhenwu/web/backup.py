@@ -127,7 +127,7 @@ def postgres_environment(database: dict[str, Any]) -> dict[str, str]:
 
 def server_major() -> int:
     connection.ensure_connection()
-    version: int = connection.pg_version  # type: ignore[attr-defined]
+    version: int = connection.pg_version
     return version // 10000
 
 
