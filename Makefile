@@ -6,7 +6,7 @@ PYTEST_FLAGS ?=
 # One test process per core (pytest-xdist); each builds its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-dev demo serve test lint pytest bench bench-county scaleout-test clean
+.PHONY: install install-dev demo serve test lint pytest bench bench-county scaleout-test restore-test clean
 
 # The demo's configuration, read by every `zhenwu` command run in this checkout (src/zhenwu/envfile.py):
 # written once, then the developer's to edit.
@@ -74,6 +74,12 @@ bench-county: install
 # when a feature it checks is not in the checkout.
 scaleout-test: install
 	$(BIN)/python bench/scaleout.py $(SCALEOUT_FLAGS)
+
+# A backup of the demo restored into a fresh database and media root, and compared (docs/backup.md): on
+# PostgreSQL when BACKUP_TEST_DATABASE_URL (or TEST_DATABASE_URL) names a server, else on SQLite under var/.
+# Not part of `make test`: it builds the demo and takes minutes (most of them the demo).
+restore-test: install
+	$(BIN)/python scripts/restore_test.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

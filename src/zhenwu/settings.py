@@ -393,6 +393,11 @@ REGISTERS_PENDING_PARTS_DAYS = int(os.environ.get("REGISTERS_PENDING_PARTS_DAYS"
 # deletes them. A phone that has waited longer than this to resend would make a second record.
 IDEMPOTENCY_KEY_DAYS = int(os.environ.get("IDEMPOTENCY_KEY_DAYS", "7"))
 
+# `zhenwu backup` writes here by default, and the nightly job `nightly_backup` does when it is set; the job
+# keeps the newest BACKUP_KEEP backups (docs/backup.md).
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
 # The task queue (huey, docs/jobs.md): embedded in a SQLite file beside the database by default, so
 # `make demo` needs no other service; on Redis when REDIS_URL is set, for any number of workers on any
 # number of machines. Periodic jobs run on Beijing time (Django sets the process's TZ to TIME_ZONE).
