@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,8 +47,21 @@ class SerialWSGIServer(WSGIServer):
     connection after its answer, so the browser's next request is never held behind a kept-alive one).
     """
 
+    busy = threading.Lock()
+
     def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.busy:
+            super().process_request(request, client_address)
+
+    @classmethod
+    def wait_until_idle(cls) -> None:
+        """A request still being answered when a test ends (a download the browser left) holds a cursor
+        open on the shared connection, and the flush after the test finds its tables locked."""
+        with cls.busy:
+            pass
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -188,6 +202,8 @@ def _purge_permit_for_flushes(request: pytest.FixtureRequest) -> Iterator[None]:
         cursor.execute("DELETE FROM activity_log_purge_permit")
     yield
     if transactional:
+        if "live_server" in request.fixturenames and connection.vendor == "sqlite":
+            SerialWSGIServer.wait_until_idle()  # the browser's context is closed by now: nothing new comes
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO activity_log_purge_permit (id) VALUES (1)")
 
