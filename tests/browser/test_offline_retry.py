@@ -46,6 +46,9 @@ def test_a_report_whose_answer_is_lost_is_saved_once(
         # The signal goes while the server saves: the server has the case, the phone has no answer (nor
         # to the browser's own quick retry); the service worker keeps the report and shows 待上传.
         page.goto(f"{base}/cases/new/")
+        # The page keeps the user's offline pages (/outbox/ among them) as it opens: the loss is armed
+        # after that, or the keeping's GET /outbox/ would end it before the report is sent.
+        page.wait_for_load_state("networkidle")
         fill_event(page, TITLE, with_photo=True)
         proxy.lose_until("POST", "/cases/new/", until="GET /outbox/")
         page.click("main form button[type=submit]")
