@@ -17,24 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from zhenwu.reader.audit import analyse
+from zhenwu.reader.checks.common import MU_IN_SQUARE_METRES
 from zhenwu.reader.files import read_file
 from zhenwu.reader.model import Audit, Figure, Finding
 
-# The gold set's units, to the reader's base units (money in 元, mass in kg, length in 米, area as written).
-_BASE: dict[str, tuple[str, Decimal]] = {
-    "元": ("元", Decimal(1)),
-    "万元": ("元", Decimal(10**4)),
-    "亿元": ("元", Decimal(10**8)),
-    "kg": ("kg", Decimal(1)),
-    "公斤": ("kg", Decimal(1)),
-    "千克": ("kg", Decimal(1)),
-    "斤": ("kg", Decimal("0.5")),
-    "吨": ("kg", Decimal(1000)),
-    "米": ("米", Decimal(1)),
-    "公里": ("米", Decimal(1000)),
-    "千米": ("米", Decimal(1000)),
-    "平方公里": ("平方米", Decimal(10**6)),
-    "公顷": ("平方米", Decimal(10**4)),
+# The gold set's units in the reader's base units (money in 元, mass in kg, length in 米, area as written).
+_BASE: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "万元": Decimal(10**4),
+    "亿元": Decimal(10**8),
+    "kg": Decimal(1),
+    "公斤": Decimal(1),
+    "千克": Decimal(1),
+    "斤": Decimal("0.5"),
+    "吨": Decimal(1000),
+    "米": Decimal(1),
+    "公里": Decimal(1000),
+    "千米": Decimal(1000),
+    "平方公里": Decimal(10**6),
+    "公顷": Decimal(10**4),
 }
 
 
@@ -112,18 +113,18 @@ def score(gold: GoldSet) -> Score:
     return result
 
 
-def _base_value(value: Any, unit: str | None) -> tuple[str, Decimal]:
-    name, factor = _BASE.get(unit or "", (unit or "", Decimal(1)))
-    return name, Decimal(str(value)) * factor
+def _in_base_unit(value: Any, unit: str | None) -> Decimal:
+    return Decimal(str(value)) * _BASE.get(unit or "", Decimal(1))
 
 
 def _matches(figure: Figure, expected: dict[str, Any]) -> bool:
     overlap = figure.start < expected["end"] and expected["start"] < figure.end
     if not overlap or figure.value is None:
         return False
-    _, want = _base_value(expected["value"], expected["unit"])
-    got = figure.value * (Decimal(2000) / 3 if figure.unit == "平方米" and expected["unit"] == "亩" else 1)
-    got = figure.value if expected["unit"] != "亩" or figure.unit == "亩" else got
+    want = _in_base_unit(expected["value"], expected["unit"])
+    got = figure.value
+    if expected["unit"] == "亩" and figure.unit == "平方米":
+        got = figure.value / MU_IN_SQUARE_METRES
     return abs(got - want) <= max(abs(want), Decimal(1)) * Decimal("0.005")
 
 
