@@ -81,3 +81,4 @@ def test_each_finding_shows_the_relation_it_checked_and_how_sure_the_pairing_is(
     page = client.post(reverse("web:number-check"), {"text": text}).content.decode()
     assert "核对的关系：「1318万元」 ÷ 「2355万元」 = 「60%」（配对：文中明示）" in page
     assert "缺少数字：「兑付资金万元」" in page and "<blockquote>兑付资金万元。</blockquote>" in page
+    assert page.count("涉及：") == 1  # the blank has no figure to list
