@@ -82,9 +82,10 @@
         const transfer = new DataTransfer();
         files.forEach((file) => transfer.items.add(file));
         input.files = transfer.files;
-        await outbox.keepPhotos(pathOf(form), name, files);  // the form may be shown again once more
+        // the note goes with the files, in the same task: whoever sees the photo chosen sees why
         const status = input.parentNode.querySelector("[data-photo-status]");
         if (status) status.textContent = `已保留上次选择的照片${files.length}张`;
+        await outbox.keepPhotos(pathOf(form), name, files);  // the form may be shown again once more
       }
     }
   }
