@@ -25,11 +25,11 @@ from .sink import Row, Sink
 from .tree import County, Township, Unit
 
 CASE_COLUMNS = [
-    "id", "case_type_id", "category_id", "title", "description", "org_unit_id", "place", "latitude",
-    "longitude", "level", "handling_unit_id", "handling_department_id", "assignee_id", "state", "channel",
-    "reported_by_id", "reporter_name", "reporter_phone", "external_number", "source", "received_at",
-    "acceptance_deadline", "deadline", "extended", "accepted_at", "resolved_at", "resolved_by_id",
-    "verified_at", "resolution", "duplicate_of_id", "version",
+    "id", "case_type_id", "category_id", "title", "description", "org_unit_id", "county_code", "place",
+    "latitude", "longitude", "level", "handling_unit_id", "handling_department_id", "assignee_id", "state",
+    "channel", "reported_by_id", "reporter_name", "reporter_phone", "external_number", "source",
+    "received_at", "acceptance_deadline", "deadline", "extended", "accepted_at", "resolved_at",
+    "resolved_by_id", "verified_at", "resolution", "duplicate_of_id", "version",
 ]  # fmt: skip
 EVENT_COLUMNS = [
     "id",
@@ -252,6 +252,7 @@ class _Township:
             text[:30],
             f"{case.grid.name}：{text}。",
             case.grid.id,
+            self.township.unit.path.split("/")[0],
             f"{self.village_of[case.grid.id].name}{rng.randint(1, 9)}组",
             None,
             None,

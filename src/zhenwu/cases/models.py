@@ -187,6 +187,12 @@ PUBLIC_CHANNELS = frozenset({Channel.OPEN311})
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Case]:
+        objs = list(objs)
+        for case in objs:
+            case.fill_county_code()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def open(self) -> CaseQuerySet:
         return self.filter(state__in=[s.value for s in states.OPEN_STATES])
 
@@ -223,6 +229,10 @@ class Case(models.Model):
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name="发生地", on_delete=models.PROTECT, related_name="cases"
     )
+    # The county of the place (`OrgUnit.county_code`), copied so that a scope's queries name the county
+    # they read without a join: the indexes that lead with it read one county's cases however many
+    # counties share the table (docs/scale.md). A case never changes county.
+    county_code = models.CharField("所属县编码", max_length=32, editable=False)
     place = models.CharField("地点", max_length=120, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -305,14 +315,20 @@ class Case(models.Model):
     )
 
     objects = CaseQuerySet.as_manager()
-    scope = ScopeRule(org_field="org_unit", department_field=None)
+    scope = ScopeRule(org_field="org_unit", department_field=None, county_field="county_code")
 
     class Meta:
         verbose_name = "事件"
         verbose_name_plural = "事件"
         ordering = ["-received_at", "-pk"]
+        constraints = [
+            # A case without its county would drop out of every list and figure: refuse it loudly.
+            models.CheckConstraint(condition=~models.Q(county_code=""), name="case_county_code_set"),
+        ]
         indexes = [
             models.Index(fields=["received_at"], name="case_received"),
+            # A scope's list and its count read its county's entries only.
+            models.Index(fields=["county_code", "org_unit"], name="case_county_place"),
             # A ledger's re-import looks its numbers up among the type's imported cases.
             models.Index(
                 fields=["case_type", "ledger_number"],
@@ -320,7 +336,13 @@ class Case(models.Model):
                 name="case_ledger_number",
             ),
             # Counting a scope's open or overdue cases reads this index alone, not a heap page per case
-            # (on PostgreSQL; `imported_at` rides along for the rule that an import is overdue from then on).
+            # (on PostgreSQL; `imported_at` rides along for the rule that an import is overdue from then on),
+            # and only its county's open cases; the jobs, which read every county's, read the next one.
+            models.Index(
+                fields=["county_code", "state", "deadline", "org_unit"],
+                include=["imported_at"],
+                name="case_county_state_deadline",
+            ),
             models.Index(
                 fields=["state", "deadline", "org_unit"],
                 include=["imported_at"],
@@ -345,6 +367,18 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def fill_county_code(self) -> None:
+        if not self.county_code and self.org_unit_id is not None:
+            self.county_code = self.org_unit.county_code
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # The county is no one's input (it follows the place, on save): the database's check is enough.
+        super().validate_constraints(exclude={*(exclude or ()), "county_code"})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_county_code()
+        super().save(*args, **kwargs)
 
     @property
     def number(self) -> str:

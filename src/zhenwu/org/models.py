@@ -45,15 +45,24 @@ class ScopeRule:
     `org_field` names the foreign key to OrgUnit ("" for OrgUnit itself); `department_field` names the
     foreign key to Department for records an office owns, so that office staff see only their own.
     `shared_downward` is for catalogs kept at a unit for everyone under it (a township's indicator
-    catalog): users below the unit see them too, not only users above it.
+    catalog): users below the unit see them too, not only users above it. `county_field` names a column
+    holding the code of the county the record's place lies in (`OrgUnit.county_code`), for tables large
+    enough to share one database among counties: the scope then says which county it reads, and indexes
+    that lead with that column read one county's entries, however many counties the table holds.
     """
 
     def __init__(
-        self, org_field: str, department_field: str | None = None, *, shared_downward: bool = False
+        self,
+        org_field: str,
+        department_field: str | None = None,
+        *,
+        shared_downward: bool = False,
+        county_field: str | None = None,
     ) -> None:
         self.org_field = org_field
         self.department_field = department_field
         self.shared_downward = shared_downward
+        self.county_field = county_field
 
 
 class OrgUnit(models.Model):
@@ -93,6 +102,11 @@ class OrgUnit(models.Model):
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent else ""
         return f"{prefix}{self.code}{PATH_SEPARATOR}"
+
+    @property
+    def county_code(self) -> str:
+        """The code of the county this unit lies in: the root of its tree, the first code on its path."""
+        return self.path.split(PATH_SEPARATOR)[0]
 
     def is_within(self, other: OrgUnit) -> bool:
         return self.path.startswith(other.path)

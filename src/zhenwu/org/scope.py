@@ -74,6 +74,8 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
     condition = Q(**{f"{path_field}__startswith": root.path})
     if rule.shared_downward:
         condition |= Q(**{f"{path_field}__in": ancestor_paths(root)})
+    if rule.county_field:  # always true of the subtree's records; it lets the query read one county only
+        condition &= Q(**{rule.county_field: root.county_code})
     if user.role == Role.DEPARTMENT_STAFF and rule.department_field:
         condition &= Q(**{f"{rule.department_field}_id": user.department_id})
     return condition

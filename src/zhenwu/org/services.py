@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Func, Value
 
 from . import scope
-from .models import PATH_SEPARATOR, Department, OrgUnit, Role, User
+from .models import PATH_SEPARATOR, Department, OrgUnit, Role, ScopeRule, User
 
 
 def _require_admin_over(actor: User | None, unit: OrgUnit) -> None:
@@ -50,6 +51,8 @@ def update_org_unit(unit: OrgUnit, *, code: str, name: str, actor: User | None =
     unit.path = unit.compute_path()
     unit.full_clean()
     unit.save()
+    if unit.path != old_path and unit.parent_id is None:
+        _recode_county(old_path.split(PATH_SEPARATOR)[0], unit.code)
     if unit.path != old_path:
         OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
             path=Func(
@@ -61,6 +64,16 @@ def update_org_unit(unit: OrgUnit, *, code: str, name: str, actor: User | None =
             )
         )
     return unit
+
+
+def _recode_county(old_code: str, new_code: str) -> None:
+    """The records that keep their county's code (`ScopeRule.county_field`) follow its new code."""
+    for model in apps.get_models():
+        rule = getattr(model, "scope", None)
+        if isinstance(rule, ScopeRule) and rule.county_field:
+            model._default_manager.filter(**{rule.county_field: old_code}).update(
+                **{rule.county_field: new_code}
+            )
 
 
 def create_department(*, township: OrgUnit, code: str, name: str, actor: User | None = None) -> Department:
