@@ -19,12 +19,12 @@ class CasesConfig(AppConfig):
             models.CaseType,
             models.CaseCategory,
             models.EscalationRule,
-            models.Case,
             models.CasePhoto,
             models.RectificationNotice,
             models.Visit,
         ):
             record_changes(model)
+        record_changes(models.Case, exclude=["county_code"])  # the place's, already logged
         record_changes(models.Open311Key, exclude=["key"])
 
         from zhenwu.web import navigation
