@@ -1,6 +1,7 @@
 """In the real browser at phone size, the field's harder moments: the answer to a report lost on the way
 back (the case is saved once, however often the phone sends it), a household visit recorded with no
-signal, and the photos of a report the server asks about again (可能重复) kept rather than chosen anew."""
+signal, the photos of a report the server asks about again (可能重复) kept rather than chosen anew, and a
+page kept on the phone that opens offline without the one-time message of the visit that kept it."""
 
 from __future__ import annotations
 
@@ -136,4 +137,34 @@ def test_the_photo_of_a_report_asked_about_again_is_kept(
     assert re.search(r"已上报 ?WG\d+", page.inner_text(".messages"))
     second = Case.objects.exclude(pk=first.pk).get()
     assert second.photos.count() == 1
+    context.close()
+
+
+def test_a_page_opened_offline_shows_no_stale_message(
+    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    calendar_demo.load()
+    catalog.install()
+    category = CaseCategory.objects.get(case_type__code="grid_event", name="环境卫生")
+    context = phone(browser)
+    page = context.new_page()
+    base = live_server.url
+    log_in(page, base, "wangge01", DEMO_PASSWORD)
+    page.goto(f"{base}/cases/report/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the worker, which keeps the page as it is visited
+    page.select_option("#id_category", value=str(category.pk))
+    page.fill("#id_description", TITLE)
+    with page.expect_navigation():
+        page.click("#quick-report button[type=submit]")
+    assert "已上报" in page.inner_text(".messages")
+    kept_on_phone(page, "/cases/report/")
+
+    # Offline, the same page opens from the phone, without the message of that one visit.
+    context.set_offline(True)
+    page.goto(f"{base}/cases/report/")
+    page.wait_for_selector("#quick-report")
+    assert page.locator(".messages").count() == 0
+    assert Case.objects.count() == 1
     context.close()

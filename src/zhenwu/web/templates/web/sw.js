@@ -16,9 +16,24 @@ precacheAndRoute({{ precache|safe }});
 // The pages a grid worker fills or checks in the field; the network answers when it can, else the copy
 // kept from the last visit. Three seconds, then the copy: a weak signal should not leave a blank page.
 // The copies ignore Vary (Cookie, Accept-Language): they are this phone's user's, and go at logout.
+// A copy is kept without the page's one-time messages (已上报…): opened offline later, they would be stale.
+const withoutMessages = {
+  cacheWillUpdate: async ({response}) => {
+    if (!response || response.status !== 200) return null;
+    const page = await response.clone().text();
+    const kept = page.replace(/<ul class="messages">[\s\S]*?<\/ul>/, "");
+    if (kept === page) return response;
+    return new Response(kept, {status: response.status, statusText: response.statusText, headers: response.headers});
+  },
+};
 registerRoute(
   ({request, url}) => request.method === "GET" && url.origin === self.location.origin && ZhenwuOutbox.isCapturePage(url.pathname),
-  new NetworkFirst({cacheName: ZhenwuOutbox.PAGE_CACHE, networkTimeoutSeconds: 3, matchOptions: {ignoreVary: true}}),
+  new NetworkFirst({
+    cacheName: ZhenwuOutbox.PAGE_CACHE,
+    networkTimeoutSeconds: 3,
+    matchOptions: {ignoreVary: true},
+    plugins: [withoutMessages],
+  }),
 );
 
 // A form sent while the phone believed it was online, whose request then failed: kept in the queue, and
