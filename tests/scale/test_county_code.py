@@ -12,6 +12,7 @@ from tests.cases.conftest import make_case
 from tests.conftest import Cast
 from zhenwu.cases import services
 from zhenwu.cases.models import Case
+from zhenwu.org import scope
 from zhenwu.org import services as org_services
 from zhenwu.org.models import User
 
@@ -70,3 +71,13 @@ def test_the_migration_fills_the_county_of_cases_already_kept(cast: Cast, types:
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert Case.objects.get(pk=inside.pk).county_code == cast.county.code
     assert Case.objects.get(pk=outside.pk).county_code == "OUT"
+
+
+def test_a_subtree_the_scope_says_already_is_not_said_twice(cast: Cast, types: dict) -> None:
+    inside = make_case(cast.user("wangge01"), cast.grid0101)
+    make_case(None, cast.other_grid)
+    viewer, admin = cast.user("xian"), User.objects.create_superuser("root-admin", password="x")
+    for user, unit, said in ((viewer, cast.county, 1), (viewer, cast.township, 2), (admin, cast.county, 1)):
+        cases = scope.narrowed_to(user, scope.scoped(user, Case.objects.all()), unit)
+        assert str(cases.query).count("LIKE") == said
+        assert list(cases) == [inside]

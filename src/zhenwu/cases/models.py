@@ -327,8 +327,15 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["received_at"], name="case_received"),
-            # A scope's list and its count read its county's entries only.
+            # A scope's count of cases (the list's 共 N 件) reads its county's entries alone, and few bytes.
             models.Index(fields=["county_code", "org_unit"], name="case_county_place"),
+            # A scope's cases over a time, newest first: its list and a large scope's figures of a month
+            # read its county's entries alone.
+            models.Index(
+                fields=["county_code", "received_at"],
+                include=["org_unit", "state", "resolved_at", "deadline"],
+                name="case_county_received",
+            ),
             # A ledger's re-import looks its numbers up among the type's imported cases.
             models.Index(
                 fields=["case_type", "ledger_number"],
@@ -349,10 +356,10 @@ class Case(models.Model):
                 name="case_state_deadline_place",
             ),
             # A place's cases over a time (figures of a month; similar reports of the last days). A scope's
-            # counts received, resolved and on time read this index alone.
+            # counts received, resolved and on time read this index alone (the county its scope names too).
             models.Index(
                 fields=["org_unit", "received_at"],
-                include=["state", "resolved_at", "deadline"],
+                include=["state", "resolved_at", "deadline", "county_code"],
                 name="case_place_received_cover",
             ),
             # The public feed reads the few public cases of a window among a county's million private ones.

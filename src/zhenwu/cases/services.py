@@ -1494,9 +1494,7 @@ def _as_they_were(rows: list[tuple[Any, ...]], now: datetime) -> list[tuple[Any,
 def _counted_cases(user: Any, unit: OrgUnit) -> CaseQuerySet:
     """The cases a unit's figures count: its subtree's in the user's scope, merged duplicates left out
     (they are counted in their original)."""
-    return scope.scoped(user, Case.objects.filter(org_unit__path__startswith=unit.path)).exclude(
-        state=State.MERGED
-    )
+    return scope.narrowed_to(user, scope.scoped(user, Case.objects.all()), unit).exclude(state=State.MERGED)
 
 
 def _children(user: Any, unit: OrgUnit, child_kind: str | None) -> list[OrgUnit]:

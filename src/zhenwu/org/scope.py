@@ -92,6 +92,19 @@ def scoped(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     return queryset.filter(scope_q(user, queryset.model))
 
 
+def narrowed_to(user: Any, queryset: models.QuerySet[M], unit: OrgUnit) -> models.QuerySet[M]:
+    """`queryset`, already scoped for `user`, narrowed to the subtree of `unit`. The subtree is not said
+    again when the scope says it already: PostgreSQL takes the two conditions for independent ones and
+    squares the subtree's share, so with five counties in a table it plans a county's figures for a
+    fifth of the places and rows they read (docs/scale.md)."""
+    rule = rule_for(queryset.model)
+    root = None if sees_everything(user) else scope_root(user)
+    if root is not None and root.path == unit.path and not rule.shared_downward:
+        return queryset
+    path_field = f"{rule.org_field}__path" if rule.org_field else "path"
+    return queryset.filter(**{f"{path_field}__startswith": unit.path})
+
+
 def get_in_scope_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
     """One record by `lookup`, or 404 when it does not exist or lies outside the user's scope."""
     if any(isinstance(value, str) and "\x00" in value for value in lookup.values()):
