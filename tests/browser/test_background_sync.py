@@ -31,6 +31,7 @@ def test_the_service_worker_sends_the_queue_when_the_browser_syncs(
     base = live_server.url
     log_in(page, base, "wangge01", DEMO_PASSWORD)
     page.goto(f"{base}/todo/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == f"{base}/sw.js"
     kept_on_phone(page, "/cases/new/", "/outbox/")
 
     # No signal: the event waits on the phone, and the page has asked the browser for a sync.
