@@ -19,6 +19,7 @@ from zhenwu.cases.models import Case, CaseCategory, CaseEvent, CaseType, Channel
 from zhenwu.cases.services import end_of_day
 from zhenwu.cases.states import State
 from zhenwu.core.workdays import DayCount, WorkCalendar
+from zhenwu.org.models import county_code_of
 
 from .scale import Clock
 from .sink import Row, Sink
@@ -252,7 +253,7 @@ class _Township:
             text[:30],
             f"{case.grid.name}：{text}。",
             case.grid.id,
-            self.township.unit.path.split("/")[0],
+            county_code_of(self.township.unit.path),
             f"{self.village_of[case.grid.id].name}{rng.randint(1, 9)}组",
             None,
             None,

@@ -39,6 +39,11 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
         return self.filter(kind=kind)
 
 
+def county_code_of(path: str) -> str:
+    """The code of the county a unit of this path lies in: the root of its tree, the path's first code."""
+    return path.split(PATH_SEPARATOR)[0]
+
+
 class ScopeRule:
     """How records of a model hang on the org tree, read by `zhenwu.org.scope`.
 
@@ -105,8 +110,7 @@ class OrgUnit(models.Model):
 
     @property
     def county_code(self) -> str:
-        """The code of the county this unit lies in: the root of its tree, the first code on its path."""
-        return self.path.split(PATH_SEPARATOR)[0]
+        return county_code_of(self.path)
 
     def is_within(self, other: OrgUnit) -> bool:
         return self.path.startswith(other.path)
