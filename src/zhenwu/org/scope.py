@@ -62,6 +62,11 @@ def rule_for(model: type[models.Model]) -> ScopeRule:
     return rule
 
 
+def _path_field(rule: ScopeRule) -> str:
+    """The lookup of a record's place's path."""
+    return f"{rule.org_field}__path" if rule.org_field else "path"
+
+
 def scope_q(user: Any, model: type[models.Model]) -> Q:
     """The filter that keeps the records of `model` that `user` may see."""
     if sees_everything(user):
@@ -70,7 +75,7 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
     if root is None:
         return NOTHING
     rule = rule_for(model)
-    path_field = f"{rule.org_field}__path" if rule.org_field else "path"
+    path_field = _path_field(rule)
     condition = Q(**{f"{path_field}__startswith": root.path})
     if rule.shared_downward:
         condition |= Q(**{f"{path_field}__in": ancestor_paths(root)})
@@ -101,8 +106,7 @@ def narrowed_to(user: Any, queryset: models.QuerySet[M], unit: OrgUnit) -> model
     root = None if sees_everything(user) else scope_root(user)
     if root is not None and root.path == unit.path and not rule.shared_downward:
         return queryset
-    path_field = f"{rule.org_field}__path" if rule.org_field else "path"
-    return queryset.filter(**{f"{path_field}__startswith": unit.path})
+    return queryset.filter(**{f"{_path_field(rule)}__startswith": unit.path})
 
 
 def get_in_scope_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:

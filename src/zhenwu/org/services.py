@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F, Func, Value
 
 from . import scope
-from .models import PATH_SEPARATOR, Department, OrgUnit, Role, ScopeRule, User
+from .models import PATH_SEPARATOR, Department, OrgUnit, Role, ScopeRule, User, county_code_of
 
 
 def _require_admin_over(actor: User | None, unit: OrgUnit) -> None:
@@ -52,7 +52,7 @@ def update_org_unit(unit: OrgUnit, *, code: str, name: str, actor: User | None =
     unit.full_clean()
     unit.save()
     if unit.path != old_path and unit.parent_id is None:
-        _recode_county(old_path.split(PATH_SEPARATOR)[0], unit.code)
+        _recode_county(county_code_of(old_path), unit.code)
     if unit.path != old_path:
         OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
             path=Func(
