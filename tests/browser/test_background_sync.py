@@ -7,32 +7,22 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_login import log_in
-from tests.browser.test_offline import TITLE, fill_event, kept_on_phone
-from tests.browser.test_offline_retry import phone
+from tests.browser.test_offline import TITLE, fill_event, open_app, phone
 from tests.conftest import Cast
-from zhenwu.cases import catalog
 from zhenwu.cases.models import Case
-from zhenwu.org.demo import DEMO_PASSWORD
-from zhenwu.workcalendar import demo as calendar_demo
 
 pytestmark = pytest.mark.browser
 SYNC_TAG = "zhenwu-outbox"  # outbox-queue.js
 
 
 def test_the_service_worker_sends_the_queue_when_the_browser_syncs(
-    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+    cast: Cast, types: dict, live_server: Any, browser: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    calendar_demo.load()
-    catalog.install()
     context = phone(browser)
     page = context.new_page()
     base = live_server.url
-    log_in(page, base, "wangge01", DEMO_PASSWORD)
-    page.goto(f"{base}/todo/")
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == f"{base}/sw.js"
-    kept_on_phone(page, "/cases/new/", "/outbox/")
+    open_app(page, base, "/cases/new/", "/outbox/")
 
     # No signal: the event waits on the phone, and the page has asked the browser for a sync.
     context.set_offline(True)

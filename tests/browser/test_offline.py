@@ -15,11 +15,9 @@ from tests.browser.test_login import ARTIFACTS, log_in
 from tests.conftest import Cast
 from tests.registers.helpers import load
 from tests.registers.test_entry import inspection
-from zhenwu.cases import catalog
 from zhenwu.cases.models import Case, CaseCategory
 from zhenwu.org.demo import DEMO_PASSWORD
 from zhenwu.registers.models import RegisterRecord
-from zhenwu.workcalendar import demo as calendar_demo
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -43,6 +41,19 @@ def fill_event(page: Any, title: str, with_photo: bool = False) -> None:
         page.set_input_files("#id_photos", files=files)
 
 
+def phone(browser: Any) -> Any:
+    """A phone whose browser runs the app's service worker."""
+    return browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, service_workers="allow")
+
+
+def open_app(page: Any, base: str, *kept: str) -> None:
+    """The grid worker logs in online once: the app's worker is active and the phone keeps `kept`."""
+    log_in(page, base, "wangge01", DEMO_PASSWORD)
+    page.goto(f"{base}/todo/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == f"{base}/sw.js"
+    kept_on_phone(page, *kept)
+
+
 def kept_on_phone(page: Any, *paths: str) -> None:
     """Waits until the phone keeps these pages: polled here, as wait_for_function would take the pending
     promise itself for a true value."""
@@ -63,20 +74,15 @@ def outbox_rows(page: Any) -> list[str]:
 
 
 def test_an_event_reported_offline_is_sent_once_when_the_network_returns(
-    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+    cast: Cast, types: dict, live_server: Any, browser: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    calendar_demo.load()
-    catalog.install()
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, service_workers="allow")
+    context = phone(browser)
     page = context.new_page()
     base = live_server.url
 
     # Online once: the app installs and keeps the capture pages.
-    log_in(page, base, "wangge01", DEMO_PASSWORD)
-    page.goto(f"{base}/todo/")
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)") == f"{base}/sw.js"
-    kept_on_phone(page, "/cases/new/", "/outbox/")
+    open_app(page, base, "/cases/new/", "/outbox/")
 
     # No signal: the form opens from the phone, and two events wait in 待上传 (one without a title).
     context.set_offline(True)
@@ -145,7 +151,7 @@ def test_a_register_record_filled_offline_is_saved_once_online(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     load(cast, inspection())
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, service_workers="allow")
+    context = phone(browser)
     page = context.new_page()
     base = live_server.url
     log_in(page, base, "wangge01", DEMO_PASSWORD)

@@ -12,28 +12,21 @@ import pytest
 
 from tests.browser.lossy_proxy import lossy_proxy
 from tests.browser.test_login import log_in
-from tests.browser.test_offline import PHONE, TITLE, fill_event, kept_on_phone, png_bytes
+from tests.browser.test_offline import TITLE, fill_event, kept_on_phone, phone, png_bytes
 from tests.conftest import Cast
 from tests.households import factories as household_factories
-from zhenwu.cases import catalog, services
+from zhenwu.cases import services
 from zhenwu.cases.models import Case, CaseCategory, Channel
 from zhenwu.households.models import MonitoringVisit
 from zhenwu.org.demo import DEMO_PASSWORD
-from zhenwu.workcalendar import demo as calendar_demo
 
 pytestmark = pytest.mark.browser
 
 
-def phone(browser: Any) -> Any:
-    return browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, service_workers="allow")
-
-
 def test_a_report_whose_answer_is_lost_is_saved_once(
-    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+    cast: Cast, types: dict, live_server: Any, browser: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    calendar_demo.load()
-    catalog.install()
     with lossy_proxy(live_server.url) as proxy:
         context = phone(browser)
         page = context.new_page()
@@ -98,11 +91,9 @@ def test_a_household_visit_recorded_offline_is_saved_once_online(
 
 
 def test_the_photo_of_a_report_asked_about_again_is_kept(
-    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+    cast: Cast, types: dict, live_server: Any, browser: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    calendar_demo.load()
-    catalog.install()
     category = CaseCategory.objects.get(case_type__code="grid_event", name="环境卫生")
     worker = cast.user("wangge01")
     first = services.create_case(
@@ -141,11 +132,9 @@ def test_the_photo_of_a_report_asked_about_again_is_kept(
 
 
 def test_a_page_opened_offline_shows_no_stale_message(
-    cast: Cast, live_server: Any, browser: Any, settings: Any, tmp_path: Any
+    cast: Cast, types: dict, live_server: Any, browser: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    calendar_demo.load()
-    catalog.install()
     category = CaseCategory.objects.get(case_type__code="grid_event", name="环境卫生")
     context = phone(browser)
     page = context.new_page()
